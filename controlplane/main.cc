@@ -1,1 +1,40 @@
-int main() { return 0; }
+// The tickwire command. It starts on the main lcore, which is the control plane.
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+#include "controlplane/cli/decode_command.h"
+
+namespace {
+
+struct Command {
+  std::string_view name;
+  int (*run)(int, char**);
+  std::string_view summary;
+};
+
+constexpr Command kCommands[] = {
+    {"decode", tickwire::cli::run_decode_command, "print every ITCH 5.0 message of captures, BinaryFILEs or DPDK ports"},
+};
+
+int usage(std::FILE* out) {
+  std::fputs("usage: tickwire COMMAND [options]   (tickwire COMMAND --help for its options)\n\ncommands:\n", out);
+  for (const Command& c : kCommands) {
+    std::fprintf(out, "  %-10.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
+                 static_cast<int>(c.summary.size()), c.summary.data());
+  }
+  return out == stdout ? 0 : 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return usage(stderr);
+  const std::string_view name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") return usage(stdout);
+  for (const Command& c : kCommands) {
+    if (c.name == name) return c.run(argc - 1, argv + 1);
+  }
+  std::fprintf(stderr, "tickwire: unknown command '%s'\n", argv[1]);
+  return usage(stderr);
+}

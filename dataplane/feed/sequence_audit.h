@@ -53,7 +53,7 @@ class SequenceAudit {
   static constexpr std::size_t kNoSession = ~std::size_t{0};
   [[nodiscard]] std::size_t session(SessionId id) noexcept;
 
-  [[nodiscard]] SequenceVerdict on_message(std::size_t session, std::uint64_t sequence) noexcept;
+  SequenceVerdict on_message(std::size_t session, std::uint64_t sequence) noexcept;
   // Heartbeats and end-of-session packets carry the next sequence: a higher one opens a
   // hole, the only evidence that the session's last packets were lost.
   void on_next_expected(std::size_t session, std::uint64_t next_sequence) noexcept;

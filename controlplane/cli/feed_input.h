@@ -1,0 +1,114 @@
+// Runs the inputs a command names (capture files, BinaryFILEs, or DPDK ports through EAL)
+// through one decoder into a sink, counting everything in one set of counters.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "controlplane/cli/stop_signal.h"
+#include "dataplane/feed/mold_feed_decoder.h"
+#include "drivers/binary_file_reader.h"
+#include "drivers/capture_file_reader.h"
+#include "drivers/dpdk_port.h"
+
+namespace tickwire::cli {
+
+struct FeedInputOptions {
+  std::vector<std::string> inputs;  // files; empty when `eal` is set
+  std::string eal;                  // EAL arguments: read every port they create
+  std::uint64_t idle_exit_ms = 1000;  // with EAL: stop after this long without a packet (0: never)
+  net::UdpFilter filter;
+};
+
+struct FeedRunResult {
+  bool all_inputs_usable = true;
+  std::vector<std::pair<std::string, drivers::PortCounters>> ports;
+};
+
+enum class InputKind { kCapture, kBinaryFile, kUnusable };
+
+// Looks at the first (decompressed) bytes. kUnusable comes with `error` naming the file.
+InputKind probe_input(const std::string& path, std::string& error);
+
+// The EAL path lives in a .cc that sees DPDK's headers; it takes a frame callback.
+class FrameSink {
+ public:
+  virtual ~FrameSink() = default;
+  virtual void on_frame(const std::uint8_t* data, std::uint32_t length, std::uint64_t receive_time_ns) = 0;
+};
+bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::FeedCounters& counters,
+                     FeedRunResult& result, std::FILE* err);
+
+template <class Sink>
+FeedRunResult run_feed_inputs(const FeedInputOptions& options, Sink& sink, metrics::FeedCounters& counters,
+                              feed::SequenceAudit& audit, std::FILE* err) {
+  FeedRunResult result;
+  feed::MoldFeedDecoder<Sink> decoder(sink, options.filter, counters, audit);
+
+  if (!options.eal.empty()) {
+    struct Adapter final : FrameSink {
+      feed::MoldFeedDecoder<Sink>& d;
+      explicit Adapter(feed::MoldFeedDecoder<Sink>& dec) : d(dec) {}
+      void on_frame(const std::uint8_t* data, std::uint32_t length, std::uint64_t t) override {
+        d.on_frame(data, length, net::LinkType::kEthernet, t);
+      }
+    } adapter(decoder);
+    result.all_inputs_usable = read_dpdk_ports(options, adapter, counters, result, err);
+    return result;
+  }
+
+  for (const std::string& path : options.inputs) {
+    if (stop_requested()) break;
+    std::string error;
+    const InputKind kind = probe_input(path, error);
+    if (kind == InputKind::kUnusable) {
+      std::fprintf(err, "tickwire: %s\n", error.c_str());
+      result.all_inputs_usable = false;
+      continue;
+    }
+    drivers::ReadStatus status = drivers::ReadStatus::kEnd;
+    std::string detail;
+    if (kind == InputKind::kCapture) {
+      auto reader = drivers::CaptureFileReader::open(path, error);
+      if (!reader) {
+        std::fprintf(err, "tickwire: %s\n", error.c_str());
+        result.all_inputs_usable = false;
+        continue;
+      }
+      drivers::Frame frame;
+      while ((status = reader->next(frame)) == drivers::ReadStatus::kFrame && !stop_requested()) {
+        decoder.on_frame(frame.data, frame.captured_length, frame.link, frame.receive_time_ns);
+      }
+      detail = reader->error();
+    } else {
+      auto reader = drivers::BinaryFileReader::open(path, error);
+      if (!reader) {
+        std::fprintf(err, "tickwire: %s\n", error.c_str());
+        result.all_inputs_usable = false;
+        continue;
+      }
+      const std::uint8_t* message;
+      std::size_t length;
+      const feed::MessageContext ctx{};
+      while ((status = reader->next(message, length)) == drivers::ReadStatus::kFrame && !stop_requested()) {
+        feed::deliver_message(message, length, ctx, sink, counters);
+      }
+      counters.bytes += reader->bytes_read();
+      detail = reader->error();
+    }
+    if (status == drivers::ReadStatus::kTruncated) {
+      counters.drop(kind == InputKind::kCapture ? metrics::DropReason::kCaptureTruncated
+                                                : metrics::DropReason::kBinaryFileTruncated);
+      std::fprintf(err, "tickwire: %s: truncated, decoded up to the cut (%s)\n", path.c_str(), detail.c_str());
+    } else if (status == drivers::ReadStatus::kGzipError) {
+      counters.drop(metrics::DropReason::kGzipTruncated);
+      std::fprintf(err, "tickwire: %s: gzip stream truncated or corrupt, decoded up to the fault (%s)\n",
+                   path.c_str(), detail.c_str());
+    }
+  }
+  return result;
+}
+
+}  // namespace tickwire::cli

@@ -1,0 +1,55 @@
+#include "controlplane/cli/feed_report.h"
+
+#include <cinttypes>
+#include <string>
+
+namespace tickwire::cli {
+
+namespace {
+void line(std::FILE* out, const std::string& key, std::uint64_t value) {
+  std::fprintf(out, "%-36s %" PRIu64 "\n", key.c_str(), value);
+}
+}  // namespace
+
+void print_feed_report(std::FILE* out, const metrics::FeedCounters& c, const feed::SequenceAudit& audit) {
+  line(out, "packets", c.packets);
+  line(out, "bytes", c.bytes);
+  line(out, "packets_filtered", c.packets_filtered);
+  line(out, "moldudp64_packets", c.mold_packets);
+  line(out, "heartbeats", c.heartbeats);
+  line(out, "end_of_session", c.end_of_session);
+  line(out, "packets_with_trailing_bytes", c.packets_with_trailing_bytes);
+  line(out, "ipv4_checksum_absent", c.ipv4_checksum_absent);
+  line(out, "messages", c.messages);
+  for (std::size_t i = 0; i < itch::kMessageTypeCount; ++i) {
+    line(out, std::string("messages.") + itch::kTypeInfo.code[i], c.messages_by_type[i]);
+  }
+  std::uint64_t dropped = 0;
+  for (std::size_t i = 0; i < metrics::kDropReasonCount; ++i) {
+    line(out, "drops." + std::string(metrics::kDropReasonNames[i]), c.drops[i]);
+    dropped += c.drops[i];
+  }
+  line(out, "drops.total", dropped);
+
+  const feed::SequenceTotals& t = audit.totals();
+  line(out, "sequence.sessions", audit.session_count());
+  line(out, "sequence.new", t.new_messages);
+  line(out, "sequence.late", t.late_messages);
+  line(out, "sequence.duplicates", t.duplicate_messages);
+  std::size_t open_gaps = 0;
+  audit.for_each_gap([&](const feed::SessionId&, const feed::SequenceRange&) { ++open_gaps; });
+  line(out, "sequence.gaps", open_gaps);
+  line(out, "sequence.missing_messages", audit.missing_messages());
+  line(out, "sequence.holes_evicted", t.holes_evicted);
+  line(out, "sequence.untracked_session_messages", t.sessions_untracked);
+  std::size_t listed = 0;
+  audit.for_each_gap([&](const feed::SessionId& session, const feed::SequenceRange& r) {
+    if (listed++ < kGapsListed) {
+      std::fprintf(out, "gap session=%.10s first=%" PRIu64 " last=%" PRIu64 " count=%" PRIu64 "\n",
+                   session.text().data(), r.first, r.last, r.size());
+    }
+  });
+  if (listed > kGapsListed) std::fprintf(out, "gap ... %zu more not listed\n", listed - kGapsListed);
+}
+
+}  // namespace tickwire::cli

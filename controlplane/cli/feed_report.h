@@ -1,0 +1,17 @@
+// The --stats report of a feed: what was received, delivered, dropped (by reason) and what
+// the sequence numbers say. Plain "key value" lines, stable for scripts.
+#pragma once
+
+#include <cstdio>
+
+#include "dataplane/feed/sequence_audit.h"
+#include "dataplane/metrics/feed_counters.h"
+
+namespace tickwire::cli {
+
+// At most this many gap ranges are listed one per line; the totals always count all.
+inline constexpr std::size_t kGapsListed = 50;
+
+void print_feed_report(std::FILE* out, const metrics::FeedCounters& counters, const feed::SequenceAudit& audit);
+
+}  // namespace tickwire::cli

@@ -1,0 +1,11 @@
+// SIGINT/SIGTERM turn into a flag that poll loops read at a safe point.
+#pragma once
+
+#include <atomic>
+
+namespace tickwire::cli {
+
+void install_stop_handlers() noexcept;
+[[nodiscard]] bool stop_requested() noexcept;
+
+}  // namespace tickwire::cli

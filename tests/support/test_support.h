@@ -1,0 +1,70 @@
+// Helpers shared by the tests: where the data lives, exactly-sized buffers (so ASan sees
+// any read past the end), and builders of frames and MoldUDP64 packets.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tickwire::test {
+
+using Bytes = std::vector<std::uint8_t>;
+
+// ../shared (real captures, the ITCH field table); from TICKWIRE_SHARED_DIR.
+std::string shared_dir();
+std::string source_dir();
+std::string build_dir();
+// A fresh empty directory for one test's files.
+std::string temp_dir();
+
+// A heap copy of exactly bytes.size() bytes: a read one past the end is an ASan error.
+class ExactBuffer {
+ public:
+  explicit ExactBuffer(const Bytes& bytes);
+  [[nodiscard]] const std::uint8_t* data() const noexcept { return data_.get(); }
+  [[nodiscard]] std::uint32_t size() const noexcept { return size_; }
+
+ private:
+  std::unique_ptr<std::uint8_t[]> data_;
+  std::uint32_t size_;
+};
+
+void put_be(Bytes& out, std::uint64_t value, unsigned bytes);
+void put_be_at(Bytes& out, std::size_t offset, std::uint64_t value, unsigned bytes);
+
+// A MoldUDP64 packet: header then one block per message.
+Bytes mold_packet(std::string_view session, std::uint64_t sequence, const std::vector<Bytes>& messages);
+Bytes mold_packet_with_count(std::string_view session, std::uint64_t sequence, std::uint16_t count,
+                             const std::vector<Bytes>& messages);
+
+struct FrameSpec {
+  std::vector<std::uint16_t> vlan_tpids;  // one entry per tag, outermost first
+  std::uint32_t source_ip = 0xC0A80001;   // 192.168.0.1
+  std::uint32_t destination_ip = 0xE9360C6F;  // 233.54.12.111
+  std::uint16_t source_port = 49653;
+  std::uint16_t destination_port = 26477;
+  std::uint8_t protocol = 17;
+  unsigned ip_options_words = 0;  // extra 32-bit words of IP options
+  std::uint16_t flags_fragment = 0x4000;  // DF
+  bool zero_checksum = false;
+};
+
+// Ethernet/VLAN/IPv4/UDP around a payload, with a valid IPv4 header checksum.
+Bytes udp_frame(const Bytes& payload, const FrameSpec& spec = {});
+// Offset of the IPv4 header in a frame built by udp_frame().
+std::size_t ip_offset(const FrameSpec& spec);
+
+// A minimal ITCH message of type `code` with its spec length: header fields set, body zero.
+Bytes itch_message(char code, std::uint16_t stock_locate = 1, std::uint64_t timestamp = 0);
+
+Bytes read_file(const std::string& path);
+void write_file(const std::string& path, const Bytes& bytes);
+void write_file(const std::string& path, std::string_view text);
+Bytes gzip(const Bytes& plain);
+
+// A pcap file (nanosecond, Ethernet) holding the given frames.
+Bytes pcap_file(const std::vector<Bytes>& frames, std::uint64_t first_ns = 1'700'000'000'000'000'000ull);
+
+}  // namespace tickwire::test
