@@ -5,62 +5,21 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <map>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "tests/support/itch_spec_table.h"
 #include "tests/support/test_support.h"
 
 namespace tickwire::itch {
 namespace {
 
-struct SpecField {
-  std::size_t offset;
-  std::size_t size;
-  std::string kind;  // u, p4, p8, a
-  std::string name;
-};
-using SpecTable = std::map<char, std::vector<SpecField>>;
+using test::SpecField;
+using test::SpecTable;
 
-std::vector<std::string> split_row(const std::string& line) {
-  std::vector<std::string> cells;
-  std::stringstream in(line);
-  std::string cell;
-  std::getline(in, cell, '|');  // before the first bar
-  while (std::getline(in, cell, '|')) {
-    const auto b = cell.find_first_not_of(" `");
-    const auto e = cell.find_last_not_of(" `");
-    cells.push_back(b == std::string::npos ? "" : cell.substr(b, e - b + 1));
-  }
-  return cells;
-}
-
-SpecTable load_spec() {
-  const std::string path = test::shared_dir() + "/ITCH50_FIELDS.md";
-  std::ifstream in(path);
-  SpecTable table;
-  if (!in) return table;
-  char current = 0;
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("## `", 0) == 0) {
-      current = line[4];
-      continue;
-    }
-    if (current == 0 || line.empty() || line[0] != '|') continue;
-    const auto cells = split_row(line);
-    if (cells.size() < 4 || cells[0] == "offset" || cells[0].find("--") != std::string::npos) continue;
-    table[current].push_back({std::stoul(cells[0]), std::stoul(cells[1]), cells[2], cells[3]});
-  }
-  return table;
-}
-
-const SpecTable& spec() {
-  static const SpecTable t = load_spec();
-  return t;
-}
+const SpecTable& spec() { return test::itch_spec(); }
 
 struct DecodedField {
   std::string name;

@@ -1,0 +1,18 @@
+// The generated inputs benchmarks run on, built once per process.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace tickwire::bench {
+
+struct BenchStream {
+  std::vector<std::uint8_t> bytes;  // BinaryFILE: 2-byte length + message, repeated
+  std::uint64_t messages = 0;
+};
+
+// Reads and removes --messages=N and --seed=N from argv (defaults: 10M, 1).
+void parse_stream_flags(int& argc, char** argv);
+const BenchStream& bench_stream();
+
+}  // namespace tickwire::bench

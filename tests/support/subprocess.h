@@ -1,0 +1,21 @@
+// Runs the tickwire command as a user would and collects what it printed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace tickwire::test {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `program` with `args`, no shell. stdout and stderr are captured separately.
+CommandResult run_command(const std::string& program, const std::vector<std::string>& args);
+// The tickwire binary of this build.
+std::string tickwire_binary();
+std::vector<std::string> split_lines(const std::string& text);
+
+}  // namespace tickwire::test
