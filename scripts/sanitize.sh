@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The test suite under AddressSanitizer (with leak detection) and UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+[ -d build-asan ] || meson setup build-asan --buildtype=debugoptimized -Dwerror=true \
+  -Db_sanitize=address,undefined -Db_lundef=false
+ninja -C build-asan
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+meson test -C build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3
