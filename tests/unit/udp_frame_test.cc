@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
+
 #include "tests/support/test_support.h"
 
 namespace tickwire::net {
@@ -14,8 +16,10 @@ using test::FrameSpec;
 
 const Bytes kPayload = {'M', 'O', 'L', 'D', 1, 2, 3, 4, 5, 6, 7, 8, 9};
 
+// The result points into the frame, so every frame parsed stays alive until the test ends.
 FrameResult parse(const Bytes& frame, LinkType link = LinkType::kEthernet) {
-  const ExactBuffer b(frame);
+  static std::deque<ExactBuffer> alive;
+  const ExactBuffer& b = alive.emplace_back(frame);
   return parse_udp_frame(b.data(), b.size(), link);
 }
 
