@@ -168,6 +168,7 @@ class ScenarioGenerator {
   std::uint64_t flow_budget_ = 0;
   std::uint64_t mean_gap_scaled_ = 0;  // nanoseconds * kExpScale
   std::vector<HaltPlan> halt_plan_;
+  std::vector<std::uint32_t> nasdaq_listed_;  // symbols that get NOII
   std::vector<std::uint64_t> anomaly_seqs_;  // sorted
   std::size_t next_anomaly_ = 0;
 
