@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "controlplane/cli/book_command.h"
 #include "controlplane/cli/decode_command.h"
 
 namespace {
@@ -15,6 +16,7 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"decode", tickwire::cli::run_decode_command, "print every ITCH 5.0 message of captures, BinaryFILEs or DPDK ports"},
+    {"book", tickwire::cli::run_book_command, "build full-depth order books and print them (or their sha256)"},
 };
 
 int usage(std::FILE* out) {

@@ -51,6 +51,11 @@ std::vector<std::uint16_t> Eal::ports() {
 std::uint64_t Eal::tsc_hz() noexcept { return rte_get_tsc_hz(); }
 
 std::unique_ptr<DpdkPort> DpdkPort::open(std::uint16_t port_id, const PortConfig& config, std::string& error) {
+  // DPDK 22.11's ethdev getters dereference an unused port's data: check first.
+  if (rte_eth_dev_is_valid_port(port_id) == 0) {
+    error = "port " + std::to_string(port_id) + ": no such DPDK port";
+    return nullptr;
+  }
   std::unique_ptr<DpdkPort> p(new DpdkPort());
   p->port_id_ = port_id;
   char name[RTE_ETH_NAME_MAX_LEN] = {0};

@@ -1,6 +1,5 @@
 #include "controlplane/cli/decode_command.h"
 
-#include <cinttypes>
 #include <cstdio>
 #include <memory>
 
@@ -36,16 +35,15 @@ struct PrintingSink {
 }  // namespace
 
 int run_decode_command(int argc, char** argv) {
-  ArgParser args("decode", {
+  std::vector<OptionSpec> specs = {
       {"format", true, "jsonl (default), csv, text, or none"},
       {"stats", false, "print packet, message, drop and sequence counts to stderr"},
-      {"filter", true, "only datagrams to GROUP:PORT (repeatable; * or 0 = any)"},
       {"dedupe", false, "print a message sequence number once (first copy wins)"},
       {"output", true, "write messages to FILE instead of stdout"},
-      {"eal", true, "read DPDK ports instead of files, e.g. \"--no-huge --vdev=net_pcap0,rx_pcap=F\""},
-      {"idle-exit-ms", true, "with --eal: stop after this long without packets (0 = never; default 1000)"},
       {"help", false, "this text"},
-  });
+  };
+  for (const OptionSpec& s : feed_input_option_specs()) specs.push_back(s);
+  ArgParser args("decode", specs);
   if (!args.parse(argc, argv)) {
     std::fprintf(stderr, "tickwire decode: %s\n%s", args.error().c_str(), args.usage(kSynopsis).c_str());
     return 2;
@@ -56,24 +54,10 @@ int run_decode_command(int argc, char** argv) {
   }
 
   FeedInputOptions input;
-  input.inputs = args.positional();
-  input.eal = args.value("eal").value_or("");
-  if (!args.uint_value("idle-exit-ms", input.idle_exit_ms)) {
-    std::fprintf(stderr, "tickwire decode: %s\n", args.error().c_str());
+  std::string error;
+  if (!parse_feed_input_options(args, input, error)) {
+    std::fprintf(stderr, "tickwire decode: %s\n%s", error.c_str(), args.usage(kSynopsis).c_str());
     return 2;
-  }
-  if (input.inputs.empty() == input.eal.empty()) {
-    std::fprintf(stderr, "tickwire decode: give INPUT files or --eal, not %s\n%s",
-                 input.inputs.empty() ? "neither" : "both", args.usage(kSynopsis).c_str());
-    return 2;
-  }
-  for (const std::string& f : args.values("filter")) {
-    const auto endpoint = net::parse_endpoint(f);
-    if (!endpoint || !input.filter.add(*endpoint)) {
-      std::fprintf(stderr, "tickwire decode: --filter '%s': expected GROUP:PORT (at most %zu)\n", f.c_str(),
-                   net::UdpFilter::kMaxEndpoints);
-      return 2;
-    }
   }
   const auto format = format::parse_output_format(args.value("format").value_or("jsonl"));
   if (!format) {
@@ -102,11 +86,8 @@ int run_decode_command(int argc, char** argv) {
 
   if (args.has("stats")) {
     print_feed_report(stderr, *counters, *audit);
-    if (sink.dedupe) std::fprintf(stderr, "%-36s %" PRIu64 "\n", "duplicates_not_printed", sink.suppressed);
-    for (const auto& [name, port] : result.ports) {
-      std::fprintf(stderr, "port %s received=%" PRIu64 " missed=%" PRIu64 " errors=%" PRIu64 " no_mbuf=%" PRIu64 "\n",
-                   name.c_str(), port.received, port.missed, port.errors, port.no_mbuf);
-    }
+    if (sink.dedupe) print_report_line(stderr, "duplicates_not_printed", sink.suppressed);
+    print_port_report(stderr, result.ports);
   }
   if (writer.failed()) {
     std::fprintf(stderr, "tickwire decode: writing the output failed\n");

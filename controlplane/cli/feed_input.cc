@@ -7,6 +7,36 @@
 
 namespace tickwire::cli {
 
+std::vector<OptionSpec> feed_input_option_specs() {
+  return {
+      {"filter", true, "only datagrams to GROUP:PORT (repeatable; * or 0 = any)"},
+      {"eal", true, "read DPDK ports instead of files, e.g. \"--no-huge --vdev=net_pcap0,rx_pcap=F\""},
+      {"idle-exit-ms", true, "with --eal: stop after this long without packets (0 = never; default 1000)"},
+  };
+}
+
+bool parse_feed_input_options(ArgParser& args, FeedInputOptions& options, std::string& error) {
+  options.inputs = args.positional();
+  options.eal = args.value("eal").value_or("");
+  if (!args.uint_value("idle-exit-ms", options.idle_exit_ms)) {
+    error = args.error();
+    return false;
+  }
+  if (options.inputs.empty() == options.eal.empty()) {
+    error = std::string("give INPUT files or --eal, not ") + (options.inputs.empty() ? "neither" : "both");
+    return false;
+  }
+  for (const std::string& f : args.values("filter")) {
+    const auto endpoint = net::parse_endpoint(f);
+    if (!endpoint || !options.filter.add(*endpoint)) {
+      error = "--filter '" + f + "': expected GROUP:PORT (at most " + std::to_string(net::UdpFilter::kMaxEndpoints) +
+              ")";
+      return false;
+    }
+  }
+  return true;
+}
+
 InputKind probe_input(const std::string& path, std::string& error) {
   auto stream = drivers::ByteStream::open(path, error);
   if (!stream) return InputKind::kUnusable;
@@ -57,7 +87,7 @@ bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::
   const std::uint64_t idle_cycles = options.idle_exit_ms * (hz / 1000);
   std::uint64_t last_packet = rte_rdtsc();
   FrameSinkDecoder decoder{sink};
-  while (!stop_requested()) {
+  while (!sink.done()) {
     const std::uint64_t now = rte_rdtsc();
     // TSC to ns without overflow for any realistic uptime: split seconds and remainder.
     const std::uint64_t now_ns = now / hz * 1'000'000'000ull + now % hz * 1'000'000'000ull / hz;

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "controlplane/cli/arg_parser.h"
 #include "controlplane/cli/stop_signal.h"
 #include "dataplane/feed/mold_feed_decoder.h"
 #include "drivers/binary_file_reader.h"
@@ -21,6 +22,12 @@ struct FeedInputOptions {
   std::uint64_t idle_exit_ms = 1000;  // with EAL: stop after this long without a packet (0: never)
   net::UdpFilter filter;
 };
+
+// The options every command that reads a feed takes: --filter, --eal, --idle-exit-ms.
+std::vector<OptionSpec> feed_input_option_specs();
+// Fills `options` from the parsed arguments (positional arguments are the input files).
+// False with `error` set on a bad value or when neither or both of files and --eal are given.
+bool parse_feed_input_options(ArgParser& args, FeedInputOptions& options, std::string& error);
 
 struct FeedRunResult {
   bool all_inputs_usable = true;
@@ -37,9 +44,19 @@ class FrameSink {
  public:
   virtual ~FrameSink() = default;
   virtual void on_frame(const std::uint8_t* data, std::uint32_t length, std::uint64_t receive_time_ns) = 0;
+  [[nodiscard]] virtual bool done() const = 0;
 };
 bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::FeedCounters& counters,
                      FeedRunResult& result, std::FILE* err);
+
+// A sink may end the run early by offering `bool done() const` (e.g. `book --at SEQ`).
+template <class Sink>
+bool should_stop(const Sink& sink) {
+  if constexpr (requires { sink.done(); }) {
+    if (sink.done()) return true;
+  }
+  return stop_requested();
+}
 
 template <class Sink>
 FeedRunResult run_feed_inputs(const FeedInputOptions& options, Sink& sink, metrics::FeedCounters& counters,
@@ -50,17 +67,20 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Sink& sink, metri
   if (!options.eal.empty()) {
     struct Adapter final : FrameSink {
       feed::MoldFeedDecoder<Sink>& d;
-      explicit Adapter(feed::MoldFeedDecoder<Sink>& dec) : d(dec) {}
+      const Sink& s;
+      Adapter(feed::MoldFeedDecoder<Sink>& dec, const Sink& sink) : d(dec), s(sink) {}
       void on_frame(const std::uint8_t* data, std::uint32_t length, std::uint64_t t) override {
         d.on_frame(data, length, net::LinkType::kEthernet, t);
       }
-    } adapter(decoder);
+      [[nodiscard]] bool done() const override { return should_stop(s); }
+    } adapter(decoder, sink);
     result.all_inputs_usable = read_dpdk_ports(options, adapter, counters, result, err);
     return result;
   }
 
+  std::uint64_t binary_messages = 0;
   for (const std::string& path : options.inputs) {
-    if (stop_requested()) break;
+    if (should_stop(sink)) break;
     std::string error;
     const InputKind kind = probe_input(path, error);
     if (kind == InputKind::kUnusable) {
@@ -78,7 +98,7 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Sink& sink, metri
         continue;
       }
       drivers::Frame frame;
-      while ((status = reader->next(frame)) == drivers::ReadStatus::kFrame && !stop_requested()) {
+      while (!should_stop(sink) && (status = reader->next(frame)) == drivers::ReadStatus::kFrame) {
         decoder.on_frame(frame.data, frame.captured_length, frame.link, frame.receive_time_ns);
       }
       detail = reader->error();
@@ -91,8 +111,11 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Sink& sink, metri
       }
       const std::uint8_t* message;
       std::size_t length;
-      const feed::MessageContext ctx{};
-      while ((status = reader->next(message, length)) == drivers::ReadStatus::kFrame && !stop_requested()) {
+      // BinaryFILE has no sequence numbers: messages are numbered from 1 across the files,
+      // which orders events the same way.
+      feed::MessageContext ctx{};
+      while (!should_stop(sink) && (status = reader->next(message, length)) == drivers::ReadStatus::kFrame) {
+        ctx.sequence = ++binary_messages;
         feed::deliver_message(message, length, ctx, sink, counters);
       }
       counters.bytes += reader->bytes_read();

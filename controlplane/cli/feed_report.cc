@@ -5,10 +5,19 @@
 
 namespace tickwire::cli {
 
-namespace {
-void line(std::FILE* out, const std::string& key, std::uint64_t value) {
+void print_report_line(std::FILE* out, const std::string& key, std::uint64_t value) {
   std::fprintf(out, "%-36s %" PRIu64 "\n", key.c_str(), value);
 }
+
+void print_port_report(std::FILE* out, const std::vector<std::pair<std::string, drivers::PortCounters>>& ports) {
+  for (const auto& [name, port] : ports) {
+    std::fprintf(out, "port %s received=%" PRIu64 " missed=%" PRIu64 " errors=%" PRIu64 " no_mbuf=%" PRIu64 "\n",
+                 name.c_str(), port.received, port.missed, port.errors, port.no_mbuf);
+  }
+}
+
+namespace {
+void line(std::FILE* out, const std::string& key, std::uint64_t value) { print_report_line(out, key, value); }
 }  // namespace
 
 void print_feed_report(std::FILE* out, const metrics::FeedCounters& c, const feed::SequenceAudit& audit) {

@@ -3,9 +3,13 @@
 #pragma once
 
 #include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "dataplane/feed/sequence_audit.h"
 #include "dataplane/metrics/feed_counters.h"
+#include "drivers/dpdk_port.h"
 
 namespace tickwire::cli {
 
@@ -13,5 +17,8 @@ namespace tickwire::cli {
 inline constexpr std::size_t kGapsListed = 50;
 
 void print_feed_report(std::FILE* out, const metrics::FeedCounters& counters, const feed::SequenceAudit& audit);
+void print_port_report(std::FILE* out, const std::vector<std::pair<std::string, drivers::PortCounters>>& ports);
+// One "key value" line, aligned like the rest of the report.
+void print_report_line(std::FILE* out, const std::string& key, std::uint64_t value);
 
 }  // namespace tickwire::cli

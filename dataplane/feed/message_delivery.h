@@ -18,21 +18,14 @@ template <class Sink>
                                                    metrics::FeedCounters& counters) noexcept {
   const itch::DecodeStatus status =
       itch::decode_message(p, length, [&](const auto& message) { sink(ctx, message); });
-  switch (status) {
-    case itch::DecodeStatus::kOk:
-      ++counters.messages;
-      ++counters.messages_by_type[itch::type_index(p[0])];
-      return true;
-    case itch::DecodeStatus::kEmpty:
-      counters.drop(metrics::DropReason::kEmptyMessageBlock);
-      return false;
-    case itch::DecodeStatus::kUnknownType:
-      counters.drop(metrics::DropReason::kUnknownMessageType);
-      return false;
-    case itch::DecodeStatus::kLengthMismatch:
-      counters.drop(metrics::DropReason::kMessageLengthMismatch);
-      return false;
+  if (TW_LIKELY(status == itch::DecodeStatus::kOk)) {
+    ++counters.messages;
+    ++counters.messages_by_type[itch::type_index(p[0])];
+    return true;
   }
+  counters.drop(status == itch::DecodeStatus::kEmpty         ? metrics::DropReason::kEmptyMessageBlock
+                : status == itch::DecodeStatus::kUnknownType ? metrics::DropReason::kUnknownMessageType
+                                                             : metrics::DropReason::kMessageLengthMismatch);
   return false;
 }
 

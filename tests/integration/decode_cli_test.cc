@@ -199,6 +199,25 @@ TEST_F(DecodeCli, UsageErrorsExitWith2) {
   EXPECT_EQ(run_command(tickwire_binary(), {"decode", "--help"}).exit_code, 0);
 }
 
+TEST_F(DecodeCli, BadEalArgumentsAreAnErrorNamingThem) {
+  const CommandResult r = decode({"--eal", "--no-huge --no-pci --no-shconf --not-an-eal-option"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("DPDK EAL initialisation failed"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--not-an-eal-option"), std::string::npos) << r.err;
+}
+
+TEST_F(DecodeCli, EalWithoutPortsIsAnError) {
+  const CommandResult r = decode({"--eal", "--no-huge -m 256 --no-pci --no-shconf --log-level=lib.eal:error"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("created no port"), std::string::npos) << r.err;
+}
+
+TEST_F(DecodeCli, ADirectoryIsAnUnusableInput) {
+  const CommandResult r = decode({temp_dir()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("unreadable"), std::string::npos) << r.err;
+}
+
 TEST_F(DecodeCli, TheDpdkPathPrintsExactlyWhatTheFilePathPrints) {
   const std::string file = capture(kMultiple);
   const std::string eal = "--no-huge -m 256 --no-pci --no-shconf --log-level=lib.eal:error "

@@ -117,6 +117,22 @@ TEST(CaptureFileReader, ATruncatedGzipIsReportedAsSuch) {
   EXPECT_EQ(last, ReadStatus::kGzipError);
 }
 
+TEST(CaptureFileReader, KnowsLinuxCookedAndRawIpLinkTypes) {
+  const std::vector<std::pair<std::uint32_t, net::LinkType>> kinds = {
+      {113, net::LinkType::kLinuxSll}, {101, net::LinkType::kRawIpv4}, {228, net::LinkType::kRawIpv4}};
+  for (const auto& [linktype, link] : kinds) {
+    test::Bytes file = test::pcap_file(frames(1));
+    test::put_be_at(file, 20, 0, 4);
+    file[20] = static_cast<std::uint8_t>(linktype);  // little-endian header
+    const std::string path = test::temp_dir() + "/link.pcap";
+    test::write_file(path, file);
+    std::string error;
+    auto r = CaptureFileReader::open(path, error);
+    ASSERT_TRUE(r) << error;
+    EXPECT_EQ(r->link_type(), link) << linktype;
+  }
+}
+
 TEST(CaptureFileReader, RefusesABrokenHeaderWithAReason) {
   const std::string path = test::temp_dir() + "/broken.pcap";
   test::Bytes file = test::pcap_file(frames(1));

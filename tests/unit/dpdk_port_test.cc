@@ -105,6 +105,17 @@ TEST_F(DpdkPortTest, FramesFromTheRingReachTheDecoderWithoutAllocating) {
   EXPECT_EQ(rte_mempool_in_use_count(source_pool_), 0u);
 }
 
+TEST_F(DpdkPortTest, APortThatCannotBeSetUpIsAnErrorNamingIt) {
+  std::string error;
+  EXPECT_FALSE(DpdkPort::open(RTE_MAX_ETHPORTS - 1, PortConfig{}, error));
+  EXPECT_NE(error.find("port " + std::to_string(RTE_MAX_ETHPORTS - 1)), std::string::npos) << error;
+
+  PortConfig no_buffers;
+  no_buffers.mbufs = 0;
+  EXPECT_FALSE(DpdkPort::open(port_id_, no_buffers, error));
+  EXPECT_NE(error.find("mbuf pool"), std::string::npos) << error;
+}
+
 TEST(Eal, ReportsBadArgumentsWithThem) {
   // EAL is already up in this process: a second init is a no-op that succeeds.
   std::string error;

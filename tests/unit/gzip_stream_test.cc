@@ -53,6 +53,16 @@ TEST(ByteStream, ATruncatedGzipFailsAfterDeliveringWhatItHad) {
   EXPECT_TRUE(std::equal(got.begin(), got.end(), data.begin()));
 }
 
+TEST(ByteStream, AReadErrorIsAFailureNotAnEnd) {
+  std::string error;
+  auto s = ByteStream::open(test::temp_dir(), error);  // a directory opens, but cannot be read
+  ASSERT_TRUE(s) << error;
+  std::uint8_t buf[16];
+  EXPECT_EQ(s->read(buf, sizeof buf), 0u);
+  EXPECT_TRUE(s->failed());
+  EXPECT_FALSE(s->failure().empty());
+}
+
 TEST(ByteStream, AMissingFileIsAnErrorNamingIt) {
   std::string error;
   EXPECT_FALSE(ByteStream::open("/nonexistent/file.pcap", error));

@@ -141,6 +141,17 @@ TEST_F(MoldFeedDecoderTest, DuplicatesAreDeliveredAndMarked) {
   EXPECT_EQ(sink.seen[1].verdict, SequenceVerdict::kDuplicate);
 }
 
+TEST_F(MoldFeedDecoderTest, SessionsPastTheTableAreDeliveredButNotAudited) {
+  for (std::size_t i = 0; i <= SequenceAudit::kMaxSessions; ++i) {
+    char name[11];
+    std::snprintf(name, sizeof name, "SESS%06zu", i);
+    EXPECT_EQ(feed_payload(test::mold_packet(name, 1, {test::itch_message('S')})), 1u);
+  }
+  EXPECT_EQ(sink.seen.size(), SequenceAudit::kMaxSessions + 1);
+  EXPECT_EQ(audit->totals().sessions_untracked, 1u);
+  EXPECT_EQ(audit->session_count(), SequenceAudit::kMaxSessions);
+}
+
 TEST_F(MoldFeedDecoderTest, FrameDropsAreCountedByReason) {
   Bytes frame = test::udp_frame(test::mold_packet("S", 1, {test::itch_message('S')}));
   frame[14 + 8] ^= 1;

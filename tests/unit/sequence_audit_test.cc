@@ -71,6 +71,14 @@ TEST_F(SequenceAuditTest, HeartbeatsAndEndOfSessionRevealALostTail) {
   EXPECT_EQ(gaps(*audit), (std::vector<SequenceRange>{{4, 6}}));
 }
 
+TEST_F(SequenceAuditTest, AHeartbeatFirstSetsTheStart) {
+  audit->on_next_expected(s, 500);
+  feed({500, 501});
+  EXPECT_TRUE(gaps(*audit).empty());
+  feed({503});
+  EXPECT_EQ(gaps(*audit), (std::vector<SequenceRange>{{502, 502}}));
+}
+
 TEST_F(SequenceAuditTest, KeepsSessionsApart) {
   const std::size_t other = audit->session(session("0000000002"));
   EXPECT_NE(other, s);

@@ -1,0 +1,8 @@
+// `tickwire book`: the full-depth books at the end of the inputs (or at a sequence number).
+#pragma once
+
+namespace tickwire::cli {
+
+int run_book_command(int argc, char** argv);
+
+}  // namespace tickwire::cli

@@ -1,0 +1,411 @@
+// ITCH messages in, books updated and normalized events out: the per-message work of the
+// RX core, in feed sequence order. Templated on the event sink so emission inlines.
+//
+// Events of one message are staged and handed over together, the last one flagged, so that
+// stages can act at message boundaries (the delete half of a replace is not a liquidity drop).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+
+#include "dataplane/book/book_counters.h"
+#include "dataplane/book/book_store.h"
+#include "dataplane/book/market_session.h"
+#include "dataplane/core/cache.h"
+#include "dataplane/events/event.h"
+#include "dataplane/feed/message_context.h"
+#include "dataplane/itch/messages.h"
+
+namespace tickwire::book {
+
+using events::Event;
+using events::EventKind;
+
+template <class EventSink>
+class BookBuilder {
+ public:
+  static constexpr std::size_t kMaxEventsPerMessage = 6;
+
+  BookBuilder(BookStore& store, EventSink& sink, BookCounters& counters, std::uint16_t feed) noexcept
+      : store_(store), sink_(sink), counters_(counters), feed_(feed) {}
+
+  // Set while messages may have been lost: every event carries kBookSuspect.
+  void set_suspect(bool suspect) noexcept { suspect_ = suspect; }
+  [[nodiscard]] const MarketSession& session() const noexcept { return session_; }
+
+  template <class Message>
+  void operator()(const feed::MessageContext& ctx, const Message& m) noexcept {
+    staged_ = 0;
+    apply(ctx, m);
+    flush();
+  }
+
+ private:
+  using Stock = wire::Alpha<8>;
+
+  // --- event staging
+  Event& stage(const feed::MessageContext& ctx, const itch::MessageHeader& h, EventKind kind,
+               std::uint32_t instrument) noexcept {
+    Event& e = pending_[staged_];
+    e = Event{};
+    e.sequence = ctx.sequence;
+    e.exchange_time_ns = h.timestamp.value();
+    e.receive_time_ns = ctx.receive_time_ns;
+    e.instrument = instrument;
+    e.feed = feed_;
+    e.event_index = static_cast<std::uint16_t>(staged_);
+    e.kind = kind;
+    e.flags = suspect_ ? events::kBookSuspect : 0;
+    e.source_type = static_cast<std::uint8_t>(h.message_type.value());
+    ++staged_;
+    return e;
+  }
+  void flush() noexcept {
+    if (staged_ == 0) return;
+    pending_[staged_ - 1].flags |= events::kLastInMessage;
+    for (std::size_t i = 0; i < staged_; ++i) sink_(pending_[i]);
+    counters_.events += staged_;
+  }
+  static events::Side side_of(SideIndex s) noexcept { return s == kBidSide ? events::Side::kBid : events::Side::kAsk; }
+
+  void stage_level(const feed::MessageContext& ctx, const itch::MessageHeader& h, std::uint32_t instrument,
+                   const LevelState& l) noexcept {
+    Event& e = stage(ctx, h, EventKind::kLevelChange, instrument);
+    e.side = side_of(l.side);
+    e.price = l.price;
+    e.quantity = l.shares;
+    e.order_count = l.orders;
+    if (l.removed) e.flags |= events::kLevelRemoved;
+  }
+
+  // After a book change: a top-of-book event if the touch moved, and crossed-book detection.
+  void finish_book_change(const feed::MessageContext& ctx, const itch::MessageHeader& h, Instrument& ins,
+                          const TopOfBook& before) noexcept {
+    ++counters_.messages_applied;
+    const TopOfBook after = store_.top_of_book(ins);
+    if (after == before) return;
+    Event& e = stage(ctx, h, EventKind::kTopOfBook, ins.id);
+    e.price = after.bid_price;
+    e.quantity = after.bid_shares;
+    e.other_price = after.ask_price;
+    e.other_quantity = after.ask_shares;
+    const bool crossed = after.bid_shares != 0 && after.ask_shares != 0 && after.bid_price >= after.ask_price &&
+                         (ins.trading_state == 0 || ins.trading_state == 'T') &&
+                         session_.continuous(h.timestamp.value());
+    if (crossed && !ins.crossed) {
+      counters_.count(BookAnomaly::kBookCrossed);
+      Event& c = stage(ctx, h, EventKind::kBookCrossed, ins.id);
+      c.price = after.bid_price;
+      c.other_price = after.ask_price;
+    }
+    ins.crossed = crossed;
+  }
+
+  // The instrument of a message's locate, created from its stock field when no R named it.
+  std::uint32_t instrument_of(const feed::MessageContext& ctx, const itch::MessageHeader& h, const Stock& stock) noexcept {
+    const std::uint16_t locate = h.stock_locate.value();
+    std::uint32_t id = store_.instrument_id(feed_, locate);
+    if (TW_LIKELY(id != kNone)) return id;
+    id = store_.add_instrument(feed_, locate, stock.chars);
+    if (id == kNone) {
+      counters_.count(BookAnomaly::kNoInstrumentRoom);
+      return kNone;
+    }
+    counters_.count(BookAnomaly::kLocateWithoutDirectory);
+    Event& e = stage(ctx, h, EventKind::kInstrumentAdded, id);
+    e.code = 0;  // not from the directory
+    return id;
+  }
+
+  static bool side_index(char indicator, SideIndex& side) noexcept {
+    if (indicator == 'B') {
+      side = kBidSide;
+      return true;
+    }
+    if (indicator == 'S') {
+      side = kAskSide;
+      return true;
+    }
+    return false;
+  }
+
+  // --- order book messages
+  template <class AddMessage>
+  void apply_add(const feed::MessageContext& ctx, const AddMessage& m) noexcept {
+    SideIndex side;
+    if (TW_UNLIKELY(!side_index(m.buy_sell_indicator.value(), side))) {
+      counters_.count(BookAnomaly::kInvalidSide);
+      return;
+    }
+    const std::uint32_t id = instrument_of(ctx, m.header, m.stock);
+    if (TW_UNLIKELY(id == kNone)) return;
+    Instrument& ins = store_.instrument(id);
+    const TopOfBook before = store_.top_of_book(ins);
+    add(ctx, m.header, ins, m.order_reference_number.value(), side, m.price.value(), m.shares.value(),
+        BookAnomaly::kAddLiveReference);
+    finish_book_change(ctx, m.header, ins, before);
+  }
+
+  // Rests an order; a live reference is stale by definition (the exchange never reuses one
+  // while it lives), so the new order takes its place.
+  void add(const feed::MessageContext& ctx, const itch::MessageHeader& h, Instrument& ins, std::uint64_t reference,
+           SideIndex side, std::uint32_t price, std::uint32_t shares, BookAnomaly on_live_reference) noexcept {
+    Handle order;
+    LevelState level;
+    AddStatus status = store_.add_order(ins.id, reference, side, price, shares, order, level);
+    if (TW_UNLIKELY(status == AddStatus::kDuplicateReference)) {
+      counters_.count(on_live_reference);
+      const Handle stale = store_.find_order(reference);
+      const std::uint32_t stale_instrument = store_.order(stale).instrument;
+      const LevelState removed = store_.remove_order(stale);
+      stage_level(ctx, h, stale_instrument, removed);
+      status = store_.add_order(ins.id, reference, side, price, shares, order, level);
+    }
+    if (TW_UNLIKELY(status != AddStatus::kAdded)) {
+      counters_.count(status == AddStatus::kNoOrderRoom ? BookAnomaly::kNoOrderRoom : BookAnomaly::kNoLevelRoom);
+      return;
+    }
+    stage_level(ctx, h, ins.id, level);
+  }
+
+  void execute(const feed::MessageContext& ctx, const itch::MessageHeader& h, std::uint64_t reference,
+               std::uint32_t executed, std::uint64_t match, const std::uint32_t* execution_price,
+               std::uint16_t trade_flags) noexcept {
+    const Handle oh = store_.find_order(reference);
+    if (TW_UNLIKELY(oh == kNone)) {
+      counters_.count(BookAnomaly::kExecuteUnknownReference);
+      return;
+    }
+    const Order& o = store_.order(oh);
+    Instrument& ins = store_.instrument(o.instrument);
+    const PriceLevel& resting = store_.level(o.level);
+    if (TW_UNLIKELY(executed > o.shares)) {
+      counters_.count(BookAnomaly::kExecuteMoreThanRemains);
+      executed = o.shares;
+    }
+    const TopOfBook before = store_.top_of_book(ins);
+    Event& t = stage(ctx, h, EventKind::kTrade, ins.id);
+    t.side = side_of(static_cast<SideIndex>(resting.side));
+    // C reduces the order at its resting price whatever price it executed at.
+    t.price = execution_price != nullptr ? *execution_price : resting.price;
+    t.quantity = executed;
+    t.match_number = match;
+    t.flags |= trade_flags;
+    const std::uint32_t instrument = o.instrument;
+    stage_level(ctx, h, instrument, store_.reduce_order(oh, executed));
+    finish_book_change(ctx, h, ins, before);
+  }
+
+  void apply(const feed::MessageContext& ctx, const itch::AddOrder& m) noexcept { apply_add(ctx, m); }
+  void apply(const feed::MessageContext& ctx, const itch::AddOrderMpid& m) noexcept { apply_add(ctx, m); }
+
+  void apply(const feed::MessageContext& ctx, const itch::OrderExecuted& m) noexcept {
+    execute(ctx, m.header, m.order_reference_number.value(), m.executed_shares.value(), m.match_number.value(),
+            nullptr, 0);
+  }
+  void apply(const feed::MessageContext& ctx, const itch::OrderExecutedWithPrice& m) noexcept {
+    const std::uint32_t price = m.execution_price.value();
+    // Printable N: this execution is reported in a print elsewhere, not a print itself.
+    execute(ctx, m.header, m.order_reference_number.value(), m.executed_shares.value(), m.match_number.value(),
+            &price, m.printable.value() == 'N' ? events::kNonPrintable : 0);
+  }
+
+  void apply(const feed::MessageContext& ctx, const itch::OrderCancel& m) noexcept {
+    const Handle oh = store_.find_order(m.order_reference_number.value());
+    if (TW_UNLIKELY(oh == kNone)) {
+      counters_.count(BookAnomaly::kCancelUnknownReference);
+      return;
+    }
+    const Order& o = store_.order(oh);
+    std::uint32_t cancelled = m.cancelled_shares.value();
+    if (TW_UNLIKELY(cancelled > o.shares)) {
+      counters_.count(BookAnomaly::kCancelMoreThanRemains);
+      cancelled = o.shares;
+    }
+    Instrument& ins = store_.instrument(o.instrument);
+    const TopOfBook before = store_.top_of_book(ins);
+    stage_level(ctx, m.header, ins.id, store_.reduce_order(oh, cancelled));
+    finish_book_change(ctx, m.header, ins, before);
+  }
+
+  void apply(const feed::MessageContext& ctx, const itch::OrderDelete& m) noexcept {
+    const Handle oh = store_.find_order(m.order_reference_number.value());
+    if (TW_UNLIKELY(oh == kNone)) {
+      counters_.count(BookAnomaly::kDeleteUnknownReference);
+      return;
+    }
+    Instrument& ins = store_.instrument(store_.order(oh).instrument);
+    const TopOfBook before = store_.top_of_book(ins);
+    stage_level(ctx, m.header, ins.id, store_.remove_order(oh));
+    finish_book_change(ctx, m.header, ins, before);
+  }
+
+  // The new order keeps side and stock, takes the new price and shares, and goes to the
+  // back of its level's queue.
+  void apply(const feed::MessageContext& ctx, const itch::OrderReplace& m) noexcept {
+    const Handle oh = store_.find_order(m.original_order_reference_number.value());
+    if (TW_UNLIKELY(oh == kNone)) {
+      counters_.count(BookAnomaly::kReplaceUnknownReference);
+      return;
+    }
+    const Order& o = store_.order(oh);
+    Instrument& ins = store_.instrument(o.instrument);
+    const auto side = static_cast<SideIndex>(store_.level(o.level).side);
+    const TopOfBook before = store_.top_of_book(ins);
+    stage_level(ctx, m.header, ins.id, store_.remove_order(oh));
+    add(ctx, m.header, ins, m.new_order_reference_number.value(), side, m.price.value(), m.shares.value(),
+        BookAnomaly::kReplaceToLiveReference);
+    finish_book_change(ctx, m.header, ins, before);
+  }
+
+  // --- trades that leave the book alone
+  void apply(const feed::MessageContext& ctx, const itch::Trade& m) noexcept {
+    const std::uint32_t id = instrument_of(ctx, m.header, m.stock);
+    if (id == kNone) return;
+    Event& e = stage(ctx, m.header, EventKind::kTrade, id);
+    SideIndex side;
+    e.side = side_index(m.buy_sell_indicator.value(), side) ? side_of(side) : events::Side::kNone;
+    e.price = m.price.value();
+    e.quantity = m.shares.value();
+    e.match_number = m.match_number.value();
+    e.flags |= events::kHiddenTrade;
+    ++counters_.messages_applied;
+  }
+  void apply(const feed::MessageContext& ctx, const itch::CrossTrade& m) noexcept {
+    const std::uint32_t id = instrument_of(ctx, m.header, m.stock);
+    if (id == kNone) return;
+    Event& e = stage(ctx, m.header, EventKind::kTrade, id);
+    e.price = m.cross_price.value();
+    e.quantity = m.shares.value();
+    e.match_number = m.match_number.value();
+    e.code = static_cast<std::uint8_t>(m.cross_type.value());
+    e.flags |= events::kCrossTrade;
+    ++counters_.messages_applied;
+  }
+  void apply(const feed::MessageContext& ctx, const itch::BrokenTrade& m) noexcept {
+    Event& e = stage(ctx, m.header, EventKind::kTradeBreak, store_.instrument_id(feed_, m.header.stock_locate.value()));
+    e.match_number = m.match_number.value();
+    ++counters_.messages_applied;
+  }
+
+  // --- directory and state
+  void apply(const feed::MessageContext& ctx, const itch::StockDirectory& m) noexcept {
+    const std::uint16_t locate = m.header.stock_locate.value();
+    std::uint32_t id = store_.instrument_id(feed_, locate);
+    if (id == kNone) {
+      id = store_.add_instrument(feed_, locate, m.stock.chars);
+      if (id == kNone) {
+        counters_.count(BookAnomaly::kNoInstrumentRoom);
+        return;
+      }
+    } else {
+      Instrument& existing = store_.instrument(id);
+      if (std::memcmp(existing.symbol.data(), m.stock.chars, 8) != 0) {
+        counters_.count(BookAnomaly::kLocateSymbolChanged);
+        std::memcpy(existing.symbol.data(), m.stock.chars, 8);
+      }
+    }
+    store_.instrument(id).from_directory = true;
+    Event& e = stage(ctx, m.header, EventKind::kInstrumentAdded, id);
+    e.code = 1;  // from the directory
+    e.quantity = m.round_lot_size.value();
+    ++counters_.messages_applied;
+  }
+
+  template <class StateMessage>
+  Event* state_event(const feed::MessageContext& ctx, const StateMessage& m) noexcept {
+    const std::uint32_t id = instrument_of(ctx, m.header, m.stock);
+    if (id == kNone) return nullptr;
+    ++counters_.messages_applied;
+    return &stage(ctx, m.header, EventKind::kTradingState, id);
+  }
+  void apply(const feed::MessageContext& ctx, const itch::StockTradingAction& m) noexcept {
+    if (Event* e = state_event(ctx, m)) {
+      store_.instrument(e->instrument).trading_state = m.trading_state.value();
+      e->code = static_cast<std::uint8_t>(m.trading_state.value());
+      e->code2 = static_cast<std::uint8_t>(m.reason.chars[0]);
+    }
+  }
+  void apply(const feed::MessageContext& ctx, const itch::RegShoRestriction& m) noexcept {
+    if (Event* e = state_event(ctx, m)) {
+      store_.instrument(e->instrument).reg_sho_action = m.reg_sho_action.value();
+      e->code = static_cast<std::uint8_t>(m.reg_sho_action.value());
+    }
+  }
+  void apply(const feed::MessageContext& ctx, const itch::OperationalHalt& m) noexcept {
+    if (Event* e = state_event(ctx, m)) {
+      e->code = static_cast<std::uint8_t>(m.operational_halt_action.value());
+      e->code2 = static_cast<std::uint8_t>(m.market_code.value());
+    }
+  }
+  void apply(const feed::MessageContext& ctx, const itch::LuldAuctionCollar& m) noexcept {
+    if (Event* e = state_event(ctx, m)) {
+      e->price = m.auction_collar_reference_price.value();
+      e->other_price = m.upper_auction_collar_price.value();
+      e->quantity = m.lower_auction_collar_price.value();
+      e->other_quantity = m.auction_collar_extension.value();
+    }
+  }
+  void apply(const feed::MessageContext& ctx, const itch::IpoQuotingPeriodUpdate& m) noexcept {
+    if (Event* e = state_event(ctx, m)) {
+      e->price = m.ipo_price.value();
+      e->quantity = m.ipo_quotation_release_time.value();
+      e->code = static_cast<std::uint8_t>(m.ipo_quotation_release_qualifier.value());
+    }
+  }
+  void apply(const feed::MessageContext& ctx, const itch::RetailInterest& m) noexcept {
+    if (Event* e = state_event(ctx, m)) e->code = static_cast<std::uint8_t>(m.interest_flag.value());
+  }
+  void apply(const feed::MessageContext& ctx, const itch::DirectListingPriceDiscovery& m) noexcept {
+    if (Event* e = state_event(ctx, m)) {
+      e->code = static_cast<std::uint8_t>(m.open_eligibility_status.value());
+      e->price = m.near_execution_price.value();
+      e->other_price = m.minimum_allowable_price.value();
+    }
+  }
+  void apply(const feed::MessageContext& ctx, const itch::NetOrderImbalance& m) noexcept {
+    const std::uint32_t id = instrument_of(ctx, m.header, m.stock);
+    if (id == kNone) return;
+    Event& e = stage(ctx, m.header, EventKind::kImbalance, id);
+    e.price = m.current_reference_price.value();
+    e.other_price = m.near_price.value();
+    e.quantity = m.imbalance_shares.value();
+    e.other_quantity = m.paired_shares.value();
+    e.code = static_cast<std::uint8_t>(m.imbalance_direction.value());
+    e.code2 = static_cast<std::uint8_t>(m.cross_type.value());
+    ++counters_.messages_applied;
+  }
+  void apply(const feed::MessageContext& ctx, const itch::SystemEvent& m) noexcept {
+    session_.on_system_event(m.event_code.value());
+    Event& e = stage(ctx, m.header, EventKind::kMarketState, kNone);
+    e.code = static_cast<std::uint8_t>(m.event_code.value());
+    ++counters_.messages_applied;
+  }
+  void apply(const feed::MessageContext& ctx, const itch::MwcbDeclineLevel& m) noexcept {
+    Event& e = stage(ctx, m.header, EventKind::kMarketState, kNone);
+    e.code = 'V';
+    e.quantity = m.level1.value();
+    e.other_quantity = m.level2.value();
+    ++counters_.messages_applied;
+  }
+  void apply(const feed::MessageContext& ctx, const itch::MwcbStatus& m) noexcept {
+    Event& e = stage(ctx, m.header, EventKind::kMarketState, kNone);
+    e.code = 'W';
+    e.code2 = static_cast<std::uint8_t>(m.breached_level.value());
+    ++counters_.messages_applied;
+  }
+  // Market-maker registrations carry nothing the books or stages use.
+  void apply(const feed::MessageContext&, const itch::MarketParticipantPosition&) noexcept {}
+
+  BookStore& store_;
+  EventSink& sink_;
+  BookCounters& counters_;
+  MarketSession session_;
+  std::uint16_t feed_;
+  bool suspect_ = false;
+  std::size_t staged_ = 0;
+  std::array<Event, kMaxEventsPerMessage> pending_{};
+};
+
+}  // namespace tickwire::book

@@ -1,0 +1,217 @@
+#include "dataplane/book/book_store.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace tickwire::book {
+
+bool BookStore::init(const BookConfig& config, std::string& error) {
+  config_ = config;
+  // Handle 0 is "none" in every pool, hence the + 1.
+  orders_ = MappedArray<Order>(config.max_orders + 1, config.prefault);
+  levels_ = MappedArray<PriceLevel>(config.max_levels + 1, config.prefault);
+  instruments_ = MappedArray<Instrument>(config.max_instruments + 1, config.prefault);
+  locate_map_ = MappedArray<std::uint32_t>(config.max_feeds << 16, config.prefault);
+  order_index_ = FlatIndex(config.max_orders, config.prefault);
+  level_index_ = FlatIndex(config.max_levels, config.prefault);
+  if (!orders_.ok() || !levels_.ok() || !instruments_.ok() || !locate_map_.ok() || !order_index_.ok() ||
+      !level_index_.ok()) {
+    error = "cannot reserve " + std::to_string(reserved_bytes() >> 20) +
+            " MiB for books (max_orders=" + std::to_string(config.max_orders) +
+            ", max_levels=" + std::to_string(config.max_levels) + ")";
+    return false;
+  }
+  return true;
+}
+
+std::size_t BookStore::reserved_bytes() const noexcept {
+  return orders_.bytes() + levels_.bytes() + instruments_.bytes() + locate_map_.bytes() + order_index_.bytes() +
+         level_index_.bytes();
+}
+
+std::uint32_t BookStore::add_instrument(std::uint16_t feed, std::uint16_t locate, const char (&symbol)[8]) noexcept {
+  if (feed >= config_.max_feeds) return kNone;
+  std::uint32_t& slot = locate_map_[std::size_t{feed} << 16 | locate];
+  if (slot != kNone) return slot;
+  if (instrument_count_ == config_.max_instruments) return kNone;
+  const std::uint32_t id = ++instrument_count_;
+  Instrument& ins = instruments_[id];
+  std::memcpy(ins.symbol.data(), symbol, 8);
+  ins.id = id;
+  ins.feed = feed;
+  ins.locate = locate;
+  slot = id;
+  return id;
+}
+
+LevelState BookStore::state_of(Handle h) const noexcept {
+  const PriceLevel& l = levels_[h];
+  return LevelState{l.price, l.shares, l.orders, static_cast<SideIndex>(l.side), false};
+}
+
+Handle BookStore::insert_level(Instrument& ins, SideIndex side, std::uint32_t price) noexcept {
+  Handle h = free_levels_;
+  if (h != kNone) {
+    free_levels_ = levels_[h].worse;
+  } else if (next_fresh_level_ <= config_.max_levels) {
+    h = next_fresh_level_++;
+  } else {
+    return kNone;
+  }
+  PriceLevel& l = levels_[h];
+  l = PriceLevel{};
+  l.price = price;
+  l.instrument = ins.id;
+  l.side = static_cast<std::uint8_t>(side);
+
+  // Most new levels open at or near the touch: walk from the best; a price beyond the
+  // worst level goes straight to the end.
+  BookSide& bs = ins.sides[side];
+  Handle after = kNone;  // the level that will be just better than the new one
+  Handle before = bs.best;
+  if (bs.worst != kNone && better(side, levels_[bs.worst].price, price)) {
+    after = bs.worst;
+    before = kNone;
+  } else {
+    while (before != kNone && better(side, levels_[before].price, price)) {
+      after = before;
+      before = levels_[before].worse;
+    }
+  }
+  l.better = after;
+  l.worse = before;
+  if (after != kNone) {
+    levels_[after].worse = h;
+  } else {
+    bs.best = h;
+  }
+  if (before != kNone) {
+    levels_[before].better = h;
+  } else {
+    bs.worst = h;
+  }
+  ++bs.levels;
+  peak_levels_ = std::max(peak_levels_, ++live_levels_);
+  return h;
+}
+
+void BookStore::remove_level(Handle h) noexcept {
+  PriceLevel& l = levels_[h];
+  Instrument& ins = instruments_[l.instrument];
+  BookSide& bs = ins.sides[l.side];
+  if (l.better != kNone) {
+    levels_[l.better].worse = l.worse;
+  } else {
+    bs.best = l.worse;
+  }
+  if (l.worse != kNone) {
+    levels_[l.worse].better = l.better;
+  } else {
+    bs.worst = l.better;
+  }
+  --bs.levels;
+  --live_levels_;
+  level_index_.erase(level_key(l.instrument, static_cast<SideIndex>(l.side), l.price));
+  l.worse = free_levels_;
+  free_levels_ = h;
+}
+
+AddStatus BookStore::add_order(std::uint32_t instrument, std::uint64_t reference, SideIndex side,
+                               std::uint32_t price, std::uint32_t shares, Handle& order_out,
+                               LevelState& level_out) noexcept {
+  FlatIndex::Slot& slot = order_index_.locate(reference);
+  if (slot.handle != kNone) return AddStatus::kDuplicateReference;
+  if (free_orders_ == kNone && next_fresh_order_ > config_.max_orders) return AddStatus::kNoOrderRoom;
+
+  Instrument& ins = instruments_[instrument];
+  FlatIndex::Slot& level_slot = level_index_.locate(level_key(instrument, side, price));
+  Handle lh = level_slot.handle;
+  if (lh == kNone) {
+    lh = insert_level(ins, side, price);
+    if (lh == kNone) return AddStatus::kNoLevelRoom;
+    level_index_.occupy(level_slot, level_key(instrument, side, price), lh);
+  }
+
+  Handle oh = free_orders_;
+  if (oh != kNone) {
+    free_orders_ = orders_[oh].next;
+  } else {
+    oh = next_fresh_order_++;
+  }
+  PriceLevel& l = levels_[lh];
+  Order& o = orders_[oh];
+  o.reference = reference;
+  o.shares = shares;
+  o.level = lh;
+  o.prev = l.tail;
+  o.next = kNone;
+  o.instrument = instrument;
+  if (l.tail != kNone) {
+    orders_[l.tail].next = oh;
+  } else {
+    l.head = oh;
+  }
+  l.tail = oh;
+  ++l.orders;
+  l.shares += shares;
+  ++ins.orders;
+  order_index_.occupy(slot, reference, oh);
+  peak_orders_ = std::max(peak_orders_, ++live_orders_);
+  order_out = oh;
+  level_out = state_of(lh);
+  return AddStatus::kAdded;
+}
+
+LevelState BookStore::remove_order(Handle oh) noexcept {
+  Order& o = orders_[oh];
+  const Handle lh = o.level;
+  PriceLevel& l = levels_[lh];
+  if (o.prev != kNone) {
+    orders_[o.prev].next = o.next;
+  } else {
+    l.head = o.next;
+  }
+  if (o.next != kNone) {
+    orders_[o.next].prev = o.prev;
+  } else {
+    l.tail = o.prev;
+  }
+  --l.orders;
+  l.shares -= o.shares;
+  --instruments_[o.instrument].orders;
+  --live_orders_;
+  order_index_.erase(o.reference);
+  o.next = free_orders_;
+  free_orders_ = oh;
+
+  LevelState after = state_of(lh);
+  if (l.orders == 0) {
+    after.removed = true;
+    remove_level(lh);
+  }
+  return after;
+}
+
+LevelState BookStore::reduce_order(Handle oh, std::uint32_t shares) noexcept {
+  Order& o = orders_[oh];
+  if (shares >= o.shares) return remove_order(oh);
+  o.shares -= shares;
+  PriceLevel& l = levels_[o.level];
+  l.shares -= shares;
+  return state_of(o.level);
+}
+
+TopOfBook BookStore::top_of_book(const Instrument& ins) const noexcept {
+  TopOfBook t;
+  if (const Handle b = ins.sides[kBidSide].best; b != kNone) {
+    t.bid_price = levels_[b].price;
+    t.bid_shares = levels_[b].shares;
+  }
+  if (const Handle a = ins.sides[kAskSide].best; a != kNone) {
+    t.ask_price = levels_[a].price;
+    t.ask_shares = levels_[a].shares;
+  }
+  return t;
+}
+
+}  // namespace tickwire::book

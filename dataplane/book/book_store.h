@@ -1,0 +1,130 @@
+// Every order book of one RX core: instruments, their price ladders, the orders in them,
+// and the indexes that find an order by reference and a level by price. Capacity is fixed
+// at init(); after that nothing allocates, and a full pool is an answer, not a crash.
+//
+// Single writer (the RX core that owns the feed session); no locks.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "dataplane/book/book_types.h"
+#include "dataplane/book/flat_index.h"
+#include "dataplane/core/mapped_array.h"
+
+namespace tickwire::book {
+
+struct BookConfig {
+  std::size_t max_orders = 4'000'000;      // live orders at once, all books together
+  std::size_t max_levels = 1'000'000;      // non-empty price levels at once
+  std::size_t max_instruments = 16'384;    // NASDAQ lists about 12,000
+  std::size_t max_feeds = 4;
+  bool prefault = false;                   // touch every page now (live mode), not on first use
+};
+
+struct Instrument {
+  std::array<char, 8> symbol;  // space padded, as on the wire
+  std::uint32_t id;
+  std::uint16_t feed;
+  std::uint16_t locate;
+  std::array<BookSide, 2> sides;
+  std::uint32_t orders;
+  char trading_state;          // H: 'T' trading, 'H' halted, 'P' paused, 'Q' quotation only; 0 unknown
+  char reg_sho_action;         // Y
+  bool from_directory;         // named by an R message (not only by adds)
+  bool crossed;                // best bid >= best ask, reported once per episode
+
+  [[nodiscard]] std::string_view symbol_text() const noexcept {
+    std::size_t n = symbol.size();
+    while (n > 0 && symbol[n - 1] == ' ') --n;
+    return {symbol.data(), n};
+  }
+};
+
+// A level as the events report it, after the change.
+struct LevelState {
+  std::uint32_t price = 0;
+  std::uint64_t shares = 0;
+  std::uint32_t orders = 0;
+  SideIndex side = kBidSide;
+  bool removed = false;  // the change emptied the level
+};
+
+enum class AddStatus : std::uint8_t { kAdded, kDuplicateReference, kNoOrderRoom, kNoLevelRoom };
+
+class BookStore {
+ public:
+  [[nodiscard]] bool init(const BookConfig& config, std::string& error);
+
+  // --- instruments
+  // The instrument of (feed, locate), or kNone.
+  [[nodiscard]] std::uint32_t instrument_id(std::uint16_t feed, std::uint16_t locate) const noexcept {
+    return feed < config_.max_feeds ? locate_map_[std::size_t{feed} << 16 | locate] : kNone;
+  }
+  // Creates it (or returns the existing one); kNone when the table is full.
+  std::uint32_t add_instrument(std::uint16_t feed, std::uint16_t locate, const char (&symbol)[8]) noexcept;
+  [[nodiscard]] Instrument& instrument(std::uint32_t id) noexcept { return instruments_[id]; }
+  [[nodiscard]] const Instrument& instrument(std::uint32_t id) const noexcept { return instruments_[id]; }
+  [[nodiscard]] std::uint32_t instrument_count() const noexcept { return instrument_count_; }
+
+  // --- orders
+  [[nodiscard]] Handle find_order(std::uint64_t reference) const noexcept { return order_index_.find(reference); }
+  [[nodiscard]] const Order& order(Handle h) const noexcept { return orders_[h]; }
+  [[nodiscard]] const PriceLevel& level(Handle h) const noexcept { return levels_[h]; }
+
+  // Rests a new order at the back of its price level. Nothing changes unless kAdded.
+  AddStatus add_order(std::uint32_t instrument, std::uint64_t reference, SideIndex side, std::uint32_t price,
+                      std::uint32_t shares, Handle& order_out, LevelState& level_out) noexcept;
+  // Takes `shares` (<= the order's remaining) off the order; removes it when none remain.
+  LevelState reduce_order(Handle order, std::uint32_t shares) noexcept;
+  LevelState remove_order(Handle order) noexcept;
+
+  [[nodiscard]] TopOfBook top_of_book(const Instrument& ins) const noexcept;
+
+  // --- capacity and occupancy
+  [[nodiscard]] std::size_t live_orders() const noexcept { return live_orders_; }
+  [[nodiscard]] std::size_t live_levels() const noexcept { return live_levels_; }
+  [[nodiscard]] std::size_t peak_orders() const noexcept { return peak_orders_; }
+  [[nodiscard]] std::size_t peak_levels() const noexcept { return peak_levels_; }
+  [[nodiscard]] const BookConfig& config() const noexcept { return config_; }
+  // Bytes reserved for books (virtual; resident only once touched unless prefaulted).
+  [[nodiscard]] std::size_t reserved_bytes() const noexcept;
+
+  // Visits the levels of one side from the best price outwards.
+  template <class Fn>
+  void for_each_level(const Instrument& ins, SideIndex side, Fn&& fn) const {
+    for (Handle h = ins.sides[side].best; h != kNone; h = levels_[h].worse) fn(levels_[h]);
+  }
+
+ private:
+  [[nodiscard]] static std::uint64_t level_key(std::uint32_t instrument, SideIndex side, std::uint32_t price) noexcept {
+    return (std::uint64_t{instrument} << 33) | (std::uint64_t{side} << 32) | price;
+  }
+  [[nodiscard]] static bool better(SideIndex side, std::uint32_t a, std::uint32_t b) noexcept {
+    return side == kBidSide ? a > b : a < b;
+  }
+  Handle insert_level(Instrument& ins, SideIndex side, std::uint32_t price) noexcept;
+  void remove_level(Handle h) noexcept;
+  LevelState state_of(Handle h) const noexcept;
+
+  BookConfig config_{};
+  MappedArray<Order> orders_;
+  MappedArray<PriceLevel> levels_;
+  MappedArray<Instrument> instruments_;
+  MappedArray<std::uint32_t> locate_map_;  // (feed << 16 | locate) -> instrument id
+  FlatIndex order_index_;                  // reference -> order
+  FlatIndex level_index_;                  // (instrument, side, price) -> level
+  Handle free_orders_ = kNone;
+  Handle free_levels_ = kNone;
+  Handle next_fresh_order_ = 1;  // handles never used yet: their pages stay untouched until needed
+  Handle next_fresh_level_ = 1;
+  std::uint32_t instrument_count_ = 0;
+  std::size_t live_orders_ = 0;
+  std::size_t live_levels_ = 0;
+  std::size_t peak_orders_ = 0;
+  std::size_t peak_levels_ = 0;
+};
+
+}  // namespace tickwire::book

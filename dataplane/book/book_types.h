@@ -1,0 +1,60 @@
+// The records a full-depth book is made of, each in a fixed pool and named by a 32-bit
+// handle (0 = none), so links are half the size of pointers and pools can live anywhere.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "dataplane/core/cache.h"
+#include "dataplane/events/event.h"
+
+namespace tickwire::book {
+
+using Handle = std::uint32_t;
+inline constexpr Handle kNone = 0;
+
+enum SideIndex : unsigned { kBidSide = 0, kAskSide = 1 };
+
+// One resting order. Its price and side are its level's.
+struct Order {
+  std::uint64_t reference;
+  std::uint32_t shares;  // remaining
+  Handle level;
+  Handle prev;           // FIFO neighbours at the level: prev arrived earlier
+  Handle next;           // also links the free list
+  std::uint32_t instrument;
+  std::uint32_t reserved;
+};
+static_assert(sizeof(Order) == 32, "two orders per cache line");
+
+// All orders at one price on one side of one book, in time priority.
+struct PriceLevel {
+  std::uint64_t shares;  // sum of the orders' remaining shares (64-bit: may pass 2^32)
+  std::uint32_t price;
+  std::uint32_t orders;
+  Handle head;           // oldest order: executes first
+  Handle tail;
+  Handle better;         // neighbours in price priority on this side
+  Handle worse;          // also links the free list
+  std::uint32_t instrument;
+  std::uint8_t side;     // SideIndex
+  std::uint8_t reserved[3];
+};
+static_assert(sizeof(PriceLevel) == 40);
+
+struct BookSide {
+  Handle best = kNone;
+  Handle worst = kNone;
+  std::uint32_t levels = 0;
+};
+
+// What a book looks like from the top, for change detection and events.
+struct TopOfBook {
+  std::uint32_t bid_price = 0;
+  std::uint32_t ask_price = 0;
+  std::uint64_t bid_shares = 0;
+  std::uint64_t ask_shares = 0;
+  friend bool operator==(const TopOfBook&, const TopOfBook&) = default;
+};
+
+}  // namespace tickwire::book

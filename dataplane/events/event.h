@@ -1,0 +1,71 @@
+// The normalized market event: what the RX core hands to every later stage. One cache line,
+// trivially copyable, so rings move it by value and nothing downstream reads a book.
+#pragma once
+
+#include <cstdint>
+#include <type_traits>
+
+#include "dataplane/core/cache.h"
+
+namespace tickwire::events {
+
+enum class EventKind : std::uint8_t {
+  kLevelChange,     // a price level's aggregate after an add/execute/cancel/delete/replace
+  kTopOfBook,       // best bid or offer (price or size) changed; once per message
+  kTrade,           // execution against a displayed order (E, C), hidden (P) or cross (Q)
+  kTradeBreak,      // B: a trade was broken
+  kTradingState,    // H / h / Y / J / K / N / O: the security's trading status changed
+  kMarketState,     // S / V / W: the system or the market-wide circuit breaker changed
+  kImbalance,       // I: NOII
+  kBookCrossed,     // best bid >= best ask while the security trades continuously
+  kInstrumentAdded, // R, or an add for a locate never seen in R
+};
+
+enum class Side : std::uint8_t { kNone = 0, kBid = 1, kAsk = 2 };
+
+enum EventFlags : std::uint16_t {
+  kLastInMessage = 1u << 0,  // stages act at message boundaries (a replace is two changes)
+  kBookSuspect = 1u << 1,    // messages may have been lost before this one
+  kTimestampAnomaly = 1u << 2,
+  kNonPrintable = 1u << 3,   // C with printable = N: part of a print counted elsewhere
+  kHiddenTrade = 1u << 4,    // P: no displayed order was touched
+  kCrossTrade = 1u << 5,     // Q
+  kLevelRemoved = 1u << 6,   // kLevelChange: the level is now empty
+};
+
+struct alignas(kCacheLine) Event {
+  // Identity and order: (sequence, event_index) is unique and sorts events as they happened.
+  std::uint64_t sequence;          // MoldUDP64 sequence (BinaryFILE: message number)
+  std::uint64_t exchange_time_ns;  // ITCH timestamp: ns since midnight Eastern
+  std::uint64_t receive_time_ns;   // capture time in replay, NIC/TSC time live
+  std::uint32_t instrument;
+  std::uint16_t feed;
+  std::uint16_t event_index;       // within its message
+  EventKind kind;
+  Side side;
+  std::uint16_t flags;
+  std::uint8_t source_type;        // the ITCH type that produced it ('A', 'E', ...)
+  std::uint8_t code;               // state code: H trading state, Y action, S event code, ...
+  std::uint8_t code2;              // second code: H reason's first byte, I cross type, ...
+  std::uint8_t reserved;
+  // Values after the update; their meaning depends on the kind:
+  //   kLevelChange: price, quantity = level shares, order_count
+  //   kTopOfBook:   price/quantity = best bid, other_price/other_quantity = best ask (0 = none)
+  //   kTrade:       price, quantity = shares, match_number
+  //   kTradeBreak:  match_number
+  //   kImbalance:   price = current reference, other_price = near, quantity = imbalance
+  //                 shares, other_quantity = paired shares, code = direction
+  //   kBookCrossed: price = best bid, other_price = best ask
+  std::uint32_t price;             // Price(4) raw
+  std::uint32_t other_price;
+  std::uint64_t quantity;
+  union {
+    std::uint64_t other_quantity;
+    std::uint64_t match_number;
+    std::uint64_t order_count;
+  };
+};
+static_assert(sizeof(Event) == kCacheLine, "an event is exactly one cache line");
+static_assert(std::is_trivially_copyable_v<Event>);
+
+}  // namespace tickwire::events
