@@ -110,9 +110,13 @@ TEST_F(DpdkPortTest, APortThatCannotBeSetUpIsAnErrorNamingIt) {
   EXPECT_FALSE(DpdkPort::open(RTE_MAX_ETHPORTS - 1, PortConfig{}, error));
   EXPECT_NE(error.find("port " + std::to_string(RTE_MAX_ETHPORTS - 1)), std::string::npos) << error;
 
+  rte_ring* ring = rte_ring_create("tw_test_ring2", 64, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+  ASSERT_NE(ring, nullptr);
+  const int port = rte_eth_from_rings("tw_test2", &ring, 1, &ring, 1, SOCKET_ID_ANY);
+  ASSERT_GE(port, 0);
   PortConfig no_buffers;
   no_buffers.mbufs = 0;
-  EXPECT_FALSE(DpdkPort::open(port_id_, no_buffers, error));
+  EXPECT_FALSE(DpdkPort::open(static_cast<std::uint16_t>(port), no_buffers, error));
   EXPECT_NE(error.find("mbuf pool"), std::string::npos) << error;
 }
 
