@@ -146,7 +146,10 @@ std::size_t PcapWriter::build_frame(Line& line, const std::uint8_t* payload, std
   ip.header_checksum.set(0);
   ip.source.set(config_.source.ip);
   ip.destination.set(line.group.ip);
-  ip.header_checksum.set(fold(sum16(out + sizeof(EthernetHeader), sizeof(Ipv4Header), 0)));
+  // A sum that folds to 0 is sent as 0xFFFF (the other ones'-complement zero, which verifies
+  // the same): receivers read a 0 field as "checksum not computed".
+  const std::uint16_t ip_sum = fold(sum16(out + sizeof(EthernetHeader), sizeof(Ipv4Header), 0));
+  ip.header_checksum.set(ip_sum == 0 ? 0xFFFF : ip_sum);
   std::uint8_t* udp_bytes = out + sizeof(EthernetHeader) + sizeof(Ipv4Header);
   auto& udp = *reinterpret_cast<UdpHeader*>(udp_bytes);
   udp.source_port.set(config_.source.port);

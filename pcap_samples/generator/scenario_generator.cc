@@ -172,9 +172,25 @@ std::string ScenarioGenerator::plan() {
   if (static_cast<double>(flow_budget_) / rate * static_cast<double>(kNanosPerSecond) > window) {
     rate = static_cast<double>(flow_budget_) * static_cast<double>(kNanosPerSecond) / window;
   }
+  // Bursts spend the budget faster: the flow's expected length solves
+  // rate * (T + sum over bursts of (multiplier - 1) * overlap with [0, T]) = budget.
+  auto messages_by = [&](double t) {
+    double m = t;
+    for (const Burst& b : config_.bursts) {
+      const double overlap = std::min(t, b.start_seconds + b.duration_seconds) - b.start_seconds;
+      if (overlap > 0) m += (b.multiplier - 1.0) * overlap;
+    }
+    return m * rate;
+  };
+  double low = 0.0, high = static_cast<double>(flow_budget_) / rate;
+  for (int i = 0; i < kScaleBisections; ++i) {
+    const double mid = 0.5 * (low + high);
+    (messages_by(mid) < static_cast<double>(flow_budget_) ? low : high) = mid;
+  }
+  const auto flow_length = static_cast<std::uint64_t>(high * kNanosPerSecond);
   report_.flow_rate = rate;
   report_.live_orders_target = live_target_;
-  const double flow_seconds = static_cast<double>(flow_budget_) / rate;
+  const double flow_seconds = static_cast<double>(flow_length) / kNanosPerSecond;
   const double scale = config_.lifetime_scale > 0.0 ? config_.lifetime_scale : solve_lifetime_scale(flow_seconds, rate);
   report_.lifetime_scale = scale;
   std::vector<LogSegment> lifetimes;
@@ -187,7 +203,6 @@ std::string ScenarioGenerator::plan() {
     scaled_bounds_[i] = static_cast<std::uint64_t>(static_cast<double>(kLifetimeBucketBounds[i]) * scale);
   }
   mean_gap_scaled_ = static_cast<std::uint64_t>(static_cast<double>(kNanosPerSecond) * kExpScale / rate);
-  const auto flow_length = static_cast<std::uint64_t>(static_cast<double>(flow_budget_) / rate * kNanosPerSecond);
 
   for (const Burst& b : config_.bursts) {
     BurstRecord r;
