@@ -6,7 +6,7 @@
 namespace tickwire::cli {
 
 void print_report_line(std::FILE* out, const std::string& key, std::uint64_t value) {
-  std::fprintf(out, "%-36s %" PRIu64 "\n", key.c_str(), value);
+  std::fprintf(out, "%-44s %" PRIu64 "\n", key.c_str(), value);
 }
 
 void print_port_report(std::FILE* out, const std::vector<std::pair<std::string, drivers::PortCounters>>& ports) {

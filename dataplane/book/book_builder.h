@@ -25,7 +25,9 @@ using events::EventKind;
 template <class EventSink>
 class BookBuilder {
  public:
-  static constexpr std::size_t kMaxEventsPerMessage = 6;
+  // Worst case, a replace onto a live reference of another book: instrument, stale level,
+  // its top, old level, new level, top, crossed.
+  static constexpr std::size_t kMaxEventsPerMessage = 8;
 
   BookBuilder(BookStore& store, EventSink& sink, BookCounters& counters, std::uint16_t feed) noexcept
       : store_(store), sink_(sink), counters_(counters), feed_(feed) {}
@@ -83,6 +85,10 @@ class BookBuilder {
   void finish_book_change(const feed::MessageContext& ctx, const itch::MessageHeader& h, Instrument& ins,
                           const TopOfBook& before) noexcept {
     ++counters_.messages_applied;
+    note_top_change(ctx, h, ins, before);
+  }
+  void note_top_change(const feed::MessageContext& ctx, const itch::MessageHeader& h, Instrument& ins,
+                       const TopOfBook& before) noexcept {
     const TopOfBook after = store_.top_of_book(ins);
     if (after == before) return;
     Event& e = stage(ctx, h, EventKind::kTopOfBook, ins.id);
@@ -157,9 +163,11 @@ class BookBuilder {
     if (TW_UNLIKELY(status == AddStatus::kDuplicateReference)) {
       counters_.count(on_live_reference);
       const Handle stale = store_.find_order(reference);
-      const std::uint32_t stale_instrument = store_.order(stale).instrument;
-      const LevelState removed = store_.remove_order(stale);
-      stage_level(ctx, h, stale_instrument, removed);
+      Instrument& stale_ins = store_.instrument(store_.order(stale).instrument);
+      const TopOfBook stale_before = store_.top_of_book(stale_ins);
+      stage_level(ctx, h, stale_ins.id, store_.remove_order(stale));
+      // The stale order may rest in another book, whose top then moves too.
+      if (stale_ins.id != ins.id) note_top_change(ctx, h, stale_ins, stale_before);
       status = store_.add_order(ins.id, reference, side, price, shares, order, level);
     }
     if (TW_UNLIKELY(status != AddStatus::kAdded)) {

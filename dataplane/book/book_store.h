@@ -92,6 +92,11 @@ class BookStore {
   // Bytes reserved for books (virtual; resident only once touched unless prefaulted).
   [[nodiscard]] std::size_t reserved_bytes() const noexcept;
 
+  // Visits the orders of a level in time priority (the next to execute first).
+  template <class Fn>
+  void for_each_order(const PriceLevel& l, Fn&& fn) const {
+    for (Handle h = l.head; h != kNone; h = orders_[h].next) fn(orders_[h]);
+  }
   // Visits the levels of one side from the best price outwards.
   template <class Fn>
   void for_each_level(const Instrument& ins, SideIndex side, Fn&& fn) const {

@@ -58,4 +58,17 @@ std::vector<std::string> split_lines(const std::string& text) {
   return lines;
 }
 
+std::int64_t stat(const std::string& report, const std::string& key) {
+  for (const std::string& line : split_lines(report)) {
+    std::istringstream in(line);
+    std::string k;
+    std::int64_t v = 0;
+    if (in >> k >> v && k == key) {
+      std::string rest;
+      if (!(in >> rest)) return v;
+    }
+  }
+  return -1;
+}
+
 }  // namespace tickwire::test

@@ -1,6 +1,7 @@
 // Runs the tickwire command as a user would and collects what it printed.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,5 +18,7 @@ CommandResult run_command(const std::string& program, const std::vector<std::str
 // The tickwire binary of this build.
 std::string tickwire_binary();
 std::vector<std::string> split_lines(const std::string& text);
+// The "key value" lines of a --stats report; absent keys read as -1.
+std::int64_t stat(const std::string& report, const std::string& key);
 
 }  // namespace tickwire::test

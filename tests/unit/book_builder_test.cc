@@ -1,0 +1,414 @@
+// The books against an independent reference (maps and lists) after every message of random
+// streams that mix valid flow with every anomaly the builder must count; events against the
+// reference's top of book; capacity limits; and no heap allocation while building.
+#include "dataplane/book/book_builder.h"
+
+#include <gtest/gtest.h>
+
+#include <list>
+#include <map>
+#include <random>
+#include <vector>
+
+#include "dataplane/itch/decoder.h"
+#include "tests/support/alloc_counter.h"
+#include "tests/support/itch_builder.h"
+
+namespace tickwire::book {
+namespace {
+
+using test::Bytes;
+
+// --- the reference: what a book is, written as plainly as possible
+struct Reference {
+  struct RestingOrder {
+    std::uint16_t locate;
+    int side;  // 0 bid, 1 ask
+    std::uint32_t price;
+    std::uint32_t shares;
+  };
+  std::map<std::uint64_t, RestingOrder> orders;
+  std::map<std::uint16_t, std::array<std::map<std::uint32_t, std::list<std::uint64_t>>, 2>> books;
+  std::map<BookAnomaly, std::uint64_t> anomalies;
+  std::map<std::uint16_t, bool> named;  // locate seen in R or an add
+
+  void remove(std::uint64_t ref) {
+    const RestingOrder o = orders.at(ref);
+    auto& level = books[o.locate][o.side][o.price];
+    level.remove(ref);
+    if (level.empty()) books[o.locate][o.side].erase(o.price);
+    orders.erase(ref);
+  }
+  void rest(std::uint64_t ref, std::uint16_t locate, int side, std::uint32_t price, std::uint32_t shares,
+            BookAnomaly on_live) {
+    if (orders.count(ref)) {
+      ++anomalies[on_live];
+      remove(ref);
+    }
+    orders[ref] = {locate, side, price, shares};
+    books[locate][side][price].push_back(ref);
+  }
+  void reduce(std::uint64_t ref, std::uint32_t shares, BookAnomaly on_unknown, BookAnomaly on_over) {
+    if (!orders.count(ref)) {
+      ++anomalies[on_unknown];
+      return;
+    }
+    auto& o = orders.at(ref);
+    if (shares > o.shares) {
+      ++anomalies[on_over];
+      shares = o.shares;
+    }
+    o.shares -= shares;
+    if (o.shares == 0) remove(ref);
+  }
+  void name(std::uint16_t locate, bool from_directory) {
+    if (!named.count(locate) && !from_directory) ++anomalies[BookAnomaly::kLocateWithoutDirectory];
+    named[locate] = true;
+  }
+
+  void apply(const Bytes& b) {
+    itch::decode_message(b.data(), b.size(), [&](const auto& m) { on(m); });
+  }
+  template <class M>
+  void on(const M&) {}
+  template <class M>
+  void on_add(const M& m) {
+    const char s = m.buy_sell_indicator.value();
+    if (s != 'B' && s != 'S') {
+      ++anomalies[BookAnomaly::kInvalidSide];
+      return;
+    }
+    name(m.header.stock_locate.value(), false);
+    rest(m.order_reference_number.value(), m.header.stock_locate.value(), s == 'B' ? 0 : 1, m.price.value(),
+         m.shares.value(), BookAnomaly::kAddLiveReference);
+  }
+  void on(const itch::AddOrder& m) { on_add(m); }
+  void on(const itch::AddOrderMpid& m) { on_add(m); }
+  void on(const itch::StockDirectory& m) { name(m.header.stock_locate.value(), true); }
+  void on(const itch::OrderExecuted& m) {
+    reduce(m.order_reference_number.value(), m.executed_shares.value(), BookAnomaly::kExecuteUnknownReference,
+           BookAnomaly::kExecuteMoreThanRemains);
+  }
+  void on(const itch::OrderExecutedWithPrice& m) {
+    reduce(m.order_reference_number.value(), m.executed_shares.value(), BookAnomaly::kExecuteUnknownReference,
+           BookAnomaly::kExecuteMoreThanRemains);
+  }
+  void on(const itch::OrderCancel& m) {
+    reduce(m.order_reference_number.value(), m.cancelled_shares.value(), BookAnomaly::kCancelUnknownReference,
+           BookAnomaly::kCancelMoreThanRemains);
+  }
+  void on(const itch::OrderDelete& m) {
+    if (!orders.count(m.order_reference_number.value())) {
+      ++anomalies[BookAnomaly::kDeleteUnknownReference];
+      return;
+    }
+    remove(m.order_reference_number.value());
+  }
+  void on(const itch::OrderReplace& m) {
+    const std::uint64_t old_ref = m.original_order_reference_number.value();
+    if (!orders.count(old_ref)) {
+      ++anomalies[BookAnomaly::kReplaceUnknownReference];
+      return;
+    }
+    const RestingOrder o = orders.at(old_ref);
+    remove(old_ref);
+    rest(m.new_order_reference_number.value(), o.locate, o.side, m.price.value(), m.shares.value(),
+         BookAnomaly::kReplaceToLiveReference);
+  }
+
+  TopOfBook top(std::uint16_t locate) {
+    TopOfBook t;
+    auto& b = books[locate];
+    if (!b[0].empty()) {
+      const auto& [price, refs] = *b[0].rbegin();
+      t.bid_price = price;
+      for (auto r : refs) t.bid_shares += orders.at(r).shares;
+    }
+    if (!b[1].empty()) {
+      const auto& [price, refs] = *b[1].begin();
+      t.ask_price = price;
+      for (auto r : refs) t.ask_shares += orders.at(r).shares;
+    }
+    return t;
+  }
+};
+
+struct Recorder {
+  std::vector<events::Event> events;
+  void operator()(const events::Event& e) { events.push_back(e); }
+};
+
+class BookBuilderTest : public ::testing::Test {
+ protected:
+  void init(BookConfig config = small_config()) {
+    std::string error;
+    ASSERT_TRUE(store.init(config, error)) << error;
+  }
+  static BookConfig small_config() {
+    BookConfig c;
+    c.max_orders = 100'000;
+    c.max_levels = 20'000;
+    c.max_instruments = 64;
+    return c;
+  }
+  void apply(const Bytes& b) {
+    ++sequence;
+    feed::MessageContext ctx;
+    ctx.sequence = sequence;
+    ctx.sequenced = true;
+    ASSERT_EQ(itch::decode_message(b.data(), b.size(), [&](const auto& m) { builder(ctx, m); }),
+              itch::DecodeStatus::kOk);
+    reference.apply(b);
+  }
+
+  // The whole book of `locate` equals the reference's: levels in price priority with their
+  // totals, and the orders of each level in time priority.
+  void expect_same_book(std::uint16_t locate) {
+    const std::uint32_t id = store.instrument_id(0, locate);
+    auto& ref = reference.books[locate];
+    for (int side = 0; side < 2; ++side) {
+      std::vector<std::tuple<std::uint32_t, std::uint64_t, std::vector<std::uint64_t>>> expected, actual;
+      auto collect = [&](auto begin, auto end) {
+        for (auto it = begin; it != end; ++it) {
+          std::uint64_t total = 0;
+          std::vector<std::uint64_t> refs(it->second.begin(), it->second.end());
+          for (auto r : refs) total += reference.orders.at(r).shares;
+          expected.emplace_back(it->first, total, refs);
+        }
+      };
+      if (side == 0) {
+        collect(ref[0].rbegin(), ref[0].rend());
+      } else {
+        collect(ref[1].begin(), ref[1].end());
+      }
+      if (id != kNone) {
+        store.for_each_level(store.instrument(id), static_cast<SideIndex>(side), [&](const PriceLevel& l) {
+          std::vector<std::uint64_t> refs;
+          std::uint64_t total = 0;
+          store.for_each_order(l, [&](const Order& o) {
+            refs.push_back(o.reference);
+            total += o.shares;
+          });
+          EXPECT_EQ(total, l.shares);
+          EXPECT_EQ(refs.size(), l.orders);
+          actual.emplace_back(l.price, l.shares, refs);
+        });
+      }
+      ASSERT_EQ(actual, expected) << "locate " << locate << " side " << side << " after seq " << sequence;
+    }
+  }
+
+  BookStore store;
+  Recorder recorder;
+  BookCounters counters;
+  BookBuilder<Recorder> builder{store, recorder, counters, 0};
+  Reference reference;
+  std::uint64_t sequence = 0;
+};
+
+TEST_F(BookBuilderTest, AddExecuteCancelDeleteReplaceInFifoOrder) {
+  init();
+  apply(test::stock_directory(7, "AAPL"));
+  apply(test::add_order(7, 1, 'B', 100, "AAPL", 1500000));
+  apply(test::add_order(7, 2, 'B', 200, "AAPL", 1500000));
+  apply(test::add_order(7, 3, 'S', 300, "AAPL", 1500100));
+  apply(test::add_order(7, 4, 'B', 50, "AAPL", 1499900));
+  expect_same_book(7);
+  apply(test::order_executed(7, 1, 40, 9001));
+  apply(test::order_cancel(7, 2, 50));
+  apply(test::order_replace(7, 1, 5, 60, 1500000));  // back of the queue, behind order 2
+  expect_same_book(7);
+  const PriceLevel& best = store.level(store.instrument(store.instrument_id(0, 7)).sides[kBidSide].best);
+  std::vector<std::uint64_t> fifo;
+  store.for_each_order(best, [&](const Order& o) { fifo.push_back(o.reference); });
+  EXPECT_EQ(fifo, (std::vector<std::uint64_t>{2, 5}));
+  apply(test::order_delete(7, 2));
+  apply(test::order_delete(7, 5));
+  apply(test::order_delete(7, 4));
+  expect_same_book(7);
+  EXPECT_EQ(store.live_orders(), 1u);
+  EXPECT_EQ(store.live_levels(), 1u);
+}
+
+TEST_F(BookBuilderTest, ExecutionWithPriceReducesAtTheRestingPrice) {
+  init();
+  apply(test::add_order(3, 10, 'S', 500, "MSFT", 3000000));
+  recorder.events.clear();
+  apply(test::order_executed_with_price(3, 10, 100, 77, 'N', 2999000));
+  ASSERT_GE(recorder.events.size(), 2u);
+  const events::Event& trade = recorder.events[0];
+  EXPECT_EQ(trade.kind, events::EventKind::kTrade);
+  EXPECT_EQ(trade.price, 2999000u);
+  EXPECT_EQ(trade.quantity, 100u);
+  EXPECT_EQ(trade.match_number, 77u);
+  EXPECT_TRUE(trade.flags & events::kNonPrintable);
+  const events::Event& level = recorder.events[1];
+  EXPECT_EQ(level.kind, events::EventKind::kLevelChange);
+  EXPECT_EQ(level.price, 3000000u);
+  EXPECT_EQ(level.quantity, 400u);
+  EXPECT_TRUE(recorder.events.back().flags & events::kLastInMessage);
+  expect_same_book(3);
+}
+
+TEST_F(BookBuilderTest, EventsOfAMessageAreNumberedAndTheLastIsFlagged) {
+  init();
+  apply(test::add_order(1, 1, 'B', 100, "X", 100));
+  recorder.events.clear();
+  apply(test::order_replace(1, 1, 2, 100, 101));
+  // delete half, add half, new top of book
+  ASSERT_EQ(recorder.events.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(recorder.events[i].event_index, i);
+    EXPECT_EQ(recorder.events[i].sequence, sequence);
+    EXPECT_EQ(bool(recorder.events[i].flags & events::kLastInMessage), i == 2);
+  }
+  EXPECT_TRUE(recorder.events[0].flags & events::kLevelRemoved);
+  EXPECT_EQ(recorder.events[2].kind, events::EventKind::kTopOfBook);
+  EXPECT_EQ(recorder.events[2].price, 101u);
+}
+
+TEST_F(BookBuilderTest, CrossedBookIsReportedOnceInContinuousTradingOnly) {
+  init();
+  apply(test::system_event('Q', 34'200'000'000'000));
+  apply(test::add_order(1, 1, 'B', 100, "X", 1000, 35'000'000'000'000));
+  apply(test::add_order(1, 2, 'S', 100, "X", 1000, 35'000'000'000'000));
+  apply(test::add_order(1, 3, 'S', 100, "X", 999, 35'000'000'000'000));
+  EXPECT_EQ(counters[BookAnomaly::kBookCrossed], 1u);
+  apply(test::trading_action(1, "X", 'H'));
+  apply(test::order_delete(1, 3));
+  apply(test::add_order(1, 4, 'S', 100, "X", 990, 35'000'000'000'000));
+  EXPECT_EQ(counters[BookAnomaly::kBookCrossed], 1u);  // halted: crossing is normal
+  apply(test::system_event('M', 57'600'000'000'000));
+  apply(test::trading_action(1, "X", 'T'));
+  apply(test::add_order(1, 5, 'S', 100, "X", 980, 58'000'000'000'000));
+  EXPECT_EQ(counters[BookAnomaly::kBookCrossed], 1u);  // after hours
+}
+
+TEST_F(BookBuilderTest, RandomStreamsMatchTheReferenceAfterEveryMessage) {
+  init();
+  std::mt19937_64 rng(7);
+  std::vector<std::uint64_t> live;
+  std::uint64_t next_ref = 1;
+  const std::vector<std::string> symbols = {"AAA", "BBB", "CCC", "DDD"};
+  for (std::uint16_t l = 1; l <= 3; ++l) apply(test::stock_directory(l, symbols[l - 1]));
+  auto pick = [&]() -> std::uint64_t {
+    if (live.empty() || rng() % 20 == 0) return next_ref + 1000 + rng() % 50;  // unknown
+    return live[rng() % live.size()];
+  };
+  for (int step = 0; step < 20000; ++step) {
+    const std::uint16_t locate = static_cast<std::uint16_t>(1 + rng() % 4);  // 4 has no R
+    const std::uint32_t price = 10000 + static_cast<std::uint32_t>(rng() % 12) * 100;
+    const std::uint32_t shares = 1 + static_cast<std::uint32_t>(rng() % 500);
+    const unsigned op = static_cast<unsigned>(rng() % 100);
+    Bytes msg;
+    if (op < 35) {
+      const char side = rng() % 200 == 0 ? 'X' : (rng() % 2 ? 'B' : 'S');
+      const std::uint64_t ref = (!live.empty() && rng() % 50 == 0) ? live[rng() % live.size()] : next_ref++;
+      msg = rng() % 10 ? test::add_order(locate, ref, side, shares, symbols[locate - 1], price)
+                       : test::add_order_mpid(locate, ref, side, shares, symbols[locate - 1], price, "MPID");
+      live.push_back(ref);
+    } else if (op < 55) {
+      msg = test::order_delete(locate, pick());
+    } else if (op < 67) {
+      msg = test::order_cancel(locate, pick(), static_cast<std::uint32_t>(1 + rng() % 300));
+    } else if (op < 80) {
+      msg = rng() % 4 ? test::order_executed(locate, pick(), static_cast<std::uint32_t>(1 + rng() % 300), step)
+                      : test::order_executed_with_price(locate, pick(), static_cast<std::uint32_t>(1 + rng() % 300),
+                                                        step, 'Y', price);
+    } else {
+      const std::uint64_t new_ref = (!live.empty() && rng() % 50 == 0) ? live[rng() % live.size()] : next_ref++;
+      msg = test::order_replace(locate, pick(), new_ref, shares, price);
+      live.push_back(new_ref);
+    }
+    const std::size_t events_before = recorder.events.size();
+    const std::array<TopOfBook, 5> tops_before = {TopOfBook{}, reference.top(1), reference.top(2), reference.top(3),
+                                                  reference.top(4)};
+    apply(msg);
+    for (std::uint16_t l = 1; l <= 4; ++l) expect_same_book(l);
+    // One top-of-book event exactly when the reference's top changed, with its values.
+    for (std::uint16_t l = 1; l <= 4; ++l) {
+      const TopOfBook now = reference.top(l);
+      const std::uint32_t id = store.instrument_id(0, l);
+      std::size_t tob_events = 0;
+      for (std::size_t i = events_before; i < recorder.events.size(); ++i) {
+        const events::Event& e = recorder.events[i];
+        if (e.kind != events::EventKind::kTopOfBook || e.instrument != id) continue;
+        ++tob_events;
+        EXPECT_EQ(e.price, now.bid_price);
+        EXPECT_EQ(e.quantity, now.bid_shares);
+        EXPECT_EQ(e.other_price, now.ask_price);
+        EXPECT_EQ(e.other_quantity, now.ask_shares);
+      }
+      EXPECT_EQ(tob_events, now == tops_before[l] ? 0u : 1u) << "locate " << l << " seq " << sequence;
+    }
+    // Every order the reference says is gone is gone from the index too.
+    std::erase_if(live, [&](std::uint64_t r) { return !reference.orders.count(r); });
+  }
+  for (const auto& [anomaly, n] : reference.anomalies) {
+    EXPECT_EQ(counters[anomaly], n) << kBookAnomalyNames[static_cast<std::size_t>(anomaly)];
+    EXPECT_GT(n, 0u);
+  }
+  EXPECT_EQ(reference.anomalies.size(), 10u) << "the stream should exercise every order anomaly";
+  EXPECT_EQ(store.live_orders(), reference.orders.size());
+  for (const std::uint64_t r : live) EXPECT_NE(store.find_order(r), kNone);
+}
+
+TEST_F(BookBuilderTest, FullPoolsDropTheMessageCountItAndStayConsistent) {
+  BookConfig tiny;
+  tiny.max_orders = 4;
+  tiny.max_levels = 3;
+  tiny.max_instruments = 2;
+  init(tiny);
+  apply(test::add_order(1, 1, 'B', 10, "A", 100));
+  apply(test::add_order(1, 2, 'B', 10, "A", 101));
+  apply(test::add_order(1, 3, 'S', 10, "A", 102));
+  apply(test::add_order(1, 4, 'S', 10, "A", 102));
+  apply(test::add_order(1, 5, 'S', 10, "A", 102));  // a fifth order
+  EXPECT_EQ(counters[BookAnomaly::kNoOrderRoom], 1u);
+  EXPECT_EQ(store.find_order(5), kNone);
+  EXPECT_EQ(store.live_orders(), 4u);
+
+  apply(test::order_delete(1, 4));
+  apply(test::add_order(1, 6, 'S', 10, "A", 103));  // a fourth level
+  EXPECT_EQ(counters[BookAnomaly::kNoLevelRoom], 1u);
+  EXPECT_EQ(store.find_order(6), kNone);
+  EXPECT_EQ(store.live_levels(), 3u);
+  EXPECT_EQ(store.live_orders(), 3u);
+
+  apply(test::order_delete(1, 3));  // frees a level and an order: room again
+  apply(test::add_order(1, 7, 'S', 10, "A", 103));
+  EXPECT_NE(store.find_order(7), kNone);
+
+  apply(test::stock_directory(2, "B"));
+  apply(test::stock_directory(3, "C"));  // a third instrument
+  EXPECT_EQ(counters[BookAnomaly::kNoInstrumentRoom], 1u);
+  EXPECT_EQ(store.instrument_id(0, 3), kNone);
+  // What was refused left no trace: the book is what the accepted messages built.
+  reference = Reference{};
+  for (const auto& msg : {test::add_order(1, 1, 'B', 10, "A", 100), test::add_order(1, 2, 'B', 10, "A", 101),
+                          test::add_order(1, 7, 'S', 10, "A", 103)}) {
+    reference.apply(msg);
+  }
+  expect_same_book(1);
+}
+
+TEST_F(BookBuilderTest, BuildingBooksAllocatesNothing) {
+  init();
+  std::vector<Bytes> stream;
+  std::mt19937_64 rng(11);
+  for (std::uint64_t r = 1; r <= 30000; ++r) {
+    stream.push_back(test::add_order(1 + r % 5, r, r % 2 ? 'B' : 'S', 100, "S", 1000 + static_cast<std::uint32_t>(rng() % 50)));
+    if (r > 10) stream.push_back(test::order_delete(1 + (r - 10) % 5, r - 10));
+  }
+  recorder.events.reserve(200000);
+  test::AllocationScope scope;
+  for (const Bytes& b : stream) {
+    feed::MessageContext ctx;
+    itch::decode_message(b.data(), b.size(), [&](const auto& m) { builder(ctx, m); });
+  }
+  EXPECT_EQ(scope.count(), 0u);
+  EXPECT_TRUE(test::allocation_counting_available());
+}
+
+}  // namespace
+}  // namespace tickwire::book
