@@ -359,7 +359,9 @@ void ScenarioGenerator::emit_noii(std::uint64_t count, std::uint64_t from, std::
     auto& m = start_message<NetOrderImbalance>(scratch_, s.locate, now_);
     m.paired_shares.set(kRoundLot * flow_rng_.between(0, 2'000));
     const char direction = "BSNO"[flow_rng_.below(4)];
-    m.imbalance_shares.set(direction == 'N' ? 0 : kRoundLot * flow_rng_.between(1, 500));
+    // 'N' no imbalance, 'O' too few orders to compute one: no imbalance shares either.
+    const bool none = direction == 'N' || direction == 'O';
+    m.imbalance_shares.set(none ? 0 : kRoundLot * flow_rng_.between(1, 500));
     set_char(m.imbalance_direction, direction);
     m.stock.set(stock_view(s.stock));
     m.far_price.set(reference + s.step * static_cast<std::uint32_t>(flow_rng_.below(3)));
