@@ -234,6 +234,8 @@ std::string ScenarioGenerator::plan() {
     log_.halts.push_back(r);
     halt_plan_.push_back(p);
   }
+  unstarted_halts_ = halt_plan_.size();
+  for (const HaltPlan& p : halt_plan_) next_halt_event_ = std::min(next_halt_event_, p.start);
   std::sort(halt_plan_.begin(), halt_plan_.end(),
             [](const HaltPlan& a, const HaltPlan& b) { return a.start < b.start || (a.start == b.start && a.symbol < b.symbol); });
 
@@ -455,6 +457,7 @@ void ScenarioGenerator::run_halt_events(std::uint64_t up_to, bool force_end) {
     const SymbolInfo& s = universe_[p.symbol];
     if (!p.started && p.start <= up_to && !force_end) {
       p.started = true;
+      --unstarted_halts_;
       ++active_halts_;
       books_.book(p.symbol).halted = true;
       auto& h = start_message<StockTradingAction>(scratch_, s.locate, now_);
@@ -480,6 +483,12 @@ void ScenarioGenerator::run_halt_events(std::uint64_t up_to, bool force_end) {
       r.end_seq = seq_;
     }
   }
+  // The next time anything is due, so the flow does not walk the plan on every message.
+  next_halt_event_ = ~std::uint64_t{0};
+  for (const HaltPlan& p : halt_plan_) {
+    if (!p.started) next_halt_event_ = std::min(next_halt_event_, p.start);
+    else if (!p.ended) next_halt_event_ = std::min(next_halt_event_, p.end);
+  }
 }
 
 void ScenarioGenerator::run_flow() {
@@ -490,8 +499,7 @@ void ScenarioGenerator::run_flow() {
   const std::uint64_t end_seq = seq_ + flow_budget_;
   while (seq_ < end_seq) {
     advance_clock();
-    std::uint64_t unstarted = 0;
-    for (const HaltPlan& p : halt_plan_) unstarted += p.started ? 0 : 1;
+    const std::uint64_t unstarted = unstarted_halts_;
     std::uint64_t remaining = end_seq - seq_;
     if (remaining <= kMessagesPerHalt * unstarted + active_halts_) {
       // Out of room: halts not yet begun are dropped, running ones resume now.
@@ -499,10 +507,11 @@ void ScenarioGenerator::run_flow() {
         if (!p.started) log_.halts[p.record].symbol = kNoSymbol;
         return !p.started;
       });
+      unstarted_halts_ = 0;
       run_halt_events(now_, true);
       continue;
     }
-    if (!halt_plan_.empty()) {
+    if (now_ >= next_halt_event_) {
       const std::uint64_t before = seq_;
       run_halt_events(now_, false);
       if (seq_ != before) continue;

@@ -183,6 +183,8 @@ class ScenarioGenerator {
   std::uint64_t owed_deletes_ = 0;  // deaths deferred, to be paid back when lifetimes end
   std::uint64_t owed_replaces_ = 0;
   std::uint32_t active_halts_ = 0;
+  std::uint64_t unstarted_halts_ = 0;
+  std::uint64_t next_halt_event_ = ~std::uint64_t{0};
   std::uint32_t lookahead_symbol_ = 0;
   GenerationReport report_;
   InjectionLog log_;
