@@ -5,6 +5,7 @@
 
 #include "controlplane/cli/book_command.h"
 #include "controlplane/cli/decode_command.h"
+#include "pcap_samples/generator/generate_command.h"
 
 namespace {
 
@@ -17,6 +18,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"decode", tickwire::cli::run_decode_command, "print every ITCH 5.0 message of captures, BinaryFILEs or DPDK ports"},
     {"book", tickwire::cli::run_book_command, "build full-depth order books and print them (or their sha256)"},
+    {"generate", tickwire::cli::run_generate_command, "write a deterministic ITCH scenario (BinaryFILE or MoldUDP64 pcap)"},
 };
 
 int usage(std::FILE* out) {

@@ -43,8 +43,52 @@ class BookBuilder {
     flush();
   }
 
+  // Memory-level parallelism for a window of messages not yet applied: the caller calls
+  // stage 0 on a message well ahead, stage 1 a few messages later, stage 2 just before
+  // applying it. Each stage starts the loads the next one needs, so the window's cache
+  // misses overlap. Only hints: what the messages in between change makes a hint useless,
+  // never wrong.
+  template <class Message>
+  void prefetch(unsigned stage, const Message& m) const noexcept {
+    if constexpr (requires { m.order_reference_number; }) {
+      if constexpr (requires { m.buy_sell_indicator; m.price; }) {
+        if constexpr (Message::kType == itch::AddOrder::kType || Message::kType == itch::AddOrderMpid::kType) {
+          prefetch_add(stage, m);
+          return;
+        }
+      }
+      prefetch_reference(stage, m.order_reference_number.value());
+    } else if constexpr (requires { m.original_order_reference_number; }) {
+      prefetch_reference(stage, m.original_order_reference_number.value());
+      if (stage == 0) store_.prefetch_order_slot(m.new_order_reference_number.value());
+    }
+  }
+
  private:
   using Stock = wire::Alpha<8>;
+
+  void prefetch_reference(unsigned stage, std::uint64_t reference) const noexcept {
+    switch (stage) {
+      case 0: store_.prefetch_order_slot(reference); break;
+      case 1: store_.prefetch_order(reference); break;
+      default: store_.prefetch_order_neighbours(reference); break;
+    }
+  }
+  template <class AddMessage>
+  void prefetch_add(unsigned stage, const AddMessage& m) const noexcept {
+    const std::uint32_t id = store_.instrument_id(feed_, m.header.stock_locate.value());
+    const SideIndex side = m.buy_sell_indicator.value() == 'B' ? kBidSide : kAskSide;
+    switch (stage) {
+      case 0:
+        store_.prefetch_order_slot(m.order_reference_number.value());
+        if (id != kNone) store_.prefetch_level_slot(id, side, m.price.value());
+        break;
+      case 1:
+        if (id != kNone) store_.prefetch_level(id, side, m.price.value());
+        break;
+      default: break;
+    }
+  }
 
   // --- event staging
   Event& stage(const feed::MessageContext& ctx, const itch::MessageHeader& h, EventKind kind,

@@ -12,7 +12,7 @@ bool BookStore::init(const BookConfig& config, std::string& error) {
   levels_ = MappedArray<PriceLevel>(config.max_levels + 1, config.prefault);
   instruments_ = MappedArray<Instrument>(config.max_instruments + 1, config.prefault);
   locate_map_ = MappedArray<std::uint32_t>(config.max_feeds << 16, config.prefault);
-  order_index_ = FlatIndex(config.max_orders, config.prefault);
+  order_index_ = OrderIndex(config.max_orders, config.prefault);
   level_index_ = FlatIndex(config.max_levels, config.prefault);
   if (!orders_.ok() || !levels_.ok() || !instruments_.ok() || !locate_map_.ok() || !order_index_.ok() ||
       !level_index_.ok()) {
@@ -119,8 +119,7 @@ void BookStore::remove_level(Handle h) noexcept {
 AddStatus BookStore::add_order(std::uint32_t instrument, std::uint64_t reference, SideIndex side,
                                std::uint32_t price, std::uint32_t shares, Handle& order_out,
                                LevelState& level_out) noexcept {
-  FlatIndex::Slot& slot = order_index_.locate(reference);
-  if (slot.handle != kNone) return AddStatus::kDuplicateReference;
+  if (order_index_.find(reference) != kNone) return AddStatus::kDuplicateReference;
   if (free_orders_ == kNone && next_fresh_order_ > config_.max_orders) return AddStatus::kNoOrderRoom;
 
   Instrument& ins = instruments_[instrument];
@@ -155,7 +154,7 @@ AddStatus BookStore::add_order(std::uint32_t instrument, std::uint64_t reference
   ++l.orders;
   l.shares += shares;
   ++ins.orders;
-  order_index_.occupy(slot, reference, oh);
+  order_index_.insert(reference, oh);
   peak_orders_ = std::max(peak_orders_, ++live_orders_);
   order_out = oh;
   level_out = state_of(lh);

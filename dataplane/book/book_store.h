@@ -12,6 +12,7 @@
 
 #include "dataplane/book/book_types.h"
 #include "dataplane/book/flat_index.h"
+#include "dataplane/book/order_index.h"
 #include "dataplane/core/mapped_array.h"
 
 namespace tickwire::book {
@@ -74,6 +75,32 @@ class BookStore {
   [[nodiscard]] const Order& order(Handle h) const noexcept { return orders_[h]; }
   [[nodiscard]] const PriceLevel& level(Handle h) const noexcept { return levels_[h]; }
 
+  // Hints for the messages ahead (see BookBuilder::prefetch): start the loads a message will
+  // need so that several misses overlap instead of running one after another.
+  void prefetch_order_slot(std::uint64_t reference) const noexcept { order_index_.prefetch(reference); }
+  void prefetch_order(std::uint64_t reference) const noexcept {
+    if (const Handle h = order_index_.find(reference); h != kNone) {
+      __builtin_prefetch(&orders_[h]);
+    }
+  }
+  void prefetch_level_slot(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
+    level_index_.prefetch(level_key(instrument, side, price));
+  }
+  void prefetch_level(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
+    if (const Handle h = level_index_.find(level_key(instrument, side, price)); h != kNone) {
+      __builtin_prefetch(&levels_[h]);
+      __builtin_prefetch(&orders_[levels_[h].tail]);
+    }
+  }
+  void prefetch_order_neighbours(std::uint64_t reference) const noexcept {
+    if (const Handle h = order_index_.find(reference); h != kNone) {
+      const Order& o = orders_[h];
+      __builtin_prefetch(&levels_[o.level]);
+      __builtin_prefetch(&orders_[o.prev]);
+      __builtin_prefetch(&orders_[o.next]);
+    }
+  }
+
   // Rests a new order at the back of its price level. Nothing changes unless kAdded.
   AddStatus add_order(std::uint32_t instrument, std::uint64_t reference, SideIndex side, std::uint32_t price,
                       std::uint32_t shares, Handle& order_out, LevelState& level_out) noexcept;
@@ -119,7 +146,7 @@ class BookStore {
   MappedArray<PriceLevel> levels_;
   MappedArray<Instrument> instruments_;
   MappedArray<std::uint32_t> locate_map_;  // (feed << 16 | locate) -> instrument id
-  FlatIndex order_index_;                  // reference -> order
+  OrderIndex order_index_;                 // reference -> order
   FlatIndex level_index_;                  // (instrument, side, price) -> level
   Handle free_orders_ = kNone;
   Handle free_levels_ = kNone;

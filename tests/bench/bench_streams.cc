@@ -1,16 +1,18 @@
 #include "tests/bench/bench_streams.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
-#include "tests/support/test_support.h"
+#include "pcap_samples/generator/scenario_runner.h"
 
 namespace tickwire::bench {
 
 namespace {
 std::uint64_t g_messages = 10'000'000;
 std::uint64_t g_seed = 1;
+std::uint64_t g_live_orders = 0;  // 0: the generator's default
 
 bool take_flag(const char* arg, const char* name, std::uint64_t& out) {
   const std::size_t n = std::strlen(name);
@@ -19,21 +21,23 @@ bool take_flag(const char* arg, const char* name, std::uint64_t& out) {
   return true;
 }
 
-// PROVISIONAL until the scenario generator lands: a fixed NASDAQ-like type mix.
+// A generated NASDAQ-like day, as BinaryFILE in memory.
 BenchStream build() {
+  generator::ScenarioConfig config;
+  config.seed = g_seed;
+  config.messages = g_messages;
+  config.symbols = 8000;
+  config.live_orders_target = g_live_orders;
   BenchStream s;
-  const char mix[] = "AAAAAAAAADDDDDDDDDUUEXAFADDPAADDUDAADDUEDAADDADXAADDCADDADIA";
-  std::uint64_t x = g_seed * 0x9E3779B97F4A7C15ull;
-  s.bytes.reserve(g_messages * 34);
-  for (std::uint64_t i = 0; i < g_messages; ++i) {
-    x ^= x << 13; x ^= x >> 7; x ^= x << 17;
-    const char type = mix[x % (sizeof(mix) - 1)];
-    test::Bytes m = test::itch_message(type, static_cast<std::uint16_t>(x >> 20), i);
-    for (std::size_t k = 11; k < m.size(); ++k) m[k] = static_cast<std::uint8_t>(x >> (k % 56));
-    test::put_be(s.bytes, m.size(), 2);
-    s.bytes.insert(s.bytes.end(), m.begin(), m.end());
+  generator::RunResult result;
+  const std::string error = generator::generate_binary_file(config, s.bytes, &result);
+  if (!error.empty()) {
+    std::fprintf(stderr, "generator: %s\n", error.c_str());
+    std::exit(1);
   }
-  s.messages = g_messages;
+  for (std::size_t i = 0; i + 2 <= s.bytes.size(); i += 2 + ((std::size_t{s.bytes[i]} << 8) | s.bytes[i + 1])) {
+    ++s.messages;
+  }
   return s;
 }
 }  // namespace
@@ -41,7 +45,10 @@ BenchStream build() {
 void parse_stream_flags(int& argc, char** argv) {
   int out = 1;
   for (int i = 1; i < argc; ++i) {
-    if (take_flag(argv[i], "--messages", g_messages) || take_flag(argv[i], "--seed", g_seed)) continue;
+    if (take_flag(argv[i], "--messages", g_messages) || take_flag(argv[i], "--seed", g_seed) ||
+        take_flag(argv[i], "--live-orders", g_live_orders)) {
+      continue;
+    }
     argv[out++] = argv[i];
   }
   argc = out;

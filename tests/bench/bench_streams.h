@@ -11,7 +11,8 @@ struct BenchStream {
   std::uint64_t messages = 0;
 };
 
-// Reads and removes --messages=N and --seed=N from argv (defaults: 10M, 1).
+// Reads and removes --messages=N, --seed=N and --live-orders=N from argv (defaults: 10M,
+// 1, the generator's own).
 void parse_stream_flags(int& argc, char** argv);
 const BenchStream& bench_stream();
 
