@@ -81,10 +81,16 @@ class BookBuilder {
     switch (stage) {
       case 0:
         store_.prefetch_order_slot(m.order_reference_number.value());
-        if (id != kNone) store_.prefetch_level_slot(id, side, m.price.value());
+        if (id != kNone) {
+          store_.prefetch_instrument(id);
+          store_.prefetch_level_slot(id, side, m.price.value());
+        }
         break;
       case 1:
-        if (id != kNone) store_.prefetch_level(id, side, m.price.value());
+        if (id != kNone) {
+          store_.prefetch_top(id);
+          store_.prefetch_level(id, side, m.price.value());
+        }
         break;
       default: break;
     }

@@ -12,8 +12,8 @@ bool BookStore::init(const BookConfig& config, std::string& error) {
   levels_ = MappedArray<PriceLevel>(config.max_levels + 1, config.prefault);
   instruments_ = MappedArray<Instrument>(config.max_instruments + 1, config.prefault);
   locate_map_ = MappedArray<std::uint32_t>(config.max_feeds << 16, config.prefault);
-  order_index_ = OrderIndex(config.max_orders, config.prefault);
-  level_index_ = FlatIndex(config.max_levels, config.prefault);
+  order_index_ = OrderIndex(config.max_orders, orders_.data(), config.prefault);
+  level_index_ = FlatIndex<LevelKeyOf>(config.max_levels, LevelKeyOf{levels_.data()}, config.prefault);
   if (!orders_.ok() || !levels_.ok() || !instruments_.ok() || !locate_map_.ok() || !order_index_.ok() ||
       !level_index_.ok()) {
     error = "cannot reserve " + std::to_string(reserved_bytes() >> 20) +
@@ -49,7 +49,34 @@ LevelState BookStore::state_of(Handle h) const noexcept {
   return LevelState{l.price, l.shares, l.orders, static_cast<SideIndex>(l.side), false};
 }
 
-Handle BookStore::insert_level(Instrument& ins, SideIndex side, std::uint32_t price) noexcept {
+Handle BookStore::level_for(Instrument& ins, SideIndex side, std::uint32_t price) noexcept {
+  // Most adds join or open a level at or near the touch: walk a few levels from the best
+  // before asking the index, which would cost a cache miss of its own.
+  BookSide& bs = ins.sides[side];
+  Handle after = kNone;
+  Handle at = bs.best;
+  for (unsigned step = 0; step < kNearTouchLevels; ++step) {
+    if (at == kNone) return open_level(ins, side, price, after, kNone);
+    const std::uint32_t p = levels_[at].price;
+    if (p == price) return at;
+    if (!better(side, p, price)) return open_level(ins, side, price, after, at);
+    after = at;
+    at = levels_[at].worse;
+  }
+  if (at == kNone) return open_level(ins, side, price, after, kNone);
+  if (const Handle existing = level_index_.find(level_key(ins.id, side, price)); existing != kNone) return existing;
+  // A new level deep in the book: beyond the worst it goes straight to the end, otherwise
+  // its place is found by walking on.
+  if (better(side, levels_[bs.worst].price, price)) return open_level(ins, side, price, bs.worst, kNone);
+  while (at != kNone && better(side, levels_[at].price, price)) {
+    after = at;
+    at = levels_[at].worse;
+  }
+  return open_level(ins, side, price, after, at);
+}
+
+Handle BookStore::open_level(Instrument& ins, SideIndex side, std::uint32_t price, Handle after,
+                             Handle before) noexcept {
   Handle h = free_levels_;
   if (h != kNone) {
     free_levels_ = levels_[h].worse;
@@ -63,23 +90,9 @@ Handle BookStore::insert_level(Instrument& ins, SideIndex side, std::uint32_t pr
   l.price = price;
   l.instrument = ins.id;
   l.side = static_cast<std::uint8_t>(side);
-
-  // Most new levels open at or near the touch: walk from the best; a price beyond the
-  // worst level goes straight to the end.
-  BookSide& bs = ins.sides[side];
-  Handle after = kNone;  // the level that will be just better than the new one
-  Handle before = bs.best;
-  if (bs.worst != kNone && better(side, levels_[bs.worst].price, price)) {
-    after = bs.worst;
-    before = kNone;
-  } else {
-    while (before != kNone && better(side, levels_[before].price, price)) {
-      after = before;
-      before = levels_[before].worse;
-    }
-  }
   l.better = after;
   l.worse = before;
+  BookSide& bs = ins.sides[side];
   if (after != kNone) {
     levels_[after].worse = h;
   } else {
@@ -92,6 +105,7 @@ Handle BookStore::insert_level(Instrument& ins, SideIndex side, std::uint32_t pr
   }
   ++bs.levels;
   peak_levels_ = std::max(peak_levels_, ++live_levels_);
+  level_index_.insert(level_key(ins.id, side, price), h);
   return h;
 }
 
@@ -119,17 +133,14 @@ void BookStore::remove_level(Handle h) noexcept {
 AddStatus BookStore::add_order(std::uint32_t instrument, std::uint64_t reference, SideIndex side,
                                std::uint32_t price, std::uint32_t shares, Handle& order_out,
                                LevelState& level_out) noexcept {
-  if (order_index_.find(reference) != kNone) return AddStatus::kDuplicateReference;
+  if (order_index_.may_contain(reference) && order_index_.find(reference) != kNone) {
+    return AddStatus::kDuplicateReference;
+  }
   if (free_orders_ == kNone && next_fresh_order_ > config_.max_orders) return AddStatus::kNoOrderRoom;
 
   Instrument& ins = instruments_[instrument];
-  FlatIndex::Slot& level_slot = level_index_.locate(level_key(instrument, side, price));
-  Handle lh = level_slot.handle;
-  if (lh == kNone) {
-    lh = insert_level(ins, side, price);
-    if (lh == kNone) return AddStatus::kNoLevelRoom;
-    level_index_.occupy(level_slot, level_key(instrument, side, price), lh);
-  }
+  const Handle lh = level_for(ins, side, price);
+  if (lh == kNone) return AddStatus::kNoLevelRoom;
 
   Handle oh = free_orders_;
   if (oh != kNone) {

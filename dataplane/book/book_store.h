@@ -83,12 +83,12 @@ class BookStore {
       __builtin_prefetch(&orders_[h]);
     }
   }
+  void prefetch_instrument(std::uint32_t instrument) const noexcept { __builtin_prefetch(&instruments_[instrument]); }
   void prefetch_level_slot(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
     level_index_.prefetch(level_key(instrument, side, price));
   }
   void prefetch_level(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
     if (const Handle h = level_index_.find(level_key(instrument, side, price)); h != kNone) {
-      __builtin_prefetch(&levels_[h]);
       __builtin_prefetch(&orders_[levels_[h].tail]);
     }
   }
@@ -98,7 +98,14 @@ class BookStore {
       __builtin_prefetch(&levels_[o.level]);
       __builtin_prefetch(&orders_[o.prev]);
       __builtin_prefetch(&orders_[o.next]);
+      prefetch_top(o.instrument);
     }
+  }
+  // The instrument and the levels its top of book is read from.
+  void prefetch_top(std::uint32_t instrument) const noexcept {
+    const Instrument& ins = instruments_[instrument];
+    __builtin_prefetch(&levels_[ins.sides[kBidSide].best]);
+    __builtin_prefetch(&levels_[ins.sides[kAskSide].best]);
   }
 
   // Rests a new order at the back of its price level. Nothing changes unless kAdded.
@@ -131,13 +138,17 @@ class BookStore {
   }
 
  private:
-  [[nodiscard]] static std::uint64_t level_key(std::uint32_t instrument, SideIndex side, std::uint32_t price) noexcept {
+  [[nodiscard]] static constexpr std::uint64_t level_key(std::uint32_t instrument, SideIndex side, std::uint32_t price) noexcept {
     return (std::uint64_t{instrument} << 33) | (std::uint64_t{side} << 32) | price;
   }
   [[nodiscard]] static bool better(SideIndex side, std::uint32_t a, std::uint32_t b) noexcept {
     return side == kBidSide ? a > b : a < b;
   }
-  Handle insert_level(Instrument& ins, SideIndex side, std::uint32_t price) noexcept;
+  // The level of `price` on one side of a book, opened if absent (kNone: no room).
+  Handle level_for(Instrument& ins, SideIndex side, std::uint32_t price) noexcept;
+  // Links a new level between `after` (better) and `before` (worse).
+  Handle open_level(Instrument& ins, SideIndex side, std::uint32_t price, Handle after, Handle before) noexcept;
+  static constexpr unsigned kNearTouchLevels = 8;
   void remove_level(Handle h) noexcept;
   LevelState state_of(Handle h) const noexcept;
 
@@ -146,8 +157,14 @@ class BookStore {
   MappedArray<PriceLevel> levels_;
   MappedArray<Instrument> instruments_;
   MappedArray<std::uint32_t> locate_map_;  // (feed << 16 | locate) -> instrument id
+  struct LevelKeyOf {
+    const PriceLevel* levels = nullptr;
+    [[nodiscard]] std::uint64_t operator()(std::uint32_t h) const noexcept {
+      return level_key(levels[h].instrument, static_cast<SideIndex>(levels[h].side), levels[h].price);
+    }
+  };
   OrderIndex order_index_;                 // reference -> order
-  FlatIndex level_index_;                  // (instrument, side, price) -> level
+  FlatIndex<LevelKeyOf> level_index_;      // (instrument, side, price) -> level
   Handle free_orders_ = kNone;
   Handle free_levels_ = kNone;
   Handle next_fresh_order_ = 1;  // handles never used yet: their pages stay untouched until needed

@@ -1,54 +1,63 @@
 // Order reference -> order handle, built for how ITCH assigns references: they rise through
 // the day, and most orders die young. A direct-mapped table indexed by the low bits of the
 // reference holds the recent orders, so consecutive references sit in consecutive slots (the
-// orders a feed is busy with share cache lines, and a lookup is one load). A reference whose
-// slot a newer one needs moves to a hash table of long-lived orders. Nothing probes through
-// runs of live neighbours, whatever the reference pattern.
+// orders a feed is busy with share cache lines, and a lookup is one load plus the order
+// itself). A reference whose slot a newer one needs moves to a hash index of long-lived
+// orders. Nothing probes through runs of live neighbours, whatever the reference pattern.
 #pragma once
 
 #include <bit>
 #include <cstddef>
 #include <cstdint>
 
+#include "dataplane/book/book_types.h"
 #include "dataplane/book/flat_index.h"
 #include "dataplane/core/cache.h"
 #include "dataplane/core/mapped_array.h"
 
 namespace tickwire::book {
 
+struct OrderReferenceOf {
+  const Order* orders = nullptr;
+  [[nodiscard]] std::uint64_t operator()(std::uint32_t h) const noexcept { return orders[h].reference; }
+};
+
 class OrderIndex {
  public:
   OrderIndex() = default;
-  OrderIndex(std::size_t max_orders, bool prefault)
-      : recent_(std::bit_ceil(std::max<std::size_t>(16, max_orders)), prefault),
+  OrderIndex(std::size_t max_orders, const Order* orders, bool prefault)
+      : orders_(orders),
+        recent_(std::bit_ceil(std::max<std::size_t>(16, max_orders)), prefault),
         mask_(recent_.capacity() - 1),
-        long_lived_(max_orders, prefault) {}
+        long_lived_(max_orders, OrderReferenceOf{orders}, prefault) {}
 
   [[nodiscard]] bool ok() const noexcept { return recent_.ok() && long_lived_.ok(); }
   [[nodiscard]] std::size_t bytes() const noexcept { return recent_.bytes() + long_lived_.bytes(); }
   [[nodiscard]] std::size_t long_lived() const noexcept { return long_lived_.size(); }
 
   [[nodiscard]] std::uint32_t find(std::uint64_t reference) const noexcept {
-    const FlatIndex::Slot& s = recent_[reference & mask_];
-    if (TW_LIKELY(s.handle != 0 && s.key == reference)) return s.handle;
+    const std::uint32_t h = recent_[reference & mask_];
+    if (TW_LIKELY(h != 0 && orders_[h].reference == reference)) return h;
     return long_lived_.size() == 0 ? 0 : long_lived_.find(reference);
   }
 
-  // The caller has checked that `reference` is not present (find() == 0).
+  // Whether `reference` may be live: false for one above every reference inserted so far,
+  // which is how the feed hands out new ones, and saves the lookup a new order would do.
+  [[nodiscard]] bool may_contain(std::uint64_t reference) const noexcept { return reference <= highest_; }
+
+  // The caller has checked that `reference` is absent and filled the order's reference.
   void insert(std::uint64_t reference, std::uint32_t handle) noexcept {
-    FlatIndex::Slot& s = recent_[reference & mask_];
-    if (s.handle != 0) {
-      FlatIndex::Slot& moved = long_lived_.locate(s.key);
-      long_lived_.occupy(moved, s.key, s.handle);
-    }
-    s.key = reference;
-    s.handle = handle;
+    if (reference > highest_) highest_ = reference;
+    std::uint32_t& slot = recent_[reference & mask_];
+    if (slot != 0) long_lived_.insert(orders_[slot].reference, slot);
+    slot = handle;
   }
 
+  // The order must still hold its reference.
   void erase(std::uint64_t reference) noexcept {
-    FlatIndex::Slot& s = recent_[reference & mask_];
-    if (s.handle != 0 && s.key == reference) {
-      s.handle = 0;
+    std::uint32_t& slot = recent_[reference & mask_];
+    if (slot != 0 && orders_[slot].reference == reference) {
+      slot = 0;
     } else {
       long_lived_.erase(reference);
     }
@@ -57,9 +66,11 @@ class OrderIndex {
   void prefetch(std::uint64_t reference) const noexcept { __builtin_prefetch(&recent_[reference & mask_]); }
 
  private:
-  MappedArray<FlatIndex::Slot> recent_;
+  const Order* orders_ = nullptr;
+  MappedArray<std::uint32_t> recent_;
   std::size_t mask_ = 0;
-  FlatIndex long_lived_;
+  FlatIndex<OrderReferenceOf> long_lived_;
+  std::uint64_t highest_ = 0;
 };
 
 }  // namespace tickwire::book

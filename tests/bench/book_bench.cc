@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <string>
 
 #include "dataplane/book/book_builder.h"
 #include "dataplane/itch/decoder.h"
@@ -27,7 +26,8 @@ struct EventChecksum {
   }
 };
 
-const bool g_prefetch = std::getenv("NOPF") == nullptr;
+// TW_NO_PREFETCH=1 runs without the prefetch pipeline, to measure what it buys.
+const bool g_prefetch = std::getenv("TW_NO_PREFETCH") == nullptr;
 
 void BM_DecodeBookEvents(benchmark::State& state) {
   const BenchStream& s = bench_stream();
@@ -45,8 +45,8 @@ void BM_DecodeBookEvents(benchmark::State& state) {
     state.PauseTiming();
     const auto s0 = std::chrono::steady_clock::now();
     book::BookConfig config;
-    config.max_orders = std::getenv("MAXO") ? std::stoull(std::getenv("MAXO")) : 2'000'000;
-    config.max_levels = std::getenv("MAXL") ? std::stoull(std::getenv("MAXL")) : 1'000'000;
+    config.max_orders = 2'000'000;
+    config.max_levels = 1'000'000;
     config.prefault = true;
     book::BookStore store;
     std::string error;
