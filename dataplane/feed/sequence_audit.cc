@@ -17,12 +17,19 @@ std::size_t SequenceAudit::session(SessionId id) noexcept {
 }
 
 void SequenceAudit::open_hole(Session& s, SequenceRange r) noexcept {
+  // A hole right after the last one (heartbeats announcing more lost packets, nothing
+  // received in between) is the same gap.
+  if (s.hole_count != 0 && s.holes[s.hole_count - 1].last + 1 == r.first) {
+    s.holes[s.hole_count - 1].last = r.last;
+    return;
+  }
   if (s.hole_count == kMaxOpenHoles) {
     // Forget the oldest hole: it stays counted in gaps_opened, but late fills of it will
     // read as duplicates. Needs 1024 simultaneous holes in one session to happen.
+    const SequenceRange oldest = s.holes[0];
     std::move(s.holes.begin() + 1, s.holes.begin() + s.hole_count, s.holes.begin());
     --s.hole_count;
-    ++totals_.holes_evicted;
+    evicted(s, oldest);
   }
   s.holes[s.hole_count++] = r;
   ++totals_.gaps_opened;
@@ -51,7 +58,7 @@ SequenceVerdict SequenceAudit::fill(Session& s, std::uint64_t seq) noexcept {
     h->last = seq - 1;
     if (s.hole_count == kMaxOpenHoles) {
       // No room to split: keep the lower part tracked, forget the upper part.
-      ++totals_.holes_evicted;
+      evicted(s, upper);
       return SequenceVerdict::kLate;
     }
     std::move_backward(h + 1, end, end + 1);

@@ -59,6 +59,14 @@ class SequenceAudit {
   void on_next_expected(std::size_t session, std::uint64_t next_sequence) noexcept;
   void count_untracked(std::uint64_t messages) noexcept { totals_.sessions_untracked += messages; }
 
+  // Called with a hole the table had to forget (more than kMaxOpenHoles open in a session):
+  // it is still missing as far as anyone knows, so a report must not lose it.
+  using EvictionListener = void (*)(void* context, const SessionId& session, const SequenceRange& hole);
+  void set_eviction_listener(EvictionListener listener, void* context) noexcept {
+    eviction_listener_ = listener;
+    eviction_context_ = context;
+  }
+
   [[nodiscard]] const SequenceTotals& totals() const noexcept { return totals_; }
   [[nodiscard]] std::size_t session_count() const noexcept { return session_count_; }
   [[nodiscard]] const Session& session_state(std::size_t i) const noexcept { return sessions_[i]; }
@@ -76,9 +84,16 @@ class SequenceAudit {
   void open_hole(Session& s, SequenceRange r) noexcept;
   SequenceVerdict fill(Session& s, std::uint64_t sequence) noexcept;
 
+  void evicted(const Session& s, const SequenceRange& hole) noexcept {
+    ++totals_.holes_evicted;
+    if (eviction_listener_ != nullptr) eviction_listener_(eviction_context_, s.id, hole);
+  }
+
   std::size_t session_count_ = 0;
   std::array<Session, kMaxSessions> sessions_{};
   SequenceTotals totals_{};
+  EvictionListener eviction_listener_ = nullptr;
+  void* eviction_context_ = nullptr;
 };
 
 }  // namespace tickwire::feed

@@ -97,6 +97,12 @@ std::optional<JsonObject> parse_json_line(const std::string& line) {
       auto s = parse_string(c);
       if (!s) return std::nullopt;
       value = *s;
+    } else if (line.compare(c.i, 4, "true") == 0) {
+      value = true;
+      c.i += 4;
+    } else if (line.compare(c.i, 5, "false") == 0) {
+      value = false;
+      c.i += 5;
     } else {
       auto n = parse_integer(c);
       if (!n) return std::nullopt;

@@ -1,4 +1,4 @@
-// A strict parser for the flat JSON objects tickwire prints (string and integer values),
+// A strict parser for the flat JSON objects tickwire prints (string, integer and boolean values),
 // so tests check real JSON, not substrings.
 #pragma once
 
@@ -10,7 +10,7 @@
 
 namespace tickwire::test {
 
-using JsonValue = std::variant<std::string, std::int64_t>;
+using JsonValue = std::variant<std::string, std::int64_t, bool>;
 using JsonObject = std::map<std::string, JsonValue>;
 
 // Null when the line is not one flat JSON object, or repeats a key.

@@ -69,6 +69,9 @@ TEST_F(SequenceAuditTest, HeartbeatsAndEndOfSessionRevealALostTail) {
   EXPECT_EQ(gaps(*audit), (std::vector<SequenceRange>{{4, 6}}));
   audit->on_next_expected(s, 5);  // an older heartbeat changes nothing
   EXPECT_EQ(gaps(*audit), (std::vector<SequenceRange>{{4, 6}}));
+  audit->on_next_expected(s, 9);  // more lost with nothing received between: the same gap
+  EXPECT_EQ(gaps(*audit), (std::vector<SequenceRange>{{4, 8}}));
+  EXPECT_EQ(audit->totals().gaps_opened, 1u);
 }
 
 TEST_F(SequenceAuditTest, AHeartbeatFirstSetsTheStart) {
