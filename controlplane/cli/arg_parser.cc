@@ -1,6 +1,7 @@
 #include "controlplane/cli/arg_parser.h"
 
 #include <charconv>
+#include <cstdio>
 #include <cstdint>
 
 namespace tickwire::cli {
@@ -55,6 +56,23 @@ bool ArgParser::parse(int argc, char** argv) {
     given_[std::string(name)].push_back(std::move(value));
   }
   return true;
+}
+
+std::optional<int> ArgParser::parse_command_line(int argc, char** argv, std::string_view synopsis,
+                                                std::string_view more_help) {
+  if (!parse(argc, argv)) return usage_error(error_, synopsis);
+  if (has("help")) {
+    std::fputs(usage(synopsis).c_str(), stdout);
+    if (!more_help.empty()) std::fwrite(more_help.data(), 1, more_help.size(), stdout);
+    return 0;
+  }
+  return std::nullopt;
+}
+
+int ArgParser::usage_error(std::string_view message, std::string_view synopsis) const {
+  std::fprintf(stderr, "tickwire %s: %.*s\n%s", command_.c_str(), static_cast<int>(message.size()), message.data(),
+               usage(synopsis).c_str());
+  return 2;
 }
 
 bool ArgParser::has(std::string_view name) const { return given_.find(name) != given_.end(); }

@@ -42,25 +42,13 @@ void print_gap(format::TextBuffer& out, const Gap& g) {
 }  // namespace
 
 int run_audit_command(int argc, char** argv) {
-  std::vector<OptionSpec> specs = {{"help", false, "this text"}};
-  for (const OptionSpec& s : feed_input_option_specs()) specs.push_back(s);
-  ArgParser args("audit", specs);
-  if (!args.parse(argc, argv)) {
-    std::fprintf(stderr, "tickwire audit: %s\n%s", args.error().c_str(), args.usage(kSynopsis).c_str());
-    return 2;
-  }
-  if (args.has("help")) {
-    std::fputs(args.usage(kSynopsis).c_str(), stdout);
-    std::fputs("\nPrints one JSON line per sequence gap (messages no line delivered, per MoldUDP64 session),\n"
-               "then a summary line. A gap the other line or a retransmission filled later is not a gap.\n",
-               stdout);
-    return 0;
-  }
+  ArgParser args = feed_command_parser("audit", {});
   FeedInputOptions input;
-  std::string error;
-  if (!parse_feed_input_options(args, input, error)) {
-    std::fprintf(stderr, "tickwire audit: %s\n%s", error.c_str(), args.usage(kSynopsis).c_str());
-    return 2;
+  if (auto code = parse_feed_command(
+          args, argc, argv, kSynopsis, input,
+          "\nPrints one JSON line per sequence gap (messages no line delivered, per MoldUDP64 session),\n"
+          "then a summary line. A gap the other line or a retransmission filled later is not a gap.\n")) {
+    return *code;
   }
   install_stop_handlers();
   auto counters = std::make_unique<metrics::FeedCounters>();

@@ -54,27 +54,18 @@ constexpr std::array<std::string_view, 9> kEventKindNames = {
 }  // namespace
 
 int run_book_command(int argc, char** argv) {
-  std::vector<OptionSpec> specs = {
-      {"depth", true, "print at most N levels per side (default: all)"},
-      {"at", true, "stop after the message with this sequence number"},
-      {"digest", false, "print the sha256 of the output instead of the output"},
-      {"stats", false, "print feed and book counters to stderr"},
-      {"max-orders", true, "live orders the books can hold (default 4000000)"},
-      {"max-levels", true, "price levels the books can hold (default 1000000)"},
-      {"max-instruments", true, "instruments (default 16384)"},
-      {"help", false, "this text"},
-  };
-  for (const OptionSpec& s : feed_input_option_specs()) specs.push_back(s);
-  ArgParser args("book", specs);
-  if (!args.parse(argc, argv)) {
-    std::fprintf(stderr, "tickwire book: %s\n%s", args.error().c_str(), args.usage(kSynopsis).c_str());
-    return 2;
-  }
-  if (args.has("help")) {
-    std::fputs(args.usage(kSynopsis).c_str(), stdout);
-    return 0;
-  }
+  ArgParser args = feed_command_parser(
+      "book", {
+                  {"depth", true, "print at most N levels per side (default: all)"},
+                  {"at", true, "stop after the message with this sequence number"},
+                  {"digest", false, "print the sha256 of the output instead of the output"},
+                  {"stats", false, "print feed and book counters to stderr"},
+                  {"max-orders", true, "live orders the books can hold (default 4000000)"},
+                  {"max-levels", true, "price levels the books can hold (default 1000000)"},
+                  {"max-instruments", true, "instruments (default 16384)"},
+              });
   FeedInputOptions input;
+  if (auto code = parse_feed_command(args, argc, argv, kSynopsis, input)) return *code;
   std::string error;
   book::BookConfig config;
   std::uint64_t depth = 0;
@@ -82,12 +73,9 @@ int run_book_command(int argc, char** argv) {
   std::uint64_t max_orders = config.max_orders;
   std::uint64_t max_levels = config.max_levels;
   std::uint64_t max_instruments = config.max_instruments;
-  if (!parse_feed_input_options(args, input, error) || !args.uint_value("depth", depth) ||
-      !args.uint_value("at", at) || !args.uint_value("max-orders", max_orders) ||
+  if (!args.uint_value("depth", depth) || !args.uint_value("at", at) || !args.uint_value("max-orders", max_orders) ||
       !args.uint_value("max-levels", max_levels) || !args.uint_value("max-instruments", max_instruments)) {
-    std::fprintf(stderr, "tickwire book: %s\n%s", error.empty() ? args.error().c_str() : error.c_str(),
-                 args.usage(kSynopsis).c_str());
-    return 2;
+    return args.usage_error(args.error(), kSynopsis);
   }
   config.max_orders = max_orders;
   config.max_levels = max_levels;

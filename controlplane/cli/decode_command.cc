@@ -35,35 +35,17 @@ struct PrintingSink {
 }  // namespace
 
 int run_decode_command(int argc, char** argv) {
-  std::vector<OptionSpec> specs = {
-      {"format", true, "jsonl (default), csv, text, or none"},
-      {"stats", false, "print packet, message, drop and sequence counts to stderr"},
-      {"dedupe", false, "print a message sequence number once (first copy wins)"},
-      {"output", true, "write messages to FILE instead of stdout"},
-      {"help", false, "this text"},
-  };
-  for (const OptionSpec& s : feed_input_option_specs()) specs.push_back(s);
-  ArgParser args("decode", specs);
-  if (!args.parse(argc, argv)) {
-    std::fprintf(stderr, "tickwire decode: %s\n%s", args.error().c_str(), args.usage(kSynopsis).c_str());
-    return 2;
-  }
-  if (args.has("help")) {
-    std::fputs(args.usage(kSynopsis).c_str(), stdout);
-    return 0;
-  }
-
+  ArgParser args = feed_command_parser(
+      "decode", {
+                    {"format", true, "jsonl (default), csv, text, or none"},
+                    {"stats", false, "print packet, message, drop and sequence counts to stderr"},
+                    {"dedupe", false, "print a message sequence number once (first copy wins)"},
+                    {"output", true, "write messages to FILE instead of stdout"},
+                });
   FeedInputOptions input;
-  std::string error;
-  if (!parse_feed_input_options(args, input, error)) {
-    std::fprintf(stderr, "tickwire decode: %s\n%s", error.c_str(), args.usage(kSynopsis).c_str());
-    return 2;
-  }
+  if (auto code = parse_feed_command(args, argc, argv, kSynopsis, input)) return *code;
   const auto format = format::parse_output_format(args.value("format").value_or("jsonl"));
-  if (!format) {
-    std::fprintf(stderr, "tickwire decode: --format must be jsonl, csv, text or none\n");
-    return 2;
-  }
+  if (!format) return args.usage_error("--format must be jsonl, csv, text or none", kSynopsis);
 
   std::FILE* out = stdout;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> output_file(nullptr, &std::fclose);

@@ -1,5 +1,7 @@
 #include "tests/bench/bench_streams.h"
 
+#include <benchmark/benchmark.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -57,6 +59,15 @@ void parse_stream_flags(int& argc, char** argv) {
 const BenchStream& bench_stream() {
   static const BenchStream s = build();
   return s;
+}
+
+int run_benchmarks(int argc, char** argv) {
+  parse_stream_flags(argc, argv);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
 }
 
 }  // namespace tickwire::bench

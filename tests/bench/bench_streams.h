@@ -15,5 +15,7 @@ struct BenchStream {
 // 1, the generator's own).
 void parse_stream_flags(int& argc, char** argv);
 const BenchStream& bench_stream();
+// main() of a benchmark binary: the stream flags, then Google Benchmark's own.
+int run_benchmarks(int argc, char** argv);
 
 }  // namespace tickwire::bench

@@ -135,11 +135,4 @@ BENCHMARK(BM_DecodeBookEvents)->Unit(benchmark::kMillisecond)->Iterations(3);
 }  // namespace
 }  // namespace tickwire::bench
 
-int main(int argc, char** argv) {
-  tickwire::bench::parse_stream_flags(argc, argv);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
+int main(int argc, char** argv) { return tickwire::bench::run_benchmarks(argc, argv); }
