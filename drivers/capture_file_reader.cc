@@ -42,10 +42,10 @@ std::unique_ptr<CaptureFileReader> CaptureFileReader::open(const std::string& pa
   // libpcap owns the FILE* once it accepts it, and closes it in pcap_close(), which the
   // destructor runs before the stream behind it goes.
   FILE* f = stream->release_as_file();
-  if (f == nullptr) {
+  if (f == nullptr) {  // GCOVR_EXCL_START: fopencookie() fails only when out of memory
     error = path + ": cannot read decompressed stream";
     return nullptr;
-  }
+  }  // GCOVR_EXCL_STOP
   r->pcap_ = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, errbuf);
   if (r->pcap_ == nullptr) {
     std::fclose(f);

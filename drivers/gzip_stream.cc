@@ -24,10 +24,10 @@ std::unique_ptr<ByteStream> ByteStream::open(const std::string& path, std::strin
   if (got == 2 && std::memcmp(magic, kGzipMagic, 2) == 0) {
     std::fclose(f);
     gzFile gz = gzopen(path.c_str(), "rb");
-    if (gz == nullptr) {
+    if (gz == nullptr) {  // GCOVR_EXCL_START: the file opened a moment ago; only out of memory fails here
       error = path + ": cannot open gzip stream";
       return nullptr;
-    }
+    }  // GCOVR_EXCL_STOP
     gzbuffer(gz, 1 << 20);
     s->gz_ = gz;
   } else {

@@ -8,12 +8,13 @@ namespace tickwire::book {
 bool BookStore::init(const BookConfig& config, std::string& error) {
   config_ = config;
   // Handle 0 is "none" in every pool, hence the + 1.
-  orders_ = MappedArray<Order>(config.max_orders + 1, config.prefault);
-  levels_ = MappedArray<PriceLevel>(config.max_levels + 1, config.prefault);
-  instruments_ = MappedArray<Instrument>(config.max_instruments + 1, config.prefault);
-  locate_map_ = MappedArray<std::uint32_t>(config.max_feeds << 16, config.prefault);
-  order_index_ = OrderIndex(config.max_orders, orders_.data(), config.prefault);
-  level_index_ = FlatIndex<LevelKeyOf>(config.max_levels, LevelKeyOf{levels_.data()}, config.prefault);
+  const bool huge = config.huge_pages;
+  orders_ = MappedArray<Order>(config.max_orders + 1, config.prefault, huge);
+  levels_ = MappedArray<PriceLevel>(config.max_levels + 1, config.prefault, huge);
+  instruments_ = MappedArray<Instrument>(config.max_instruments + 1, config.prefault, huge);
+  locate_map_ = MappedArray<std::uint32_t>(config.max_feeds << 16, config.prefault, huge);
+  order_index_ = OrderIndex(config.max_orders, orders_.data(), config.prefault, huge);
+  level_index_ = FlatIndex<LevelKeyOf>(config.max_levels, LevelKeyOf{levels_.data()}, config.prefault, huge);
   if (!orders_.ok() || !levels_.ok() || !instruments_.ok() || !locate_map_.ok() || !order_index_.ok() ||
       !level_index_.ok()) {
     error = "cannot reserve " + std::to_string(reserved_bytes() >> 20) +

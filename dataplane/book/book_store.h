@@ -23,6 +23,7 @@ struct BookConfig {
   std::size_t max_instruments = 16'384;    // NASDAQ lists about 12,000
   std::size_t max_feeds = 4;
   bool prefault = false;                   // touch every page now (live mode), not on first use
+  bool huge_pages = false;                 // from the reserved huge pages, when enough are free
 };
 
 struct Instrument {

@@ -22,8 +22,8 @@ class FlatIndex {
  public:
   FlatIndex() = default;
   // Room for `max_entries` at a load factor of at most 1/2.
-  FlatIndex(std::size_t max_entries, KeyOf key_of, bool prefault = false)
-      : slots_(std::bit_ceil(std::max<std::size_t>(16, 2 * max_entries)), prefault),
+  FlatIndex(std::size_t max_entries, KeyOf key_of, bool prefault = false, bool huge_pages = false)
+      : slots_(std::bit_ceil(std::max<std::size_t>(16, 2 * max_entries)), prefault, huge_pages),
         mask_(slots_.capacity() - 1),
         bits_(static_cast<unsigned>(std::countr_zero(slots_.capacity()))),
         key_of_(key_of) {}

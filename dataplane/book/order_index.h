@@ -25,11 +25,11 @@ struct OrderReferenceOf {
 class OrderIndex {
  public:
   OrderIndex() = default;
-  OrderIndex(std::size_t max_orders, const Order* orders, bool prefault)
+  OrderIndex(std::size_t max_orders, const Order* orders, bool prefault, bool huge_pages)
       : orders_(orders),
-        recent_(std::bit_ceil(std::max<std::size_t>(16, max_orders)), prefault),
+        recent_(std::bit_ceil(std::max<std::size_t>(16, max_orders)), prefault, huge_pages),
         mask_(recent_.capacity() - 1),
-        long_lived_(max_orders, OrderReferenceOf{orders}, prefault) {}
+        long_lived_(max_orders, OrderReferenceOf{orders}, prefault, huge_pages) {}
 
   [[nodiscard]] bool ok() const noexcept { return recent_.ok() && long_lived_.ok(); }
   [[nodiscard]] std::size_t bytes() const noexcept { return recent_.bytes() + long_lived_.bytes(); }

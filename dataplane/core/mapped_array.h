@@ -27,18 +27,23 @@ class MappedArray {
 
  public:
   MappedArray() = default;
-  // Empty (capacity 0) if the mapping fails; callers check ok().
-  explicit MappedArray(std::size_t capacity, bool prefault = false) : capacity_(capacity) {
+  // Empty (capacity 0) if the mapping fails; callers check ok(). With `reserved_huge_pages`
+  // the array goes to the system's reserved huge pages (hugetlbfs, as DPDK uses) when enough
+  // are free: the only huge pages some hypervisors honour, and with them a random read
+  // rarely misses the TLB. They are shared with DPDK's mempools, so only the appliance's
+  // hot pools ask for them.
+  explicit MappedArray(std::size_t capacity, bool prefault = false, bool reserved_huge_pages = false)
+      : capacity_(capacity) {
     if (capacity == 0) return;
     bytes_ = (capacity * sizeof(T) + kHugePage - 1) / kHugePage * kHugePage;
-    // Reserved huge pages first (hugetlbfs, as DPDK uses): the only huge pages some
-    // hypervisors honour, and with them a random read rarely misses the TLB.
-    void* huge = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
-    if (huge != MAP_FAILED) {
-      data_ = static_cast<T*>(huge);
-      huge_pages_ = true;
-      if (prefault) touch_pages();
-      return;
+    if (reserved_huge_pages) {
+      void* huge = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+      if (huge != MAP_FAILED) {
+        data_ = static_cast<T*>(huge);
+        huge_pages_ = true;
+        if (prefault) touch_pages();
+        return;
+      }
     }
     // Over-map by one huge page to place the array on a huge-page boundary.
     void* p = mmap(nullptr, bytes_ + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,

@@ -48,6 +48,7 @@ void BM_DecodeBookEvents(benchmark::State& state) {
     config.max_orders = 2'000'000;
     config.max_levels = 1'000'000;
     config.prefault = true;
+    config.huge_pages = true;
     book::BookStore store;
     std::string error;
     if (!store.init(config, error)) {

@@ -207,6 +207,25 @@ class BookBuilderTest : public ::testing::Test {
   std::uint64_t sequence = 0;
 };
 
+// Generated days (valid references, FIFO executions, halts, crosses): the books equal the
+// reference after every message of a small day, and at the end of a larger one.
+std::vector<Bytes> generated_day(std::uint64_t messages, std::uint32_t symbols, std::uint64_t seed) {
+  generator::ScenarioConfig config;
+  config.seed = seed;
+  config.messages = messages;
+  config.symbols = symbols;
+  config.halts = 2;
+  std::vector<std::uint8_t> file;
+  EXPECT_EQ(generator::generate_binary_file(config, file), "");
+  std::vector<Bytes> out;
+  for (std::size_t i = 0; i + 2 <= file.size();) {
+    const std::size_t n = (std::size_t{file[i]} << 8) | file[i + 1];
+    out.emplace_back(file.begin() + static_cast<long>(i + 2), file.begin() + static_cast<long>(i + 2 + n));
+    i += 2 + n;
+  }
+  return out;
+}
+
 TEST_F(BookBuilderTest, AddExecuteCancelDeleteReplaceInFifoOrder) {
   init();
   apply(test::stock_directory(7, "AAPL"));
@@ -285,6 +304,202 @@ TEST_F(BookBuilderTest, CrossedBookIsReportedOnceInContinuousTradingOnly) {
   EXPECT_EQ(counters[BookAnomaly::kBookCrossed], 1u);  // after hours
 }
 
+TEST_F(BookBuilderTest, StateTradeAndMarketMessagesBecomeEvents) {
+  init();
+  using events::EventKind;
+  auto last = [&]() -> const events::Event& { return recorder.events.back(); };
+  apply(test::stock_directory(5, "ZVZZT"));
+  EXPECT_EQ(last().kind, EventKind::kInstrumentAdded);
+  EXPECT_EQ(last().code, 1);
+  EXPECT_EQ(last().quantity, 100u);
+  const std::uint32_t id = store.instrument_id(0, 5);
+  EXPECT_EQ(store.instrument(id).symbol_text(), "ZVZZT");
+
+  apply(test::trading_action(5, "ZVZZT", 'H'));
+  EXPECT_EQ(last().kind, EventKind::kTradingState);
+  EXPECT_EQ(last().code, 'H');
+  EXPECT_EQ(store.instrument(id).trading_state, 'H');
+
+  auto y = test::blank<itch::RegShoRestriction>(5, 1);
+  y.stock.set("ZVZZT");
+  y.reg_sho_action.set("1");
+  apply(test::encode(y));
+  EXPECT_EQ(last().code, '1');
+  EXPECT_EQ(store.instrument(id).reg_sho_action, '1');
+
+  auto h = test::blank<itch::OperationalHalt>(5, 1);
+  h.stock.set("ZVZZT");
+  h.market_code.set("Q");
+  h.operational_halt_action.set("H");
+  apply(test::encode(h));
+  EXPECT_EQ(last().code, 'H');
+  EXPECT_EQ(last().code2, 'Q');
+
+  auto j = test::blank<itch::LuldAuctionCollar>(5, 1);
+  j.stock.set("ZVZZT");
+  j.auction_collar_reference_price.set(100000);
+  j.upper_auction_collar_price.set(110000);
+  j.lower_auction_collar_price.set(90000);
+  j.auction_collar_extension.set(2);
+  apply(test::encode(j));
+  EXPECT_EQ(last().price, 100000u);
+  EXPECT_EQ(last().other_price, 110000u);
+  EXPECT_EQ(last().quantity, 90000u);
+  EXPECT_EQ(last().other_quantity, 2u);
+
+  auto k = test::blank<itch::IpoQuotingPeriodUpdate>(5, 1);
+  k.stock.set("ZVZZT");
+  k.ipo_quotation_release_time.set(36000);
+  k.ipo_quotation_release_qualifier.set("A");
+  k.ipo_price.set(200000);
+  apply(test::encode(k));
+  EXPECT_EQ(last().code, 'A');
+  EXPECT_EQ(last().price, 200000u);
+  EXPECT_EQ(last().quantity, 36000u);
+
+  auto n = test::blank<itch::RetailInterest>(5, 1);
+  n.stock.set("ZVZZT");
+  n.interest_flag.set("B");
+  apply(test::encode(n));
+  EXPECT_EQ(last().code, 'B');
+
+  auto o = test::blank<itch::DirectListingPriceDiscovery>(5, 1);
+  o.stock.set("ZVZZT");
+  o.open_eligibility_status.set("Y");
+  o.near_execution_price.set(123400);
+  o.minimum_allowable_price.set(100000);
+  o.maximum_allowable_price.set(0);
+  o.near_execution_time.set(0);
+  o.lower_price_range_collar.set(0);
+  o.upper_price_range_collar.set(0);
+  apply(test::encode(o));
+  EXPECT_EQ(last().code, 'Y');
+  EXPECT_EQ(last().price, 123400u);
+  EXPECT_EQ(last().other_price, 100000u);
+
+  auto i = test::blank<itch::NetOrderImbalance>(5, 1);
+  i.stock.set("ZVZZT");
+  i.paired_shares.set(5000);
+  i.imbalance_shares.set(7'000'000'000ull);  // 64-bit share counts survive
+  i.imbalance_direction.set("S");
+  i.far_price.set(1);
+  i.near_price.set(101000);
+  i.current_reference_price.set(100500);
+  i.cross_type.set("C");
+  i.price_variation_indicator.set("1");
+  apply(test::encode(i));
+  EXPECT_EQ(last().kind, EventKind::kImbalance);
+  EXPECT_EQ(last().quantity, 7'000'000'000ull);
+  EXPECT_EQ(last().other_quantity, 5000u);
+  EXPECT_EQ(last().price, 100500u);
+  EXPECT_EQ(last().other_price, 101000u);
+  EXPECT_EQ(last().code, 'S');
+  EXPECT_EQ(last().code2, 'C');
+
+  auto p = test::blank<itch::Trade>(5, 1);
+  p.order_reference_number.set(0);
+  p.buy_sell_indicator.set("B");
+  p.shares.set(300);
+  p.stock.set("ZVZZT");
+  p.price.set(100400);
+  p.match_number.set(55);
+  apply(test::encode(p));
+  EXPECT_EQ(last().kind, EventKind::kTrade);
+  EXPECT_TRUE(last().flags & events::kHiddenTrade);
+  EXPECT_EQ(last().side, events::Side::kBid);
+  EXPECT_EQ(last().match_number, 55u);
+
+  auto q = test::blank<itch::CrossTrade>(5, 1);
+  q.shares.set(9'000'000'000ull);
+  q.stock.set("ZVZZT");
+  q.cross_price.set(100600);
+  q.match_number.set(56);
+  q.cross_type.set("O");
+  apply(test::encode(q));
+  EXPECT_TRUE(last().flags & events::kCrossTrade);
+  EXPECT_EQ(last().quantity, 9'000'000'000ull);
+  EXPECT_EQ(last().code, 'O');
+
+  auto b = test::blank<itch::BrokenTrade>(5, 1);
+  b.match_number.set(55);
+  apply(test::encode(b));
+  EXPECT_EQ(last().kind, EventKind::kTradeBreak);
+  EXPECT_EQ(last().instrument, id);
+  EXPECT_EQ(last().match_number, 55u);
+
+  apply(test::system_event('Q', 34'200'000'000'000));
+  EXPECT_EQ(last().kind, EventKind::kMarketState);
+  EXPECT_EQ(last().code, 'Q');
+  EXPECT_EQ(builder.session().last_event(), 'Q');
+
+  auto v = test::blank<itch::MwcbDeclineLevel>(0, 1);
+  v.level1.set(500000000000ull);
+  v.level2.set(450000000000ull);
+  v.level3.set(400000000000ull);
+  apply(test::encode(v));
+  EXPECT_EQ(last().code, 'V');
+  EXPECT_EQ(last().quantity, 500000000000ull);
+
+  auto w = test::blank<itch::MwcbStatus>(0, 1);
+  w.breached_level.set("1");
+  apply(test::encode(w));
+  EXPECT_EQ(last().code, 'W');
+  EXPECT_EQ(last().code2, '1');
+
+  const std::size_t before = recorder.events.size();
+  auto l = test::blank<itch::MarketParticipantPosition>(5, 1);
+  l.mpid.set("MAXM");
+  l.stock.set("ZVZZT");
+  apply(test::encode(l));
+  EXPECT_EQ(recorder.events.size(), before);  // nothing a stage uses
+
+  // A state message for a locate no R named creates the instrument from its stock field.
+  apply(test::trading_action(9, "NEWCO", 'T'));
+  EXPECT_NE(store.instrument_id(0, 9), kNone);
+  EXPECT_EQ(counters[BookAnomaly::kLocateWithoutDirectory], 1u);
+  for (const auto& e : recorder.events) EXPECT_TRUE(e.flags & events::kLastInMessage || e.kind == EventKind::kInstrumentAdded);
+}
+
+TEST_F(BookBuilderTest, ADirectoryMessageRenamingALocateIsCounted) {
+  init();
+  apply(test::add_order(4, 1, 'B', 100, "OLD", 1000));
+  apply(test::stock_directory(4, "NEW"));
+  EXPECT_EQ(counters[BookAnomaly::kLocateSymbolChanged], 1u);
+  EXPECT_EQ(store.instrument(store.instrument_id(0, 4)).symbol_text(), "NEW");
+  apply(test::stock_directory(4, "NEW"));
+  EXPECT_EQ(counters[BookAnomaly::kLocateSymbolChanged], 1u);
+}
+
+TEST_F(BookBuilderTest, SuspectBooksFlagEveryEvent) {
+  init();
+  builder.set_suspect(true);
+  apply(test::add_order(1, 1, 'B', 100, "X", 100));
+  for (const auto& e : recorder.events) EXPECT_TRUE(e.flags & events::kBookSuspect);
+  builder.set_suspect(false);
+  recorder.events.clear();
+  apply(test::order_delete(1, 1));
+  for (const auto& e : recorder.events) EXPECT_FALSE(e.flags & events::kBookSuspect);
+}
+
+TEST_F(BookBuilderTest, PrefetchHintsNeverChangeWhatTheBooksBecome) {
+  init();
+  const auto day = generated_day(20'000, 12, 9);
+  std::mt19937_64 rng(3);
+  for (std::size_t i = 0; i < day.size(); ++i) {
+    // Hints for messages ahead (some the books have not seen, some they never will).
+    for (std::size_t ahead = 0; ahead < 4 && i + ahead < day.size(); ++ahead) {
+      const Bytes& m = day[i + ahead];
+      itch::decode_message(m.data(), m.size(), [&](const auto& msg) {
+        for (unsigned stage = 0; stage < 3; ++stage) builder.prefetch(stage, msg);
+      });
+    }
+    Bytes bogus = test::order_delete(1, rng());
+    itch::decode_message(bogus.data(), bogus.size(), [&](const auto& msg) { builder.prefetch(1, msg); });
+    apply(day[i]);
+  }
+  for (std::uint16_t l = 1; l <= 12; ++l) expect_same_book(l);
+}
+
 TEST_F(BookBuilderTest, RandomStreamsMatchTheReferenceAfterEveryMessage) {
   init();
   std::mt19937_64 rng(7);
@@ -352,25 +567,6 @@ TEST_F(BookBuilderTest, RandomStreamsMatchTheReferenceAfterEveryMessage) {
   EXPECT_EQ(reference.anomalies.size(), 10u) << "the stream should exercise every order anomaly";
   EXPECT_EQ(store.live_orders(), reference.orders.size());
   for (const std::uint64_t r : live) EXPECT_NE(store.find_order(r), kNone);
-}
-
-// Generated days (valid references, FIFO executions, halts, crosses): the books equal the
-// reference after every message of a small day, and at the end of a larger one.
-std::vector<Bytes> generated_day(std::uint64_t messages, std::uint32_t symbols, std::uint64_t seed) {
-  generator::ScenarioConfig config;
-  config.seed = seed;
-  config.messages = messages;
-  config.symbols = symbols;
-  config.halts = 2;
-  std::vector<std::uint8_t> file;
-  EXPECT_EQ(generator::generate_binary_file(config, file), "");
-  std::vector<Bytes> out;
-  for (std::size_t i = 0; i + 2 <= file.size();) {
-    const std::size_t n = (std::size_t{file[i]} << 8) | file[i + 1];
-    out.emplace_back(file.begin() + static_cast<long>(i + 2), file.begin() + static_cast<long>(i + 2 + n));
-    i += 2 + n;
-  }
-  return out;
 }
 
 TEST_F(BookBuilderTest, AGeneratedDayMatchesTheReferenceAfterEveryMessage) {
