@@ -13,12 +13,8 @@ class MarketSession {
  public:
   void on_system_event(char code) noexcept {
     last_event_ = code;
-    switch (code) {
-      case 'Q': in_market_hours_ = true; break;   // start of market hours
-      case 'M': in_market_hours_ = false; break;  // end of market hours
-      case 'O': case 'S': case 'E': case 'C': break;
-      default: break;
-    }
+    if (code == 'Q') in_market_hours_ = true;   // start of market hours
+    if (code == 'M') in_market_hours_ = false;  // end of market hours
     seen_ = seen_ || code == 'Q' || code == 'M' || code == 'O' || code == 'S';
   }
   [[nodiscard]] bool continuous(std::uint64_t exchange_time_ns) const noexcept {

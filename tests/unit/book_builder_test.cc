@@ -629,6 +629,9 @@ TEST_F(BookBuilderTest, FullPoolsDropTheMessageCountItAndStayConsistent) {
   apply(test::stock_directory(3, "C"));  // a third instrument
   EXPECT_EQ(counters[BookAnomaly::kNoInstrumentRoom], 1u);
   EXPECT_EQ(store.instrument_id(0, 3), kNone);
+  apply(test::add_order(3, 8, 'B', 10, "C", 100));  // an add naming it: dropped too
+  EXPECT_EQ(counters[BookAnomaly::kNoInstrumentRoom], 2u);
+  EXPECT_EQ(store.find_order(8), kNone);
   // What was refused left no trace: the book is what the accepted messages built.
   reference = Reference{};
   for (const auto& msg : {test::add_order(1, 1, 'B', 10, "A", 100), test::add_order(1, 2, 'B', 10, "A", 101),
@@ -636,6 +639,21 @@ TEST_F(BookBuilderTest, FullPoolsDropTheMessageCountItAndStayConsistent) {
     reference.apply(msg);
   }
   expect_same_book(1);
+}
+
+TEST(BookStore, ReportsWhatItReservedAndRefusesWhatCannotBe) {
+  BookStore store;
+  std::string error;
+  BookConfig config;
+  config.max_orders = 1000;
+  config.max_levels = 100;
+  config.max_instruments = 10;
+  ASSERT_TRUE(store.init(config, error)) << error;
+  EXPECT_GT(store.reserved_bytes(), 1000u * sizeof(Order));
+  BookStore impossible;
+  config.max_orders = std::size_t{1} << 50;
+  EXPECT_FALSE(impossible.init(config, error));
+  EXPECT_NE(error.find("max_orders=" + std::to_string(config.max_orders)), std::string::npos) << error;
 }
 
 TEST_F(BookBuilderTest, BuildingBooksAllocatesNothing) {

@@ -1,0 +1,361 @@
+// Puts a MoldUDP64 feed's messages in sequence order, whichever line or retransmission
+// brings them: each sequence number is delivered once (the first copy wins), packets that
+// run ahead wait in a bounded reorder buffer, and a hole nobody fills within the window is
+// declared a gap with its exact range. Per message, not per packet: a retransmission or the
+// other line's packet may overlap a packet only in part.
+//
+// The in-order case (nearly every packet) is delivered straight from the frame: nothing is
+// copied. Only a packet that arrives ahead of a hole is copied into the buffer.
+//
+// Time is receive time: the capture's in replay (deterministic), the TSC's live. The caller
+// passes it in with every packet and with poll().
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+
+#include "dataplane/core/cache.h"
+#include "dataplane/core/mapped_array.h"
+#include "dataplane/feed/message_context.h"
+#include "dataplane/feed/message_delivery.h"
+#include "dataplane/feed/moldudp64.h"
+#include "dataplane/feed/sequence_audit.h"
+#include "dataplane/metrics/feed_counters.h"
+
+namespace tickwire::feed {
+
+inline constexpr std::size_t kMaxLines = 2;  // A and B
+
+struct SequencerConfig {
+  std::uint64_t reorder_window_ns = 2'000'000;  // how long a hole may wait for its messages
+  std::uint32_t buffered_packets = 1024;        // packets held while a hole is open
+  std::uint32_t max_packet_bytes = 2048;        // MoldUDP64 payload; 1472 on a 1500-byte MTU
+};
+
+enum class GapCause : std::uint8_t {
+  kWindowExpired,  // nothing filled the hole within the reorder window
+  kBufferFull,     // the packets ahead of the hole filled the buffer first
+  kSessionEnded,   // end of session, or a new session began with the hole still open
+};
+
+struct LineStats {
+  std::uint64_t packets = 0;
+  std::uint64_t messages_first = 0;      // sequence numbers this line delivered first
+  std::uint64_t messages_duplicate = 0;  // copies that lost the race (or repeats)
+  std::uint64_t lag_samples = 0;         // copies seen after the other line's first copy
+  std::uint64_t lag_total_ns = 0;        // sum of how far behind this line's copies were
+  std::uint64_t lag_max_ns = 0;
+};
+
+struct SequencerStats {
+  std::uint64_t delivered = 0;          // messages handed on, in order, once each
+  std::uint64_t duplicates = 0;
+  std::uint64_t buffered_packets = 0;   // packets that waited in the reorder buffer
+  std::uint64_t recovered = 0;          // messages that filled a hole before it was declared
+  std::uint64_t gaps = 0;               // holes declared lost
+  std::uint64_t gap_messages = 0;
+  std::uint64_t session_changes = 0;
+  std::uint64_t oversized_packets = 0;  // too large for a buffer slot: declared as a gap instead
+  std::array<LineStats, kMaxLines> lines{};
+};
+
+// The gap and the delivery callbacks, implemented by the caller:
+//   void on_message(const MessageContext&, const std::uint8_t* message, std::size_t length)
+//   void on_gap(const SessionId&, SequenceRange lost, GapCause)
+template <class Output>
+class Sequencer {
+ public:
+  Sequencer(const SequencerConfig& config, Output& output) noexcept
+      : config_(config),
+        output_(output),
+        slots_(std::size_t{config.buffered_packets} * slot_stride(config)),
+        order_(config.buffered_packets),
+        free_(config.buffered_packets) {
+    for (std::uint32_t i = 0; i < config.buffered_packets; ++i) free_[i] = config.buffered_packets - 1 - i;
+    free_count_ = config.buffered_packets;
+  }
+
+  [[nodiscard]] bool ok() const noexcept { return slots_.ok() && order_.ok() && free_.ok(); }
+  // Messages each line never brought (its own sequence gaps), however the other line did.
+  [[nodiscard]] std::uint64_t line_missing(unsigned line) const noexcept { return line_audit_[line].missing_messages(); }
+  [[nodiscard]] const SequencerStats& stats() const noexcept { return stats_; }
+  [[nodiscard]] std::uint64_t expected() const noexcept { return expected_; }
+  [[nodiscard]] bool hole_open() const noexcept { return hole_since_ns_ != kNoHole; }
+  [[nodiscard]] const SessionId& session() const noexcept { return session_; }
+
+  // One MoldUDP64 packet (the UDP payload, at least the 20-byte header) from `line`.
+  void on_packet(const std::uint8_t* payload, std::uint32_t length, std::uint64_t receive_ns, unsigned line) noexcept {
+    const auto& header = wire::view_as<MoldUdp64Header>(payload);
+    const SessionId session = SessionId::from(header.session);
+    const std::uint16_t count = header.message_count.value();
+    const std::uint64_t first = header.sequence_number.value();
+    ++stats_.lines[line].packets;
+
+    if (TW_UNLIKELY(!started_ || !(session == session_))) start_session(session, first, receive_ns);
+    audit_line(line, session, first, count);
+
+    if (count == MoldUdp64Header::kHeartbeat || count == MoldUdp64Header::kEndOfSession) {
+      // Both carry the next sequence number: a higher one means packets were lost.
+      announce(first, receive_ns);
+      if (first > expected_) open_hole(receive_ns);
+      poll(receive_ns);
+      return;
+    }
+    announce(first + count, receive_ns);
+    if (first + count <= expected_) {
+      count_copies(line, first, count, receive_ns);
+      return;
+    }
+    if (first <= expected_) {
+      deliver_packet(payload, length, receive_ns, line, /*late=*/hole_open());
+      drain_buffer(receive_ns);
+      return;
+    }
+    buffer_packet(payload, length, receive_ns, line);
+    poll(receive_ns);
+  }
+
+  // Declares what the reorder window has given up on: every hole known for at least the
+  // window. Call it as time passes (every poll of the RX loop live; with each packet's
+  // capture time in replay).
+  void poll(std::uint64_t now_ns) noexcept {
+    // Receive times need not rise (a capture may hold a delayed packet with its send time):
+    // time before a hole was known counts as none.
+    while (hole_since_ns_ != kNoHole && now_ns > hole_since_ns_ &&
+           now_ns - hole_since_ns_ >= config_.reorder_window_ns) {
+      declare_gap(GapCause::kWindowExpired, now_ns);
+    }
+  }
+
+  // End of input: whatever is still missing is lost.
+  void finish(std::uint64_t now_ns) noexcept {
+    while (hole_since_ns_ != kNoHole) declare_gap(GapCause::kSessionEnded, now_ns);
+  }
+
+ private:
+  static constexpr std::uint64_t kNoHole = ~std::uint64_t{0};
+  static constexpr std::size_t kSlotHeader = 16;  // receive time (8), length (4), line (4)
+  static constexpr std::size_t kLagSlots = 4096;  // recent first arrivals, for lead/lag
+
+  static std::size_t slot_stride(const SequencerConfig& c) noexcept {
+    return (kSlotHeader + c.max_packet_bytes + kCacheLine - 1) / kCacheLine * kCacheLine;
+  }
+  // Each line's own sequence, for its loss figure.
+  void audit_line(unsigned line, const SessionId& session, std::uint64_t first, std::uint16_t count) noexcept {
+    SequenceAudit& a = line_audit_[line];
+    const std::size_t s = a.session(session);
+    if (s == SequenceAudit::kNoSession) return;
+    if (count == MoldUdp64Header::kHeartbeat || count == MoldUdp64Header::kEndOfSession) {
+      a.on_next_expected(s, first);
+      return;
+    }
+    for (std::uint64_t q = first; q < first + count; ++q) a.on_message(s, q);
+  }
+
+  std::uint8_t* slot(std::uint32_t i) noexcept { return slots_.data() + std::size_t{i} * slot_stride(config_); }
+  static std::uint64_t first_of(const std::uint8_t* packet) noexcept {
+    return wire::view_as<MoldUdp64Header>(packet).sequence_number.value();
+  }
+
+  void start_session(const SessionId& session, std::uint64_t first, std::uint64_t now_ns) noexcept {
+    if (started_) {
+      ++stats_.session_changes;
+      finish(now_ns);
+    }
+    started_ = true;
+    session_ = session;
+    // A feed may be joined at any point: what came before is not a gap (a snapshot would
+    // supply it).
+    expected_ = first;
+    next_announced_ = first;
+    announced_at_ns_ = now_ns;
+  }
+
+  void open_hole(std::uint64_t now_ns) noexcept {
+    if (hole_since_ns_ == kNoHole) hole_since_ns_ = now_ns;
+  }
+
+  // The highest "next sequence" seen, and when it was first seen: it dates a hole at the
+  // tail that no buffered packet stands behind (a heartbeat's news, a cut packet's tail).
+  void announce(std::uint64_t next, std::uint64_t now_ns) noexcept {
+    if (next > next_announced_) {
+      next_announced_ = next;
+      announced_at_ns_ = now_ns;
+    }
+  }
+
+  // When the first remaining hole became known: the earliest arrival of a packet beyond it,
+  // or the announcement of the tail.
+  [[nodiscard]] std::uint64_t first_hole_known_since() noexcept {
+    std::uint64_t since = kNoHole;
+    for (std::uint32_t i = 0; i < buffered_; ++i) {
+      std::uint64_t received;
+      std::memcpy(&received, slot(order_[i]), 8);
+      if (received < since) since = received;
+    }
+    if (buffered_ == 0 && expected_ < next_announced_) since = announced_at_ns_;
+    return since;
+  }
+
+  // Copies of messages already delivered: which line lost the race, and by how much.
+  void count_copies(unsigned line, std::uint64_t first, std::uint64_t count, std::uint64_t now_ns) noexcept {
+    stats_.duplicates += count;
+    LineStats& ls = stats_.lines[line];
+    ls.messages_duplicate += count;
+    const FirstArrival& a = first_arrival_[first & (kLagSlots - 1)];
+    if (a.sequence == first && a.line != line && now_ns >= a.receive_ns) {
+      const std::uint64_t lag = now_ns - a.receive_ns;
+      ++ls.lag_samples;
+      ls.lag_total_ns += lag;
+      if (lag > ls.lag_max_ns) ls.lag_max_ns = lag;
+    }
+  }
+
+  // Delivers the messages of a packet from `expected_` on; its start is at or before it.
+  // `late`: it fills a hole (counted as recovered), rather than coming out of the buffer.
+  void deliver_packet(const std::uint8_t* payload, std::uint32_t length, std::uint64_t receive_ns, unsigned line,
+                      bool late = false) noexcept {
+    const auto& header = wire::view_as<MoldUdp64Header>(payload);
+    const std::uint64_t first = header.sequence_number.value();
+    const std::uint16_t count = header.message_count.value();
+    const std::uint64_t skip = expected_ - first;
+    if (skip != 0) count_copies(line, first, skip, receive_ns);
+    first_arrival_[expected_ & (kLagSlots - 1)] = {expected_, receive_ns, line};
+
+    MoldBlockCursor cursor{payload + sizeof(MoldUdp64Header), payload + length};
+    MessageContext ctx;
+    ctx.receive_time_ns = receive_ns;
+    ctx.sequenced = true;
+    std::uint64_t delivered = 0;
+    for (std::uint64_t i = 0; i < count; ++i) {
+      const std::uint8_t* message;
+      std::size_t message_length;
+      // A block past the end: the frame decoder counted it; the rest of the packet's
+      // sequence numbers stay missing and the hole logic waits for another copy.
+      if (TW_UNLIKELY(!cursor.advance(message, message_length))) break;
+      if (i < skip) continue;
+      ctx.sequence = first + i;
+      output_.on_message(ctx, message, message_length);
+      ++delivered;
+    }
+    expected_ += delivered;
+    stats_.delivered += delivered;
+    stats_.lines[line].messages_first += delivered;
+    if (late) stats_.recovered += delivered;
+    if (expected_ < first + count) {
+      open_hole(receive_ns);  // the packet's tail did not survive
+    } else if (buffered_ == 0 && expected_ >= next_announced_) {
+      hole_since_ns_ = kNoHole;
+    }
+  }
+
+  // Keeps a packet that starts beyond the next expected sequence, in start order.
+  void buffer_packet(const std::uint8_t* payload, std::uint32_t length, std::uint64_t receive_ns,
+                     unsigned line) noexcept {
+    open_hole(receive_ns);
+    if (TW_UNLIKELY(length > config_.max_packet_bytes)) {
+      ++stats_.oversized_packets;
+      return;
+    }
+    if (buffered_ == config_.buffered_packets) declare_gap(GapCause::kBufferFull, receive_ns);
+    if (first_of(payload) <= expected_) {  // declaring the gap caught up with it
+      deliver_packet(payload, length, receive_ns, line);
+      drain_buffer(receive_ns);
+      return;
+    }
+    const std::uint32_t s = free_[--free_count_];
+    std::uint8_t* p = slot(s);
+    std::memcpy(p, &receive_ns, 8);
+    std::memcpy(p + 8, &length, 4);
+    std::memcpy(p + 12, &line, 4);
+    std::memcpy(p + kSlotHeader, payload, length);
+    ++stats_.buffered_packets;
+    // Insertion by start sequence: the buffer is short and mostly filled in order.
+    const std::uint64_t first = first_of(payload);
+    std::uint32_t at = buffered_;
+    while (at > 0 && first_of(slot(order_[at - 1]) + kSlotHeader) > first) {
+      order_[at] = order_[at - 1];
+      --at;
+    }
+    order_[at] = s;
+    ++buffered_;
+  }
+
+  // Delivers buffered packets that the hole's filling has made current.
+  void drain_buffer(std::uint64_t now_ns) noexcept {
+    std::uint32_t taken = 0;
+    while (taken < buffered_) {
+      std::uint8_t* p = slot(order_[taken]);
+      const std::uint8_t* packet = p + kSlotHeader;
+      if (first_of(packet) > expected_) break;
+      std::uint64_t receive_ns;
+      std::uint32_t length;
+      std::uint32_t line;
+      std::memcpy(&receive_ns, p, 8);
+      std::memcpy(&length, p + 8, 4);
+      std::memcpy(&line, p + 12, 4);
+      const std::uint64_t first = first_of(packet);
+      const std::uint16_t count = wire::view_as<MoldUdp64Header>(packet).message_count.value();
+      if (first + count <= expected_) {
+        count_copies(line, first, count, receive_ns);
+      } else {
+        deliver_packet(packet, length, receive_ns, line);
+      }
+      free_[free_count_++] = order_[taken];
+      ++taken;
+    }
+    if (taken != 0) {
+      for (std::uint32_t i = taken; i < buffered_; ++i) order_[i - taken] = order_[i];
+      buffered_ -= taken;
+    }
+    if (buffered_ == 0 && expected_ >= next_announced_) {
+      hole_since_ns_ = kNoHole;
+    } else if (taken != 0) {
+      hole_since_ns_ = first_hole_known_since();  // the hole that remains is a later one
+    } else if (hole_since_ns_ == kNoHole) {
+      hole_since_ns_ = now_ns;
+    }
+  }
+
+  // Gives up on the messages from the next expected up to the first buffered packet (or the
+  // announced next sequence), reports them, and carries on from there.
+  void declare_gap(GapCause cause, std::uint64_t now_ns) noexcept {
+    const std::uint64_t resume = buffered_ != 0 ? first_of(slot(order_[0]) + kSlotHeader) : next_announced_;
+    if (resume > expected_) {
+      const SequenceRange lost{expected_, resume - 1};
+      ++stats_.gaps;
+      stats_.gap_messages += lost.size();
+      output_.on_gap(session_, lost, cause);
+      expected_ = resume;
+    }
+    hole_since_ns_ = kNoHole;
+    drain_buffer(now_ns);
+    if (buffered_ != 0 || expected_ < next_announced_) hole_since_ns_ = first_hole_known_since();
+  }
+
+  struct FirstArrival {
+    std::uint64_t sequence = ~std::uint64_t{0};
+    std::uint64_t receive_ns = 0;
+    unsigned line = 0;
+  };
+
+  SequencerConfig config_;
+  Output& output_;
+  bool started_ = false;
+  SessionId session_{};
+  std::uint64_t expected_ = 0;         // next sequence number to deliver
+  std::uint64_t next_announced_ = 0;   // the highest "next" a heartbeat or packet has shown
+  std::uint64_t announced_at_ns_ = 0;
+  std::uint64_t hole_since_ns_ = kNoHole;
+  std::uint32_t buffered_ = 0;
+  MappedArray<std::uint8_t> slots_;
+  MappedArray<std::uint32_t> order_;   // slot numbers, by start sequence
+  MappedArray<std::uint32_t> free_;    // slot numbers not in use (a stack)
+  std::uint32_t free_count_ = 0;
+  std::array<SequenceAudit, kMaxLines> line_audit_{};
+  std::array<FirstArrival, kLagSlots> first_arrival_{};
+  SequencerStats stats_{};
+};
+
+}  // namespace tickwire::feed
