@@ -11,6 +11,7 @@
 #include "controlplane/cli/sha256.h"
 #include "controlplane/format/book_writer.h"
 #include "dataplane/book/book_builder.h"
+#include "dataplane/feed/sequenced_feed.h"
 
 namespace tickwire::cli {
 
@@ -23,20 +24,18 @@ struct EventTally {
   void operator()(const events::Event& e) noexcept { ++by_kind[static_cast<std::size_t>(e.kind)]; }
 };
 
-// Applies messages in arrival order, without the copies a capture holds twice, up to --at.
+// Applies messages in sequence order (the sequencer's), up to --at; a gap makes the books
+// suspect from there on.
 struct BookSink {
   book::BookBuilder<EventTally>& builder;
   std::optional<std::uint64_t> at;
   bool reached = false;
-  std::uint64_t duplicates_skipped = 0;
+
+  void on_gap(const feed::SessionId&, feed::SequenceRange, feed::GapCause) noexcept { builder.set_suspect(true); }
 
   template <class Message>
   void operator()(const feed::MessageContext& ctx, const Message& m) {
     if (reached) return;
-    if (ctx.verdict == feed::SequenceVerdict::kDuplicate) {
-      ++duplicates_skipped;
-      return;
-    }
     if (at && ctx.sequence > *at) {
       reached = true;
       return;
@@ -63,6 +62,8 @@ int run_book_command(int argc, char** argv) {
                   {"max-orders", true, "live orders the books can hold (default 4000000)"},
                   {"max-levels", true, "price levels the books can hold (default 1000000)"},
                   {"max-instruments", true, "instruments (default 16384)"},
+                  {"reorder-window-us", true, "how long a sequence hole waits for its messages (default 2000)"},
+                  {"reorder-buffer", true, "packets held while a hole is open (default 1024)"},
               });
   FeedInputOptions input;
   if (auto code = parse_feed_command(args, argc, argv, kSynopsis, input)) return *code;
@@ -73,10 +74,19 @@ int run_book_command(int argc, char** argv) {
   std::uint64_t max_orders = config.max_orders;
   std::uint64_t max_levels = config.max_levels;
   std::uint64_t max_instruments = config.max_instruments;
+  feed::SequencerConfig sequencing;
+  std::uint64_t window_us = sequencing.reorder_window_ns / 1000;
+  std::uint64_t reorder_buffer = sequencing.buffered_packets;
   if (!args.uint_value("depth", depth) || !args.uint_value("at", at) || !args.uint_value("max-orders", max_orders) ||
-      !args.uint_value("max-levels", max_levels) || !args.uint_value("max-instruments", max_instruments)) {
+      !args.uint_value("max-levels", max_levels) || !args.uint_value("max-instruments", max_instruments) ||
+      !args.uint_value("reorder-window-us", window_us) || !args.uint_value("reorder-buffer", reorder_buffer)) {
     return args.usage_error(args.error(), kSynopsis);
   }
+  if (reorder_buffer == 0 || reorder_buffer > 1'000'000) {
+    return args.usage_error("--reorder-buffer: expected 1 to 1000000 packets", kSynopsis);
+  }
+  sequencing.reorder_window_ns = window_us * 1000;
+  sequencing.buffered_packets = static_cast<std::uint32_t>(reorder_buffer);
   config.max_orders = max_orders;
   config.max_levels = max_levels;
   config.max_instruments = max_instruments;
@@ -92,8 +102,12 @@ int run_book_command(int argc, char** argv) {
   book::BookBuilder<EventTally> builder(books, tally, book_counters, 0);
   BookSink sink{builder, args.has("at") ? std::optional<std::uint64_t>(at) : std::nullopt};
   auto counters = std::make_unique<metrics::FeedCounters>();
-  auto audit = std::make_unique<feed::SequenceAudit>();
-  const FeedRunResult result = run_feed_inputs(input, sink, *counters, *audit, stderr);
+  auto sequenced = std::make_unique<feed::SequencedFeed<BookSink>>(sink, input.filter, *counters, sequencing);
+  if (!sequenced->ok()) {
+    std::fprintf(stderr, "tickwire book: cannot reserve the reorder buffer\n");
+    return 1;
+  }
+  const FeedRunResult result = run_feed_inputs(input, *sequenced, sink, *counters, stderr);
 
   const std::optional<std::size_t> max_depth = args.has("depth") ? std::optional<std::size_t>(depth) : std::nullopt;
   if (args.has("digest")) {
@@ -113,9 +127,10 @@ int run_book_command(int argc, char** argv) {
   }
 
   if (args.has("stats")) {
-    print_feed_report(stderr, *counters, *audit);
+    print_feed_counters(stderr, *counters);
+    const std::uint64_t missing[2] = {sequenced->line_missing(0), sequenced->line_missing(1)};
+    print_sequencer_report(stderr, sequenced->stats(), missing);
     print_port_report(stderr, result.ports);
-    print_report_line(stderr, "book.duplicates_skipped", sink.duplicates_skipped);
     print_report_line(stderr, "book.messages_applied", book_counters.messages_applied);
     print_report_line(stderr, "book.events", book_counters.events);
     for (std::size_t i = 0; i < kEventKindNames.size(); ++i) {

@@ -64,23 +64,32 @@ bool should_stop(const Sink& sink) {
   return stop_requested();
 }
 
-template <class Sink>
-FeedRunResult run_feed_inputs(const FeedInputOptions& options, Sink& sink, metrics::FeedCounters& counters,
-                              feed::SequenceAudit& audit, std::FILE* err) {
+// Every input through `feed` (frames: feed.on_frame) or, for BinaryFILE, straight to
+// `sink`; at the end feed.finish(last receive time) when the feed has one (what a sequencer
+// still waits for is then lost).
+template <class Feed, class Sink>
+FeedRunResult run_feed_inputs(const FeedInputOptions& options, Feed& feed, Sink& sink,
+                              metrics::FeedCounters& counters, std::FILE* err) {
   FeedRunResult result;
-  feed::MoldFeedDecoder<Sink> decoder(sink, options.filter, counters, audit);
+  std::uint64_t last_receive_ns = 0;
+  auto finish = [&] {
+    if constexpr (requires { feed.finish(std::uint64_t{}); }) feed.finish(last_receive_ns);
+  };
 
   if (!options.eal.empty()) {
     struct Adapter final : FrameSink {
-      feed::MoldFeedDecoder<Sink>& d;
+      Feed& f;
       const Sink& s;
-      Adapter(feed::MoldFeedDecoder<Sink>& dec, const Sink& sink) : d(dec), s(sink) {}
+      std::uint64_t& last;
+      Adapter(Feed& feed_in, const Sink& sink_in, std::uint64_t& last_in) : f(feed_in), s(sink_in), last(last_in) {}
       void on_frame(const std::uint8_t* data, std::uint32_t length, std::uint64_t t) override {
-        d.on_frame(data, length, net::LinkType::kEthernet, t);
+        last = t;
+        f.on_frame(data, length, net::LinkType::kEthernet, t);
       }
       [[nodiscard]] bool done() const override { return should_stop(s); }
-    } adapter(decoder, sink);
+    } adapter(feed, sink, last_receive_ns);
     result.all_inputs_usable = read_dpdk_ports(options, adapter, counters, result, err);
+    finish();
     return result;
   }
 
@@ -105,7 +114,8 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Sink& sink, metri
       }
       drivers::Frame frame;
       while (!should_stop(sink) && (status = reader->next(frame)) == drivers::ReadStatus::kFrame) {
-        decoder.on_frame(frame.data, frame.captured_length, frame.link, frame.receive_time_ns);
+        last_receive_ns = frame.receive_time_ns;
+        feed.on_frame(frame.data, frame.captured_length, frame.link, frame.receive_time_ns);
       }
       detail = reader->error();
     } else {
@@ -137,7 +147,17 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Sink& sink, metri
                    path.c_str(), detail.c_str());
     }
   }
+  finish();
   return result;
+}
+
+// The decode-side feed: every message as the capture holds it, each one classified by the
+// sequence audit (new, late, duplicate).
+template <class Sink>
+FeedRunResult run_feed_inputs(const FeedInputOptions& options, Sink& sink, metrics::FeedCounters& counters,
+                              feed::SequenceAudit& audit, std::FILE* err) {
+  feed::MoldFeedDecoder<Sink> decoder(sink, options.filter, counters, audit);
+  return run_feed_inputs(options, decoder, sink, counters, err);
 }
 
 }  // namespace tickwire::cli

@@ -20,7 +20,7 @@ namespace {
 void line(std::FILE* out, const std::string& key, std::uint64_t value) { print_report_line(out, key, value); }
 }  // namespace
 
-void print_feed_report(std::FILE* out, const metrics::FeedCounters& c, const feed::SequenceAudit& audit) {
+void print_feed_counters(std::FILE* out, const metrics::FeedCounters& c) {
   line(out, "packets", c.packets);
   line(out, "bytes", c.bytes);
   line(out, "packets_filtered", c.packets_filtered);
@@ -39,6 +39,32 @@ void print_feed_report(std::FILE* out, const metrics::FeedCounters& c, const fee
     dropped += c.drops[i];
   }
   line(out, "drops.total", dropped);
+}
+
+void print_sequencer_report(std::FILE* out, const feed::SequencerStats& s, const std::uint64_t (&line_missing)[2]) {
+  line(out, "sequencer.delivered", s.delivered);
+  line(out, "sequencer.duplicates", s.duplicates);
+  line(out, "sequencer.buffered_packets", s.buffered_packets);
+  line(out, "sequencer.recovered", s.recovered);
+  line(out, "sequencer.gaps", s.gaps);
+  line(out, "sequencer.gap_messages", s.gap_messages);
+  line(out, "sequencer.session_changes", s.session_changes);
+  line(out, "sequencer.oversized_packets", s.oversized_packets);
+  for (unsigned l = 0; l < feed::kMaxLines; ++l) {
+    const feed::LineStats& ls = s.lines[l];
+    if (ls.packets == 0) continue;
+    const std::string prefix = std::string("line.") + static_cast<char>('a' + l) + ".";
+    line(out, prefix + "packets", ls.packets);
+    line(out, prefix + "messages_first", ls.messages_first);
+    line(out, prefix + "messages_duplicate", ls.messages_duplicate);
+    line(out, prefix + "messages_missing", line_missing[l]);
+    line(out, prefix + "lag_mean_ns", ls.lag_samples == 0 ? 0 : ls.lag_total_ns / ls.lag_samples);
+    line(out, prefix + "lag_max_ns", ls.lag_max_ns);
+  }
+}
+
+void print_feed_report(std::FILE* out, const metrics::FeedCounters& c, const feed::SequenceAudit& audit) {
+  print_feed_counters(out, c);
 
   const feed::SequenceTotals& t = audit.totals();
   line(out, "sequence.sessions", audit.session_count());

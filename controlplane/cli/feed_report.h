@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dataplane/feed/sequence_audit.h"
+#include "dataplane/feed/sequencer.h"
 #include "dataplane/metrics/feed_counters.h"
 #include "drivers/dpdk_port.h"
 
@@ -16,7 +17,12 @@ namespace tickwire::cli {
 // At most this many gap ranges are listed one per line; the totals always count all.
 inline constexpr std::size_t kGapsListed = 50;
 
+// Packets, bytes, messages by type, drops by reason.
+void print_feed_counters(std::FILE* out, const metrics::FeedCounters& counters);
+// The counters, then what the sequence audit says (new, late, duplicate, gaps listed).
 void print_feed_report(std::FILE* out, const metrics::FeedCounters& counters, const feed::SequenceAudit& audit);
+// What the sequencer did: delivered, duplicates, reordering, gaps, and per line.
+void print_sequencer_report(std::FILE* out, const feed::SequencerStats& stats, const std::uint64_t (&line_missing)[2]);
 void print_port_report(std::FILE* out, const std::vector<std::pair<std::string, drivers::PortCounters>>& ports);
 // One "key value" line, aligned like the rest of the report.
 void print_report_line(std::FILE* out, const std::string& key, std::uint64_t value);

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "dataplane/core/cache.h"
+#include "dataplane/feed/datagram_intake.h"
 #include "dataplane/feed/message_delivery.h"
 #include "dataplane/feed/moldudp64.h"
 #include "dataplane/feed/sequence_audit.h"
@@ -26,23 +27,12 @@ class MoldFeedDecoder {
   // Returns the number of ITCH messages delivered from the frame.
   std::uint32_t on_frame(const std::uint8_t* frame, std::uint32_t captured_length, net::LinkType link,
                          std::uint64_t receive_time_ns) noexcept {
-    ++counters_.packets;
-    counters_.bytes += captured_length;
-    const net::FrameResult frame_result = net::parse_udp_frame(frame, captured_length, link);
-    if (TW_UNLIKELY(frame_result.drop)) {
-      counters_.drop(*frame_result.drop);
-      return 0;
-    }
-    const net::UdpDatagram& d = frame_result.datagram;
-    counters_.ipv4_checksum_absent += d.ip_checksum_absent;
-    if (!filter_.accepts(d.destination_ip, d.destination_port)) {
-      ++counters_.packets_filtered;
-      return 0;
-    }
-    return on_datagram(d.payload, d.payload_length, receive_time_ns);
+    net::UdpDatagram d;
+    if (!accept_mold_datagram(frame, captured_length, link, filter_, counters_, d)) return 0;
+    return on_mold_packet(d.payload, d.payload_length, receive_time_ns);
   }
 
-  // A MoldUDP64 packet (UDP payload) in, for sources that strip the headers themselves.
+  // A UDP payload, for sources that strip the headers themselves.
   std::uint32_t on_datagram(const std::uint8_t* payload, std::uint32_t length,
                             std::uint64_t receive_time_ns) noexcept {
     if (TW_UNLIKELY(length < sizeof(MoldUdp64Header))) {
@@ -50,6 +40,16 @@ class MoldFeedDecoder {
       return 0;
     }
     ++counters_.mold_packets;
+    const std::uint16_t count = wire::view_as<MoldUdp64Header>(payload).message_count.value();
+    counters_.heartbeats += count == MoldUdp64Header::kHeartbeat;
+    counters_.end_of_session += count == MoldUdp64Header::kEndOfSession;
+    return on_mold_packet(payload, length, receive_time_ns);
+  }
+
+ private:
+  // A MoldUDP64 packet of at least its header, already counted.
+  std::uint32_t on_mold_packet(const std::uint8_t* payload, std::uint32_t length,
+                               std::uint64_t receive_time_ns) noexcept {
     const auto& header = wire::view_as<MoldUdp64Header>(payload);
     const std::uint16_t count = header.message_count.value();
     const std::uint64_t first_sequence = header.sequence_number.value();
@@ -57,11 +57,6 @@ class MoldFeedDecoder {
     MoldBlockCursor cursor{payload + sizeof(MoldUdp64Header), payload + length};
 
     if (count == MoldUdp64Header::kHeartbeat || count == MoldUdp64Header::kEndOfSession) {
-      if (count == MoldUdp64Header::kHeartbeat) {
-        ++counters_.heartbeats;
-      } else {
-        ++counters_.end_of_session;
-      }
       if (session != SequenceAudit::kNoSession) audit_.on_next_expected(session, first_sequence);
       counters_.packets_with_trailing_bytes += cursor.remaining() != 0;
       return 0;
@@ -93,7 +88,6 @@ class MoldFeedDecoder {
     return delivered;
   }
 
- private:
   Sink& sink_;
   const net::UdpFilter& filter_;
   metrics::FeedCounters& counters_;

@@ -63,6 +63,8 @@ struct SequencerStats {
 // The gap and the delivery callbacks, implemented by the caller:
 //   void on_message(const MessageContext&, const std::uint8_t* message, std::size_t length)
 //   void on_gap(const SessionId&, SequenceRange lost, GapCause)
+// and optionally, for a packet whose blocks run past its end (this copy's tail is lost):
+//   void on_block_overrun(std::uint64_t messages_lost)
 template <class Output>
 class Sequencer {
  public:
@@ -231,9 +233,12 @@ class Sequencer {
     for (std::uint64_t i = 0; i < count; ++i) {
       const std::uint8_t* message;
       std::size_t message_length;
-      // A block past the end: the frame decoder counted it; the rest of the packet's
-      // sequence numbers stay missing and the hole logic waits for another copy.
-      if (TW_UNLIKELY(!cursor.advance(message, message_length))) break;
+      // A block past the end: the rest of this copy is lost; the hole logic waits for
+      // another copy of it.
+      if (TW_UNLIKELY(!cursor.advance(message, message_length))) {
+        if constexpr (requires { output_.on_block_overrun(std::uint64_t{}); }) output_.on_block_overrun(count - i);
+        break;
+      }
       if (i < skip) continue;
       ctx.sequence = first + i;
       output_.on_message(ctx, message, message_length);

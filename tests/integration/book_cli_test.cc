@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "controlplane/cli/sha256.h"
+#include "tests/support/json_line.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_support.h"
 
@@ -108,7 +111,63 @@ TEST_F(BookCli, DuplicatesInACaptureAreAppliedOnce) {
   const CommandResult twice = book({"--stats", path, path});
   ASSERT_EQ(twice.exit_code, 0);
   EXPECT_EQ(twice.out, once.out);
-  EXPECT_EQ(stat(twice.err, "book.duplicates_skipped"), 39);
+  EXPECT_EQ(stat(twice.err, "sequencer.duplicates"), 39);
+}
+
+// The same generated day, clean and through faulty lines (gaps, duplicates, reordering,
+// truncated and corrupt packets): after sequencing, the books equal those of the clean day
+// without the messages no line delivered.
+TEST(BookCliOnFaultyLines, BooksEqualTheCleanDaysWithoutWhatBothLinesLost) {
+  for (const bool two_lines : {false, true}) {
+    const std::string dir = temp_dir();
+    const std::vector<std::string> scenario = {"--seed", "31", "--messages", "20000", "--symbols", "30",
+                                               "--rate", "1000000", "--quiet"};
+    std::vector<std::string> clean = {"generate", "--out", dir + "/clean.itch"};
+    clean.insert(clean.end(), scenario.begin(), scenario.end());
+    std::vector<std::string> faulty = {"generate", "--out", dir + "/faulty.pcap", "--sidecar", dir + "/faulty.jsonl",
+                                       "--gap-rate", "0.01", "--dup-rate", "0.02", "--reorder-rate", "0.02",
+                                       "--truncate-rate", "0.01", "--corrupt-rate", "0.01"};
+    faulty.insert(faulty.end(), scenario.begin(), scenario.end());
+    if (two_lines) {
+      faulty.push_back("--group-b");
+      faulty.push_back("233.54.13.111:26477");
+    }
+    ASSERT_EQ(run_command(tickwire_binary(), clean).exit_code, 0);
+    ASSERT_EQ(run_command(tickwire_binary(), faulty).exit_code, 0);
+
+    // Sequence n is the n-th message of the day: drop from the clean file what both lines lost.
+    std::map<std::string, std::set<std::int64_t>> lost;
+    const Bytes sidecar = read_file(dir + "/faulty.jsonl");
+    for (const std::string& line : split_lines(std::string(sidecar.begin(), sidecar.end()))) {
+      const auto o = parse_json_line(line);
+      if (!o || !o->count("lost_first")) continue;
+      for (auto q = std::get<std::int64_t>(o->at("lost_first")); q <= std::get<std::int64_t>(o->at("lost_last")); ++q) {
+        lost[std::get<std::string>(o->at("line"))].insert(q);
+      }
+    }
+    std::set<std::int64_t> both;
+    for (auto q : lost["A"]) {
+      if (!two_lines || lost["B"].count(q)) both.insert(q);
+    }
+    ASSERT_FALSE(both.empty());
+    const Bytes day = read_file(dir + "/clean.itch");
+    Bytes kept;
+    std::int64_t sequence = 0;
+    for (std::size_t i = 0; i + 2 <= day.size();) {
+      const std::size_t n = (std::size_t{day[i]} << 8) | day[i + 1];
+      if (!both.count(++sequence)) kept.insert(kept.end(), day.begin() + static_cast<long>(i), day.begin() + static_cast<long>(i + 2 + n));
+      i += 2 + n;
+    }
+    write_file(dir + "/expected.itch", kept);
+
+    const CommandResult expected = run_command(tickwire_binary(), {"book", "--digest", dir + "/expected.itch"});
+    // A window long enough for any reordering in the (sparse outside market hours) day.
+    const CommandResult sequenced = run_command(
+        tickwire_binary(), {"book", "--digest", "--stats", "--reorder-window-us", "3600000000", dir + "/faulty.pcap"});
+    ASSERT_EQ(sequenced.exit_code, 0) << sequenced.err;
+    EXPECT_EQ(sequenced.out, expected.out) << (two_lines ? "two lines" : "one line");
+    EXPECT_EQ(stat(sequenced.err, "sequencer.gap_messages"), static_cast<std::int64_t>(both.size()));
+  }
 }
 
 TEST_F(BookCli, BadOptionsExitWith2) {

@@ -1,0 +1,77 @@
+// A MoldUDP64 feed on one or two lines, in sequence order: frames in, each ITCH message
+// once, in order, to the sink; what no line delivered in time, to the sink as a gap. The
+// RX path of replay and live: datagram intake, then the sequencer, then message delivery.
+//
+// Lines are told apart by destination (group, port): the first one seen is line A, any
+// other is line B (A/B feeds publish the same session to two groups).
+#pragma once
+
+#include <cstdint>
+
+#include "dataplane/feed/datagram_intake.h"
+#include "dataplane/feed/message_delivery.h"
+#include "dataplane/feed/sequencer.h"
+
+namespace tickwire::feed {
+
+// Sink: operator()(const MessageContext&, const Msg&) for every ITCH message type, and
+//   void on_gap(const SessionId&, SequenceRange lost, GapCause)
+template <class Sink>
+class SequencedFeed {
+ public:
+  SequencedFeed(Sink& sink, const net::UdpFilter& filter, metrics::FeedCounters& counters,
+                const SequencerConfig& config) noexcept
+      : filter_(filter), counters_(counters), output_{sink, counters}, sequencer_(config, output_) {}
+
+  [[nodiscard]] bool ok() const noexcept { return sequencer_.ok(); }
+
+  void on_frame(const std::uint8_t* frame, std::uint32_t captured_length, net::LinkType link,
+                std::uint64_t receive_time_ns) noexcept {
+    net::UdpDatagram d;
+    if (!accept_mold_datagram(frame, captured_length, link, filter_, counters_, d)) return;
+    sequencer_.on_packet(d.payload, d.payload_length, receive_time_ns, line_of(d));
+  }
+
+  // Time passes without packets (live: each idle poll).
+  void poll(std::uint64_t now_ns) noexcept { sequencer_.poll(now_ns); }
+  // End of input: what is still missing is lost.
+  void finish(std::uint64_t now_ns) noexcept { sequencer_.finish(now_ns); }
+
+  [[nodiscard]] const SequencerStats& stats() const noexcept { return sequencer_.stats(); }
+  [[nodiscard]] std::uint64_t line_missing(unsigned line) const noexcept { return sequencer_.line_missing(line); }
+
+ private:
+  struct Output {
+    Sink& sink;
+    metrics::FeedCounters& counters;
+    void on_message(const MessageContext& ctx, const std::uint8_t* message, std::size_t length) noexcept {
+      deliver_message(message, length, ctx, sink, counters);
+    }
+    void on_gap(const SessionId& session, SequenceRange lost, GapCause cause) noexcept {
+      sink.on_gap(session, lost, cause);
+    }
+    void on_block_overrun(std::uint64_t messages_lost) noexcept {
+      counters.drop(metrics::DropReason::kMoldBlockOverrun);
+      counters.drop(metrics::DropReason::kMessageLostInOverrun, messages_lost);
+    }
+  };
+
+  unsigned line_of(const net::UdpDatagram& d) noexcept {
+    const std::uint64_t destination = (std::uint64_t{d.destination_ip} << 16) | d.destination_port;
+    if (TW_LIKELY(destination == line_a_)) return 0;
+    if (line_a_ == kUnset) {
+      line_a_ = destination;
+      return 0;
+    }
+    return 1;
+  }
+
+  static constexpr std::uint64_t kUnset = ~std::uint64_t{0};
+  const net::UdpFilter& filter_;
+  metrics::FeedCounters& counters_;
+  Output output_;
+  Sequencer<Output> sequencer_;
+  std::uint64_t line_a_ = kUnset;
+};
+
+}  // namespace tickwire::feed
