@@ -11,6 +11,7 @@
 
 #include "dataplane/book/book_counters.h"
 #include "dataplane/book/book_store.h"
+#include "dataplane/book/exchange_clock.h"
 #include "dataplane/book/market_session.h"
 #include "dataplane/core/cache.h"
 #include "dataplane/events/event.h"
@@ -39,9 +40,20 @@ class BookBuilder {
   template <class Message>
   void operator()(const feed::MessageContext& ctx, const Message& m) noexcept {
     staged_ = 0;
+    const std::uint64_t timestamp = m.header.timestamp.value();
+    const ClockVerdict verdict = clock_.observe(timestamp, ctx.receive_time_ns, session_.continuous(timestamp));
+    message_flags_ = suspect_ ? events::kBookSuspect : 0;
+    if (TW_UNLIKELY(verdict != ClockVerdict::kOk)) {
+      message_flags_ |= events::kTimestampAnomaly;
+      counters_.count(verdict == ClockVerdict::kBackwards ? BookAnomaly::kTimestampBackwards
+                                                          : BookAnomaly::kTimestampJump);
+    }
     apply(ctx, m);
     flush();
   }
+
+  // The feed's exchange time for event-time logic: monotonic, anomalies left out.
+  [[nodiscard]] const ExchangeClock& clock() const noexcept { return clock_; }
 
   // Memory-level parallelism for a window of messages not yet applied: the caller calls
   // stage 0 on a message well ahead, stage 1 a few messages later, stage 2 just before
@@ -108,7 +120,7 @@ class BookBuilder {
     e.feed = feed_;
     e.event_index = static_cast<std::uint16_t>(staged_);
     e.kind = kind;
-    e.flags = suspect_ ? events::kBookSuspect : 0;
+    e.flags = message_flags_;
     e.source_type = static_cast<std::uint8_t>(h.message_type.value());
     ++staged_;
     return e;
@@ -462,6 +474,8 @@ class BookBuilder {
   MarketSession session_;
   std::uint16_t feed_;
   bool suspect_ = false;
+  std::uint16_t message_flags_ = 0;  // flags every event of the current message carries
+  ExchangeClock clock_;
   std::size_t staged_ = 0;
   std::array<Event, kMaxEventsPerMessage> pending_{};
 };

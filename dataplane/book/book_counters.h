@@ -25,6 +25,8 @@ enum class BookAnomaly : std::uint8_t {
   kNoInstrumentRoom,          // instrument table full: message dropped (alert)
   kLocateSymbolChanged,       // an R renames a locate that adds had named differently
   kBookCrossed,               // best bid >= best ask in continuous trading (episodes)
+  kTimestampBackwards,        // an ITCH timestamp before the feed's clock: flagged
+  kTimestampJump,             // a timestamp far ahead in continuous trading: flagged
   kCount
 };
 
@@ -36,6 +38,7 @@ inline constexpr std::array<std::string_view, kBookAnomalyCount> kBookAnomalyNam
     "add_live_reference",        "replace_to_live_reference", "locate_without_directory",
     "invalid_side",              "no_order_room",             "no_level_room",
     "no_instrument_room",        "locate_symbol_changed",     "book_crossed",
+    "timestamp_backwards",       "timestamp_jump",
 };
 
 struct BookCounters {

@@ -6,10 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <list>
+#include <set>
 #include <map>
 #include <random>
 #include <vector>
 
+#include "dataplane/feed/sequenced_feed.h"
 #include "dataplane/itch/decoder.h"
 #include "pcap_samples/generator/scenario_runner.h"
 #include "tests/support/alloc_counter.h"
@@ -470,6 +472,79 @@ TEST_F(BookBuilderTest, ADirectoryMessageRenamingALocateIsCounted) {
   EXPECT_EQ(counters[BookAnomaly::kLocateSymbolChanged], 1u);
 }
 
+// Through the whole receive path (frames, sequencer, books) of a generated capture whose
+// stream has timestamps moved backwards and forwards: exactly those messages are flagged.
+struct FlagRecorder {
+  BookBuilder<Recorder>& builder;
+  template <class Message>
+  void operator()(const feed::MessageContext& ctx, const Message& m) {
+    builder(ctx, m);
+  }
+  void on_gap(const feed::SessionId&, feed::SequenceRange, feed::GapCause) {}
+};
+
+TEST_F(BookBuilderTest, TimestampAnomaliesAreFlaggedWhereTheGeneratorPutThem) {
+  init();
+  generator::ScenarioConfig config;
+  config.seed = 8;
+  config.messages = 20'000;
+  config.symbols = 12;
+  config.rate = 50'000;
+  config.timestamp_anomalies = 8;
+  std::vector<std::uint8_t> pcap;
+  generator::RunResult result;
+  ASSERT_EQ(generator::generate_to_memory(config, generator::OutputFormat::kPcap, pcap, &result), "");
+  std::set<std::uint64_t> injected;
+  for (const auto& a : result.injections.anomalies) injected.insert(a.seq);
+  ASSERT_EQ(injected.size(), 8u);
+
+  FlagRecorder sink{builder};
+  net::UdpFilter filter;
+  metrics::FeedCounters feed_counters;
+  auto feed = std::make_unique<feed::SequencedFeed<FlagRecorder>>(sink, filter, feed_counters, feed::SequencerConfig{});
+  for (std::size_t at = 24; at + 16 <= pcap.size();) {
+    std::uint32_t sec, nsec, caplen;
+    std::memcpy(&sec, &pcap[at], 4);
+    std::memcpy(&nsec, &pcap[at + 4], 4);
+    std::memcpy(&caplen, &pcap[at + 8], 4);
+    feed->on_frame(&pcap[at + 16], caplen, net::LinkType::kEthernet, std::uint64_t{sec} * 1'000'000'000 + nsec);
+    at += 16 + caplen;
+  }
+  feed->finish(~std::uint64_t{0} / 2);
+  std::set<std::uint64_t> flagged;
+  for (const auto& e : recorder.events) {
+    if (e.flags & events::kTimestampAnomaly) flagged.insert(e.sequence);
+  }
+  EXPECT_EQ(flagged, injected);
+  EXPECT_EQ(counters[BookAnomaly::kTimestampBackwards] + counters[BookAnomaly::kTimestampJump], 8u);
+  EXPECT_EQ(builder.clock().resyncs(), 0u);
+}
+
+TEST(ExchangeClock, StaysMonotonicAndFollowsAPersistentJump) {
+  ExchangeClock clock({10, 1000, 3});
+  // Without receive times (BinaryFILE): quiet spells are normal outside continuous trading.
+  EXPECT_EQ(clock.observe(100, 0, true), ClockVerdict::kOk);
+  EXPECT_EQ(clock.observe(90, 0, true), ClockVerdict::kBackwards);
+  EXPECT_EQ(clock.now_ns(), 100u);
+  EXPECT_EQ(clock.observe(5000, 0, false), ClockVerdict::kOk);
+  EXPECT_EQ(clock.observe(7000, 0, true), ClockVerdict::kForwardJump);
+  EXPECT_EQ(clock.now_ns(), 5000u);
+  EXPECT_EQ(clock.observe(5100, 0, true), ClockVerdict::kOk);
+  EXPECT_EQ(clock.observe(9000, 0, true), ClockVerdict::kForwardJump);
+  EXPECT_EQ(clock.observe(9001, 0, true), ClockVerdict::kForwardJump);
+  EXPECT_EQ(clock.observe(9002, 0, true), ClockVerdict::kOk);  // third in a row: the clock moved
+  EXPECT_EQ(clock.now_ns(), 9002u);
+  EXPECT_EQ(clock.resyncs(), 1u);
+}
+
+TEST(ExchangeClock, WithReceiveTimesAJumpIsExchangeTimeOutrunningTheWire) {
+  ExchangeClock clock({10, 1'000'000, 3});
+  EXPECT_EQ(clock.observe(1000, 50'000, false), ClockVerdict::kOk);
+  EXPECT_EQ(clock.observe(900'000, 950'000, false), ClockVerdict::kOk);    // a quiet spell, the wire too
+  EXPECT_EQ(clock.observe(900'100, 950'010, false), ClockVerdict::kForwardJump);  // 100 ahead in 10
+  EXPECT_EQ(clock.observe(900'015, 950'020, true), ClockVerdict::kOk);
+}
+
 TEST_F(BookBuilderTest, SuspectBooksFlagEveryEvent) {
   init();
   builder.set_suspect(true);
@@ -564,6 +639,7 @@ TEST_F(BookBuilderTest, RandomStreamsMatchTheReferenceAfterEveryMessage) {
     EXPECT_EQ(counters[anomaly], n) << kBookAnomalyNames[static_cast<std::size_t>(anomaly)];
     EXPECT_GT(n, 0u);
   }
+  EXPECT_EQ(counters[BookAnomaly::kTimestampBackwards], 0u);
   EXPECT_EQ(reference.anomalies.size(), 10u) << "the stream should exercise every order anomaly";
   EXPECT_EQ(store.live_orders(), reference.orders.size());
   for (const std::uint64_t r : live) EXPECT_NE(store.find_order(r), kNone);
