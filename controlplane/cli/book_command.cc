@@ -130,6 +130,11 @@ int run_book_command(int argc, char** argv) {
     print_feed_counters(stderr, *counters);
     const std::uint64_t missing[2] = {sequenced->line_missing(0), sequenced->line_missing(1)};
     print_sequencer_report(stderr, sequenced->stats(), missing);
+    for (unsigned l = 0; l < feed::kMaxLines; ++l) {
+      if (!sequenced->line_health(l).seen) continue;
+      print_report_line(stderr, std::string("line.") + static_cast<char>('a' + l) + ".stale_episodes",
+                        sequenced->line_health(l).stale_episodes);
+    }
     print_port_report(stderr, result.ports);
     print_report_line(stderr, "book.messages_applied", book_counters.messages_applied);
     print_report_line(stderr, "book.events", book_counters.events);

@@ -16,12 +16,19 @@ namespace tickwire::feed {
 
 // Sink: operator()(const MessageContext&, const Msg&) for every ITCH message type, and
 //   void on_gap(const SessionId&, SequenceRange lost, GapCause)
+// and optionally, when a line falls silent for the stale interval and when it comes back:
+//   void on_line_state(unsigned line, bool stale, std::uint64_t receive_ns)
 template <class Sink>
 class SequencedFeed {
  public:
   SequencedFeed(Sink& sink, const net::UdpFilter& filter, metrics::FeedCounters& counters,
                 const SequencerConfig& config) noexcept
-      : filter_(filter), counters_(counters), output_{sink, counters}, sequencer_(config, output_) {}
+      : sink_(sink),
+        filter_(filter),
+        counters_(counters),
+        stale_after_ns_(config.stale_after_ns),
+        output_{sink, counters},
+        sequencer_(config, output_) {}
 
   [[nodiscard]] bool ok() const noexcept { return sequencer_.ok(); }
 
@@ -29,11 +36,25 @@ class SequencedFeed {
                 std::uint64_t receive_time_ns) noexcept {
     net::UdpDatagram d;
     if (!accept_mold_datagram(frame, captured_length, link, filter_, counters_, d)) return;
-    sequencer_.on_packet(d.payload, d.payload_length, receive_time_ns, line_of(d));
+    const unsigned line = line_of(d);
+    heard(line, receive_time_ns);
+    sequencer_.on_packet(d.payload, d.payload_length, receive_time_ns, line);
+    check_lines(receive_time_ns);
   }
 
   // Time passes without packets (live: each idle poll).
-  void poll(std::uint64_t now_ns) noexcept { sequencer_.poll(now_ns); }
+  void poll(std::uint64_t now_ns) noexcept {
+    sequencer_.poll(now_ns);
+    check_lines(now_ns);
+  }
+
+  struct LineHealth {
+    bool seen = false;
+    bool stale = false;
+    std::uint64_t last_heard_ns = 0;
+    std::uint64_t stale_episodes = 0;
+  };
+  [[nodiscard]] const LineHealth& line_health(unsigned line) const noexcept { return health_[line]; }
   // End of input: what is still missing is lost.
   void finish(std::uint64_t now_ns) noexcept { sequencer_.finish(now_ns); }
 
@@ -56,6 +77,29 @@ class SequencedFeed {
     }
   };
 
+  void heard(unsigned line, std::uint64_t now_ns) noexcept {
+    LineHealth& h = health_[line];
+    h.seen = true;
+    h.last_heard_ns = now_ns;
+    if (TW_UNLIKELY(h.stale)) {
+      h.stale = false;
+      notify(line, false, now_ns);
+    }
+  }
+  // Liveness runs on receive time (capture time in replay), never on exchange time.
+  void check_lines(std::uint64_t now_ns) noexcept {
+    for (unsigned l = 0; l < kMaxLines; ++l) {
+      LineHealth& h = health_[l];
+      if (!h.seen || h.stale || now_ns <= h.last_heard_ns || now_ns - h.last_heard_ns < stale_after_ns_) continue;
+      h.stale = true;
+      ++h.stale_episodes;
+      notify(l, true, now_ns);
+    }
+  }
+  void notify(unsigned line, bool stale, std::uint64_t now_ns) noexcept {
+    if constexpr (requires { sink_.on_line_state(line, stale, now_ns); }) sink_.on_line_state(line, stale, now_ns);
+  }
+
   unsigned line_of(const net::UdpDatagram& d) noexcept {
     const std::uint64_t destination = (std::uint64_t{d.destination_ip} << 16) | d.destination_port;
     if (TW_LIKELY(destination == line_a_)) return 0;
@@ -67,8 +111,11 @@ class SequencedFeed {
   }
 
   static constexpr std::uint64_t kUnset = ~std::uint64_t{0};
+  Sink& sink_;
   const net::UdpFilter& filter_;
   metrics::FeedCounters& counters_;
+  std::uint64_t stale_after_ns_;
+  std::array<LineHealth, kMaxLines> health_{};
   Output output_;
   Sequencer<Output> sequencer_;
   std::uint64_t line_a_ = kUnset;

@@ -31,6 +31,7 @@ struct SequencerConfig {
   std::uint64_t reorder_window_ns = 2'000'000;  // how long a hole may wait for its messages
   std::uint32_t buffered_packets = 1024;        // packets held while a hole is open
   std::uint32_t max_packet_bytes = 2048;        // MoldUDP64 payload; 1472 on a 1500-byte MTU
+  std::uint64_t stale_after_ns = 3'000'000'000;  // a line silent this long is stale (heartbeats come each second)
 };
 
 enum class GapCause : std::uint8_t {
