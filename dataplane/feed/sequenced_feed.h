@@ -37,9 +37,11 @@ class SequencedFeed {
     net::UdpDatagram d;
     if (!accept_mold_datagram(frame, captured_length, link, filter_, counters_, d)) return;
     const unsigned line = line_of(d);
+    // Staleness first: in replay time moves only with packets, and this line too may have
+    // been silent past the interval before this packet ended it.
+    check_lines(receive_time_ns);
     heard(line, receive_time_ns);
     sequencer_.on_packet(d.payload, d.payload_length, receive_time_ns, line);
-    check_lines(receive_time_ns);
   }
 
   // Time passes without packets (live: each idle poll).
@@ -93,7 +95,7 @@ class SequencedFeed {
       if (!h.seen || h.stale || now_ns <= h.last_heard_ns || now_ns - h.last_heard_ns < stale_after_ns_) continue;
       h.stale = true;
       ++h.stale_episodes;
-      notify(l, true, now_ns);
+      notify(l, true, h.last_heard_ns + stale_after_ns_);  // when it became stale
     }
   }
   void notify(unsigned line, bool stale, std::uint64_t now_ns) noexcept {

@@ -74,6 +74,19 @@ TEST_F(SequencedFeedTest, AStaleLineIsReportedOnceAndRecovers) {
   EXPECT_TRUE(feed->line_health(1).stale);
 }
 
+TEST_F(SequencedFeedTest, InReplayASilenceBothLinesShareMakesBothStale) {
+  const std::uint64_t s = 1'000'000'000;
+  send(0, 1, 1, 0);
+  send(1, 1, 1, 10);
+  send(0, 2, 1, 300 * s);  // five minutes without a packet, then A first
+  send(1, 2, 1, 300 * s + 10);
+  ASSERT_EQ(sink.line_events.size(), 4u);
+  EXPECT_EQ(sink.line_events[0], std::make_tuple(0u, true, 3 * s));
+  EXPECT_EQ(sink.line_events[1], std::make_tuple(1u, true, 3 * s + 10));
+  EXPECT_EQ(sink.line_events[2], std::make_tuple(0u, false, 300 * s));
+  EXPECT_EQ(sink.line_events[3], std::make_tuple(1u, false, 300 * s + 10));
+}
+
 TEST_F(SequencedFeedTest, OverrunsAreCountedAndTheOtherLineFillsThem) {
   test::FrameSpec spec;
   Bytes payload = test::mold_packet("SESSION001", 1, {test::itch_message('S'), test::itch_message('S')});
