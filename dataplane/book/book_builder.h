@@ -104,7 +104,9 @@ class BookBuilder {
           store_.prefetch_level(id, side, m.price.value());
         }
         break;
-      default: break;
+      default:
+        if (id != kNone) store_.prefetch_level_tail(id, side, m.price.value());
+        break;
     }
   }
 

@@ -76,37 +76,35 @@ class BookStore {
   [[nodiscard]] const Order& order(Handle h) const noexcept { return orders_[h]; }
   [[nodiscard]] const PriceLevel& level(Handle h) const noexcept { return levels_[h]; }
 
-  // Hints for the messages ahead (see BookBuilder::prefetch): start the loads a message will
-  // need so that several misses overlap instead of running one after another.
+  // Hints for the messages ahead (see BookBuilder::prefetch): each stage reads only lines
+  // the stage before started loading, and starts the next ones, so no hint ever waits on a
+  // miss; a stale or wrong candidate costs a useless prefetch, never a wrong answer.
   void prefetch_order_slot(std::uint64_t reference) const noexcept { order_index_.prefetch(reference); }
   void prefetch_order(std::uint64_t reference) const noexcept {
-    if (const Handle h = order_index_.find(reference); h != kNone) {
-      __builtin_prefetch(&orders_[h]);
-    }
-  }
-  void prefetch_instrument(std::uint32_t instrument) const noexcept { __builtin_prefetch(&instruments_[instrument]); }
-  void prefetch_level_slot(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
-    level_index_.prefetch(level_key(instrument, side, price));
-  }
-  void prefetch_level(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
-    if (const Handle h = level_index_.find(level_key(instrument, side, price)); h != kNone) {
-      __builtin_prefetch(&orders_[levels_[h].tail]);
-    }
+    __builtin_prefetch(&orders_[order_index_.candidate(reference)]);
   }
   void prefetch_order_neighbours(std::uint64_t reference) const noexcept {
-    if (const Handle h = order_index_.find(reference); h != kNone) {
-      const Order& o = orders_[h];
-      __builtin_prefetch(&levels_[o.level]);
-      __builtin_prefetch(&orders_[o.prev]);
-      __builtin_prefetch(&orders_[o.next]);
-      prefetch_top(o.instrument);
-    }
+    const Order& o = orders_[order_index_.candidate(reference)];
+    __builtin_prefetch(&levels_[o.level]);
+    __builtin_prefetch(&orders_[o.prev]);
+    __builtin_prefetch(&orders_[o.next]);
+    __builtin_prefetch(&instruments_[o.instrument]);
   }
-  // The instrument and the levels its top of book is read from.
+  void prefetch_instrument(std::uint32_t instrument) const noexcept { __builtin_prefetch(&instruments_[instrument]); }
+  // The levels the top of book is read from; the instrument must be on its way already.
   void prefetch_top(std::uint32_t instrument) const noexcept {
     const Instrument& ins = instruments_[instrument];
     __builtin_prefetch(&levels_[ins.sides[kBidSide].best]);
     __builtin_prefetch(&levels_[ins.sides[kAskSide].best]);
+  }
+  void prefetch_level_slot(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
+    level_index_.prefetch(level_key(instrument, side, price));
+  }
+  void prefetch_level(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
+    __builtin_prefetch(&levels_[level_index_.candidate(level_key(instrument, side, price))]);
+  }
+  void prefetch_level_tail(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
+    __builtin_prefetch(&orders_[levels_[level_index_.candidate(level_key(instrument, side, price))].tail]);
   }
 
   // Rests a new order at the back of its price level. Nothing changes unless kAdded.

@@ -75,6 +75,8 @@ class FlatIndex {
 
   // Starts loading the cache line where `key`'s probe begins.
   void prefetch(std::uint64_t key) const noexcept { __builtin_prefetch(&slots_[home(key)]); }
+  // The handle in `key`'s home slot, unverified: for prefetching (see OrderIndex::candidate).
+  [[nodiscard]] std::uint32_t candidate(std::uint64_t key) const noexcept { return slots_[home(key)]; }
 
  private:
   [[nodiscard]] std::size_t home(std::uint64_t key) const noexcept {

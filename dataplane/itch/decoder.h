@@ -54,19 +54,21 @@ template <class Handler>
                                                            Handler&& handler) {
   if (TW_UNLIKELY(len == 0)) return DecodeStatus::kEmpty;
   const std::uint8_t code = p[0];
-  const std::size_t expected = kTypeInfo.length[code];
-  if (TW_UNLIKELY(len != expected)) {
-    return expected == 0 ? DecodeStatus::kUnknownType : DecodeStatus::kLengthMismatch;
-  }
-  // A and D are 85% of a NASDAQ day: plain conditional branches for them ahead of the jump
-  // table predict better (decode_bench, best of 6 alternating runs: 156M vs 129M msgs/s).
+  // A and D are 85% of a NASDAQ day: plain conditional branches for them, ahead of the
+  // length table and the jump table, predict better (decode_bench: see the closing notes).
   if (code == 'A') {
+    if (TW_UNLIKELY(len != AddOrder::kLength)) return DecodeStatus::kLengthMismatch;
     handler(wire::view_as<AddOrder>(p));
     return DecodeStatus::kOk;
   }
   if (code == 'D') {
+    if (TW_UNLIKELY(len != OrderDelete::kLength)) return DecodeStatus::kLengthMismatch;
     handler(wire::view_as<OrderDelete>(p));
     return DecodeStatus::kOk;
+  }
+  const std::size_t expected = kTypeInfo.length[code];
+  if (TW_UNLIKELY(len != expected)) {
+    return expected == 0 ? DecodeStatus::kUnknownType : DecodeStatus::kLengthMismatch;
   }
   switch (code) {
     case 'U': handler(wire::view_as<OrderReplace>(p)); break;

@@ -68,9 +68,10 @@ void BM_DecodeBookEvents(benchmark::State& state) {
     const auto t0 = std::chrono::steady_clock::now();
     std::uint64_t sequence = 0;
     // A software pipeline over the stream: while message i is applied, message i + kFar gets
-    // its first prefetch stage and message i + kNear its second.
+    // its first prefetch stage, message i + kNear its second and message i + kClose its third.
     constexpr std::size_t kFar = 16;
     constexpr std::size_t kNear = 8;
+    constexpr std::size_t kClose = 4;
     constexpr std::size_t kRing = 32;
     const std::uint8_t* at[kRing];
     std::size_t len[kRing];
@@ -95,6 +96,10 @@ void BM_DecodeBookEvents(benchmark::State& state) {
       if (g_prefetch && i + kNear < read) {
         const std::size_t j = (i + kNear) % kRing;
         itch::decode_message(at[j], len[j], [&](const auto& message) { builder.prefetch(1, message); });
+      }
+      if (g_prefetch && i + kClose < read) {
+        const std::size_t j = (i + kClose) % kRing;
+        itch::decode_message(at[j], len[j], [&](const auto& message) { builder.prefetch(2, message); });
       }
       ctx.sequence = ++sequence;
       itch::decode_message(at[i % kRing], len[i % kRing], [&](const auto& message) { builder(ctx, message); });
