@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -63,6 +64,21 @@ Bytes read_file(const std::string& path);
 void write_file(const std::string& path, const Bytes& bytes);
 void write_file(const std::string& path, std::string_view text);
 Bytes gzip(const Bytes& plain);
+
+// Calls fn(frame, captured_length, capture_time_ns) for each record of an in-memory
+// nanosecond pcap (as the generator writes them).
+template <class Fn>
+void for_each_pcap_record(const std::vector<std::uint8_t>& pcap, Fn&& fn) {
+  for (std::size_t at = 24; at + 16 <= pcap.size();) {
+    std::uint32_t sec, nsec, caplen;
+    std::memcpy(&sec, &pcap[at], 4);
+    std::memcpy(&nsec, &pcap[at + 4], 4);
+    std::memcpy(&caplen, &pcap[at + 8], 4);
+    if (at + 16 + caplen > pcap.size()) return;
+    fn(&pcap[at + 16], caplen, std::uint64_t{sec} * 1'000'000'000 + nsec);
+    at += 16 + caplen;
+  }
+}
 
 // A pcap file (nanosecond, Ethernet) holding the given frames.
 Bytes pcap_file(const std::vector<Bytes>& frames, std::uint64_t first_ns = 1'700'000'000'000'000'000ull);

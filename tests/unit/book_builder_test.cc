@@ -502,14 +502,9 @@ TEST_F(BookBuilderTest, TimestampAnomaliesAreFlaggedWhereTheGeneratorPutThem) {
   net::UdpFilter filter;
   metrics::FeedCounters feed_counters;
   auto feed = std::make_unique<feed::SequencedFeed<FlagRecorder>>(sink, filter, feed_counters, feed::SequencerConfig{});
-  for (std::size_t at = 24; at + 16 <= pcap.size();) {
-    std::uint32_t sec, nsec, caplen;
-    std::memcpy(&sec, &pcap[at], 4);
-    std::memcpy(&nsec, &pcap[at + 4], 4);
-    std::memcpy(&caplen, &pcap[at + 8], 4);
-    feed->on_frame(&pcap[at + 16], caplen, net::LinkType::kEthernet, std::uint64_t{sec} * 1'000'000'000 + nsec);
-    at += 16 + caplen;
-  }
+  test::for_each_pcap_record(pcap, [&](const std::uint8_t* frame, std::uint32_t caplen, std::uint64_t t) {
+    feed->on_frame(frame, caplen, net::LinkType::kEthernet, t);
+  });
   feed->finish(~std::uint64_t{0} / 2);
   std::set<std::uint64_t> flagged;
   for (const auto& e : recorder.events) {

@@ -224,20 +224,14 @@ Capture generated_capture(std::uint64_t seed, bool two_lines) {
   for (auto q : lost["A"]) {
     if (!two_lines || lost["B"].count(q)) c.lost_by_both.insert(q);
   }
-  // Walk the pcap records; keep what survives the IP/UDP checks, as the RX path would.
-  for (std::size_t at = 24; at + 16 <= pcap.size();) {
-    std::uint32_t sec, nsec, caplen;
-    std::memcpy(&sec, &pcap[at], 4);
-    std::memcpy(&nsec, &pcap[at + 4], 4);
-    std::memcpy(&caplen, &pcap[at + 8], 4);
-    const net::FrameResult f = net::parse_udp_frame(&pcap[at + 16], caplen, net::LinkType::kEthernet);
+  // Keep what survives the IP/UDP checks, as the RX path would.
+  test::for_each_pcap_record(pcap, [&](const std::uint8_t* frame, std::uint32_t caplen, std::uint64_t t) {
+    const net::FrameResult f = net::parse_udp_frame(frame, caplen, net::LinkType::kEthernet);
     if (!f.drop && f.datagram.payload_length >= sizeof(MoldUdp64Header)) {
-      c.packets.emplace_back(Bytes(f.datagram.payload, f.datagram.payload + f.datagram.payload_length),
-                             std::uint64_t{sec} * 1'000'000'000 + nsec);
+      c.packets.emplace_back(Bytes(f.datagram.payload, f.datagram.payload + f.datagram.payload_length), t);
       c.lines.push_back(f.datagram.destination_ip == config.line_a.ip ? 0 : 1);
     }
-    at += 16 + caplen;
-  }
+  });
   return c;
 }
 
