@@ -58,7 +58,10 @@ class SequencedFeed {
   };
   [[nodiscard]] const LineHealth& line_health(unsigned line) const noexcept { return health_[line]; }
   // End of input: what is still missing is lost.
-  void finish(std::uint64_t now_ns) noexcept { sequencer_.finish(now_ns); }
+  void finish(std::uint64_t now_ns) noexcept {
+    sequencer_.finish();
+    check_lines(now_ns);
+  }
 
   [[nodiscard]] const SequencerStats& stats() const noexcept { return sequencer_.stats(); }
   [[nodiscard]] std::uint64_t line_missing(unsigned line) const noexcept { return sequencer_.line_missing(line); }

@@ -112,7 +112,7 @@ class Sequencer {
     }
     if (first <= expected_) {
       deliver_packet(payload, length, receive_ns, line, /*late=*/hole_open());
-      drain_buffer(receive_ns);
+      drain_buffer();
       return;
     }
     buffer_packet(payload, length, receive_ns, line);
@@ -127,13 +127,13 @@ class Sequencer {
     // time before a hole was known counts as none.
     while (hole_since_ns_ != kNoHole && now_ns > hole_since_ns_ &&
            now_ns - hole_since_ns_ >= config_.reorder_window_ns) {
-      declare_gap(GapCause::kWindowExpired, now_ns);
+      declare_gap(GapCause::kWindowExpired);
     }
   }
 
   // End of input: whatever is still missing is lost.
-  void finish(std::uint64_t now_ns) noexcept {
-    while (hole_since_ns_ != kNoHole) declare_gap(GapCause::kSessionEnded, now_ns);
+  void finish() noexcept {
+    while (hole_since_ns_ != kNoHole) declare_gap(GapCause::kSessionEnded);
   }
 
  private:
@@ -164,7 +164,7 @@ class Sequencer {
   void start_session(const SessionId& session, std::uint64_t first, std::uint64_t now_ns) noexcept {
     if (started_) {
       ++stats_.session_changes;
-      finish(now_ns);
+      finish();
     }
     started_ = true;
     session_ = session;
@@ -264,10 +264,10 @@ class Sequencer {
       ++stats_.oversized_packets;
       return;
     }
-    if (buffered_ == config_.buffered_packets) declare_gap(GapCause::kBufferFull, receive_ns);
+    if (buffered_ == config_.buffered_packets) declare_gap(GapCause::kBufferFull);
     if (first_of(payload) <= expected_) {  // declaring the gap caught up with it
       deliver_packet(payload, length, receive_ns, line);
-      drain_buffer(receive_ns);
+      drain_buffer();
       return;
     }
     const std::uint32_t s = free_[--free_count_];
@@ -289,7 +289,7 @@ class Sequencer {
   }
 
   // Delivers buffered packets that the hole's filling has made current.
-  void drain_buffer(std::uint64_t now_ns) noexcept {
+  void drain_buffer() noexcept {
     std::uint32_t taken = 0;
     while (taken < buffered_) {
       std::uint8_t* p = slot(order_[taken]);
@@ -315,18 +315,17 @@ class Sequencer {
       for (std::uint32_t i = taken; i < buffered_; ++i) order_[i - taken] = order_[i];
       buffered_ -= taken;
     }
+    // With nothing taken, the hole (known since a packet was buffered) is the same one.
     if (buffered_ == 0 && expected_ >= next_announced_) {
       hole_since_ns_ = kNoHole;
     } else if (taken != 0) {
       hole_since_ns_ = first_hole_known_since();  // the hole that remains is a later one
-    } else if (hole_since_ns_ == kNoHole) {
-      hole_since_ns_ = now_ns;
     }
   }
 
   // Gives up on the messages from the next expected up to the first buffered packet (or the
   // announced next sequence), reports them, and carries on from there.
-  void declare_gap(GapCause cause, std::uint64_t now_ns) noexcept {
+  void declare_gap(GapCause cause) noexcept {
     const std::uint64_t resume = buffered_ != 0 ? first_of(slot(order_[0]) + kSlotHeader) : next_announced_;
     if (resume > expected_) {
       const SequenceRange lost{expected_, resume - 1};
@@ -336,7 +335,7 @@ class Sequencer {
       expected_ = resume;
     }
     hole_since_ns_ = kNoHole;
-    drain_buffer(now_ns);
+    drain_buffer();
     if (buffered_ != 0 || expected_ < next_announced_) hole_since_ns_ = first_hole_known_since();
   }
 

@@ -132,6 +132,18 @@ TEST_F(SequencerTest, AFullBufferForcesTheGap) {
   EXPECT_EQ(out.sequences, (std::vector<std::uint64_t>{1, 10, 11, 12, 13, 14, 15, 16, 17, 18}));
 }
 
+TEST_F(SequencerTest, APacketTooLargeToBufferIsLeftToTheOtherLineOrTheGap) {
+  feed(packet(1, 1), 0);
+  feed(packet(3, 200), 10);  // 200 blocks: over the 2048-byte slot
+  EXPECT_EQ(seq->stats().oversized_packets, 1u);
+  feed(packet(2, 1), 20);
+  EXPECT_EQ(out.sequences, (std::vector<std::uint64_t>{1, 2}));
+  EXPECT_TRUE(seq->hole_open());  // 3..202 are still owed
+  feed(packet(3, 200), 30, 1);    // the other line's copy, in order now
+  EXPECT_EQ(out.sequences.size(), 202u);
+  EXPECT_FALSE(seq->hole_open());
+}
+
 TEST_F(SequencerTest, ANewSessionEndsTheOldOnesHoles) {
   feed(packet(1, 1), 0);
   feed(packet(4, 1), 1);
@@ -149,7 +161,7 @@ TEST_F(SequencerTest, TwoLinesFillEachOthersLossesAndReportLag) {
     if (p % 7 != 3) feed(packet(first, 3), 1000 * p, 0);        // A loses one packet in 7
     if (p % 7 != 5) feed(packet(first, 3), 1000 * p + 250, 1);  // B, 250 ns later, another
   }
-  seq->finish(1'000'000'000);
+  seq->finish();
   EXPECT_EQ(out.sequences, range(1, 300));
   EXPECT_TRUE(out.gaps.empty());
   const SequencerStats& s = seq->stats();
@@ -176,7 +188,7 @@ TEST_F(SequencerTest, FinishDeclaresEverythingStillMissing) {
   feed(packet(1, 1), 0);
   feed(packet(5, 1), 1);
   feed(test::mold_packet_with_count("SESSION001", 9, 0xFFFF, {}), 2);  // end of session: next is 9
-  seq->finish(3);
+  seq->finish();
   ASSERT_EQ(out.gaps.size(), 2u);
   EXPECT_EQ(out.gaps[0].first, (SequenceRange{2, 4}));
   EXPECT_EQ(out.gaps[1].first, (SequenceRange{6, 8}));
@@ -249,7 +261,7 @@ TEST(SequencerOnGeneratedCaptures, DeliversEverySurvivingMessageOnceInOrderAndRe
         const test::ExactBuffer b(c.packets[i].first);
         seq->on_packet(b.data(), b.size(), c.packets[i].second, c.lines[i]);
       }
-      seq->finish(~std::uint64_t{0} / 2);
+      seq->finish();
       std::vector<std::uint64_t> expected;
       for (std::uint64_t q = 1; q <= c.last_sequence; ++q) {
         if (!c.lost_by_both.count(q)) expected.push_back(q);
