@@ -6,6 +6,7 @@
 #include "controlplane/cli/audit_command.h"
 #include "controlplane/cli/book_command.h"
 #include "controlplane/cli/decode_command.h"
+#include "controlplane/cli/replay_command.h"
 #include "pcap_samples/generator/generate_command.h"
 
 namespace {
@@ -19,6 +20,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"decode", tickwire::cli::run_decode_command, "print every ITCH 5.0 message of captures, BinaryFILEs or DPDK ports"},
     {"book", tickwire::cli::run_book_command, "build full-depth order books and print them (or their sha256)"},
+    {"replay", tickwire::cli::run_replay_command, "captures through sequencer, books and stages; a deterministic journal"},
     {"audit", tickwire::cli::run_audit_command, "list every sequence gap of captures (JSON lines)"},
     {"generate", tickwire::cli::run_generate_command, "write a deterministic ITCH scenario (BinaryFILE or MoldUDP64 pcap)"},
 };

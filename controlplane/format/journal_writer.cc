@@ -1,0 +1,99 @@
+#include "controlplane/format/journal_writer.h"
+
+#include <array>
+#include <string>
+
+namespace tickwire::format {
+
+std::string_view event_kind_name(events::EventKind kind) noexcept {
+  static constexpr std::array<std::string_view, 9> kNames = {
+      "level_change", "top_of_book", "trade", "trade_break", "trading_state",
+      "market_state", "imbalance",   "book_crossed", "instrument_added"};
+  const auto i = static_cast<std::size_t>(kind);
+  return i < kNames.size() ? kNames[i] : "unknown";
+}
+
+namespace {
+std::string_view side_name(events::Side s) noexcept {
+  return s == events::Side::kBid ? "bid" : s == events::Side::kAsk ? "ask" : "";
+}
+}  // namespace
+
+void JournalWriter::field(std::string_view key, std::uint64_t value) {
+  out_.put(",\"");
+  out_.put(key);
+  out_.put("\":");
+  out_.put_uint(value);
+}
+
+void JournalWriter::field(std::string_view key, std::int64_t value) {
+  out_.put(",\"");
+  out_.put(key);
+  out_.put("\":");
+  if (value < 0) out_.put('-');
+  out_.put_uint(value < 0 ? static_cast<std::uint64_t>(-(value + 1)) + 1 : static_cast<std::uint64_t>(value));
+}
+
+void JournalWriter::field(std::string_view key, std::string_view value) {
+  out_.put(",\"");
+  out_.put(key);
+  out_.put("\":\"");
+  out_.put_json_escaped(value);
+  out_.put('"');
+}
+
+void JournalWriter::instrument_fields(std::uint32_t instrument) {
+  if (instrument == book::kNone || instrument > books_.instrument_count()) return;
+  const book::Instrument& ins = books_.instrument(instrument);
+  field("stock_locate", std::uint64_t{ins.locate});
+  field("stock", ins.symbol_text());
+}
+
+void JournalWriter::signal(const stages::Signal& s) {
+  out_.put("{\"seq\":");
+  out_.put_uint(s.sequence);
+  field("event_index", std::uint64_t{s.event_index});
+  field("signal", s.kind == stages::SignalKind::kPriceJump ? std::string_view("price_jump")
+                                                            : std::string_view("liquidity_drop"));
+  field("stage", s.stage < stage_names_.size() ? stage_names_[s.stage] : std::string_view("?"));
+  instrument_fields(s.instrument);
+  field("exchange_time", s.exchange_time_ns);
+  if (s.kind == stages::SignalKind::kPriceJump) {
+    field("mid2_before", std::uint64_t{s.price_before});
+    field("mid2_after", std::uint64_t{s.price_after});
+  } else {
+    field("side", side_name(s.side));
+    field("size_before", s.size_before);
+    field("size_after", s.size_after);
+  }
+  field("bps", std::int64_t{s.basis_points});
+  out_.put("}\n");
+  out_.maybe_flush();
+}
+
+void JournalWriter::event(const events::Event& e) {
+  out_.put("{\"seq\":");
+  out_.put_uint(e.sequence);
+  field("event_index", std::uint64_t{e.event_index});
+  field("event", event_kind_name(e.kind));
+  instrument_fields(e.instrument);
+  field("exchange_time", e.exchange_time_ns);
+  if (e.side != events::Side::kNone) field("side", side_name(e.side));
+  field("price", std::uint64_t{e.price});
+  field("quantity", e.quantity);
+  if (e.kind == events::EventKind::kTopOfBook || e.kind == events::EventKind::kImbalance ||
+      e.kind == events::EventKind::kBookCrossed) {
+    field("other_price", std::uint64_t{e.other_price});
+    field("other_quantity", e.other_quantity);
+  } else if (e.kind == events::EventKind::kLevelChange) {
+    field("orders", e.order_count);
+  } else if (e.kind == events::EventKind::kTrade || e.kind == events::EventKind::kTradeBreak) {
+    field("match_number", e.match_number);
+  }
+  if (e.code != 0) field("code", std::string_view(reinterpret_cast<const char*>(&e.code), 1));
+  field("flags", std::uint64_t{e.flags});
+  out_.put("}\n");
+  out_.maybe_flush();
+}
+
+}  // namespace tickwire::format

@@ -1,0 +1,45 @@
+// The replay journal: JSON lines of the signals (and, on request, of every retired event),
+// in (feed sequence, event index) order, so that two runs of the same capture can be
+// compared byte for byte.
+//   {"seq":N,"event_index":I,"signal":"price_jump","stage":"price_move","stock_locate":L,
+//    "stock":"AAPL","exchange_time":T,"mid2_before":X,"mid2_after":Y,"bps":B}
+//   {"seq":N,"event_index":I,"signal":"liquidity_drop",...,"side":"bid","size_before":X,"size_after":Y,"bps":B}
+//   {"seq":N,"event_index":I,"event":"top_of_book","stock_locate":L,"exchange_time":T,...}
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <span>
+#include <string_view>
+
+#include "controlplane/format/text_buffer.h"
+#include "dataplane/book/book_store.h"
+#include "dataplane/events/event.h"
+#include "dataplane/stages/signal.h"
+
+namespace tickwire::format {
+
+class JournalWriter {
+ public:
+  JournalWriter(std::FILE* out, const book::BookStore& books, std::span<const std::string_view> stage_names)
+      : out_(out), books_(books), stage_names_(stage_names) {}
+
+  void signal(const stages::Signal& s);
+  void event(const events::Event& e);
+  void flush() { out_.flush(); }
+  [[nodiscard]] bool failed() const noexcept { return out_.failed(); }
+
+ private:
+  void instrument_fields(std::uint32_t instrument);
+  void field(std::string_view key, std::uint64_t value);
+  void field(std::string_view key, std::int64_t value);
+  void field(std::string_view key, std::string_view value);
+
+  TextBuffer out_;
+  const book::BookStore& books_;
+  std::span<const std::string_view> stage_names_;
+};
+
+[[nodiscard]] std::string_view event_kind_name(events::EventKind kind) noexcept;
+
+}  // namespace tickwire::format

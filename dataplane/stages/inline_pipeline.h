@@ -1,0 +1,100 @@
+// The stages of one core, run in the order the configuration gives, on the events of each
+// message as the book builder hands them over (inline mode: no rings between cores; what
+// deterministic replay and backtests use). Every call is timed with the TSC into the stage's
+// histogram and checked against its budget; a stage that fails is disabled, counted, and the
+// others go on.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+
+#include "dataplane/core/cache.h"
+#include "dataplane/events/event.h"
+#include "dataplane/metrics/latency_histogram.h"
+#include "dataplane/metrics/tsc_clock.h"
+#include "dataplane/stages/stage.h"
+
+namespace tickwire::stages {
+
+struct StageSlot {
+  Stage* stage = nullptr;
+  std::uint64_t budget_ns = 0;  // 0: no budget
+  bool enabled = true;
+  std::uint64_t calls = 0;
+  std::uint64_t overruns = 0;   // calls that took longer than the budget
+  std::uint64_t failures = 0;
+  metrics::LatencyHistogram cost;
+};
+
+class InlinePipeline {
+ public:
+  static constexpr std::size_t kMaxStages = 8;
+  static constexpr std::size_t kMaxEventsPerMessage = 16;
+
+  InlinePipeline(SignalSink& out, metrics::TscClock clock) noexcept : out_(out), clock_(clock) {}
+
+  [[nodiscard]] bool add(Stage& stage, std::uint64_t budget_ns) noexcept {
+    if (count_ == kMaxStages) return false;
+    slots_[count_].stage = &stage;
+    slots_[count_].budget_ns = budget_ns;
+    ++count_;
+    return true;
+  }
+
+  // The book builder's event sink.
+  void operator()(const events::Event& e) noexcept {
+    if (TW_LIKELY(buffered_ < kMaxEventsPerMessage)) {
+      events_[buffered_++] = e;
+    } else {
+      ++events_over_capacity_;
+    }
+    if (e.flags & events::kLastInMessage) run();
+  }
+
+  [[nodiscard]] std::span<const StageSlot> slots() const noexcept { return {slots_.data(), count_}; }
+  [[nodiscard]] std::uint64_t messages() const noexcept { return messages_; }
+  [[nodiscard]] std::uint64_t events() const noexcept { return events_seen_; }
+  [[nodiscard]] std::uint64_t events_over_capacity() const noexcept { return events_over_capacity_; }
+  // All stages, per message: the pipeline's share of a message's latency.
+  [[nodiscard]] const metrics::LatencyHistogram& message_cost() const noexcept { return message_cost_; }
+
+ private:
+  void run() noexcept {
+    const std::span<const events::Event> batch(events_.data(), buffered_);
+    const std::uint64_t start = metrics::TscClock::now();
+    std::uint64_t t0 = start;
+    for (std::size_t i = 0; i < count_; ++i) {
+      StageSlot& s = slots_[i];
+      if (!s.enabled) continue;
+      const bool ok = s.stage->process(batch, out_);
+      const std::uint64_t t1 = metrics::TscClock::now();
+      const std::uint64_t ns = clock_.to_ns(t1 - t0);
+      s.cost.record(ns);
+      ++s.calls;
+      if (s.budget_ns != 0 && ns > s.budget_ns) ++s.overruns;
+      if (TW_UNLIKELY(!ok)) {
+        ++s.failures;
+        s.enabled = false;
+      }
+      t0 = t1;
+    }
+    message_cost_.record(clock_.to_ns(t0 - start));
+    ++messages_;
+    events_seen_ += buffered_;
+    buffered_ = 0;
+  }
+
+  SignalSink& out_;
+  metrics::TscClock clock_;
+  std::array<StageSlot, kMaxStages> slots_{};
+  std::size_t count_ = 0;
+  std::array<events::Event, kMaxEventsPerMessage> events_{};
+  std::size_t buffered_ = 0;
+  std::uint64_t messages_ = 0;
+  std::uint64_t events_seen_ = 0;
+  std::uint64_t events_over_capacity_ = 0;
+  metrics::LatencyHistogram message_cost_;
+};
+
+}  // namespace tickwire::stages

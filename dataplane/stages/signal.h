@@ -1,0 +1,37 @@
+// What a stage concludes from events: a small fixed-size record, one cache line, that the
+// journal writes and outputs publish.
+#pragma once
+
+#include <cstdint>
+#include <type_traits>
+
+#include "dataplane/core/cache.h"
+#include "dataplane/events/event.h"
+
+namespace tickwire::stages {
+
+enum class SignalKind : std::uint8_t {
+  kPriceJump,      // the mid moved by at least the threshold within the window
+  kLiquidityDrop,  // the size at the touch on one side fell by at least the threshold
+};
+
+struct alignas(kCacheLine) Signal {
+  std::uint64_t sequence;          // of the event that triggered it
+  std::uint64_t exchange_time_ns;
+  std::uint64_t receive_time_ns;
+  std::uint64_t size_before;       // kLiquidityDrop: touch size at the window's start
+  std::uint64_t size_after;
+  std::uint32_t instrument;
+  std::uint32_t price_before;      // kPriceJump: mid x 2 (bid + ask) at the window's start
+  std::uint32_t price_after;
+  std::int32_t basis_points;       // signed move (kPriceJump) or drop (kLiquidityDrop)
+  std::uint16_t event_index;
+  std::uint16_t feed;
+  SignalKind kind;
+  events::Side side;               // kLiquidityDrop: the side that thinned
+  std::uint16_t stage;             // which stage of the pipeline
+};
+static_assert(sizeof(Signal) == kCacheLine);
+static_assert(std::is_trivially_copyable_v<Signal>);
+
+}  // namespace tickwire::stages

@@ -1,0 +1,106 @@
+// `tickwire replay` as a user runs it: the journal is the same bytes on every run and from
+// a plain or gzip capture, its sha256 is the file's, and the signals are where a scripted
+// price jump puts them. (Through DPDK ports time is the TSC's, as live: decisions made on
+// receive time then follow the replay's pace, so determinism is the file reader's.)
+#include <gtest/gtest.h>
+
+#include "controlplane/cli/sha256.h"
+#include "tests/support/itch_builder.h"
+#include "tests/support/json_line.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/test_support.h"
+
+namespace tickwire::test {
+namespace {
+
+std::string sample() { return source_dir() + "/pcap_samples/sample_faults.pcap"; }
+
+std::string journal_sha(const CommandResult& r) {
+  for (const std::string& line : split_lines(r.out)) {
+    const std::size_t at = line.find(" sha256 ");
+    if (line.rfind("journal ", 0) == 0 && at != std::string::npos) return line.substr(at + 8);
+  }
+  return "";
+}
+
+TEST(ReplayCli, TheJournalIsTheSameOnEveryRunAndEveryInputPath) {
+  const std::string dir = temp_dir();
+  const CommandResult first = run_command(tickwire_binary(), {"replay", "--journal", dir + "/a.jsonl",
+                                                              "--journal-events", sample()});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const std::string sha = journal_sha(first);
+  ASSERT_EQ(sha.size(), 64u) << first.out;
+  const Bytes journal = read_file(dir + "/a.jsonl");
+  EXPECT_EQ(sha, cli::sha256_hex(std::string(journal.begin(), journal.end())));
+
+  const CommandResult again = run_command(tickwire_binary(), {"replay", "--journal", dir + "/b.jsonl",
+                                                              "--journal-events", sample()});
+  EXPECT_EQ(journal_sha(again), sha);
+
+  write_file(dir + "/s.pcap.gz", gzip(read_file(sample())));
+  const CommandResult packed = run_command(tickwire_binary(), {"replay", "--journal", dir + "/c.jsonl",
+                                                               "--journal-events", dir + "/s.pcap.gz"});
+  EXPECT_EQ(journal_sha(packed), sha);
+
+  const CommandResult dpdk = run_command(
+      tickwire_binary(), {"replay", "--idle-exit-ms", "300", "--eal",
+                          "--no-huge -m 256 --no-pci --no-shconf --log-level=lib.eal:error "
+                          "--vdev=net_pcap0,rx_pcap=" + sample()});
+  ASSERT_EQ(dpdk.exit_code, 0) << dpdk.err;
+  EXPECT_EQ(split_lines(dpdk.out)[0], split_lines(first.out)[0]);  // the same messages
+
+  // Every line is JSON; event lines come in (sequence, event index) order.
+  std::int64_t last_seq = 0;
+  std::int64_t last_index = -1;
+  std::size_t events = 0;
+  for (const std::string& line : split_lines(std::string(journal.begin(), journal.end()))) {
+    const auto o = parse_json_line(line);
+    ASSERT_TRUE(o) << line;
+    if (!o->count("event")) continue;
+    ++events;
+    const auto seq = std::get<std::int64_t>(o->at("seq"));
+    const auto index = std::get<std::int64_t>(o->at("event_index"));
+    ASSERT_TRUE(seq > last_seq || (seq == last_seq && index > last_index)) << line;
+    last_seq = seq;
+    last_index = index;
+  }
+  EXPECT_EQ("events " + std::to_string(events), split_lines(first.out)[1]);
+}
+
+TEST(ReplayCli, AScriptedJumpGivesOneSignalAtItsMessage) {
+  // A two-sided book, then an ask far above and the old ask lifted: the mid jumps.
+  // Exchange times a microsecond apart, as the capture's own (1 us per frame).
+  std::vector<Bytes> messages = {
+      stock_directory(1, "JUMP", 39'999'999'999'000),
+      add_order(1, 1, 'B', 1000, "JUMP", 1000000, 40'000'000'000'000),
+      add_order(1, 2, 'S', 1000, "JUMP", 1000200, 40'000'000'001'000),
+      add_order(1, 3, 'S', 1000, "JUMP", 1020000, 40'000'000'002'000),
+      order_delete(1, 2, 40'000'000'003'000),  // best ask 102.00: the mid moves ~1%
+  };
+  std::vector<Bytes> frames;
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    frames.push_back(udp_frame(mold_packet("JUMPTEST01", 1 + i, {messages[i]})));
+  }
+  const std::string dir = temp_dir();
+  write_file(dir + "/jump.pcap", pcap_file(frames));
+  const CommandResult r = run_command(tickwire_binary(), {"replay", "--journal", dir + "/j.jsonl", dir + "/jump.pcap"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Bytes journal = read_file(dir + "/j.jsonl");
+  const auto lines = split_lines(std::string(journal.begin(), journal.end()));
+  ASSERT_EQ(lines.size(), 1u) << r.out << r.err;
+  const auto o = parse_json_line(lines[0]);
+  ASSERT_TRUE(o);
+  EXPECT_EQ(std::get<std::string>(o->at("signal")), "price_jump");
+  EXPECT_EQ(std::get<std::int64_t>(o->at("seq")), 5);
+  EXPECT_EQ(std::get<std::string>(o->at("stock")), "JUMP");
+  EXPECT_EQ(std::get<std::int64_t>(o->at("bps")), 98);  // (2020000 - 2000200) * 10000 / 2000200
+}
+
+TEST(ReplayCli, BadOptionsExitWith2) {
+  EXPECT_EQ(run_command(tickwire_binary(), {"replay", "--journal-events", sample()}).exit_code, 2);
+  EXPECT_EQ(run_command(tickwire_binary(), {"replay", "--drop-percent", "101", sample()}).exit_code, 2);
+  EXPECT_EQ(run_command(tickwire_binary(), {"replay"}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace tickwire::test

@@ -1,0 +1,104 @@
+#include "dataplane/stages/inline_pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace tickwire::stages {
+namespace {
+
+struct Collect final : SignalSink {
+  std::vector<Signal> signals;
+  void emit(const Signal& s) noexcept override { signals.push_back(s); }
+};
+
+// Records the messages it sees; fails on the call given.
+struct Probe final : Stage {
+  std::string_view label;
+  int fail_on_call = -1;
+  std::vector<std::vector<std::uint64_t>> messages;
+  std::string_view name() const noexcept override { return label; }
+  bool process(std::span<const events::Event> batch, SignalSink& out) noexcept override {
+    std::vector<std::uint64_t> seqs;
+    for (const auto& e : batch) seqs.push_back(e.sequence * 100 + e.event_index);
+    messages.push_back(seqs);
+    Signal s{};
+    s.sequence = batch.front().sequence;
+    out.emit(s);
+    return static_cast<int>(messages.size()) != fail_on_call;
+  }
+};
+
+events::Event event(std::uint64_t seq, std::uint16_t index, bool last) {
+  events::Event e{};
+  e.sequence = seq;
+  e.event_index = index;
+  e.flags = last ? events::kLastInMessage : 0;
+  return e;
+}
+
+TEST(InlinePipeline, StagesSeeWholeMessagesInOrder) {
+  Collect out;
+  InlinePipeline pipeline(out, metrics::TscClock::from_hz(1'000'000'000));
+  Probe a, b;
+  a.label = "a";
+  b.label = "b";
+  ASSERT_TRUE(pipeline.add(a, 0));
+  ASSERT_TRUE(pipeline.add(b, 0));
+  pipeline(event(1, 0, false));
+  pipeline(event(1, 1, true));
+  pipeline(event(2, 0, true));
+  EXPECT_EQ(a.messages, (std::vector<std::vector<std::uint64_t>>{{100, 101}, {200}}));
+  EXPECT_EQ(b.messages, a.messages);
+  EXPECT_EQ(pipeline.messages(), 2u);
+  EXPECT_EQ(pipeline.events(), 3u);
+  EXPECT_EQ(out.signals.size(), 4u);
+  EXPECT_EQ(pipeline.slots()[0].cost.count(), 2u);
+  EXPECT_EQ(pipeline.message_cost().count(), 2u);
+}
+
+TEST(InlinePipeline, AFailingStageIsDisabledAndTheOthersGoOn) {
+  Collect out;
+  InlinePipeline pipeline(out, metrics::TscClock::from_hz(1'000'000'000));
+  Probe bad, good;
+  bad.fail_on_call = 2;
+  ASSERT_TRUE(pipeline.add(bad, 0));
+  ASSERT_TRUE(pipeline.add(good, 0));
+  for (std::uint64_t m = 1; m <= 5; ++m) pipeline(event(m, 0, true));
+  EXPECT_EQ(bad.messages.size(), 2u);
+  EXPECT_EQ(good.messages.size(), 5u);
+  EXPECT_FALSE(pipeline.slots()[0].enabled);
+  EXPECT_EQ(pipeline.slots()[0].failures, 1u);
+  EXPECT_TRUE(pipeline.slots()[1].enabled);
+}
+
+TEST(InlinePipeline, BudgetOverrunsAreCounted) {
+  Collect out;
+  // A clock of 1 tick per ns would be exact; this one calls every tick a second, so every
+  // call is over a 1 ns budget and none is over a budget of an hour.
+  InlinePipeline pipeline(out, metrics::TscClock::from_hz(1));
+  Probe tight, loose;
+  ASSERT_TRUE(pipeline.add(tight, 1));
+  ASSERT_TRUE(pipeline.add(loose, 3'600'000'000'000ull * 1000));
+  for (std::uint64_t m = 1; m <= 3; ++m) pipeline(event(m, 0, true));
+  EXPECT_EQ(pipeline.slots()[0].overruns, 3u);
+  EXPECT_EQ(pipeline.slots()[1].overruns, 0u);
+}
+
+TEST(InlinePipeline, HasAFixedNumberOfSlots) {
+  Collect out;
+  InlinePipeline pipeline(out, metrics::TscClock::from_hz(1'000'000'000));
+  std::vector<Probe> probes(InlinePipeline::kMaxStages + 1);
+  for (std::size_t i = 0; i < InlinePipeline::kMaxStages; ++i) EXPECT_TRUE(pipeline.add(probes[i], 0));
+  EXPECT_FALSE(pipeline.add(probes.back(), 0));
+}
+
+TEST(TscClock, CalibratesToAPlausibleFrequency) {
+  const metrics::TscClock clock = metrics::TscClock::calibrate(20);
+  EXPECT_GT(clock.hz(), 100'000'000u);     // 100 MHz
+  EXPECT_LT(clock.hz(), 10'000'000'000u);  // 10 GHz
+  EXPECT_EQ(metrics::TscClock::from_hz(2'000'000'000).to_ns(2'000), 1000u);
+}
+
+}  // namespace
+}  // namespace tickwire::stages
