@@ -8,3 +8,9 @@ bash scripts/install-deps.sh
 ninja -C build-asan
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 meson test -C build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3
+
+# ThreadSanitizer for the code that runs on two cores at once.
+[ -d build-tsan ] || meson setup build-tsan --buildtype=debugoptimized -Dwerror=true -Db_sanitize=thread \
+  -Db_lundef=false
+ninja -C build-tsan tests/spsc_ring_test
+TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tests/spsc_ring_test

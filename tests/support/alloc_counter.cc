@@ -2,10 +2,10 @@
 
 #include <cstddef>
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define TW_SANITIZED 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define TW_SANITIZED 1
 #endif
 #endif
@@ -21,7 +21,7 @@ inline void note_allocation() noexcept {
 }  // namespace
 
 #if defined(TW_SANITIZED)
-// ASan owns malloc; it offers a hook instead.
+// ASan and TSan own malloc; they offer a hook instead.
 extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*)(const volatile void*, std::size_t),
                                                          void (*)(const volatile void*));
 namespace {
