@@ -7,6 +7,7 @@
 #include "controlplane/cli/book_command.h"
 #include "controlplane/cli/decode_command.h"
 #include "controlplane/cli/replay_command.h"
+#include "controlplane/cli/rerequest_server_command.h"
 #include "pcap_samples/generator/generate_command.h"
 
 namespace {
@@ -22,6 +23,7 @@ constexpr Command kCommands[] = {
     {"book", tickwire::cli::run_book_command, "build full-depth order books and print them (or their sha256)"},
     {"replay", tickwire::cli::run_replay_command, "captures through sequencer, books and stages; a deterministic journal"},
     {"audit", tickwire::cli::run_audit_command, "list every sequence gap of captures (JSON lines)"},
+    {"rerequest-server", tickwire::cli::run_rerequest_server_command, "answer MoldUDP64 re-requests from captures"},
     {"generate", tickwire::cli::run_generate_command, "write a deterministic ITCH scenario (BinaryFILE or MoldUDP64 pcap)"},
 };
 

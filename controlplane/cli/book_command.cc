@@ -11,6 +11,7 @@
 #include "controlplane/cli/sha256.h"
 #include "controlplane/format/book_writer.h"
 #include "dataplane/book/book_builder.h"
+#include "controlplane/recovery/recovering_feed.h"
 #include "dataplane/feed/sequenced_feed.h"
 
 namespace tickwire::cli {
@@ -64,6 +65,9 @@ int run_book_command(int argc, char** argv) {
                   {"max-instruments", true, "instruments (default 16384)"},
                   {"reorder-window-us", true, "how long a sequence hole waits for its messages (default 2000)"},
                   {"reorder-buffer", true, "packets held while a hole is open (default 1024)"},
+                  {"recovery", true, "ask this MoldUDP64 re-request server (IP:PORT) for what no line brought"},
+                  {"recovery-attempts", true, "requests per hole before it is declared lost (default 5)"},
+                  {"recovery-retry-ms", true, "wait for an answer before asking again (default 50)"},
               });
   FeedInputOptions input;
   if (auto code = parse_feed_command(args, argc, argv, kSynopsis, input)) return *code;
@@ -107,7 +111,36 @@ int run_book_command(int argc, char** argv) {
     std::fprintf(stderr, "tickwire book: cannot reserve the reorder buffer\n");
     return 1;
   }
-  const FeedRunResult result = run_feed_inputs(input, *sequenced, sink, *counters, stderr);
+  std::unique_ptr<recovery::RerequestClient> client;
+  std::unique_ptr<recovery::RecoveringFeed<BookSink>> recovering;
+  if (const auto server = args.value("recovery")) {
+    const auto endpoint = net::parse_endpoint(*server);
+    if (!endpoint || endpoint->address == 0 || endpoint->port == 0) {
+      return args.usage_error("--recovery: expected IP:PORT", kSynopsis);
+    }
+    client = recovery::RerequestClient::open(*endpoint, error);
+    if (!client) {
+      std::fprintf(stderr, "tickwire book: %s\n", error.c_str());
+      return 1;
+    }
+    std::uint64_t attempts = 5;
+    std::uint64_t retry_ms = 50;
+    if (!args.uint_value("recovery-attempts", attempts) || !args.uint_value("recovery-retry-ms", retry_ms) ||
+        attempts == 0 || attempts > 100) {
+      return args.usage_error("--recovery-attempts 1..100, --recovery-retry-ms N", kSynopsis);
+    }
+    // Asked once the hole is half the reorder window old: line B has had its chance, and the
+    // window still has room.
+    recovery::RecoveryConfig config;
+    config.request_after_ns = 0;
+    config.retry_after_ns = retry_ms * 1'000'000;
+    config.max_attempts = static_cast<std::uint32_t>(attempts);
+    config.min_interval_ns = 0;
+    recovering = std::make_unique<recovery::RecoveringFeed<BookSink>>(*sequenced, *client, config,
+                                                                      sequencing.reorder_window_ns / 2);
+  }
+  const FeedRunResult result = recovering ? run_feed_inputs(input, *recovering, sink, *counters, stderr)
+                                          : run_feed_inputs(input, *sequenced, sink, *counters, stderr);
 
   const std::optional<std::size_t> max_depth = args.has("depth") ? std::optional<std::size_t>(depth) : std::nullopt;
   if (args.has("digest")) {
@@ -130,12 +163,13 @@ int run_book_command(int argc, char** argv) {
     print_feed_counters(stderr, *counters);
     const std::uint64_t missing[2] = {sequenced->line_missing(0), sequenced->line_missing(1)};
     print_sequencer_report(stderr, sequenced->stats(), missing);
-    for (unsigned l = 0; l < feed::kMaxLines; ++l) {
+    for (unsigned l = 0; l < feed::kRecoveryLine; ++l) {
       if (!sequenced->line_health(l).seen) continue;
       print_report_line(stderr, std::string("line.") + static_cast<char>('a' + l) + ".stale_episodes",
                         sequenced->line_health(l).stale_episodes);
     }
     print_port_report(stderr, result.ports);
+    if (recovering) print_recovery_report(stderr, recovering->stats());
     print_report_line(stderr, "book.messages_applied", book_counters.messages_applied);
     print_report_line(stderr, "book.events", book_counters.events);
     for (std::size_t i = 0; i < kEventKindNames.size(); ++i) {

@@ -42,6 +42,7 @@ void print_feed_counters(std::FILE* out, const metrics::FeedCounters& c) {
 }
 
 void print_sequencer_report(std::FILE* out, const feed::SequencerStats& s, const std::uint64_t (&line_missing)[2]) {
+  static_assert(feed::kRecoveryLine == 2, "line_missing covers the two feed lines");
   line(out, "sequencer.delivered", s.delivered);
   line(out, "sequencer.duplicates", s.duplicates);
   line(out, "sequencer.buffered_packets", s.buffered_packets);
@@ -53,14 +54,28 @@ void print_sequencer_report(std::FILE* out, const feed::SequencerStats& s, const
   for (unsigned l = 0; l < feed::kMaxLines; ++l) {
     const feed::LineStats& ls = s.lines[l];
     if (ls.packets == 0) continue;
-    const std::string prefix = std::string("line.") + static_cast<char>('a' + l) + ".";
+    const std::string prefix = l == feed::kRecoveryLine ? std::string("line.recovery.")
+                                                        : std::string("line.") + static_cast<char>('a' + l) + ".";
     line(out, prefix + "packets", ls.packets);
     line(out, prefix + "messages_first", ls.messages_first);
     line(out, prefix + "messages_duplicate", ls.messages_duplicate);
-    line(out, prefix + "messages_missing", line_missing[l]);
+    if (l < feed::kRecoveryLine) line(out, prefix + "messages_missing", line_missing[l]);
     line(out, prefix + "lag_mean_ns", ls.lag_samples == 0 ? 0 : ls.lag_total_ns / ls.lag_samples);
     line(out, prefix + "lag_max_ns", ls.lag_max_ns);
   }
+}
+
+void print_recovery_report(std::FILE* out, const recovery::RecoveryStats& s) {
+  line(out, "recovery.requests", s.requests);
+  line(out, "recovery.retries", s.retries);
+  line(out, "recovery.holes_recovered", s.holes_recovered);
+  line(out, "recovery.holes_abandoned", s.holes_abandoned);
+  for (const double p : {50.0, 90.0, 99.0, 99.9}) {
+    char key[64];
+    std::snprintf(key, sizeof key, "recovery.latency_ns.p%g", p);
+    line(out, key, s.latency.percentile(p));
+  }
+  line(out, "recovery.latency_ns.max", s.latency.max());
 }
 
 void print_feed_report(std::FILE* out, const metrics::FeedCounters& c, const feed::SequenceAudit& audit) {

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "controlplane/recovery/recovery_policy.h"
 #include "dataplane/feed/sequence_audit.h"
 #include "dataplane/feed/sequencer.h"
 #include "dataplane/metrics/feed_counters.h"
@@ -24,6 +25,8 @@ void print_feed_report(std::FILE* out, const metrics::FeedCounters& counters, co
 // What the sequencer did: delivered, duplicates, reordering, gaps, and per line.
 void print_sequencer_report(std::FILE* out, const feed::SequencerStats& stats, const std::uint64_t (&line_missing)[2]);
 void print_port_report(std::FILE* out, const std::vector<std::pair<std::string, drivers::PortCounters>>& ports);
+// Re-requests: sent, retried, holes recovered or abandoned, and how long recovery took.
+void print_recovery_report(std::FILE* out, const recovery::RecoveryStats& stats);
 // One "key value" line, aligned like the rest of the report.
 void print_report_line(std::FILE* out, const std::string& key, std::uint64_t value);
 

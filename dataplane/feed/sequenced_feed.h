@@ -44,6 +44,18 @@ class SequencedFeed {
     sequencer_.on_packet(d.payload, d.payload_length, receive_time_ns, line);
   }
 
+  // A packet a re-request server sent back (UDP payload), spliced in like any other copy.
+  void on_recovered_packet(const std::uint8_t* payload, std::uint32_t length, std::uint64_t receive_time_ns) noexcept {
+    if (TW_UNLIKELY(length < sizeof(MoldUdp64Header))) {
+      counters_.drop(metrics::DropReason::kMoldTruncated);
+      return;
+    }
+    sequencer_.on_packet(payload, length, receive_time_ns, kRecoveryLine);
+  }
+  [[nodiscard]] bool first_hole(SequenceRange& out) noexcept { return sequencer_.first_hole(out); }
+  [[nodiscard]] std::uint64_t hole_since_ns() const noexcept { return sequencer_.hole_since_ns(); }
+  [[nodiscard]] const SessionId& session() const noexcept { return sequencer_.session(); }
+
   // Time passes without packets (live: each idle poll).
   void poll(std::uint64_t now_ns) noexcept {
     sequencer_.poll(now_ns);
@@ -93,7 +105,7 @@ class SequencedFeed {
   }
   // Liveness runs on receive time (capture time in replay), never on exchange time.
   void check_lines(std::uint64_t now_ns) noexcept {
-    for (unsigned l = 0; l < kMaxLines; ++l) {
+    for (unsigned l = 0; l < kRecoveryLine; ++l) {
       LineHealth& h = health_[l];
       if (!h.seen || h.stale || now_ns <= h.last_heard_ns || now_ns - h.last_heard_ns < stale_after_ns_) continue;
       h.stale = true;

@@ -25,7 +25,9 @@
 
 namespace tickwire::feed {
 
-inline constexpr std::size_t kMaxLines = 2;  // A and B
+// A and B, and the recovery line: what a re-request server sends back.
+inline constexpr std::size_t kMaxLines = 3;
+inline constexpr unsigned kRecoveryLine = 2;
 
 struct SequencerConfig {
   std::uint64_t reorder_window_ns = 2'000'000;  // how long a hole may wait for its messages
@@ -81,10 +83,23 @@ class Sequencer {
 
   [[nodiscard]] bool ok() const noexcept { return slots_.ok() && order_.ok() && free_.ok(); }
   // Messages each line never brought (its own sequence gaps), however the other line did.
-  [[nodiscard]] std::uint64_t line_missing(unsigned line) const noexcept { return line_audit_[line].missing_messages(); }
+  [[nodiscard]] std::uint64_t line_missing(unsigned line) const noexcept {
+    return line < kRecoveryLine ? line_audit_[line].missing_messages() : 0;
+  }
   [[nodiscard]] const SequencerStats& stats() const noexcept { return stats_; }
   [[nodiscard]] std::uint64_t expected() const noexcept { return expected_; }
   [[nodiscard]] bool hole_open() const noexcept { return hole_since_ns_ != kNoHole; }
+  // Since when (receive time) the first hole has been known; meaningful while hole_open().
+  [[nodiscard]] std::uint64_t hole_since_ns() const noexcept { return hole_since_ns_; }
+  // The first missing range (from the next expected to the first buffered or announced
+  // sequence), for recovery to ask for. False when nothing is missing.
+  [[nodiscard]] bool first_hole(SequenceRange& out) noexcept {
+    if (hole_since_ns_ == kNoHole) return false;
+    const std::uint64_t end = buffered_ != 0 ? first_of(slot(order_[0]) + kSlotHeader) : next_announced_;
+    if (end <= expected_) return false;
+    out = {expected_, end - 1};
+    return true;
+  }
   [[nodiscard]] const SessionId& session() const noexcept { return session_; }
 
   // One MoldUDP64 packet (the UDP payload, at least the 20-byte header) from `line`.
@@ -146,6 +161,7 @@ class Sequencer {
   }
   // Each line's own sequence, for its loss figure.
   void audit_line(unsigned line, const SessionId& session, std::uint64_t first, std::uint16_t count) noexcept {
+    if (line == kRecoveryLine) return;  // it only ever carries what was asked for
     SequenceAudit& a = line_audit_[line];
     const std::size_t s = a.session(session);
     if (s == SequenceAudit::kNoSession) return;
@@ -358,7 +374,7 @@ class Sequencer {
   MappedArray<std::uint32_t> order_;   // slot numbers, by start sequence
   MappedArray<std::uint32_t> free_;    // slot numbers not in use (a stack)
   std::uint32_t free_count_ = 0;
-  std::array<SequenceAudit, kMaxLines> line_audit_{};
+  std::array<SequenceAudit, kRecoveryLine> line_audit_{};
   std::array<FirstArrival, kLagSlots> first_arrival_{};
   SequencerStats stats_{};
 };

@@ -1,6 +1,7 @@
 #include "tests/support/subprocess.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -47,6 +48,43 @@ CommandResult run_command(const std::string& program, const std::vector<std::str
   r.out = slurp(out_path);
   r.err = slurp(err_path);
   return r;
+}
+
+Background run_in_background(const std::string& program, const std::vector<std::string>& args) {
+  Background b;
+  b.out_path = temp_dir() + "/stdout";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, b.out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::vector<std::string> words{program};
+  words.insert(words.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  if (posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ) == 0) b.pid = pid;
+  posix_spawn_file_actions_destroy(&actions);
+  return b;
+}
+
+std::string Background::wait_for_line(const std::string& prefix, int timeout_ms) const {
+  for (int waited = 0; waited <= timeout_ms; waited += 10) {
+    for (const std::string& line : split_lines(slurp(out_path))) {
+      if (line.rfind(prefix, 0) == 0) return line;
+    }
+    usleep(10'000);
+  }
+  return "";
+}
+
+std::string Background::stop() {
+  if (pid > 0) {
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    pid = -1;
+  }
+  return slurp(out_path);
 }
 
 std::string tickwire_binary() { return build_dir() + "/tickwire"; }

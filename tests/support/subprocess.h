@@ -15,6 +15,17 @@ struct CommandResult {
 
 // Runs `program` with `args`, no shell. stdout and stderr are captured separately.
 CommandResult run_command(const std::string& program, const std::vector<std::string>& args);
+// A command left running (a server): its pid and where its stdout goes.
+struct Background {
+  int pid = -1;
+  std::string out_path;
+  // Waits (up to `timeout_ms`) for a stdout line starting with `prefix`; returns it or "".
+  std::string wait_for_line(const std::string& prefix, int timeout_ms) const;
+  // SIGTERM, then waits for it to exit; returns its stdout.
+  std::string stop();
+};
+Background run_in_background(const std::string& program, const std::vector<std::string>& args);
+
 // The tickwire binary of this build.
 std::string tickwire_binary();
 std::vector<std::string> split_lines(const std::string& text);
