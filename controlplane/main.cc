@@ -8,6 +8,7 @@
 #include "controlplane/cli/decode_command.h"
 #include "controlplane/cli/replay_command.h"
 #include "controlplane/cli/rerequest_server_command.h"
+#include "controlplane/cli/send_command.h"
 #include "pcap_samples/generator/generate_command.h"
 
 namespace {
@@ -24,6 +25,7 @@ constexpr Command kCommands[] = {
     {"replay", tickwire::cli::run_replay_command, "captures through sequencer, books and stages; a deterministic journal"},
     {"audit", tickwire::cli::run_audit_command, "list every sequence gap of captures (JSON lines)"},
     {"rerequest-server", tickwire::cli::run_rerequest_server_command, "answer MoldUDP64 re-requests from captures"},
+    {"send", tickwire::cli::run_send_command, "play captures onto a network interface (live tests, drills)"},
     {"generate", tickwire::cli::run_generate_command, "write a deterministic ITCH scenario (BinaryFILE or MoldUDP64 pcap)"},
 };
 
