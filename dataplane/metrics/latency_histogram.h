@@ -45,12 +45,11 @@ class LatencyHistogram {
     const double wanted = percentile / 100.0 * static_cast<double>(total_);
     std::uint64_t target = static_cast<std::uint64_t>(wanted);
     if (static_cast<double>(target) < wanted || target == 0) ++target;
-    std::uint64_t seen = 0;
-    for (std::size_t i = 0; i < kBuckets; ++i) {
-      seen += counts_[i];
-      if (seen >= target) return std::min(highest_in(i), max_);
-    }
-    return max_;
+    if (target > total_) target = total_;
+    // The bucket where the count reaches the target (it does: the counts sum to total_).
+    std::size_t i = 0;
+    for (std::uint64_t seen = counts_[0]; seen < target;) seen += counts_[++i];
+    return std::min(highest_in(i), max_);
   }
 
   void merge(const LatencyHistogram& o) noexcept {

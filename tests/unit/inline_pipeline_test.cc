@@ -85,6 +85,18 @@ TEST(InlinePipeline, BudgetOverrunsAreCounted) {
   EXPECT_EQ(pipeline.slots()[1].overruns, 0u);
 }
 
+TEST(InlinePipeline, AMessageWithMoreEventsThanItHoldsIsCountedNotOverrun) {
+  Collect out;
+  InlinePipeline pipeline(out, metrics::TscClock::from_hz(1'000'000'000));
+  Probe p;
+  ASSERT_TRUE(pipeline.add(p, 0));
+  for (std::uint16_t i = 0; i < InlinePipeline::kMaxEventsPerMessage + 3; ++i) pipeline(event(1, i, false));
+  pipeline(event(1, 99, true));  // the last one is dropped too: the buffer is full
+  EXPECT_EQ(pipeline.events_over_capacity(), 4u);
+  ASSERT_EQ(p.messages.size(), 1u);
+  EXPECT_EQ(p.messages[0].size(), InlinePipeline::kMaxEventsPerMessage);
+}
+
 TEST(InlinePipeline, HasAFixedNumberOfSlots) {
   Collect out;
   InlinePipeline pipeline(out, metrics::TscClock::from_hz(1'000'000'000));
