@@ -101,6 +101,23 @@ TEST_F(SequencedFeedTest, OverrunsAreCountedAndTheOtherLineFillsThem) {
   EXPECT_TRUE(sink.gaps.empty());
 }
 
+TEST_F(SequencedFeedTest, RecoveredPacketsFillHolesAndShortOnesAreCounted) {
+  send(0, 1, 1, 10);
+  send(0, 4, 1, 20);  // 2..3 missing
+  SequenceRange hole;
+  ASSERT_TRUE(feed->first_hole(hole));
+  EXPECT_EQ(hole, (SequenceRange{2, 3}));
+  const Bytes answer = test::mold_packet("SESSION001", 2, {test::itch_message('S'), test::itch_message('S')});
+  const test::ExactBuffer b(answer);
+  feed->on_recovered_packet(b.data(), b.size(), 30);
+  EXPECT_EQ(sink.sequences, (std::vector<std::uint64_t>{1, 2, 3, 4}));
+  EXPECT_EQ(feed->stats().lines[kRecoveryLine].messages_first, 2u);
+  EXPECT_FALSE(feed->first_hole(hole));
+  const test::ExactBuffer runt(Bytes(10, 0));
+  feed->on_recovered_packet(runt.data(), runt.size(), 40);
+  EXPECT_EQ(counters.dropped(metrics::DropReason::kMoldTruncated), 1u);
+}
+
 TEST_F(SequencedFeedTest, NonMoldDatagramsAreCountedNotSequenced) {
   test::FrameSpec spec;
   const test::ExactBuffer small(test::udp_frame(Bytes(10, 0), spec));
