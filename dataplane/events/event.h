@@ -2,6 +2,7 @@
 // trivially copyable, so rings move it by value and nothing downstream reads a book.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <type_traits>
 
@@ -20,6 +21,7 @@ enum class EventKind : std::uint8_t {
   kBookCrossed,     // best bid >= best ask while the security trades continuously
   kInstrumentAdded, // R, or an add for a locate never seen in R
 };
+inline constexpr std::size_t kEventKindCount = static_cast<std::size_t>(EventKind::kInstrumentAdded) + 1;
 
 enum class Side : std::uint8_t { kNone = 0, kBid = 1, kAsk = 2 };
 

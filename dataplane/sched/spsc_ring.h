@@ -12,6 +12,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <type_traits>
 
 #include "dataplane/core/cache.h"
@@ -43,6 +44,19 @@ class SpscRing {
     return true;
   }
 
+  // All of `records` or none (a message's events travel together, so a consumer never sees
+  // half a message).
+  [[nodiscard]] bool try_push_all(std::span<const T> records) noexcept {
+    const std::size_t write = producer_.index.load(std::memory_order_relaxed);
+    if (TW_UNLIKELY(write + records.size() - producer_.cached_other > capacity())) {
+      producer_.cached_other = consumer_.index.load(std::memory_order_acquire);
+      if (write + records.size() - producer_.cached_other > capacity()) return false;
+    }
+    for (std::size_t i = 0; i < records.size(); ++i) slots_[(write + i) & mask_] = records[i];
+    producer_.index.store(write + records.size(), std::memory_order_release);
+    return true;
+  }
+
   // Consumer side: the oldest record, or null when empty; valid until pop().
   [[nodiscard]] const T* front() noexcept {
     const std::size_t read = consumer_.index.load(std::memory_order_relaxed);
@@ -54,6 +68,19 @@ class SpscRing {
   }
   void pop() noexcept {
     consumer_.index.store(consumer_.index.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+  }
+
+  // Consumer side, for a consumer that looks past the oldest record (the scheduler keeps one
+  // instrument's messages in order across rings): records readable now, the record at a running
+  // position (valid until popped past), the running count of records popped.
+  [[nodiscard]] std::size_t readable() noexcept {
+    consumer_.cached_other = producer_.index.load(std::memory_order_acquire);
+    return consumer_.cached_other - consumer_.index.load(std::memory_order_relaxed);
+  }
+  [[nodiscard]] const T& at_position(std::size_t position) const noexcept { return slots_[position & mask_]; }
+  [[nodiscard]] std::size_t read_position() const noexcept { return consumer_.index.load(std::memory_order_relaxed); }
+  void pop(std::size_t n) noexcept {
+    consumer_.index.store(consumer_.index.load(std::memory_order_relaxed) + n, std::memory_order_release);
   }
 
   // Records waiting (exact from either side when the other is idle; a snapshot otherwise).

@@ -1,0 +1,256 @@
+// A worker's choice of what to run next from its inbox.
+//
+// - Priority: the most urgent non-empty class runs first, and the choice is made again after
+//   every message, so critical work waits for at most one lower-class message.
+// - Aging: a class whose oldest message has waited its bound (receive time; capture time in
+//   replay) is overdue; overdue classes run before any other, oldest first. So every class
+//   has a bound on its wait and low priority never starves under a critical flood.
+// - Order within an instrument: priority reorders across instruments only. Before a message
+//   runs, the same instrument's earlier messages still queued in other classes run first,
+//   oldest first (they are marked in a bitmap and skipped when their ring reaches them).
+//   A count of queued messages per instrument makes this a look-up when there are none.
+//
+// Messages are handed over as spans into the ring (copied only when one wraps its end).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+
+#include "dataplane/core/mapped_array.h"
+#include "dataplane/events/event.h"
+#include "dataplane/sched/priority_class.h"
+#include "dataplane/sched/worker_inbox.h"
+
+namespace tickwire::sched {
+
+struct SchedulerConfig {
+  // How long the oldest message of a class may wait before it is overdue (0: never ages).
+  std::array<std::uint64_t, kPriorityClassCount> max_wait_ns = {0, 1'000'000, 5'000'000, 20'000'000};
+  std::uint32_t max_instruments = 16'384;
+};
+
+struct SchedulerStats {
+  std::array<std::uint64_t, kPriorityClassCount> messages{};
+  std::array<std::uint64_t, kPriorityClassCount> aged{};       // run because overdue
+  std::array<std::uint64_t, kPriorityClassCount> run_early{};  // run ahead of their ring for order
+  std::array<std::uint64_t, kPriorityClassCount> high_water{}; // events queued, as seen by the worker
+};
+
+class PriorityScheduler {
+ public:
+  PriorityScheduler(WorkerInbox& inbox, const SchedulerConfig& config)
+      : config_(config), queued_(std::size_t{config.max_instruments} + 1, /*prefault=*/true) {
+    for (std::size_t c = 0; c < kPriorityClassCount; ++c) {
+      SpscRing<events::Event>& r = inbox.ring(c);
+      rings_[c].ring = &r;
+      rings_[c].mask = r.capacity() - 1;
+      rings_[c].run_early = MappedArray<std::uint64_t>((r.capacity() + 63) / 64, /*prefault=*/true);
+      rings_[c].front = rings_[c].indexed = rings_[c].available = r.read_position();
+    }
+  }
+  [[nodiscard]] bool ok() const noexcept {
+    for (const RingState& r : rings_) {
+      if (!r.run_early.ok()) return false;
+    }
+    return queued_.ok();
+  }
+
+  // Runs up to `max_messages` messages through `run(std::span<const Event>, PriorityClass,
+  // std::uint64_t waited_ns)`; `now_ns` is on the receive clock. Returns how many ran.
+  template <class Run>
+  std::size_t poll(std::uint64_t now_ns, std::size_t max_messages, Run&& run) {
+    for (std::size_t c = 0; c < kPriorityClassCount; ++c) refresh(c);
+    std::size_t ran = 0;
+    while (ran < max_messages) {
+      refresh(0);
+      const int c = choose(now_ns);
+      if (c < 0) break;
+      run_front(static_cast<std::size_t>(c), now_ns, run);
+      ++ran;
+    }
+    return ran;
+  }
+
+  // Every message this worker was given with a sequence below the result has run. Read the
+  // RX core's progress before calling: with nothing queued, everything up to it has run.
+  [[nodiscard]] std::uint64_t retired_before(std::uint64_t rx_last_pushed) noexcept {
+    std::uint64_t oldest = rx_last_pushed + 1;
+    for (std::size_t c = 0; c < kPriorityClassCount; ++c) {
+      refresh(c);
+      RingState& r = rings_[c];
+      if (r.front != r.available) oldest = std::min(oldest, r.ring->at_position(r.front).sequence);
+    }
+    return oldest;
+  }
+
+  [[nodiscard]] const SchedulerStats& stats() const noexcept { return stats_; }
+
+ private:
+  struct RingState {
+    SpscRing<events::Event>* ring = nullptr;
+    std::size_t mask = 0;
+    std::size_t front = 0;      // running position of the oldest event not yet consumed
+    std::size_t indexed = 0;    // events up to here are counted in queued_
+    std::size_t available = 0;  // events up to here are readable
+    MappedArray<std::uint64_t> run_early;  // a bit per slot: already run, skip it
+  };
+
+  [[nodiscard]] std::size_t slot_of(std::uint32_t instrument) const noexcept {
+    return instrument <= config_.max_instruments ? instrument : 0;
+  }
+  [[nodiscard]] bool early(const RingState& r, std::size_t pos) const noexcept {
+    const std::size_t s = pos & r.mask;
+    return (r.run_early[s / 64] >> (s % 64)) & 1u;
+  }
+  static void set_early(RingState& r, std::size_t pos, bool on) noexcept {
+    const std::size_t s = pos & r.mask;
+    const std::uint64_t bit = std::uint64_t{1} << (s % 64);
+    r.run_early[s / 64] = on ? (r.run_early[s / 64] | bit) : (r.run_early[s / 64] & ~bit);
+  }
+  [[nodiscard]] std::size_t message_length(const RingState& r, std::size_t pos) const noexcept {
+    std::size_t n = 1;
+    while (!(r.ring->at_position(pos + n - 1).flags & events::kLastInMessage) && pos + n < r.available) ++n;
+    return n;
+  }
+
+  // Takes in newly pushed messages and drops the front messages already run early.
+  void refresh(std::size_t c) noexcept {
+    RingState& r = rings_[c];
+    r.available = r.front + r.ring->readable();
+    for (; r.indexed < r.available; ++r.indexed) {
+      const events::Event& e = r.ring->at_position(r.indexed);
+      if (e.flags & events::kLastInMessage) ++queued_[slot_of(e.instrument)];
+    }
+    stats_.high_water[c] = std::max<std::uint64_t>(stats_.high_water[c], r.available - r.front);
+    drop_run_early(c);
+  }
+
+  [[nodiscard]] int choose(std::uint64_t now_ns) const noexcept {
+    int urgent = -1;
+    int overdue = -1;
+    std::uint64_t overdue_sequence = 0;
+    for (std::size_t c = 0; c < kPriorityClassCount; ++c) {
+      const RingState& r = rings_[c];
+      if (r.front == r.available) continue;
+      if (urgent < 0) urgent = static_cast<int>(c);
+      const events::Event& head = r.ring->at_position(r.front);
+      const std::uint64_t bound = config_.max_wait_ns[c];
+      if (bound != 0 && now_ns > head.receive_time_ns && now_ns - head.receive_time_ns >= bound &&
+          (overdue < 0 || head.sequence < overdue_sequence)) {
+        overdue = static_cast<int>(c);
+        overdue_sequence = head.sequence;
+      }
+    }
+    return overdue >= 0 ? overdue : urgent;
+  }
+
+  template <class Run>
+  void run_front(std::size_t c, std::uint64_t now_ns, Run& run) {
+    RingState& r = rings_[c];
+    // Whatever the producer pushed before this message is visible now (it published the
+    // other rings before this one, and this one was read with acquire): take it in, so the
+    // count below includes every older message of the instrument.
+    for (std::size_t k = 0; k < kPriorityClassCount; ++k) {
+      if (k != c) refresh(k);
+    }
+    const events::Event& head = r.ring->at_position(r.front);
+    const std::size_t slot = slot_of(head.instrument);
+    const std::uint64_t sequence = head.sequence;
+    const std::uint64_t waited = now_ns > head.receive_time_ns ? now_ns - head.receive_time_ns : 0;
+    if (urgent_class(c) != c) ++stats_.aged[c];
+    if (queued_[slot] > 1) {
+      run_earlier(c, slot, sequence, now_ns, run);
+      for (std::size_t k = 0; k < kPriorityClassCount; ++k) drop_run_early(k);
+    }
+    const std::size_t n = message_length(r, r.front);
+    run(view(r, r.front, n), static_cast<PriorityClass>(c), waited);
+    ++stats_.messages[c];
+    --queued_[slot];
+    r.ring->pop(n);
+    r.front += n;
+    drop_run_early(c);
+  }
+
+  // The class priority alone would have chosen (to count aging's decisions).
+  [[nodiscard]] std::size_t urgent_class(std::size_t chosen) const noexcept {
+    for (std::size_t c = 0; c < chosen; ++c) {
+      if (rings_[c].front != rings_[c].available) return c;
+    }
+    return chosen;
+  }
+
+  void drop_run_early(std::size_t c) noexcept {
+    RingState& r = rings_[c];
+    std::size_t skipped = 0;
+    while (r.front + skipped < r.available && early(r, r.front + skipped)) {
+      set_early(r, r.front + skipped, false);
+      ++skipped;
+    }
+    if (skipped != 0) {
+      r.ring->pop(skipped);
+      r.front += skipped;
+    }
+  }
+
+  // Runs, oldest first, the messages of `slot` older than `sequence` queued in other classes.
+  template <class Run>
+  void run_earlier(std::size_t chosen, std::size_t slot, std::uint64_t sequence, std::uint64_t now_ns, Run& run) {
+    std::array<std::size_t, kPriorityClassCount> cursor{};
+    for (std::size_t c = 0; c < kPriorityClassCount; ++c) cursor[c] = next_match(c, rings_[c].front, slot, sequence);
+    for (;;) {
+      int best = -1;
+      std::uint64_t best_sequence = 0;
+      for (std::size_t c = 0; c < kPriorityClassCount; ++c) {
+        if (c == chosen || cursor[c] == rings_[c].available) continue;
+        const std::uint64_t s = rings_[c].ring->at_position(cursor[c]).sequence;
+        if (best < 0 || s < best_sequence) {
+          best = static_cast<int>(c);
+          best_sequence = s;
+        }
+      }
+      if (best < 0) return;
+      RingState& r = rings_[static_cast<std::size_t>(best)];
+      const std::size_t pos = cursor[static_cast<std::size_t>(best)];
+      const std::size_t n = message_length(r, pos);
+      const events::Event& head = r.ring->at_position(pos);
+      const std::uint64_t waited = now_ns > head.receive_time_ns ? now_ns - head.receive_time_ns : 0;
+      run(view(r, pos, n), static_cast<PriorityClass>(best), waited);
+      ++stats_.messages[static_cast<std::size_t>(best)];
+      ++stats_.run_early[static_cast<std::size_t>(best)];
+      --queued_[slot];
+      for (std::size_t i = 0; i < n; ++i) set_early(r, pos + i, true);
+      cursor[static_cast<std::size_t>(best)] = next_match(static_cast<std::size_t>(best), pos + n, slot, sequence);
+    }
+  }
+
+  // The first message at or after `pos` of `slot`, older than `sequence` and not yet run; or
+  // the ring's end.
+  [[nodiscard]] std::size_t next_match(std::size_t c, std::size_t pos, std::size_t slot,
+                                       std::uint64_t sequence) const noexcept {
+    const RingState& r = rings_[c];
+    while (pos < r.available) {
+      const events::Event& e = r.ring->at_position(pos);
+      if (e.sequence >= sequence) return r.available;
+      const std::size_t n = message_length(r, pos);
+      if (!early(r, pos) && slot_of(e.instrument) == slot) return pos;
+      pos += n;
+    }
+    return r.available;
+  }
+
+  [[nodiscard]] std::span<const events::Event> view(const RingState& r, std::size_t pos, std::size_t n) noexcept {
+    const events::Event* first = &r.ring->at_position(pos);
+    if ((pos & r.mask) + n <= r.mask + 1) return {first, n};
+    for (std::size_t i = 0; i < n; ++i) scratch_[i] = r.ring->at_position(pos + i);
+    return {scratch_.data(), n};
+  }
+
+  SchedulerConfig config_;
+  std::array<RingState, kPriorityClassCount> rings_;
+  MappedArray<std::uint32_t> queued_;  // messages queued per instrument, across classes
+  SchedulerStats stats_;
+  std::array<events::Event, kMaxMessageEvents> scratch_{};
+};
+
+}  // namespace tickwire::sched
