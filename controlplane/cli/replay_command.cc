@@ -4,14 +4,19 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "controlplane/cli/arg_parser.h"
 #include "controlplane/cli/feed_input.h"
 #include "controlplane/cli/feed_report.h"
 #include "controlplane/cli/sha256.h"
 #include "controlplane/format/journal_writer.h"
+#include "controlplane/runtime/output_merger.h"
 #include "dataplane/book/book_builder.h"
+#include "dataplane/events/classification.h"
 #include "dataplane/feed/sequenced_feed.h"
+#include "dataplane/sched/event_router.h"
 #include "dataplane/stages/inline_pipeline.h"
 #include "dataplane/stages/price_move_detector.h"
 
@@ -41,8 +46,9 @@ struct EventTap {
   }
 };
 
+template <class Events>
 struct ReplaySink {
-  book::BookBuilder<EventTap>& builder;
+  book::BookBuilder<Events>& builder;
   std::uint64_t gaps = 0;
   template <class Message>
   void operator()(const feed::MessageContext& ctx, const Message& m) {
@@ -53,6 +59,68 @@ struct ReplaySink {
     builder.set_suspect(true);
   }
 };
+
+constexpr std::uint64_t kMaxWorkers = 64;
+
+// The stages' figures summed over every pipeline instance (one per worker).
+struct StageTotals {
+  std::string name;
+  std::uint64_t budget_ns = 0;
+  std::uint64_t calls = 0;
+  std::uint64_t overruns = 0;
+  std::uint64_t failures = 0;
+  metrics::LatencyHistogram cost;
+};
+
+// The stages' figures summed over every pipeline instance (one per worker); they outlive the
+// instances.
+struct PipelineTotals {
+  std::vector<StageTotals> stages;
+  metrics::LatencyHistogram message_cost;
+  std::uint64_t events = 0;
+  void add(const stages::InlinePipeline& p) {
+    const auto slots = p.slots();
+    if (stages.size() < slots.size()) stages.resize(slots.size());
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      StageTotals& t = stages[i];
+      t.name = slots[i].stage->name();
+      t.budget_ns = slots[i].budget_ns;
+      t.calls += slots[i].calls;
+      t.overruns += slots[i].overruns;
+      t.failures += slots[i].failures;
+      t.cost.merge(slots[i].cost);
+    }
+    message_cost.merge(p.message_cost());
+    events += p.events();
+  }
+};
+
+void print_worker_report(std::FILE* out, std::span<sched::Worker* const> workers, const sched::RouterStats& router,
+                         std::size_t merge_high_water) {
+  print_report_line(out, "router.messages", router.messages);
+  print_report_line(out, "router.full_waits", router.full_waits);
+  print_report_line(out, "router.dropped.too_many_events", router.too_large);
+  print_report_line(out, "merge.held_high_water", merge_high_water);
+  for (std::size_t w = 0; w < workers.size(); ++w) {
+    const std::string prefix = "worker" + std::to_string(w) + ".";
+    const sched::WorkerStats& ws = workers[w]->stats();
+    const sched::SchedulerStats& ss = workers[w]->scheduler_stats();
+    const sched::InboxCounters& ic = workers[w]->inbox().counters();
+    print_report_line(out, prefix + "polls", ws.polls);
+    print_report_line(out, prefix + "busy_polls", ws.busy_polls);
+    print_report_line(out, prefix + "output_waits", ws.output_waits);
+    for (std::size_t c = 0; c < sched::kPriorityClassCount; ++c) {
+      const std::string cls = prefix + std::string(sched::kPriorityClassNames[c]) + ".";
+      print_report_line(out, cls + "queued", ic.queued[c].load(std::memory_order_relaxed));
+      print_report_line(out, cls + "shed.ring_full", ic.shed_ring_full[c].load(std::memory_order_relaxed));
+      print_report_line(out, cls + "full_waits", ic.full_waits[c].load(std::memory_order_relaxed));
+      print_report_line(out, cls + "messages", ss.messages[c]);
+      print_report_line(out, cls + "aged", ss.aged[c]);
+      print_report_line(out, cls + "run_early", ss.run_early[c]);
+      print_report_line(out, cls + "ring_high_water", ss.high_water[c]);
+    }
+  }
+}
 
 void print_cost(std::FILE* out, const std::string& name, const metrics::LatencyHistogram& h) {
   std::fprintf(out,
@@ -79,6 +147,8 @@ int run_replay_command(int argc, char** argv) {
                                              "percentile distribution to FILE"},
                     {"max-orders", true, "live orders the books can hold (default 4000000)"},
                     {"reorder-window-us", true, "how long a sequence hole waits (default 2000)"},
+                    {"workers", true, "worker threads behind the RX thread, events on per-priority rings "
+                                      "(default 0: inline, one thread); the journal is the same for any number"},
                 });
   FeedInputOptions input;
   if (auto code = parse_feed_command(args, argc, argv, kSynopsis, input)) return *code;
@@ -92,13 +162,15 @@ int run_replay_command(int argc, char** argv) {
   std::uint64_t max_orders = book_config.max_orders;
   feed::SequencerConfig sequencing;
   std::uint64_t window_us = sequencing.reorder_window_ns / 1000;
+  std::uint64_t workers = 0;
   if (!args.uint_value("window-ms", window_ms) || !args.uint_value("jump-bps", jump) ||
       !args.uint_value("drop-percent", drop) || !args.uint_value("min-touch", min_touch) ||
       !args.uint_value("budget-ns", budget_ns) || !args.uint_value("max-orders", max_orders) ||
-      !args.uint_value("reorder-window-us", window_us)) {
+      !args.uint_value("reorder-window-us", window_us) || !args.uint_value("workers", workers)) {
     return args.usage_error(args.error(), kSynopsis);
   }
   if (drop > 100) return args.usage_error("--drop-percent: expected 0 to 100", kSynopsis);
+  if (workers > kMaxWorkers) return args.usage_error("--workers: at most 64", kSynopsis);
   if (args.has("journal-events") && !args.has("journal")) {
     return args.usage_error("--journal-events needs --journal", kSynopsis);
   }
@@ -116,16 +188,10 @@ int run_replay_command(int argc, char** argv) {
     std::fprintf(stderr, "tickwire replay: %s\n", error.c_str());
     return 1;
   }
-  stages::PriceMoveDetector detector(detector_config);
-  if (!detector.ok()) {
-    std::fprintf(stderr, "tickwire replay: cannot reserve the detector's state\n");
-    return 1;
-  }
-
   Sha256 journal_hash;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> journal_file(nullptr, &std::fclose);
   std::unique_ptr<format::JournalWriter> journal;
-  const std::string_view stage_names[] = {detector.name()};
+  const std::string_view stage_names[] = {stages::PriceMoveDetector::kName};
   if (const auto path = args.value("journal")) {
     journal_file.reset(open_hashing_file(*path, journal_hash));
     if (!journal_file) {
@@ -138,28 +204,114 @@ int run_replay_command(int argc, char** argv) {
   install_stop_handlers();
   SignalCounter signals;
   signals.journal = journal.get();
-  stages::InlinePipeline pipeline(signals, metrics::TscClock::calibrate());
-  (void)pipeline.add(detector, budget_ns);
-  EventTap tap{pipeline, args.has("journal-events") ? journal.get() : nullptr};
+  const bool journal_events = args.has("journal-events");
+  const metrics::TscClock clock = metrics::TscClock::calibrate();
   book::BookCounters book_counters;
-  book::BookBuilder<EventTap> builder(books, tap, book_counters, 0);
-  ReplaySink sink{builder};
   auto counters = std::make_unique<metrics::FeedCounters>();
-  auto sequenced = std::make_unique<feed::SequencedFeed<ReplaySink>>(sink, input.filter, *counters, sequencing);
-  const FeedRunResult result = run_feed_inputs(input, *sequenced, sink, *counters, stderr);
+  FeedRunResult result;
+  PipelineTotals totals;
+  std::uint64_t gaps = 0;
+  auto report_feed = [&](const auto& sequenced) {
+    if (!args.has("stats")) return;
+    print_feed_counters(stderr, *counters);
+    const std::uint64_t missing[2] = {sequenced.line_missing(0), sequenced.line_missing(1)};
+    print_sequencer_report(stderr, sequenced.stats(), missing);
+  };
+
+  if (workers == 0) {
+    stages::PriceMoveDetector detector(detector_config);
+    if (!detector.ok()) {
+      std::fprintf(stderr, "tickwire replay: cannot reserve the detector's state\n");
+      return 1;
+    }
+    stages::InlinePipeline pipeline(signals, clock);
+    (void)pipeline.add(detector, budget_ns);
+    EventTap tap{pipeline, journal_events ? journal.get() : nullptr};
+    book::BookBuilder<EventTap> builder(books, tap, book_counters, 0);
+    ReplaySink<EventTap> sink{builder};
+    auto sequenced =
+        std::make_unique<feed::SequencedFeed<ReplaySink<EventTap>>>(sink, input.filter, *counters, sequencing);
+    result = run_feed_inputs(input, *sequenced, sink, *counters, stderr);
+    totals.add(pipeline);
+    gaps = sink.gaps;
+    report_feed(*sequenced);
+  } else {
+    // Replay is deterministic: no class sheds on a full ring, the RX core waits instead.
+    sched::WorkerConfig worker_config;
+    worker_config.inbox.when_full.fill(sched::FullPolicy::kBackpressure);
+    worker_config.scheduler.max_instruments = static_cast<std::uint32_t>(book_config.max_instruments);
+    worker_config.retire_events = journal_events;
+    sched::RxProgress progress;
+    std::vector<std::unique_ptr<stages::PriceMoveDetector>> detectors;
+    std::vector<std::unique_ptr<sched::Worker>> owned_workers;
+    std::vector<sched::Worker*> worker_list;
+    for (std::uint64_t i = 0; i < workers; ++i) {
+      detectors.push_back(std::make_unique<stages::PriceMoveDetector>(detector_config));
+      owned_workers.push_back(std::make_unique<sched::Worker>(worker_config, progress, clock));
+      if (!detectors.back()->ok() || !owned_workers.back()->ok()) {
+        std::fprintf(stderr, "tickwire replay: cannot reserve worker %" PRIu64 "'s rings and state\n", i);
+        return 1;
+      }
+      (void)owned_workers.back()->pipeline().add(*detectors.back(), budget_ns);
+      worker_list.push_back(owned_workers.back().get());
+    }
+    const events::ClassificationTable table(events::ClassificationRules{}, worker_config.scheduler.max_instruments);
+    std::atomic<const events::ClassificationTable*> published_table{&table};
+    events::Classifier classifier(worker_config.scheduler.max_instruments);
+    if (!table.ok() || !classifier.ok()) {
+      std::fprintf(stderr, "tickwire replay: cannot reserve the classifier's state\n");
+      return 1;
+    }
+    sched::EventRouter router(worker_list, classifier, published_table, progress);
+    book::BookBuilder<sched::EventRouter> builder(books, router, book_counters, 0);
+    ReplaySink<sched::EventRouter> sink{builder};
+    auto sequenced = std::make_unique<feed::SequencedFeed<ReplaySink<sched::EventRouter>>>(sink, input.filter,
+                                                                                            *counters, sequencing);
+    std::vector<std::thread> threads;
+    for (sched::Worker* w : worker_list) {
+      threads.emplace_back([w, &progress] { sched::run_until_drained(*w, progress); });
+    }
+    threads.emplace_back([&] {
+      result = run_feed_inputs(input, *sequenced, sink, *counters, stderr);
+      router.finish();
+    });
+    // This thread is the control plane: it merges the workers' outputs into the journal.
+    runtime::OutputMerger merger(worker_list);
+    auto emit = [&](const sched::OutputRecord& r) {
+      if (r.kind == sched::OutputKind::kSignal) {
+        signals.emit(r.signal);
+      } else if (journal) {
+        journal->event(r.event);
+      }
+    };
+    auto all_drained = [&] {
+      for (sched::Worker* w : worker_list) {
+        if (!w->drained()) return false;
+      }
+      return true;
+    };
+    while (!all_drained()) {
+      if (merger.drain(emit) == 0) std::this_thread::sleep_for(std::chrono::microseconds(100));
+    }
+    for (std::thread& t : threads) t.join();
+    merger.drain(emit, /*final=*/true);
+    for (sched::Worker* w : worker_list) totals.add(w->pipeline());
+    gaps = sink.gaps;
+    report_feed(*sequenced);
+    if (args.has("stats")) print_worker_report(stderr, worker_list, router.stats(), merger.high_water());
+  }
 
   std::printf("messages %" PRIu64 "\n", counters->messages);
-  std::printf("events %" PRIu64 "\n", pipeline.events());
+  std::printf("events %" PRIu64 "\n", totals.events);
   std::printf("signals.price_jump %" PRIu64 "\n", signals.price_jumps);
   std::printf("signals.liquidity_drop %" PRIu64 "\n", signals.liquidity_drops);
-  std::printf("gaps %" PRIu64 "\n", sink.gaps);
-  for (const stages::StageSlot& s : pipeline.slots()) {
-    std::printf("stage.%.*s calls=%" PRIu64 " overruns=%" PRIu64 " failures=%" PRIu64 " budget_ns=%" PRIu64 "\n",
-                static_cast<int>(s.stage->name().size()), s.stage->name().data(), s.calls, s.overruns, s.failures,
-                s.budget_ns);
-    print_cost(stdout, "stage." + std::string(s.stage->name()) + ".cost", s.cost);
+  std::printf("gaps %" PRIu64 "\n", gaps);
+  for (const StageTotals& s : totals.stages) {
+    std::printf("stage.%s calls=%" PRIu64 " overruns=%" PRIu64 " failures=%" PRIu64 " budget_ns=%" PRIu64 "\n",
+                s.name.c_str(), s.calls, s.overruns, s.failures, s.budget_ns);
+    print_cost(stdout, "stage." + s.name + ".cost", s.cost);
   }
-  print_cost(stdout, "pipeline.per_message", pipeline.message_cost());
+  print_cost(stdout, "pipeline.per_message", totals.message_cost);
   if (journal) {
     journal->flush();
     const bool failed = journal->failed();
@@ -177,12 +329,9 @@ int run_replay_command(int argc, char** argv) {
       std::perror(("tickwire replay: " + *path).c_str());
       return 1;
     }
-    pipeline.message_cost().write_percentile_distribution(report.get());
+    totals.message_cost.write_percentile_distribution(report.get());
   }
   if (args.has("stats")) {
-    print_feed_counters(stderr, *counters);
-    const std::uint64_t missing[2] = {sequenced->line_missing(0), sequenced->line_missing(1)};
-    print_sequencer_report(stderr, sequenced->stats(), missing);
     for (std::size_t i = 0; i < book::kBookAnomalyCount; ++i) {
       print_report_line(stderr, "book.anomalies." + std::string(book::kBookAnomalyNames[i]),
                         book_counters.anomalies[i]);

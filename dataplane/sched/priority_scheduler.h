@@ -8,7 +8,8 @@
 // - Order within an instrument: priority reorders across instruments only. Before a message
 //   runs, the same instrument's earlier messages still queued in other classes run first,
 //   oldest first (they are marked in a bitmap and skipped when their ring reaches them).
-//   A count of queued messages per instrument makes this a look-up when there are none.
+//   Each ring keeps, per instrument, a chain of its queued messages (linked as they are
+//   taken in), so finding them costs one look-up per ring, never a scan.
 //
 // Messages are handed over as spans into the ring (copied only when one wraps its end).
 #pragma once
@@ -25,8 +26,10 @@
 namespace tickwire::sched {
 
 struct SchedulerConfig {
-  // How long the oldest message of a class may wait before it is overdue (0: never ages).
-  std::array<std::uint64_t, kPriorityClassCount> max_wait_ns = {0, 1'000'000, 5'000'000, 20'000'000};
+  // How long the oldest message of a class may wait before it is overdue (0: never; such a
+  // class can then be held back by overdue ones). Critical has a bound too: when every class
+  // is overdue the worker is overloaded, and it then runs oldest first.
+  std::array<std::uint64_t, kPriorityClassCount> max_wait_ns = {100'000, 1'000'000, 5'000'000, 20'000'000};
   std::uint32_t max_instruments = 16'384;
 };
 
@@ -40,20 +43,21 @@ struct SchedulerStats {
 class PriorityScheduler {
  public:
   PriorityScheduler(WorkerInbox& inbox, const SchedulerConfig& config)
-      : config_(config), queued_(std::size_t{config.max_instruments} + 1, /*prefault=*/true) {
+      : config_(config), chains_((std::size_t{config.max_instruments} + 1) * kPriorityClassCount, /*prefault=*/true) {
     for (std::size_t c = 0; c < kPriorityClassCount; ++c) {
       SpscRing<events::Event>& r = inbox.ring(c);
       rings_[c].ring = &r;
       rings_[c].mask = r.capacity() - 1;
       rings_[c].run_early = MappedArray<std::uint64_t>((r.capacity() + 63) / 64, /*prefault=*/true);
-      rings_[c].front = rings_[c].indexed = rings_[c].available = r.read_position();
+      rings_[c].next = MappedArray<std::uint64_t>(r.capacity(), /*prefault=*/true);
+      rings_[c].front = rings_[c].indexed = rings_[c].available = rings_[c].message_start = r.read_position();
     }
   }
   [[nodiscard]] bool ok() const noexcept {
     for (const RingState& r : rings_) {
-      if (!r.run_early.ok()) return false;
+      if (!r.run_early.ok() || !r.next.ok()) return false;
     }
-    return queued_.ok();
+    return chains_.ok();
   }
 
   // Runs up to `max_messages` messages through `run(std::span<const Event>, PriorityClass,
@@ -91,10 +95,36 @@ class PriorityScheduler {
     SpscRing<events::Event>* ring = nullptr;
     std::size_t mask = 0;
     std::size_t front = 0;      // running position of the oldest event not yet consumed
-    std::size_t indexed = 0;    // events up to here are counted in queued_
+    std::size_t indexed = 0;    // events up to here are linked into their chains
     std::size_t available = 0;  // events up to here are readable
+    std::size_t message_start = 0;  // first event of the message being taken in
     MappedArray<std::uint64_t> run_early;  // a bit per slot: already run, skip it
+    MappedArray<std::uint64_t> next;       // per message's first slot: the instrument's next one (+1)
   };
+  // An instrument's queued messages in one ring, oldest first: positions + 1 (0: none).
+  struct Chain {
+    std::uint64_t head = 0;
+    std::uint64_t tail = 0;
+  };
+
+  [[nodiscard]] Chain& chain(std::size_t c, std::size_t slot) noexcept { return chains_[slot * kPriorityClassCount + c]; }
+  void link(std::size_t c, std::size_t slot, std::size_t pos) noexcept {
+    RingState& r = rings_[c];
+    Chain& ch = chain(c, slot);
+    r.next[pos & r.mask] = 0;
+    if (ch.tail != 0) {
+      r.next[(ch.tail - 1) & r.mask] = pos + 1;
+    } else {
+      ch.head = pos + 1;
+    }
+    ch.tail = pos + 1;
+  }
+  // The oldest queued message of `slot` in ring c has run.
+  void unlink_head(std::size_t c, std::size_t slot) noexcept {
+    Chain& ch = chain(c, slot);
+    ch.head = rings_[c].next[(ch.head - 1) & rings_[c].mask];
+    if (ch.head == 0) ch.tail = 0;
+  }
 
   [[nodiscard]] std::size_t slot_of(std::uint32_t instrument) const noexcept {
     return instrument <= config_.max_instruments ? instrument : 0;
@@ -120,7 +150,10 @@ class PriorityScheduler {
     r.available = r.front + r.ring->readable();
     for (; r.indexed < r.available; ++r.indexed) {
       const events::Event& e = r.ring->at_position(r.indexed);
-      if (e.flags & events::kLastInMessage) ++queued_[slot_of(e.instrument)];
+      if (e.flags & events::kLastInMessage) {
+        link(c, slot_of(e.instrument), r.message_start);
+        r.message_start = r.indexed + 1;
+      }
     }
     stats_.high_water[c] = std::max<std::uint64_t>(stats_.high_water[c], r.available - r.front);
     drop_run_early(c);
@@ -159,14 +192,13 @@ class PriorityScheduler {
     const std::uint64_t sequence = head.sequence;
     const std::uint64_t waited = now_ns > head.receive_time_ns ? now_ns - head.receive_time_ns : 0;
     if (urgent_class(c) != c) ++stats_.aged[c];
-    if (queued_[slot] > 1) {
-      run_earlier(c, slot, sequence, now_ns, run);
+    if (run_earlier(c, slot, sequence, now_ns, run)) {
       for (std::size_t k = 0; k < kPriorityClassCount; ++k) drop_run_early(k);
     }
     const std::size_t n = message_length(r, r.front);
     run(view(r, r.front, n), static_cast<PriorityClass>(c), waited);
     ++stats_.messages[c];
-    --queued_[slot];
+    unlink_head(c, slot);
     r.ring->pop(n);
     r.front += n;
     drop_run_early(c);
@@ -194,49 +226,36 @@ class PriorityScheduler {
   }
 
   // Runs, oldest first, the messages of `slot` older than `sequence` queued in other classes.
+  // Returns whether any ran.
   template <class Run>
-  void run_earlier(std::size_t chosen, std::size_t slot, std::uint64_t sequence, std::uint64_t now_ns, Run& run) {
-    std::array<std::size_t, kPriorityClassCount> cursor{};
-    for (std::size_t c = 0; c < kPriorityClassCount; ++c) cursor[c] = next_match(c, rings_[c].front, slot, sequence);
+  bool run_earlier(std::size_t chosen, std::size_t slot, std::uint64_t sequence, std::uint64_t now_ns, Run& run) {
+    bool any = false;
     for (;;) {
       int best = -1;
-      std::uint64_t best_sequence = 0;
+      std::uint64_t best_sequence = sequence;
       for (std::size_t c = 0; c < kPriorityClassCount; ++c) {
-        if (c == chosen || cursor[c] == rings_[c].available) continue;
-        const std::uint64_t s = rings_[c].ring->at_position(cursor[c]).sequence;
-        if (best < 0 || s < best_sequence) {
+        const Chain& ch = chain(c, slot);
+        if (c == chosen || ch.head == 0) continue;
+        const std::uint64_t s = rings_[c].ring->at_position(ch.head - 1).sequence;
+        if (s < best_sequence) {
           best = static_cast<int>(c);
           best_sequence = s;
         }
       }
-      if (best < 0) return;
-      RingState& r = rings_[static_cast<std::size_t>(best)];
-      const std::size_t pos = cursor[static_cast<std::size_t>(best)];
+      if (best < 0) return any;
+      const auto b = static_cast<std::size_t>(best);
+      RingState& r = rings_[b];
+      const std::size_t pos = chain(b, slot).head - 1;
       const std::size_t n = message_length(r, pos);
       const events::Event& head = r.ring->at_position(pos);
       const std::uint64_t waited = now_ns > head.receive_time_ns ? now_ns - head.receive_time_ns : 0;
-      run(view(r, pos, n), static_cast<PriorityClass>(best), waited);
-      ++stats_.messages[static_cast<std::size_t>(best)];
-      ++stats_.run_early[static_cast<std::size_t>(best)];
-      --queued_[slot];
+      run(view(r, pos, n), static_cast<PriorityClass>(b), waited);
+      ++stats_.messages[b];
+      ++stats_.run_early[b];
+      unlink_head(b, slot);
       for (std::size_t i = 0; i < n; ++i) set_early(r, pos + i, true);
-      cursor[static_cast<std::size_t>(best)] = next_match(static_cast<std::size_t>(best), pos + n, slot, sequence);
+      any = true;
     }
-  }
-
-  // The first message at or after `pos` of `slot`, older than `sequence` and not yet run; or
-  // the ring's end.
-  [[nodiscard]] std::size_t next_match(std::size_t c, std::size_t pos, std::size_t slot,
-                                       std::uint64_t sequence) const noexcept {
-    const RingState& r = rings_[c];
-    while (pos < r.available) {
-      const events::Event& e = r.ring->at_position(pos);
-      if (e.sequence >= sequence) return r.available;
-      const std::size_t n = message_length(r, pos);
-      if (!early(r, pos) && slot_of(e.instrument) == slot) return pos;
-      pos += n;
-    }
-    return r.available;
   }
 
   [[nodiscard]] std::span<const events::Event> view(const RingState& r, std::size_t pos, std::size_t n) noexcept {
@@ -248,7 +267,7 @@ class PriorityScheduler {
 
   SchedulerConfig config_;
   std::array<RingState, kPriorityClassCount> rings_;
-  MappedArray<std::uint32_t> queued_;  // messages queued per instrument, across classes
+  MappedArray<Chain> chains_;  // per instrument and class
   SchedulerStats stats_;
   std::array<events::Event, kMaxMessageEvents> scratch_{};
 };

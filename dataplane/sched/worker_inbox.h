@@ -91,6 +91,7 @@ class WorkerInbox {
 // sequence: the sequence of the last message pushed to any inbox.
 struct alignas(kCacheLine) RxProgress {
   std::atomic<std::uint64_t> last_pushed_sequence{0};
+  std::atomic<std::uint64_t> receive_clock_ns{0};  // of that message: the clock aging runs on in replay
   std::atomic<bool> finished{false};  // the RX core will push nothing more
 };
 

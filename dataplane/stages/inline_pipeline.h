@@ -49,19 +49,14 @@ class InlinePipeline {
     } else {
       ++events_over_capacity_;
     }
-    if (e.flags & events::kLastInMessage) run();
+    if (e.flags & events::kLastInMessage) {
+      run_message({events_.data(), buffered_});
+      buffered_ = 0;
+    }
   }
 
-  [[nodiscard]] std::span<const StageSlot> slots() const noexcept { return {slots_.data(), count_}; }
-  [[nodiscard]] std::uint64_t messages() const noexcept { return messages_; }
-  [[nodiscard]] std::uint64_t events() const noexcept { return events_seen_; }
-  [[nodiscard]] std::uint64_t events_over_capacity() const noexcept { return events_over_capacity_; }
-  // All stages, per message: the pipeline's share of a message's latency.
-  [[nodiscard]] const metrics::LatencyHistogram& message_cost() const noexcept { return message_cost_; }
-
- private:
-  void run() noexcept {
-    const std::span<const events::Event> batch(events_.data(), buffered_);
+  // One whole message (a worker hands them over from its rings).
+  void run_message(std::span<const events::Event> batch) noexcept {
     const std::uint64_t start = metrics::TscClock::now();
     std::uint64_t t0 = start;
     for (std::size_t i = 0; i < count_; ++i) {
@@ -81,10 +76,17 @@ class InlinePipeline {
     }
     message_cost_.record(clock_.to_ns(t0 - start));
     ++messages_;
-    events_seen_ += buffered_;
-    buffered_ = 0;
+    events_seen_ += batch.size();
   }
 
+  [[nodiscard]] std::span<const StageSlot> slots() const noexcept { return {slots_.data(), count_}; }
+  [[nodiscard]] std::uint64_t messages() const noexcept { return messages_; }
+  [[nodiscard]] std::uint64_t events() const noexcept { return events_seen_; }
+  [[nodiscard]] std::uint64_t events_over_capacity() const noexcept { return events_over_capacity_; }
+  // All stages, per message: the pipeline's share of a message's latency.
+  [[nodiscard]] const metrics::LatencyHistogram& message_cost() const noexcept { return message_cost_; }
+
+ private:
   SignalSink& out_;
   metrics::TscClock clock_;
   std::array<StageSlot, kMaxStages> slots_{};

@@ -5,7 +5,9 @@
 namespace tickwire::stages {
 
 PriceMoveDetector::PriceMoveDetector(const PriceMoveConfig& config)
-    : config_(config), state_(std::size_t{config.max_instruments} + 1, /*prefault=*/true) {}
+    : config_(config),
+      state_(std::size_t{config.max_instruments} + 1, /*prefault=*/true),
+      clock_ns_(std::size_t{config.max_instruments} + 1, /*prefault=*/true) {}
 
 Signal PriceMoveDetector::signal(const events::Event& e, SignalKind kind) const noexcept {
   Signal s{};
@@ -21,7 +23,6 @@ Signal PriceMoveDetector::signal(const events::Event& e, SignalKind kind) const 
 }
 
 void PriceMoveDetector::on_top(const events::Event& e, std::uint64_t now_ns, SignalSink& out) noexcept {
-  if (e.instrument == 0 || e.instrument > config_.max_instruments) return;
   Window& w = state_[e.instrument];
   const bool two_sided = e.quantity != 0 && e.other_quantity != 0;
   const std::uint64_t mid2 = two_sided ? std::uint64_t{e.price} + e.other_price : 0;
@@ -68,8 +69,12 @@ void PriceMoveDetector::on_top(const events::Event& e, std::uint64_t now_ns, Sig
 
 bool PriceMoveDetector::process(std::span<const events::Event> message_events, SignalSink& out) noexcept {
   for (const events::Event& e : message_events) {
-    if (!(e.flags & events::kTimestampAnomaly) && e.exchange_time_ns > clock_ns_) clock_ns_ = e.exchange_time_ns;
-    if (e.kind == events::EventKind::kTopOfBook) on_top(e, clock_ns_, out);
+    if (e.kind != events::EventKind::kTopOfBook || e.instrument == 0 || e.instrument > config_.max_instruments) {
+      continue;
+    }
+    std::uint64_t& clock = clock_ns_[e.instrument];
+    if (!(e.flags & events::kTimestampAnomaly) && e.exchange_time_ns > clock) clock = e.exchange_time_ns;
+    on_top(e, clock, out);
   }
   return true;
 }

@@ -25,9 +25,10 @@ struct PriceMoveConfig {
 
 class PriceMoveDetector final : public Stage {
  public:
+  static constexpr std::string_view kName = "price_move";
   explicit PriceMoveDetector(const PriceMoveConfig& config);
-  [[nodiscard]] bool ok() const noexcept { return state_.ok(); }
-  [[nodiscard]] std::string_view name() const noexcept override { return "price_move"; }
+  [[nodiscard]] bool ok() const noexcept { return state_.ok() && clock_ns_.ok(); }
+  [[nodiscard]] std::string_view name() const noexcept override { return kName; }
   [[nodiscard]] bool process(std::span<const events::Event> message_events, SignalSink& out) noexcept override;
 
  private:
@@ -43,7 +44,10 @@ class PriceMoveDetector final : public Stage {
 
   PriceMoveConfig config_;
   MappedArray<Window> state_;
-  std::uint64_t clock_ns_ = 0;  // monotonic exchange time: anomalous timestamps never move it
+  // Per instrument, monotonic exchange time: anomalous timestamps never move it. Kept per
+  // instrument, not per stage, so the signals do not depend on which other instruments a
+  // worker happens to see.
+  MappedArray<std::uint64_t> clock_ns_;
 };
 
 }  // namespace tickwire::stages

@@ -1,0 +1,42 @@
+// What a worker hands back to the control plane: the signals its stages emit and, when the
+// journal asks for them, the events it retired. Workers run messages in priority order, not
+// sequence order, so each record carries the key that puts it back in (feed sequence,
+// event index) order; the control plane merges the workers' outputs up to their watermarks.
+#pragma once
+
+#include <cstdint>
+#include <type_traits>
+
+#include "dataplane/events/event.h"
+#include "dataplane/stages/signal.h"
+
+namespace tickwire::sched {
+
+enum class OutputKind : std::uint8_t { kRetiredEvent = 0, kSignal = 1 };
+
+struct alignas(kCacheLine) OutputRecord {
+  union {
+    events::Event event;
+    stages::Signal signal;
+  };
+  // Within one message: retired events first, by event index, then signals in the order the
+  // stages emitted them (the same on every layout: one worker runs a whole message).
+  std::uint32_t order;
+  OutputKind kind;
+
+  [[nodiscard]] std::uint64_t sequence() const noexcept {
+    return kind == OutputKind::kSignal ? signal.sequence : event.sequence;
+  }
+  // The total order of the journal.
+  [[nodiscard]] friend bool operator<(const OutputRecord& a, const OutputRecord& b) noexcept {
+    const std::uint64_t sa = a.sequence();
+    const std::uint64_t sb = b.sequence();
+    if (sa != sb) return sa < sb;
+    if (a.kind != b.kind) return a.kind < b.kind;
+    return a.order < b.order;
+  }
+};
+static_assert(sizeof(OutputRecord) == 2 * kCacheLine);
+static_assert(std::is_trivially_copyable_v<OutputRecord>);
+
+}  // namespace tickwire::sched
