@@ -13,6 +13,8 @@
 #include "controlplane/cli/sha256.h"
 #include "controlplane/format/journal_writer.h"
 #include "controlplane/runtime/output_merger.h"
+#include "controlplane/runtime/stage_swapper.h"
+#include "dataplane/core/qsbr.h"
 #include "dataplane/book/book_builder.h"
 #include "dataplane/events/classification.h"
 #include "dataplane/feed/sequenced_feed.h"
@@ -36,13 +38,40 @@ struct SignalCounter final : stages::SignalSink {
   }
 };
 
-// Between the book builder and the pipeline: the journal sees every event first, when asked.
+// Scripted hot swaps: slot 0 gets a fresh detector at every multiple of `every` (the
+// backtest of a parameter change, and the swap storm of the tests).
+struct SwapScript {
+  std::uint64_t every = 0;
+  std::uint64_t next_at = 0;
+  std::uint32_t version = 0;
+  stages::PriceMoveConfig config;
+};
+
+// Between the book builder and the pipeline: the journal sees every event first, when asked;
+// scripted swaps happen at message boundaries, as a worker would make them.
 struct EventTap {
   stages::InlinePipeline& pipeline;
   format::JournalWriter* events_journal = nullptr;
-  void operator()(const events::Event& e) noexcept {
+  format::JournalWriter* journal = nullptr;
+  SwapScript* swaps = nullptr;
+  bool at_message_start = true;
+  void operator()(const events::Event& e) {
+    if (swaps != nullptr && at_message_start) swap_if_due(e.sequence);
+    at_message_start = (e.flags & events::kLastInMessage) != 0;
     if (events_journal != nullptr) events_journal->event(e);
     pipeline(e);
+  }
+  void swap_if_due(std::uint64_t sequence) {
+    for (; swaps->next_at <= sequence; swaps->next_at += swaps->every) {
+      const std::uint32_t version = ++swaps->version;
+      if (!pipeline.install(0, {new stages::PriceMoveDetector(swaps->config), sequence, version})) continue;
+      if (journal != nullptr) journal->swap(sequence, 0, version);
+      // Inline, every earlier message has run: the old version is done with.
+      pipeline.retire(sequence, [](const stages::StageVersion& v) {
+        if (v.id != 0) delete v.stage;
+        return true;
+      });
+    }
   }
 };
 
@@ -59,8 +88,6 @@ struct ReplaySink {
     builder.set_suspect(true);
   }
 };
-
-constexpr std::uint64_t kMaxWorkers = 64;
 
 // The stages' figures summed over every pipeline instance (one per worker).
 struct StageTotals {
@@ -147,6 +174,8 @@ int run_replay_command(int argc, char** argv) {
                                              "percentile distribution to FILE"},
                     {"max-orders", true, "live orders the books can hold (default 4000000)"},
                     {"reorder-window-us", true, "how long a sequence hole waits (default 2000)"},
+                    {"swap-every", true, "hot-swap the detector for a fresh instance every N messages "
+                                         "(a scripted swap storm; recorded in the journal)"},
                     {"workers", true, "worker threads behind the RX thread, events on per-priority rings "
                                       "(default 0: inline, one thread); the journal is the same for any number"},
                 });
@@ -163,14 +192,16 @@ int run_replay_command(int argc, char** argv) {
   feed::SequencerConfig sequencing;
   std::uint64_t window_us = sequencing.reorder_window_ns / 1000;
   std::uint64_t workers = 0;
+  std::uint64_t swap_every = 0;
   if (!args.uint_value("window-ms", window_ms) || !args.uint_value("jump-bps", jump) ||
       !args.uint_value("drop-percent", drop) || !args.uint_value("min-touch", min_touch) ||
       !args.uint_value("budget-ns", budget_ns) || !args.uint_value("max-orders", max_orders) ||
-      !args.uint_value("reorder-window-us", window_us) || !args.uint_value("workers", workers)) {
+      !args.uint_value("reorder-window-us", window_us) || !args.uint_value("workers", workers) ||
+      !args.uint_value("swap-every", swap_every)) {
     return args.usage_error(args.error(), kSynopsis);
   }
   if (drop > 100) return args.usage_error("--drop-percent: expected 0 to 100", kSynopsis);
-  if (workers > kMaxWorkers) return args.usage_error("--workers: at most 64", kSynopsis);
+  if (workers > sched::kMaxWorkers) return args.usage_error("--workers: at most 16", kSynopsis);
   if (args.has("journal-events") && !args.has("journal")) {
     return args.usage_error("--journal-events needs --journal", kSynopsis);
   }
@@ -211,6 +242,7 @@ int run_replay_command(int argc, char** argv) {
   FeedRunResult result;
   PipelineTotals totals;
   std::uint64_t gaps = 0;
+  std::uint64_t swaps = 0;
   auto report_feed = [&](const auto& sequenced) {
     if (!args.has("stats")) return;
     print_feed_counters(stderr, *counters);
@@ -226,14 +258,19 @@ int run_replay_command(int argc, char** argv) {
     }
     stages::InlinePipeline pipeline(signals, clock);
     (void)pipeline.add(detector, budget_ns);
-    EventTap tap{pipeline, journal_events ? journal.get() : nullptr};
+    SwapScript script{swap_every, swap_every, 0, detector_config};
+    EventTap tap{pipeline, journal_events ? journal.get() : nullptr, journal.get(), swap_every != 0 ? &script : nullptr};
     book::BookBuilder<EventTap> builder(books, tap, book_counters, 0);
     ReplaySink<EventTap> sink{builder};
     auto sequenced =
         std::make_unique<feed::SequencedFeed<ReplaySink<EventTap>>>(sink, input.filter, *counters, sequencing);
     result = run_feed_inputs(input, *sequenced, sink, *counters, stderr);
     totals.add(pipeline);
+    pipeline.for_each_version([](const stages::StageVersion& v) {
+      if (v.id != 0) delete v.stage;
+    });
     gaps = sink.gaps;
+    swaps = script.version;
     report_feed(*sequenced);
   } else {
     // Replay is deterministic: no class sheds on a full ring, the RX core waits instead.
@@ -247,7 +284,9 @@ int run_replay_command(int argc, char** argv) {
     std::vector<sched::Worker*> worker_list;
     for (std::uint64_t i = 0; i < workers; ++i) {
       detectors.push_back(std::make_unique<stages::PriceMoveDetector>(detector_config));
-      owned_workers.push_back(std::make_unique<sched::Worker>(worker_config, progress, clock));
+      sched::WorkerConfig config = worker_config;
+      config.journal_swaps = i == 0;  // one worker reports each swap
+      owned_workers.push_back(std::make_unique<sched::Worker>(config, progress, clock));
       if (!detectors.back()->ok() || !owned_workers.back()->ok()) {
         std::fprintf(stderr, "tickwire replay: cannot reserve worker %" PRIu64 "'s rings and state\n", i);
         return 1;
@@ -255,14 +294,21 @@ int run_replay_command(int argc, char** argv) {
       (void)owned_workers.back()->pipeline().add(*detectors.back(), budget_ns);
       worker_list.push_back(owned_workers.back().get());
     }
-    const events::ClassificationTable table(events::ClassificationRules{}, worker_config.scheduler.max_instruments);
-    std::atomic<const events::ClassificationTable*> published_table{&table};
+    // The RX core reads the classification table through an RCU-published pointer.
+    QsbrDomain qsbr(1);
+    Published<events::ClassificationTable> table(
+        qsbr, std::make_unique<const events::ClassificationTable>(events::ClassificationRules{},
+                                                                  worker_config.scheduler.max_instruments));
     events::Classifier classifier(worker_config.scheduler.max_instruments);
-    if (!table.ok() || !classifier.ok()) {
+    if (!qsbr.ok() || !table.read()->ok() || !classifier.ok()) {
       std::fprintf(stderr, "tickwire replay: cannot reserve the classifier's state\n");
       return 1;
     }
-    sched::EventRouter router(worker_list, classifier, published_table, progress);
+    sched::EventRouter router(worker_list, classifier, table.pointer(), progress);
+    runtime::StageSwapper swapper(worker_list);
+    router.accept_swaps(swapper.requests());
+    if (swap_every != 0) router.expect_swap_every(swap_every);
+    std::uint64_t next_swap_at = swap_every;
     book::BookBuilder<sched::EventRouter> builder(books, router, book_counters, 0);
     ReplaySink<sched::EventRouter> sink{builder};
     auto sequenced = std::make_unique<feed::SequencedFeed<ReplaySink<sched::EventRouter>>>(sink, input.filter,
@@ -272,6 +318,7 @@ int run_replay_command(int argc, char** argv) {
       threads.emplace_back([w, &progress] { sched::run_until_drained(*w, progress); });
     }
     threads.emplace_back([&] {
+      router.report_quiescence(qsbr, 0);
       result = run_feed_inputs(input, *sequenced, sink, *counters, stderr);
       router.finish();
     });
@@ -280,8 +327,22 @@ int run_replay_command(int argc, char** argv) {
     auto emit = [&](const sched::OutputRecord& r) {
       if (r.kind == sched::OutputKind::kSignal) {
         signals.emit(r.signal);
+      } else if (r.kind == sched::OutputKind::kSwap) {
+        ++swaps;
+        if (journal) journal->swap(r.swap.effective_sequence, r.swap.slot, r.swap.version);
       } else if (journal) {
         journal->event(r.event);
+      }
+    };
+    // Scripted swaps are asked for ahead of the RX core, which waits for each at its sequence.
+    auto request_swaps = [&] {
+      while (swap_every != 0) {
+        std::vector<std::unique_ptr<stages::Stage>> instances;
+        for (std::uint64_t i = 0; i < workers; ++i) {
+          instances.push_back(std::make_unique<stages::PriceMoveDetector>(detector_config));
+        }
+        if (!swapper.request(0, instances, next_swap_at)) return;
+        next_swap_at += swap_every;
       }
     };
     auto all_drained = [&] {
@@ -291,6 +352,8 @@ int run_replay_command(int argc, char** argv) {
       return true;
     };
     while (!all_drained()) {
+      request_swaps();
+      swapper.reclaim();
       if (merger.drain(emit) == 0) std::this_thread::sleep_for(std::chrono::microseconds(100));
     }
     for (std::thread& t : threads) t.join();
@@ -306,6 +369,7 @@ int run_replay_command(int argc, char** argv) {
   std::printf("signals.price_jump %" PRIu64 "\n", signals.price_jumps);
   std::printf("signals.liquidity_drop %" PRIu64 "\n", signals.liquidity_drops);
   std::printf("gaps %" PRIu64 "\n", gaps);
+  if (swap_every != 0) std::printf("swaps %" PRIu64 "\n", swaps);
   for (const StageTotals& s : totals.stages) {
     std::printf("stage.%s calls=%" PRIu64 " overruns=%" PRIu64 " failures=%" PRIu64 " budget_ns=%" PRIu64 "\n",
                 s.name.c_str(), s.calls, s.overruns, s.failures, s.budget_ns);

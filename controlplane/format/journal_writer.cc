@@ -43,7 +43,9 @@ void JournalWriter::field(std::string_view key, std::string_view value) {
 }
 
 void JournalWriter::instrument_fields(std::uint32_t instrument) {
-  if (instrument == book::kNone || instrument > books_.instrument_count()) return;
+  // Bounded by the capacity, not the count: with workers this runs on the control plane
+  // while the RX core adds instruments (one named in an event was added before the event).
+  if (instrument == book::kNone || instrument > books_.config().max_instruments) return;
   const book::Instrument& ins = books_.instrument(instrument);
   field("stock_locate", std::uint64_t{ins.locate});
   field("stock", ins.symbol_text());
@@ -67,6 +69,16 @@ void JournalWriter::signal(const stages::Signal& s) {
     field("size_after", s.size_after);
   }
   field("bps", std::int64_t{s.basis_points});
+  out_.put("}\n");
+  out_.maybe_flush();
+}
+
+void JournalWriter::swap(std::uint64_t sequence, std::uint32_t slot, std::uint32_t version) {
+  out_.put("{\"seq\":");
+  out_.put_uint(sequence);
+  field("swap", slot < stage_names_.size() ? stage_names_[slot] : std::string_view("?"));
+  field("slot", std::uint64_t{slot});
+  field("version", std::uint64_t{version});
   out_.put("}\n");
   out_.maybe_flush();
 }

@@ -5,6 +5,7 @@
 //    "stock":"AAPL","exchange_time":T,"mid2_before":X,"mid2_after":Y,"bps":B}
 //   {"seq":N,"event_index":I,"signal":"liquidity_drop",...,"side":"bid","size_before":X,"size_after":Y,"bps":B}
 //   {"seq":N,"event_index":I,"event":"top_of_book","stock_locate":L,"exchange_time":T,...}
+//   {"seq":N,"swap":"price_move","slot":0,"version":V}   (before message N's lines)
 #pragma once
 
 #include <cstdint>
@@ -26,6 +27,8 @@ class JournalWriter {
 
   void signal(const stages::Signal& s);
   void event(const events::Event& e);
+  // A hot swap: from message `sequence` on, pipeline slot `slot` runs `version`.
+  void swap(std::uint64_t sequence, std::uint32_t slot, std::uint32_t version);
   void flush() { out_.flush(); }
   [[nodiscard]] bool failed() const noexcept { return out_.failed(); }
 

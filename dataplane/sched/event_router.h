@@ -11,15 +11,28 @@
 #include <thread>
 
 #include "dataplane/core/cpu_relax.h"
+#include "dataplane/core/qsbr.h"
 #include "dataplane/events/classification.h"
 #include "dataplane/sched/worker.h"
 
 namespace tickwire::sched {
 
+inline constexpr std::size_t kMaxWorkers = 16;
+
+// A hot swap as the control plane asks for it: slot `slot` of every worker's pipeline gets
+// its own new instance (stages keep per-instrument state; each worker has its own).
+struct SwapRequest {
+  std::uint32_t slot = 0;
+  std::uint32_t version = 0;
+  std::uint64_t at_sequence = 0;  // 0: at the next message; else at the first message >= it
+  std::array<stages::Stage*, kMaxWorkers> stages{};
+};
+
 struct RouterStats {
   std::uint64_t messages = 0;
   std::uint64_t too_large = 0;  // more events than a ring record allows: dropped, counted
   std::uint64_t full_waits = 0; // messages that waited for room (backpressure)
+  std::uint64_t swaps = 0;      // hot swaps handed to the workers
 };
 
 class EventRouter {
@@ -40,8 +53,27 @@ class EventRouter {
     }
   }
 
+  // Where the control plane's swap requests come from (none: no hot swaps).
+  void accept_swaps(SpscRing<SwapRequest>& requests) noexcept { requests_ = &requests; }
+  // Scripted swaps (a backtest that changes parameters every N messages): the control plane
+  // asks for one at every multiple of `every`, and the RX core waits for it rather than pass
+  // its sequence without it, so the swap lands at the same message on every run.
+  void expect_swap_every(std::uint64_t every) noexcept {
+    swap_every_ = every;
+    next_scripted_swap_ = every;
+  }
+  // Reports a quiescent state to `domain` after every message (what the control plane waits
+  // for before it frees a table it replaced). Call from the RX thread, once.
+  void report_quiescence(QsbrDomain& domain, std::uint32_t reader) noexcept {
+    qsbr_ = &domain;
+    reader_ = reader;
+    domain.join(reader);
+  }
   // Lets waiting workers finish: nothing more will come.
-  void finish() noexcept { progress_.finished.store(true, std::memory_order_release); }
+  void finish() noexcept {
+    if (qsbr_ != nullptr) qsbr_->leave(reader_);
+    progress_.finished.store(true, std::memory_order_release);
+  }
 
   [[nodiscard]] const RouterStats& stats() const noexcept { return stats_; }
 
@@ -50,6 +82,7 @@ class EventRouter {
     ++stats_.messages;
     const events::Event& last = events_[std::min(buffered_, kMaxMessageEvents) - 1];
     const std::uint64_t sequence = last.sequence;
+    if (TW_UNLIKELY(requests_ != nullptr)) forward_swaps(sequence);
     if (TW_UNLIKELY(buffered_ > kMaxMessageEvents)) {
       ++stats_.too_large;
     } else {
@@ -69,7 +102,44 @@ class EventRouter {
     }
     progress_.receive_clock_ns.store(last.receive_time_ns, std::memory_order_relaxed);
     progress_.last_pushed_sequence.store(sequence, std::memory_order_release);
+    if (qsbr_ != nullptr) qsbr_->quiescent(reader_);
   }
+
+  // Swaps due by this message go to every worker before the message does, effective at it.
+  // A worker holds a bounded number of versions; past that the RX core waits for it to
+  // retire one (it does as soon as it has run the messages pushed so far).
+  void forward_swaps(std::uint64_t sequence) noexcept {
+    while (swap_every_ != 0 && next_scripted_swap_ <= sequence) {
+      for (std::uint32_t spins = 1; requests_->front() == nullptr; ++spins) {
+        cpu_relax();
+        if (spins % 1024 == 0) std::this_thread::yield();
+      }
+      forward(*requests_->front(), sequence);
+      requests_->pop();
+      next_scripted_swap_ += swap_every_;
+    }
+    for (const SwapRequest* r; (r = requests_->front()) != nullptr && r->at_sequence <= sequence;
+         requests_->pop()) {
+      forward(*r, sequence);
+    }
+  }
+
+  void forward(const SwapRequest& request, std::uint64_t sequence) noexcept {
+    for (std::size_t w = 0; w < workers_.size(); ++w) {
+      Worker& worker = *workers_[w];
+      const StageSwap swap{request.slot, stages::StageVersion{request.stages[w], sequence, request.version}};
+      for (std::uint32_t spins = 1;
+           forwarded_[w] - worker.versions_retired() >= stages::StageVersions::kMaxVersions - 1 ||
+           !worker.swaps().try_push(swap);
+           ++spins) {
+        cpu_relax();
+        if (spins % 1024 == 0) std::this_thread::yield();
+      }
+      ++forwarded_[w];
+    }
+    ++stats_.swaps;
+  }
+
 
   std::span<Worker* const> workers_;
   events::Classifier& classifier_;
@@ -78,6 +148,12 @@ class EventRouter {
   std::array<events::Event, kMaxMessageEvents> events_{};
   std::size_t buffered_ = 0;
   RouterStats stats_;
+  SpscRing<SwapRequest>* requests_ = nullptr;
+  std::array<std::uint64_t, kMaxWorkers> forwarded_{};
+  std::uint64_t swap_every_ = 0;
+  std::uint64_t next_scripted_swap_ = 0;
+  QsbrDomain* qsbr_ = nullptr;
+  std::uint32_t reader_ = 0;
 };
 
 }  // namespace tickwire::sched

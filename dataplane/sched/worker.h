@@ -22,8 +22,16 @@
 #include "dataplane/sched/worker_inbox.h"
 #include "dataplane/sched/worker_output.h"
 #include "dataplane/stages/inline_pipeline.h"
+#include "dataplane/stages/stage_versions.h"
 
 namespace tickwire::sched {
+
+// A hot swap on its way to a worker: from `version.effective_sequence` on, pipeline slot
+// `slot` runs `version.stage`.
+struct StageSwap {
+  std::uint32_t slot = 0;
+  stages::StageVersion version;
+};
 
 struct WorkerConfig {
   InboxConfig inbox;
@@ -31,12 +39,14 @@ struct WorkerConfig {
   std::size_t output_capacity = 16'384;  // records
   std::size_t messages_per_poll = 32;
   bool retire_events = false;  // hand every event back (for an events journal)
+  bool journal_swaps = false;  // this worker reports each swap it installs (one worker does)
 };
 
 struct WorkerStats {
   std::uint64_t polls = 0;
   std::uint64_t busy_polls = 0;     // polls that ran at least one message
   std::uint64_t output_waits = 0;   // times the output ring was full
+  std::uint64_t swaps_refused = 0;  // a swap for a slot the pipeline does not have
   std::array<metrics::LatencyHistogram, kPriorityClassCount> queue_wait;  // receive clock, ns
 };
 
@@ -48,9 +58,25 @@ class Worker {
         inbox_(config.inbox),
         scheduler_(inbox_, config.scheduler),
         output_(config.output_capacity, /*prefault=*/true),
+        swaps_(kSwapRingCapacity, /*prefault=*/true),
+        reclaim_(kSwapRingCapacity, /*prefault=*/true),
         sink_(*this),
         pipeline_(sink_, clock) {}
-  [[nodiscard]] bool ok() const noexcept { return inbox_.ok() && scheduler_.ok() && output_.ok(); }
+  [[nodiscard]] bool ok() const noexcept {
+    return inbox_.ok() && scheduler_.ok() && output_.ok() && swaps_.ok() && reclaim_.ok();
+  }
+
+  // Hot swap. The RX core posts swaps here before it pushes the message they take effect at,
+  // so a worker that can see a message can see every swap effective by then. A worker keeps
+  // at most StageVersions::kMaxVersions versions of a slot; the RX core waits before posting
+  // more than that many unretired swaps (versions_in_use()).
+  static constexpr std::size_t kSwapRingCapacity = stages::StageVersions::kMaxVersions;
+  [[nodiscard]] SpscRing<StageSwap>& swaps() noexcept { return swaps_; }
+  // Versions no message will run on again, for the control plane to free.
+  [[nodiscard]] SpscRing<stages::StageVersion>& reclaim() noexcept { return reclaim_; }
+  [[nodiscard]] std::uint64_t versions_retired() const noexcept {
+    return versions_retired_.load(std::memory_order_acquire);
+  }
 
   [[nodiscard]] WorkerInbox& inbox() noexcept { return inbox_; }
   [[nodiscard]] stages::InlinePipeline& pipeline() noexcept { return pipeline_; }
@@ -59,12 +85,20 @@ class Worker {
   // One pass of the worker's loop; `now_ns` is on the receive clock. Returns messages run.
   std::size_t poll(std::uint64_t now_ns) noexcept {
     const std::uint64_t pushed = rx_.last_pushed_sequence.load(std::memory_order_acquire);
+    // Also when idle: the RX core may be waiting for this worker to retire a version.
+    install_swaps();
     const std::size_t ran = scheduler_.poll(now_ns, config_.messages_per_poll,
                                             [this](std::span<const events::Event> m, PriorityClass c,
                                                    std::uint64_t waited) { run(m, c, waited); });
     ++stats_.polls;
     if (ran != 0) ++stats_.busy_polls;
-    retired_before_.store(scheduler_.retired_before(pushed), std::memory_order_release);
+    const std::uint64_t retired = scheduler_.retired_before(pushed);
+    pipeline_.retire(retired, [this](const stages::StageVersion& v) {
+      if (!reclaim_.try_push(v)) return false;
+      versions_retired_.store(versions_retired_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+      return true;
+    });
+    retired_before_.store(retired, std::memory_order_release);
     return ran;
   }
 
@@ -95,6 +129,7 @@ class Worker {
   };
 
   void run(std::span<const events::Event> message, PriorityClass c, std::uint64_t waited) noexcept {
+    install_swaps();
     stats_.queue_wait[index_of(c)].record(waited);
     if (config_.retire_events) {
       for (const events::Event& e : message) {
@@ -109,6 +144,23 @@ class Worker {
     pipeline_.run_message(message);
   }
 
+  // The RX core never posts more swaps than there is room for versions, so install succeeds.
+  void install_swaps() noexcept {
+    for (const StageSwap* s; (s = swaps_.front()) != nullptr; swaps_.pop()) {
+      if (!pipeline_.install(s->slot, s->version)) {
+        ++stats_.swaps_refused;
+        continue;
+      }
+      if (config_.journal_swaps) {
+        OutputRecord r;
+        r.swap = SwapRecord{s->version.effective_sequence, s->slot, s->version.id};
+        r.kind = OutputKind::kSwap;
+        r.order = s->version.id;  // two swaps due at one message keep their order
+        publish(r);
+      }
+    }
+  }
+
   void publish(const OutputRecord& r) noexcept {
     if (TW_LIKELY(output_.try_push(r))) return;
     ++stats_.output_waits;
@@ -120,11 +172,14 @@ class Worker {
   WorkerInbox inbox_;
   PriorityScheduler scheduler_;
   SpscRing<OutputRecord> output_;
+  SpscRing<StageSwap> swaps_;
+  SpscRing<stages::StageVersion> reclaim_;
   OutputSink sink_;
   stages::InlinePipeline pipeline_;
   std::uint32_t signals_in_message_ = 0;
   WorkerStats stats_;
   alignas(kCacheLine) std::atomic<std::uint64_t> retired_before_{0};
+  std::atomic<std::uint64_t> versions_retired_{0};
 };
 
 // A worker lcore's loop, until the RX core has finished and everything it was given has run.

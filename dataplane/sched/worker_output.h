@@ -12,12 +12,21 @@
 
 namespace tickwire::sched {
 
-enum class OutputKind : std::uint8_t { kRetiredEvent = 0, kSignal = 1 };
+// A swap sorts before the events of the message it takes effect at.
+enum class OutputKind : std::uint8_t { kSwap = 0, kRetiredEvent = 1, kSignal = 2 };
+
+// A swap as the journal records it (the worker that reports swaps sends one per swap).
+struct SwapRecord {
+  std::uint64_t effective_sequence;
+  std::uint32_t slot;
+  std::uint32_t version;
+};
 
 struct alignas(kCacheLine) OutputRecord {
   union {
     events::Event event;
     stages::Signal signal;
+    SwapRecord swap;
   };
   // Within one message: retired events first, by event index, then signals in the order the
   // stages emitted them (the same on every layout: one worker runs a whole message).
@@ -25,7 +34,12 @@ struct alignas(kCacheLine) OutputRecord {
   OutputKind kind;
 
   [[nodiscard]] std::uint64_t sequence() const noexcept {
-    return kind == OutputKind::kSignal ? signal.sequence : event.sequence;
+    switch (kind) {
+      case OutputKind::kSwap: return swap.effective_sequence;
+      case OutputKind::kSignal: return signal.sequence;
+      case OutputKind::kRetiredEvent: break;
+    }
+    return event.sequence;
   }
   // The total order of the journal.
   [[nodiscard]] friend bool operator<(const OutputRecord& a, const OutputRecord& b) noexcept {

@@ -14,11 +14,13 @@
 #include "dataplane/metrics/latency_histogram.h"
 #include "dataplane/metrics/tsc_clock.h"
 #include "dataplane/stages/stage.h"
+#include "dataplane/stages/stage_versions.h"
 
 namespace tickwire::stages {
 
 struct StageSlot {
-  Stage* stage = nullptr;
+  Stage* stage = nullptr;        // as built: names the slot
+  StageVersions versions;        // what runs, by sequence (hot swaps)
   std::uint64_t budget_ns = 0;  // 0: no budget
   bool enabled = true;
   std::uint64_t calls = 0;
@@ -37,6 +39,7 @@ class InlinePipeline {
   [[nodiscard]] bool add(Stage& stage, std::uint64_t budget_ns) noexcept {
     if (count_ == kMaxStages) return false;
     slots_[count_].stage = &stage;
+    slots_[count_].versions.reset(&stage);
     slots_[count_].budget_ns = budget_ns;
     ++count_;
     return true;
@@ -58,11 +61,12 @@ class InlinePipeline {
   // One whole message (a worker hands them over from its rings).
   void run_message(std::span<const events::Event> batch) noexcept {
     const std::uint64_t start = metrics::TscClock::now();
+    const std::uint64_t sequence = batch.front().sequence;
     std::uint64_t t0 = start;
     for (std::size_t i = 0; i < count_; ++i) {
       StageSlot& s = slots_[i];
       if (!s.enabled) continue;
-      const bool ok = s.stage->process(batch, out_);
+      const bool ok = s.versions.for_sequence(sequence).stage->process(batch, out_);
       const std::uint64_t t1 = metrics::TscClock::now();
       const std::uint64_t ns = clock_.to_ns(t1 - t0);
       s.cost.record(ns);
@@ -80,6 +84,26 @@ class InlinePipeline {
   }
 
   [[nodiscard]] std::span<const StageSlot> slots() const noexcept { return {slots_.data(), count_}; }
+
+  // Hot swap: from `v.effective_sequence` on, slot `slot` runs `v.stage` (a failed slot runs
+  // again: the new instance replaces the one that failed). False: no such slot, or too many
+  // versions still in use (retry after retire()).
+  [[nodiscard]] bool install(std::size_t slot, const StageVersion& v) noexcept {
+    if (slot >= count_ || !slots_[slot].versions.install(v)) return false;
+    slots_[slot].enabled = true;
+    ++swaps_;
+    return true;
+  }
+  // Versions no message below `retired_before` still needs go to `give_back`.
+  template <class GiveBack>
+  void retire(std::uint64_t retired_before, GiveBack&& give_back) noexcept {
+    for (std::size_t i = 0; i < count_; ++i) slots_[i].versions.retire(retired_before, give_back);
+  }
+  [[nodiscard]] std::uint64_t swaps() const noexcept { return swaps_; }
+  template <class F>
+  void for_each_version(F&& f) const {
+    for (std::size_t i = 0; i < count_; ++i) slots_[i].versions.for_each(f);
+  }
   [[nodiscard]] std::uint64_t messages() const noexcept { return messages_; }
   [[nodiscard]] std::uint64_t events() const noexcept { return events_seen_; }
   [[nodiscard]] std::uint64_t events_over_capacity() const noexcept { return events_over_capacity_; }
@@ -96,6 +120,7 @@ class InlinePipeline {
   std::uint64_t messages_ = 0;
   std::uint64_t events_seen_ = 0;
   std::uint64_t events_over_capacity_ = 0;
+  std::uint64_t swaps_ = 0;
   metrics::LatencyHistogram message_cost_;
 };
 
