@@ -25,7 +25,8 @@ struct StageSlot {
   bool enabled = true;
   std::uint64_t calls = 0;
   std::uint64_t overruns = 0;   // calls that took longer than the budget
-  std::uint64_t failures = 0;
+  std::uint64_t failures = 0;    // calls that failed, thrown exceptions included
+  std::uint64_t exceptions = 0;
   metrics::LatencyHistogram cost;
 };
 
@@ -66,7 +67,12 @@ class InlinePipeline {
     for (std::size_t i = 0; i < count_; ++i) {
       StageSlot& s = slots_[i];
       if (!s.enabled) continue;
-      const bool ok = s.versions.for_sequence(sequence).stage->process(batch, out_);
+      bool ok = false;
+      try {
+        ok = s.versions.for_sequence(sequence).stage->process(batch, out_);
+      } catch (...) {
+        ++s.exceptions;  // no cost unless thrown: the stage is only disabled
+      }
       const std::uint64_t t1 = metrics::TscClock::now();
       const std::uint64_t ns = clock_.to_ns(t1 - t0);
       s.cost.record(ns);

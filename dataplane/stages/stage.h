@@ -22,8 +22,10 @@ class Stage {
   virtual ~Stage() = default;
   [[nodiscard]] virtual std::string_view name() const noexcept = 0;
   // The events of one message. False: the stage failed and must not be called again (the
-  // pipeline disables it, counts it and raises an alert; the others go on).
-  [[nodiscard]] virtual bool process(std::span<const events::Event> message_events, SignalSink& out) noexcept = 0;
+  // pipeline disables it, counts it and raises an alert; the others go on). Not noexcept,
+  // though no stage of ours throws: a stage loaded from a shared object might, and the
+  // pipeline then treats it as failed instead of the process dying.
+  [[nodiscard]] virtual bool process(std::span<const events::Event> message_events, SignalSink& out) = 0;
 };
 
 }  // namespace tickwire::stages

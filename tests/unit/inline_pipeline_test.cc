@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <vector>
 
 namespace tickwire::stages {
@@ -70,6 +71,55 @@ TEST(InlinePipeline, AFailingStageIsDisabledAndTheOthersGoOn) {
   EXPECT_FALSE(pipeline.slots()[0].enabled);
   EXPECT_EQ(pipeline.slots()[0].failures, 1u);
   EXPECT_TRUE(pipeline.slots()[1].enabled);
+}
+
+struct Thrower final : Stage {
+  int calls = 0;
+  std::string_view name() const noexcept override { return "thrower"; }
+  bool process(std::span<const events::Event>, SignalSink&) override {
+    if (++calls == 2) throw std::runtime_error("stage bug");
+    return true;
+  }
+};
+
+TEST(InlinePipeline, AStageThatThrowsIsDisabledAndTheOthersGoOn) {
+  Collect out;
+  InlinePipeline pipeline(out, metrics::TscClock::from_hz(1'000'000'000));
+  Thrower bad;
+  Probe good;
+  ASSERT_TRUE(pipeline.add(bad, 0));
+  ASSERT_TRUE(pipeline.add(good, 0));
+  for (std::uint64_t m = 1; m <= 4; ++m) pipeline(event(m, 0, true));
+  EXPECT_EQ(bad.calls, 2);
+  EXPECT_EQ(good.messages.size(), 4u);
+  EXPECT_FALSE(pipeline.slots()[0].enabled);
+  EXPECT_EQ(pipeline.slots()[0].failures, 1u);
+  EXPECT_EQ(pipeline.slots()[0].exceptions, 1u);
+}
+
+TEST(InlinePipeline, ASwapTakesEffectAtItsSequenceAndRevivesAFailedSlot) {
+  Collect out;
+  InlinePipeline pipeline(out, metrics::TscClock::from_hz(1'000'000'000));
+  Probe first, second;
+  first.fail_on_call = 2;
+  ASSERT_TRUE(pipeline.add(first, 0));
+  for (std::uint64_t m = 1; m <= 3; ++m) pipeline(event(m, 0, true));
+  EXPECT_FALSE(pipeline.slots()[0].enabled);
+  ASSERT_TRUE(pipeline.install(0, {&second, 5, 1}));
+  EXPECT_TRUE(pipeline.slots()[0].enabled);
+  for (std::uint64_t m = 4; m <= 6; ++m) pipeline(event(m, 0, true));
+  // Message 4 is before the swap's sequence, so it still belongs to the old instance (the
+  // slot is enabled again: messages after a failure are not silently skipped on a swap).
+  ASSERT_EQ(first.messages.size(), 3u);
+  EXPECT_EQ(first.messages[2], std::vector<std::uint64_t>{400});
+  EXPECT_EQ(second.messages, (std::vector<std::vector<std::uint64_t>>{{500}, {600}}));
+  std::vector<std::uint32_t> handed_back;
+  pipeline.retire(5, [&](const StageVersion& v) {
+    handed_back.push_back(v.id);
+    return true;
+  });
+  EXPECT_EQ(handed_back, std::vector<std::uint32_t>{0});
+  EXPECT_EQ(pipeline.swaps(), 1u);
 }
 
 TEST(InlinePipeline, BudgetOverrunsAreCounted) {
