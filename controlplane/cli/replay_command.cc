@@ -2,6 +2,7 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -13,6 +14,7 @@
 #include "controlplane/cli/sha256.h"
 #include "controlplane/format/journal_writer.h"
 #include "controlplane/runtime/output_merger.h"
+#include "controlplane/runtime/stage_plugin.h"
 #include "controlplane/runtime/stage_swapper.h"
 #include "dataplane/core/qsbr.h"
 #include "dataplane/book/book_builder.h"
@@ -30,10 +32,9 @@ constexpr std::string_view kSynopsis = "[options] INPUT...   (pcap, pcapng or Bi
 
 struct SignalCounter final : stages::SignalSink {
   format::JournalWriter* journal = nullptr;
-  std::uint64_t price_jumps = 0;
-  std::uint64_t liquidity_drops = 0;
+  std::array<std::uint64_t, stages::kSignalKindCount + 1> by_kind{};  // the last: unknown kinds
   void emit(const stages::Signal& s) noexcept override {
-    ++(s.kind == stages::SignalKind::kPriceJump ? price_jumps : liquidity_drops);
+    ++by_kind[std::min(static_cast<std::size_t>(s.kind), stages::kSignalKindCount)];
     if (journal != nullptr) journal->signal(s);
   }
 };
@@ -44,7 +45,7 @@ struct SwapScript {
   std::uint64_t every = 0;
   std::uint64_t next_at = 0;
   std::uint32_t version = 0;
-  stages::PriceMoveConfig config;
+  std::function<std::unique_ptr<stages::Stage>()> make;  // a new instance for slot 0
 };
 
 // Between the book builder and the pipeline: the journal sees every event first, when asked;
@@ -64,7 +65,9 @@ struct EventTap {
   void swap_if_due(std::uint64_t sequence) {
     for (; swaps->next_at <= sequence; swaps->next_at += swaps->every) {
       const std::uint32_t version = ++swaps->version;
-      if (!pipeline.install(0, {new stages::PriceMoveDetector(swaps->config), sequence, version})) continue;
+      std::unique_ptr<stages::Stage> next = swaps->make();
+      if (!next || !pipeline.install(0, {next.get(), sequence, version})) continue;
+      (void)next.release();  // the pipeline's now, until retired
       if (journal != nullptr) journal->swap(sequence, 0, version);
       // Inline, every earlier message has run: the old version is done with.
       pipeline.retire(sequence, [](const stages::StageVersion& v) {
@@ -176,6 +179,9 @@ int run_replay_command(int argc, char** argv) {
                     {"reorder-window-us", true, "how long a sequence hole waits (default 2000)"},
                     {"swap-every", true, "hot-swap the detector for a fresh instance every N messages "
                                          "(a scripted swap storm; recorded in the journal)"},
+                    {"swap-plugin", true, "with --swap-every: the new instances come from this shared "
+                                          "object (dlopen), e.g. build/dataplane/tickwire_large_trade.so"},
+                    {"swap-params", true, "with --swap-plugin: its parameter string (e.g. min_shares=5000)"},
                     {"workers", true, "worker threads behind the RX thread, events on per-priority rings "
                                       "(default 0: inline, one thread); the journal is the same for any number"},
                 });
@@ -202,6 +208,10 @@ int run_replay_command(int argc, char** argv) {
   }
   if (drop > 100) return args.usage_error("--drop-percent: expected 0 to 100", kSynopsis);
   if (workers > sched::kMaxWorkers) return args.usage_error("--workers: at most 16", kSynopsis);
+  if (args.has("swap-plugin") && swap_every == 0) return args.usage_error("--swap-plugin needs --swap-every", kSynopsis);
+  if (args.has("swap-params") && !args.has("swap-plugin")) {
+    return args.usage_error("--swap-params needs --swap-plugin", kSynopsis);
+  }
   if (args.has("journal-events") && !args.has("journal")) {
     return args.usage_error("--journal-events needs --journal", kSynopsis);
   }
@@ -219,6 +229,26 @@ int run_replay_command(int argc, char** argv) {
     std::fprintf(stderr, "tickwire replay: %s\n", error.c_str());
     return 1;
   }
+  // What scripted swaps put in slot 0: fresh detectors, or instances of a loaded stage.
+  std::function<std::unique_ptr<stages::Stage>()> make_swap_instance = [&detector_config] {
+    return std::unique_ptr<stages::Stage>(std::make_unique<stages::PriceMoveDetector>(detector_config));
+  };
+  std::unique_ptr<runtime::StagePlugin> plugin;
+  if (const auto path = args.value("swap-plugin")) {
+    plugin = runtime::StagePlugin::load(*path, error);
+    const std::string params = args.value("swap-params").value_or("");
+    // One trial instance: bad parameters are an error now, not a silent skip mid-run.
+    if (plugin && !plugin->create(params, detector_config.max_instruments, 0, error)) plugin.reset();
+    if (!plugin) {
+      std::fprintf(stderr, "tickwire replay: %s\n", error.c_str());
+      return 1;
+    }
+    make_swap_instance = [&plugin, params, max = detector_config.max_instruments] {
+      std::string ignored;
+      return plugin->create(params, max, 0, ignored);
+    };
+  }
+
   Sha256 journal_hash;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> journal_file(nullptr, &std::fclose);
   std::unique_ptr<format::JournalWriter> journal;
@@ -258,7 +288,7 @@ int run_replay_command(int argc, char** argv) {
     }
     stages::InlinePipeline pipeline(signals, clock);
     (void)pipeline.add(detector, budget_ns);
-    SwapScript script{swap_every, swap_every, 0, detector_config};
+    SwapScript script{swap_every, swap_every, 0, make_swap_instance};
     EventTap tap{pipeline, journal_events ? journal.get() : nullptr, journal.get(), swap_every != 0 ? &script : nullptr};
     book::BookBuilder<EventTap> builder(books, tap, book_counters, 0);
     ReplaySink<EventTap> sink{builder};
@@ -338,9 +368,7 @@ int run_replay_command(int argc, char** argv) {
     auto request_swaps = [&] {
       while (swap_every != 0) {
         std::vector<std::unique_ptr<stages::Stage>> instances;
-        for (std::uint64_t i = 0; i < workers; ++i) {
-          instances.push_back(std::make_unique<stages::PriceMoveDetector>(detector_config));
-        }
+        for (std::uint64_t i = 0; i < workers; ++i) instances.push_back(make_swap_instance());
         if (!swapper.request(0, instances, next_swap_at)) return;
         next_swap_at += swap_every;
       }
@@ -366,8 +394,10 @@ int run_replay_command(int argc, char** argv) {
 
   std::printf("messages %" PRIu64 "\n", counters->messages);
   std::printf("events %" PRIu64 "\n", totals.events);
-  std::printf("signals.price_jump %" PRIu64 "\n", signals.price_jumps);
-  std::printf("signals.liquidity_drop %" PRIu64 "\n", signals.liquidity_drops);
+  for (std::size_t k = 0; k < stages::kSignalKindCount; ++k) {
+    std::printf("signals.%s %" PRIu64 "\n", std::string(stages::kSignalKindNames[k]).c_str(), signals.by_kind[k]);
+  }
+  if (signals.by_kind.back() != 0) std::printf("signals.unknown_kind %" PRIu64 "\n", signals.by_kind.back());
   std::printf("gaps %" PRIu64 "\n", gaps);
   if (swap_every != 0) std::printf("swaps %" PRIu64 "\n", swaps);
   for (const StageTotals& s : totals.stages) {

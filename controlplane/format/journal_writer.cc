@@ -55,14 +55,17 @@ void JournalWriter::signal(const stages::Signal& s) {
   out_.put("{\"seq\":");
   out_.put_uint(s.sequence);
   field("event_index", std::uint64_t{s.event_index});
-  field("signal", s.kind == stages::SignalKind::kPriceJump ? std::string_view("price_jump")
-                                                            : std::string_view("liquidity_drop"));
+  const auto kind = static_cast<std::size_t>(s.kind);
+  field("signal", kind < stages::kSignalKindCount ? stages::kSignalKindNames[kind] : std::string_view("?"));
   field("stage", s.stage < stage_names_.size() ? stage_names_[s.stage] : std::string_view("?"));
   instrument_fields(s.instrument);
   field("exchange_time", s.exchange_time_ns);
   if (s.kind == stages::SignalKind::kPriceJump) {
     field("mid2_before", std::uint64_t{s.price_before});
     field("mid2_after", std::uint64_t{s.price_after});
+  } else if (s.kind == stages::SignalKind::kLargeTrade) {
+    field("price", std::uint64_t{s.price_after});
+    field("shares", s.size_after);
   } else {
     field("side", side_name(s.side));
     field("size_before", s.size_before);

@@ -2,7 +2,10 @@
 // journal writes and outputs publish.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <type_traits>
 
 #include "dataplane/core/cache.h"
@@ -13,7 +16,11 @@ namespace tickwire::stages {
 enum class SignalKind : std::uint8_t {
   kPriceJump,      // the mid moved by at least the threshold within the window
   kLiquidityDrop,  // the size at the touch on one side fell by at least the threshold
+  kLargeTrade,     // one print of at least the threshold's shares (price_after, size_after)
 };
+inline constexpr std::size_t kSignalKindCount = 3;
+inline constexpr std::array<std::string_view, kSignalKindCount> kSignalKindNames = {"price_jump", "liquidity_drop",
+                                                                                    "large_trade"};
 
 struct alignas(kCacheLine) Signal {
   std::uint64_t sequence;          // of the event that triggered it

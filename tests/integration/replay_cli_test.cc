@@ -143,6 +143,44 @@ TEST(ReplayCli, ASwapStormLosesNothingAndIsTheSameOnAnyLayout) {
   }
 }
 
+// A new implementation swapped in from a shared object while the replay runs: its signals
+// appear from the swap on, the same inline and with workers; a stage that cannot be loaded
+// is an error before anything runs.
+TEST(ReplayCli, AStageFromASharedObjectIsSwappedInAtItsSequence) {
+  const std::string dir = temp_dir();
+  const std::string day = source_dir() + "/pcap_samples/sample_day.pcap";
+  const std::string plugin = build_dir() + "/dataplane/tickwire_large_trade.so";
+  std::string first_sha;
+  for (const char* workers : {"0", "2"}) {
+    const std::string path = dir + "/p" + workers + ".jsonl";
+    const CommandResult r =
+        run_command(tickwire_binary(), {"replay", "--workers", workers, "--swap-every", "4000", "--swap-plugin",
+                                        plugin, "--swap-params", "min_shares=500", "--journal", path, day});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const Bytes journal = read_file(path);
+    std::uint64_t large = 0;
+    for (const std::string& line : split_lines(std::string(journal.begin(), journal.end()))) {
+      const auto o = parse_json_line(line);
+      ASSERT_TRUE(o) << line;
+      if (!o->count("signal") || std::get<std::string>(o->at("signal")) != "large_trade") continue;
+      ++large;
+      EXPECT_GE(std::get<std::int64_t>(o->at("seq")), 4000);
+      EXPECT_GE(std::get<std::int64_t>(o->at("shares")), 500);
+    }
+    EXPECT_GT(large, 0u);
+    if (first_sha.empty()) {
+      first_sha = journal_sha(r);
+    } else {
+      EXPECT_EQ(journal_sha(r), first_sha);
+    }
+  }
+  const CommandResult missing = run_command(
+      tickwire_binary(), {"replay", "--swap-every", "10", "--swap-plugin", dir + "/none.so", day});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find(dir + "/none.so"), std::string::npos) << missing.err;
+  EXPECT_EQ(run_command(tickwire_binary(), {"replay", "--swap-plugin", plugin, day}).exit_code, 2);
+}
+
 TEST(ReplayCli, AScriptedJumpGivesOneSignalAtItsMessage) {
   // A two-sided book, then an ask far above and the old ask lifted: the mid jumps.
   // Exchange times a microsecond apart, as the capture's own (1 us per frame).
