@@ -2,13 +2,13 @@
 # The benchmarks, as the closing notes report them. Release build; reserves huge pages when
 # run as root (the book pools use them when they exist). Never run in CI: figures from a
 # shared 2-core VM are context, not a pass/fail.
-#   scripts/bench.sh [decode|book|all]
+#   scripts/bench.sh [decode|book|pipeline|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
 bash scripts/install-deps.sh >/dev/null
 [ -d build ] || meson setup build --buildtype=release -Dwerror=true >/dev/null
-ninja -C build tests/decode_bench tests/book_bench >/dev/null
+ninja -C build tests/decode_bench tests/book_bench tests/pipeline_bench >/dev/null
 if [ "$(id -u)" = 0 ] && [ "$(cat /proc/sys/vm/nr_hugepages)" -lt 512 ]; then
   echo 512 > /proc/sys/vm/nr_hugepages || true
 fi
@@ -20,4 +20,9 @@ fi
 if [ "$what" = book ] || [ "$what" = all ]; then
   echo "== decode + book + events: 10M generated messages, >= 1M live orders at peak"
   build/tests/book_bench --messages=10000000 --live-orders=1200000
+fi
+if [ "$what" = pipeline ] || [ "$what" = all ]; then
+  echo "== pipeline: decode + book alone, + stages inline, + rings and one worker core; paced latency"
+  build/tests/pipeline_bench --messages=10000000 --live-orders=1200000 --paced-messages=2000000 \
+    --rates=1000000,5000000
 fi

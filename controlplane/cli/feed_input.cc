@@ -108,6 +108,7 @@ bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::
     std::uint32_t received = 0;
     for (auto& port : ports) received += drivers::receive_burst(*port, decoder, counters, now_ns);
     if (received != 0) {
+      sink.end_of_burst();
       last_packet = now;
     } else if (idle_cycles != 0 && now - last_packet > idle_cycles) {
       break;

@@ -51,9 +51,17 @@ class FrameSink {
   virtual ~FrameSink() = default;
   virtual void on_frame(const std::uint8_t* data, std::uint32_t length, std::uint64_t receive_time_ns) = 0;
   [[nodiscard]] virtual bool done() const = 0;
+  virtual void end_of_burst() {}
 };
 bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::FeedCounters& counters,
                      FeedRunResult& result, std::FILE* err);
+
+// A sink that batches what it hands on (the RX core's router) offers `end_of_burst()`:
+// called after each received burst, and after each frame of a capture.
+template <class Sink>
+void end_of_burst(Sink& sink) {
+  if constexpr (requires { sink.end_of_burst(); }) sink.end_of_burst();
+}
 
 // A sink may end the run early by offering `bool done() const` (e.g. `book --at SEQ`).
 template <class Sink>
@@ -79,9 +87,10 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Feed& feed, Sink&
   if (!options.eal.empty()) {
     struct Adapter final : FrameSink {
       Feed& f;
-      const Sink& s;
+      Sink& s;
       std::uint64_t& last;
-      Adapter(Feed& feed_in, const Sink& sink_in, std::uint64_t& last_in) : f(feed_in), s(sink_in), last(last_in) {}
+      Adapter(Feed& feed_in, Sink& sink_in, std::uint64_t& last_in) : f(feed_in), s(sink_in), last(last_in) {}
+      void end_of_burst() override { tickwire::cli::end_of_burst(s); }
       void on_frame(const std::uint8_t* data, std::uint32_t length, std::uint64_t t) override {
         last = t;
         f.on_frame(data, length, net::LinkType::kEthernet, t);
@@ -116,6 +125,7 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Feed& feed, Sink&
       while (!should_stop(sink) && (status = reader->next(frame)) == drivers::ReadStatus::kFrame) {
         last_receive_ns = frame.receive_time_ns;
         feed.on_frame(frame.data, frame.captured_length, frame.link, frame.receive_time_ns);
+        end_of_burst(sink);
       }
       detail = reader->error();
     } else {

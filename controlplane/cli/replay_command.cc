@@ -81,6 +81,12 @@ struct EventTap {
 template <class Events>
 struct ReplaySink {
   book::BookBuilder<Events>& builder;
+  Events* events = nullptr;  // set when it batches (the router): told at each burst's end
+  void end_of_burst() {
+    if constexpr (requires(Events& e) { e.publish(); }) {
+      if (events != nullptr) events->publish();
+    }
+  }
   std::uint64_t gaps = 0;
   template <class Message>
   void operator()(const feed::MessageContext& ctx, const Message& m) {
@@ -340,7 +346,7 @@ int run_replay_command(int argc, char** argv) {
     if (swap_every != 0) router.expect_swap_every(swap_every);
     std::uint64_t next_swap_at = swap_every;
     book::BookBuilder<sched::EventRouter> builder(books, router, book_counters, 0);
-    ReplaySink<sched::EventRouter> sink{builder};
+    ReplaySink<sched::EventRouter> sink{builder, &router};
     auto sequenced = std::make_unique<feed::SequencedFeed<ReplaySink<sched::EventRouter>>>(sink, input.filter,
                                                                                             *counters, sequencing);
     std::vector<std::thread> threads;

@@ -69,8 +69,20 @@ class EventRouter {
     reader_ = reader;
     domain.join(reader);
   }
+  // The end of a burst (a received batch of packets, or nothing more to do for now): what
+  // was staged becomes visible to the workers, rings first, then the progress that vouches
+  // for them. Between bursts the RX core writes no line a worker reads.
+  void publish() noexcept {
+    if (unpublished_ == 0) return;
+    for (Worker* w : workers_) w->inbox().publish();
+    progress_.receive_clock_ns.store(last_receive_ns_, std::memory_order_relaxed);
+    progress_.last_pushed_sequence.store(last_sequence_, std::memory_order_release);
+    unpublished_ = 0;
+  }
+
   // Lets waiting workers finish: nothing more will come.
   void finish() noexcept {
+    publish();
     if (qsbr_ != nullptr) qsbr_->leave(reader_);
     progress_.finished.store(true, std::memory_order_release);
   }
@@ -89,27 +101,33 @@ class EventRouter {
       const std::span<const events::Event> message(events_.data(), buffered_);
       const PriorityClass c = classifier_.classify(message, *table_.load(std::memory_order_acquire));
       Worker& w = *workers_[last.instrument % workers_.size()];
-      PushResult r = w.inbox().push(message, c);
+      PushResult r = w.inbox().stage(message, c);
       if (TW_UNLIKELY(r == PushResult::kFull)) {
         ++stats_.full_waits;
         w.inbox().count_full_wait(c);
-        for (std::uint32_t spins = 1; (r = w.inbox().push(message, c)) == PushResult::kFull; ++spins) {
+        publish();  // the worker can only make room for what it sees
+        for (std::uint32_t spins = 1; (r = w.inbox().stage(message, c)) == PushResult::kFull; ++spins) {
           cpu_relax();
           // More workers than cores (replay on a small machine): let the worker run.
           if (spins % 1024 == 0) std::this_thread::yield();
         }
       }
     }
-    progress_.receive_clock_ns.store(last.receive_time_ns, std::memory_order_relaxed);
-    progress_.last_pushed_sequence.store(sequence, std::memory_order_release);
+    last_sequence_ = sequence;
+    last_receive_ns_ = last.receive_time_ns;
+    // A burst longer than this is published on the way, so workers never wait on a long one.
+    if (++unpublished_ == kMaxUnpublished) publish();
     if (qsbr_ != nullptr) qsbr_->quiescent(reader_);
   }
+
+  static constexpr std::uint32_t kMaxUnpublished = 64;
 
   // Swaps due by this message go to every worker before the message does, effective at it.
   // A worker holds a bounded number of versions; past that the RX core waits for it to
   // retire one (it does as soon as it has run the messages pushed so far).
   void forward_swaps(std::uint64_t sequence) noexcept {
     while (swap_every_ != 0 && next_scripted_swap_ <= sequence) {
+      publish();
       for (std::uint32_t spins = 1; requests_->front() == nullptr; ++spins) {
         cpu_relax();
         if (spins % 1024 == 0) std::this_thread::yield();
@@ -125,6 +143,7 @@ class EventRouter {
   }
 
   void forward(const SwapRequest& request, std::uint64_t sequence) noexcept {
+    publish();  // a worker retires versions only as it runs what it can see
     for (std::size_t w = 0; w < workers_.size(); ++w) {
       Worker& worker = *workers_[w];
       const StageSwap swap{request.slot, stages::StageVersion{request.stages[w], sequence, request.version}};
@@ -150,6 +169,9 @@ class EventRouter {
   RouterStats stats_;
   SpscRing<SwapRequest>* requests_ = nullptr;
   std::array<std::uint64_t, kMaxWorkers> forwarded_{};
+  std::uint64_t last_sequence_ = 0;
+  std::uint64_t last_receive_ns_ = 0;
+  std::uint32_t unpublished_ = 0;
   std::uint64_t swap_every_ = 0;
   std::uint64_t next_scripted_swap_ = 0;
   QsbrDomain* qsbr_ = nullptr;

@@ -42,8 +42,10 @@ struct SchedulerStats {
 
 class PriorityScheduler {
  public:
-  PriorityScheduler(WorkerInbox& inbox, const SchedulerConfig& config)
-      : config_(config), chains_((std::size_t{config.max_instruments} + 1) * kPriorityClassCount, /*prefault=*/true) {
+  PriorityScheduler(WorkerInbox& inbox, const SchedulerConfig& config, const RxProgress& rx)
+      : config_(config),
+        rx_(rx),
+        chains_((std::size_t{config.max_instruments} + 1) * kPriorityClassCount, /*prefault=*/true) {
     for (std::size_t c = 0; c < kPriorityClassCount; ++c) {
       SpscRing<events::Event>& r = inbox.ring(c);
       rings_[c].ring = &r;
@@ -62,12 +64,22 @@ class PriorityScheduler {
 
   // Runs up to `max_messages` messages through `run(std::span<const Event>, PriorityClass,
   // std::uint64_t waited_ns)`; `now_ns` is on the receive clock. Returns how many ran.
+  //
+  // Only messages up to the RX core's published sequence run: it is read first, then every
+  // ring, so every message up to it is visible and an instrument's older messages can be
+  // found in any class. Between messages only the critical ring is looked at again (one
+  // load of a line that changes only when critical work arrives); when it has grown, all is
+  // taken in again.
   template <class Run>
   std::size_t poll(std::uint64_t now_ns, std::size_t max_messages, Run&& run) {
-    for (std::size_t c = 0; c < kPriorityClassCount; ++c) refresh(c);
+    // Idle: one load of the RX core's progress line, nothing else shared is touched (every
+    // line a spinning worker reads costs the RX core a transfer when it next writes it).
+    if (rx_.last_pushed_sequence.load(std::memory_order_acquire) == through_ && !pending()) return 0;
+    take_in();
     std::size_t ran = 0;
     while (ran < max_messages) {
-      refresh(0);
+      RingState& critical = rings_[0];
+      if (critical.front + critical.ring->readable() != critical.available) take_in();
       const int c = choose(now_ns);
       if (c < 0) break;
       run_front(static_cast<std::size_t>(c), now_ns, run);
@@ -144,6 +156,18 @@ class PriorityScheduler {
     return n;
   }
 
+  [[nodiscard]] bool pending() const noexcept {
+    for (const RingState& r : rings_) {
+      if (r.front != r.available) return true;
+    }
+    return false;
+  }
+
+  void take_in() noexcept {
+    through_ = rx_.last_pushed_sequence.load(std::memory_order_acquire);
+    for (std::size_t c = 0; c < kPriorityClassCount; ++c) refresh(c);
+  }
+
   // Takes in newly pushed messages and drops the front messages already run early.
   void refresh(std::size_t c) noexcept {
     RingState& r = rings_[c];
@@ -166,8 +190,9 @@ class PriorityScheduler {
     for (std::size_t c = 0; c < kPriorityClassCount; ++c) {
       const RingState& r = rings_[c];
       if (r.front == r.available) continue;
-      if (urgent < 0) urgent = static_cast<int>(c);
       const events::Event& head = r.ring->at_position(r.front);
+      if (head.sequence > through_) continue;  // its predecessors may not be visible yet
+      if (urgent < 0) urgent = static_cast<int>(c);
       const std::uint64_t bound = config_.max_wait_ns[c];
       if (bound != 0 && now_ns > head.receive_time_ns && now_ns - head.receive_time_ns >= bound &&
           (overdue < 0 || head.sequence < overdue_sequence)) {
@@ -181,12 +206,6 @@ class PriorityScheduler {
   template <class Run>
   void run_front(std::size_t c, std::uint64_t now_ns, Run& run) {
     RingState& r = rings_[c];
-    // Whatever the producer pushed before this message is visible now (it published the
-    // other rings before this one, and this one was read with acquire): take it in, so the
-    // count below includes every older message of the instrument.
-    for (std::size_t k = 0; k < kPriorityClassCount; ++k) {
-      if (k != c) refresh(k);
-    }
     const events::Event& head = r.ring->at_position(r.front);
     const std::size_t slot = slot_of(head.instrument);
     const std::uint64_t sequence = head.sequence;
@@ -207,7 +226,8 @@ class PriorityScheduler {
   // The class priority alone would have chosen (to count aging's decisions).
   [[nodiscard]] std::size_t urgent_class(std::size_t chosen) const noexcept {
     for (std::size_t c = 0; c < chosen; ++c) {
-      if (rings_[c].front != rings_[c].available) return c;
+      const RingState& r = rings_[c];
+      if (r.front != r.available && r.ring->at_position(r.front).sequence <= through_) return c;
     }
     return chosen;
   }
@@ -266,6 +286,8 @@ class PriorityScheduler {
   }
 
   SchedulerConfig config_;
+  const RxProgress& rx_;
+  std::uint64_t through_ = 0;  // messages up to this sequence are all visible
   std::array<RingState, kPriorityClassCount> rings_;
   MappedArray<Chain> chains_;  // per instrument and class
   SchedulerStats stats_;

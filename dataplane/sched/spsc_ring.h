@@ -45,15 +45,27 @@ class SpscRing {
   }
 
   // All of `records` or none (a message's events travel together, so a consumer never sees
-  // half a message).
-  [[nodiscard]] bool try_push_all(std::span<const T> records) noexcept {
-    const std::size_t write = producer_.index.load(std::memory_order_relaxed);
+  // half a message). Written now, visible to the consumer at the next publish(): a producer
+  // that pushes many records per burst then pays for one shared store, not one per push.
+  [[nodiscard]] bool try_stage_all(std::span<const T> records) noexcept {
+    const std::size_t write = producer_.index.load(std::memory_order_relaxed) + producer_.staged;
     if (TW_UNLIKELY(write + records.size() - producer_.cached_other > capacity())) {
       producer_.cached_other = consumer_.index.load(std::memory_order_acquire);
       if (write + records.size() - producer_.cached_other > capacity()) return false;
     }
     for (std::size_t i = 0; i < records.size(); ++i) slots_[(write + i) & mask_] = records[i];
-    producer_.index.store(write + records.size(), std::memory_order_release);
+    producer_.staged += records.size();
+    return true;
+  }
+  void publish() noexcept {
+    if (producer_.staged == 0) return;
+    producer_.index.store(producer_.index.load(std::memory_order_relaxed) + producer_.staged,
+                          std::memory_order_release);
+    producer_.staged = 0;
+  }
+  [[nodiscard]] bool try_push_all(std::span<const T> records) noexcept {
+    if (!try_stage_all(records)) return false;
+    publish();
     return true;
   }
 
@@ -92,6 +104,7 @@ class SpscRing {
   struct alignas(kCacheLine) Side {
     std::atomic<std::size_t> index{0};
     std::size_t cached_other = 0;  // the other side's index, as last read
+    std::size_t staged = 0;        // producer: written past `index`, not yet published
   };
   static_assert(sizeof(Side) == kCacheLine);
 

@@ -40,6 +40,8 @@ struct WorkerConfig {
   std::size_t messages_per_poll = 32;
   bool retire_events = false;  // hand every event back (for an events journal)
   bool journal_swaps = false;  // this worker reports each swap it installs (one worker does)
+  // Live (receive time is the TSC's, in ns): record receipt-to-retired latency per class.
+  bool measure_latency = false;
 };
 
 struct WorkerStats {
@@ -48,6 +50,7 @@ struct WorkerStats {
   std::uint64_t output_waits = 0;   // times the output ring was full
   std::uint64_t swaps_refused = 0;  // a swap for a slot the pipeline does not have
   std::array<metrics::LatencyHistogram, kPriorityClassCount> queue_wait;  // receive clock, ns
+  std::array<metrics::LatencyHistogram, kPriorityClassCount> end_to_end;  // measure_latency: ns
 };
 
 class Worker {
@@ -56,12 +59,13 @@ class Worker {
       : config_(config),
         rx_(rx),
         inbox_(config.inbox),
-        scheduler_(inbox_, config.scheduler),
+        scheduler_(inbox_, config.scheduler, rx),
         output_(config.output_capacity, /*prefault=*/true),
         swaps_(kSwapRingCapacity, /*prefault=*/true),
         reclaim_(kSwapRingCapacity, /*prefault=*/true),
         sink_(*this),
-        pipeline_(sink_, clock) {}
+        pipeline_(sink_, clock),
+        clock_(clock) {}
   [[nodiscard]] bool ok() const noexcept {
     return inbox_.ok() && scheduler_.ok() && output_.ok() && swaps_.ok() && reclaim_.ok();
   }
@@ -92,6 +96,8 @@ class Worker {
                                                    std::uint64_t waited) { run(m, c, waited); });
     ++stats_.polls;
     if (ran != 0) ++stats_.busy_polls;
+    if (ran == 0 && pushed == watermark_basis_) return 0;  // nothing new: the watermark stands
+    watermark_basis_ = pushed;
     const std::uint64_t retired = scheduler_.retired_before(pushed);
     pipeline_.retire(retired, [this](const stages::StageVersion& v) {
       if (!reclaim_.try_push(v)) return false;
@@ -142,6 +148,11 @@ class Worker {
     }
     signals_in_message_ = 0;
     pipeline_.run_message(message);
+    if (config_.measure_latency) {
+      const std::uint64_t now = clock_.to_ns(metrics::TscClock::now());
+      const std::uint64_t received = message.front().receive_time_ns;
+      stats_.end_to_end[index_of(c)].record(now > received ? now - received : 0);
+    }
   }
 
   // The RX core never posts more swaps than there is room for versions, so install succeeds.
@@ -176,7 +187,9 @@ class Worker {
   SpscRing<stages::StageVersion> reclaim_;
   OutputSink sink_;
   stages::InlinePipeline pipeline_;
+  metrics::TscClock clock_;
   std::uint32_t signals_in_message_ = 0;
+  std::uint64_t watermark_basis_ = UINT64_MAX;  // the RX progress the watermark was computed on
   WorkerStats stats_;
   alignas(kCacheLine) std::atomic<std::uint64_t> retired_before_{0};
   std::atomic<std::uint64_t> versions_retired_{0};

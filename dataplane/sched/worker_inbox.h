@@ -58,10 +58,16 @@ class WorkerInbox {
   }
 
   // Producer (RX core). kFull asks the caller to retry (backpressure); kShed was counted.
+  // The message is visible to the worker at once (push) or at the next publish() (stage).
   [[nodiscard]] PushResult push(std::span<const events::Event> message, PriorityClass c) noexcept {
+    const PushResult r = stage(message, c);
+    if (r == PushResult::kQueued) rings_[index_of(c)]->publish();
+    return r;
+  }
+  [[nodiscard]] PushResult stage(std::span<const events::Event> message, PriorityClass c) noexcept {
     const std::size_t k = index_of(c);
     if (TW_UNLIKELY(message.size() > kMaxMessageEvents)) return PushResult::kTooLarge;
-    if (TW_UNLIKELY(!rings_[k]->try_push_all(message))) {
+    if (TW_UNLIKELY(!rings_[k]->try_stage_all(message))) {
       if (config_.when_full[k] == FullPolicy::kShed) {
         bump(counters_.shed_ring_full[k]);
         return PushResult::kShed;
@@ -72,6 +78,9 @@ class WorkerInbox {
     return PushResult::kQueued;
   }
   void count_full_wait(PriorityClass c) noexcept { bump(counters_.full_waits[index_of(c)]); }
+  void publish() noexcept {
+    for (auto& r : rings_) r->publish();
+  }
 
   [[nodiscard]] SpscRing<events::Event>& ring(std::size_t c) noexcept { return *rings_[c]; }
   [[nodiscard]] const InboxCounters& counters() const noexcept { return counters_; }

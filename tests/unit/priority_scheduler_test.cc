@@ -47,6 +47,15 @@ struct Recorder {
   }
 };
 
+// The RX core's side: push, and publish the sequence pushed (what lets the worker run it).
+PushResult push(WorkerInbox& inbox, RxProgress& progress, const std::vector<Event>& m, PriorityClass c) {
+  const PushResult r = inbox.push(m, c);
+  if (r == PushResult::kQueued || r == PushResult::kShed) {
+    progress.last_pushed_sequence.store(m.back().sequence, std::memory_order_release);
+  }
+  return r;
+}
+
 InboxConfig small_inbox(std::size_t capacity) {
   InboxConfig config;
   config.capacity = {capacity, capacity, capacity, capacity};
@@ -64,12 +73,13 @@ SchedulerConfig no_aging() {
 
 TEST(PriorityScheduler, MoreUrgentClassesRunFirstAcrossInstruments) {
   WorkerInbox inbox(small_inbox(64));
-  PriorityScheduler scheduler(inbox, no_aging());
+  RxProgress progress;
+  PriorityScheduler scheduler(inbox, no_aging(), progress);
   ASSERT_TRUE(inbox.ok() && scheduler.ok());
-  ASSERT_EQ(inbox.push(message(1, 1, 0), PriorityClass::kLow), PushResult::kQueued);
-  ASSERT_EQ(inbox.push(message(2, 2, 0), PriorityClass::kNormal), PushResult::kQueued);
-  ASSERT_EQ(inbox.push(message(3, 3, 0), PriorityClass::kHigh), PushResult::kQueued);
-  ASSERT_EQ(inbox.push(message(4, 4, 0), PriorityClass::kCritical), PushResult::kQueued);
+  ASSERT_EQ(push(inbox, progress, message(1, 1, 0), PriorityClass::kLow), PushResult::kQueued);
+  ASSERT_EQ(push(inbox, progress, message(2, 2, 0), PriorityClass::kNormal), PushResult::kQueued);
+  ASSERT_EQ(push(inbox, progress, message(3, 3, 0), PriorityClass::kHigh), PushResult::kQueued);
+  ASSERT_EQ(push(inbox, progress, message(4, 4, 0), PriorityClass::kCritical), PushResult::kQueued);
   Recorder r;
   EXPECT_EQ(scheduler.poll(0, 10, r), 4u);
   ASSERT_EQ(r.ran.size(), 4u);
@@ -81,11 +91,12 @@ TEST(PriorityScheduler, MoreUrgentClassesRunFirstAcrossInstruments) {
 
 TEST(PriorityScheduler, AnInstrumentsQueuedLowerClassMessagesRunBeforeItsCriticalOne) {
   WorkerInbox inbox(small_inbox(64));
-  PriorityScheduler scheduler(inbox, no_aging());
-  ASSERT_EQ(inbox.push(message(1, 7, 0), PriorityClass::kLow), PushResult::kQueued);
-  ASSERT_EQ(inbox.push(message(2, 8, 0), PriorityClass::kLow), PushResult::kQueued);
-  ASSERT_EQ(inbox.push(message(3, 7, 0, 3), PriorityClass::kNormal), PushResult::kQueued);
-  ASSERT_EQ(inbox.push(message(4, 7, 0), PriorityClass::kCritical), PushResult::kQueued);
+  RxProgress progress;
+  PriorityScheduler scheduler(inbox, no_aging(), progress);
+  ASSERT_EQ(push(inbox, progress, message(1, 7, 0), PriorityClass::kLow), PushResult::kQueued);
+  ASSERT_EQ(push(inbox, progress, message(2, 8, 0), PriorityClass::kLow), PushResult::kQueued);
+  ASSERT_EQ(push(inbox, progress, message(3, 7, 0, 3), PriorityClass::kNormal), PushResult::kQueued);
+  ASSERT_EQ(push(inbox, progress, message(4, 7, 0), PriorityClass::kCritical), PushResult::kQueued);
   Recorder r;
   EXPECT_EQ(scheduler.poll(0, 1, r), 1u);
   // Instrument 7's low and normal messages went first, instrument 8's still waits.
@@ -101,13 +112,27 @@ TEST(PriorityScheduler, AnInstrumentsQueuedLowerClassMessagesRunBeforeItsCritica
   EXPECT_EQ(scheduler.retired_before(4), 5u);
 }
 
+// A message runs only once the RX core has published its sequence: until then an older
+// message of its instrument might still be on its way into another ring.
+TEST(PriorityScheduler, RunsOnlyWhatTheProducerHasPublished) {
+  WorkerInbox inbox(small_inbox(64));
+  RxProgress progress;
+  PriorityScheduler scheduler(inbox, no_aging(), progress);
+  ASSERT_EQ(inbox.push(message(1, 7, 0), PriorityClass::kCritical), PushResult::kQueued);
+  Recorder r;
+  EXPECT_EQ(scheduler.poll(0, 10, r), 0u);
+  progress.last_pushed_sequence.store(1);
+  EXPECT_EQ(scheduler.poll(0, 10, r), 1u);
+}
+
 TEST(PriorityScheduler, CriticalOvertakesAFullLowRing) {
   WorkerInbox inbox(small_inbox(16));
-  PriorityScheduler scheduler(inbox, no_aging());
+  RxProgress progress;
+  PriorityScheduler scheduler(inbox, no_aging(), progress);
   std::uint64_t seq = 1;
-  while (inbox.push(message(seq, 1, 0), PriorityClass::kLow) == PushResult::kQueued) ++seq;
+  while (push(inbox, progress, message(seq, 1, 0), PriorityClass::kLow) == PushResult::kQueued) ++seq;
   EXPECT_EQ(inbox.counters().shed_ring_full[index_of(PriorityClass::kLow)].load(), 1u);
-  ASSERT_EQ(inbox.push(message(seq + 1, 2, 0), PriorityClass::kCritical), PushResult::kQueued);
+  ASSERT_EQ(push(inbox, progress, message(seq + 1, 2, 0), PriorityClass::kCritical), PushResult::kQueued);
   Recorder r;
   scheduler.poll(0, 1, r);
   ASSERT_EQ(r.ran.size(), 1u);
@@ -117,34 +142,36 @@ TEST(PriorityScheduler, CriticalOvertakesAFullLowRing) {
 
 TEST(PriorityScheduler, BackpressureLeavesTheMessageWithTheProducer) {
   WorkerInbox inbox(small_inbox(16));
+  RxProgress progress;
   std::uint64_t seq = 1;
-  while (inbox.push(message(seq, 1, 0), PriorityClass::kCritical) == PushResult::kQueued) ++seq;
+  while (push(inbox, progress, message(seq, 1, 0), PriorityClass::kCritical) == PushResult::kQueued) ++seq;
   EXPECT_EQ(seq, 17u);
-  EXPECT_EQ(inbox.push(message(seq, 1, 0), PriorityClass::kCritical), PushResult::kFull);
+  EXPECT_EQ(push(inbox, progress, message(seq, 1, 0), PriorityClass::kCritical), PushResult::kFull);
   EXPECT_EQ(inbox.counters().shed_ring_full[0].load(), 0u);
   // A message too big for the room left is refused whole, never split.
-  PriorityScheduler scheduler(inbox, no_aging());
+  PriorityScheduler scheduler(inbox, no_aging(), progress);
   Recorder r;
   scheduler.poll(0, 2, r);
-  EXPECT_EQ(inbox.push(message(seq, 1, 0, 3), PriorityClass::kCritical), PushResult::kFull);
-  EXPECT_EQ(inbox.push(message(seq, 1, 0, 2), PriorityClass::kCritical), PushResult::kQueued);
+  EXPECT_EQ(push(inbox, progress, message(seq, 1, 0, 3), PriorityClass::kCritical), PushResult::kFull);
+  EXPECT_EQ(push(inbox, progress, message(seq, 1, 0, 2), PriorityClass::kCritical), PushResult::kQueued);
 }
 
 TEST(PriorityScheduler, AgingBoundsTheWaitOfLowMessagesUnderACriticalFlood) {
   WorkerInbox inbox(small_inbox(4096));
+  RxProgress progress;
   SchedulerConfig config = no_aging();
   config.max_wait_ns[index_of(PriorityClass::kLow)] = 1000;
-  PriorityScheduler scheduler(inbox, config);
+  PriorityScheduler scheduler(inbox, config, progress);
   Recorder r;
   std::uint64_t seq = 1;
   // A backlog of critical work, then every 10 ns one more critical message arrives and the
   // worker runs one message: the critical ring never empties, and without aging low work
   // would never run.
-  for (int i = 0; i < 10; ++i) ASSERT_EQ(inbox.push(message(seq++, 1, 0), PriorityClass::kCritical), PushResult::kQueued);
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(push(inbox, progress, message(seq++, 1, 0), PriorityClass::kCritical), PushResult::kQueued);
   for (std::uint64_t now = 0; now < 100'000; now += 10) {
-    ASSERT_EQ(inbox.push(message(seq++, 1, now), PriorityClass::kCritical), PushResult::kQueued);
+    ASSERT_EQ(push(inbox, progress, message(seq++, 1, now), PriorityClass::kCritical), PushResult::kQueued);
     if (now % 100 == 0) {
-      ASSERT_EQ(inbox.push(message(seq++, 2, now), PriorityClass::kLow), PushResult::kQueued);
+      ASSERT_EQ(push(inbox, progress, message(seq++, 2, now), PriorityClass::kLow), PushResult::kQueued);
     }
     scheduler.poll(now, 1, r);
   }
@@ -163,11 +190,12 @@ TEST(PriorityScheduler, AgingBoundsTheWaitOfLowMessagesUnderACriticalFlood) {
 
 TEST(PriorityScheduler, MessagesThatWrapTheRingArriveWhole) {
   WorkerInbox inbox(small_inbox(16));
-  PriorityScheduler scheduler(inbox, no_aging());
+  RxProgress progress;
+  PriorityScheduler scheduler(inbox, no_aging(), progress);
   Recorder r;
   std::uint64_t seq = 1;
   for (int round = 0; round < 40; ++round) {
-    ASSERT_EQ(inbox.push(message(seq, 3, 0, 1 + round % 5), PriorityClass::kNormal), PushResult::kQueued);
+    ASSERT_EQ(push(inbox, progress, message(seq, 3, 0, 1 + round % 5), PriorityClass::kNormal), PushResult::kQueued);
     ++seq;
     scheduler.poll(0, 1, r);
   }
@@ -180,9 +208,10 @@ TEST(PriorityScheduler, MessagesThatWrapTheRingArriveWhole) {
 TEST(PriorityScheduler, RandomTrafficKeepsEachInstrumentInOrderAndRunsEverythingOnce) {
   std::mt19937_64 rng(7);
   WorkerInbox inbox(small_inbox(64));
+  RxProgress progress;
   SchedulerConfig config = no_aging();
   config.max_wait_ns = {0, 300, 200, 500};
-  PriorityScheduler scheduler(inbox, config);
+  PriorityScheduler scheduler(inbox, config, progress);
   Recorder r;
   std::uint64_t seq = 1;
   std::uint64_t now = 0;
@@ -192,7 +221,7 @@ TEST(PriorityScheduler, RandomTrafficKeepsEachInstrumentInOrderAndRunsEverything
     const auto cls = static_cast<PriorityClass>(rng() % 4);
     const auto instrument = static_cast<std::uint32_t>(rng() % 6);
     const auto m = message(seq, instrument, now, 1 + rng() % 4);
-    if (inbox.push(m, cls) == PushResult::kQueued) {
+    if (push(inbox, progress, m, cls) == PushResult::kQueued) {
       ++seq;
       ++pushed;
     }
@@ -214,8 +243,8 @@ TEST(PriorityScheduler, RandomTrafficKeepsEachInstrumentInOrderAndRunsEverything
 // Producer and consumer on two threads (the TSan build runs this).
 TEST(PriorityScheduler, ConcurrentProducerAndWorkerKeepInstrumentOrder) {
   WorkerInbox inbox(small_inbox(256));
-  PriorityScheduler scheduler(inbox, no_aging());
   RxProgress progress;
+  PriorityScheduler scheduler(inbox, no_aging(), progress);
   constexpr std::uint64_t kMessages = 200'000;
   std::thread producer([&] {
     std::mt19937_64 rng(11);

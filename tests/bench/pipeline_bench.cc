@@ -1,0 +1,251 @@
+// The whole data path on an in-memory BinaryFILE of a generated day: decode + book alone,
+// then with the stage pipeline inline, then with the RX core routing events to one worker
+// thread on the other core (per-class rings, scheduler, detector). Unpaced runs give
+// ns/message; paced runs (a producer on the RX core releasing each message at its intended
+// arrival time, which is the latency's start, so stalls are counted) give end-to-end
+// latency from intended arrival to the message retired on the worker.
+//
+//   build/tests/pipeline_bench --messages=10000000 --live-orders=1200000
+//                              [--paced-messages=2000000] [--rates=1000000,5000000]
+#include <pthread.h>
+#include <sched.h>
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "dataplane/book/book_builder.h"
+#include "dataplane/events/classification.h"
+#include "dataplane/itch/decoder.h"
+#include "dataplane/sched/event_router.h"
+#include "dataplane/sched/worker.h"
+#include "dataplane/stages/inline_pipeline.h"
+#include "dataplane/stages/price_move_detector.h"
+#include "tests/bench/bench_streams.h"
+
+namespace tickwire::bench {
+namespace {
+
+void pin_to_cpu(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  (void)pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+struct EventChecksum {
+  std::uint64_t sum = 0;
+  void operator()(const events::Event& e) noexcept { sum += e.price + e.quantity + e.instrument; }
+};
+
+struct NullSignals final : stages::SignalSink {
+  std::uint64_t count = 0;
+  void emit(const stages::Signal&) noexcept override { ++count; }
+};
+
+struct InlineSink {
+  stages::InlinePipeline& pipeline;
+  void operator()(const events::Event& e) noexcept { pipeline(e); }
+};
+
+book::BookConfig book_config() {
+  book::BookConfig config;
+  config.max_orders = 2'000'000;
+  config.max_levels = 1'000'000;
+  config.prefault = true;
+  config.huge_pages = true;
+  return config;
+}
+
+// Feeds up to `limit` messages of the stream to `builder`; paced when rate > 0 (each
+// message waits for its intended arrival time, which becomes its receive time). A burst
+// ends (`burst_end()`) when the next message is not due yet, or unpaced every
+// kMessagesPerBurst messages, as a received batch of packets would.
+constexpr std::uint64_t kMessagesPerBurst = 8;
+
+template <class Builder, class BurstEnd>
+std::uint64_t feed(Builder& builder, std::uint64_t limit, std::uint64_t rate, metrics::TscClock clock,
+                   BurstEnd&& burst_end, metrics::LatencyHistogram* done_latency = nullptr) {
+  const BenchStream& s = bench_stream();
+  const std::uint8_t* p = s.bytes.data();
+  const std::uint8_t* end = p + s.bytes.size();
+  feed::MessageContext ctx;
+  const std::uint64_t start_ns = clock.to_ns(metrics::TscClock::now()) + 1000;
+  const double gap_ns = rate != 0 ? 1e9 / static_cast<double>(rate) : 0;
+  std::uint64_t n = 0;
+  while (n < limit && end - p >= 2) {
+    const std::size_t length = (std::size_t{p[0]} << 8) | p[1];
+    if (rate != 0) {
+      const auto due = start_ns + static_cast<std::uint64_t>(static_cast<double>(n) * gap_ns);
+      if (clock.to_ns(metrics::TscClock::now()) < due) {
+        burst_end();
+        while (clock.to_ns(metrics::TscClock::now()) < due) cpu_relax();
+      }
+      ctx.receive_time_ns = due;
+    } else {
+      ctx.receive_time_ns = clock.to_ns(metrics::TscClock::now());
+    }
+    ctx.sequence = ++n;
+    itch::decode_message(p + 2, length, [&](const auto& message) { builder(ctx, message); });
+    if (done_latency != nullptr) done_latency->record(clock.to_ns(metrics::TscClock::now()) - ctx.receive_time_ns);
+    p += 2 + length;
+    if (rate == 0 && n % kMessagesPerBurst == 0) burst_end();
+  }
+  burst_end();
+  return n;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void report_latency(const char* label, const metrics::LatencyHistogram& h) {
+  if (h.count() == 0) return;
+  std::printf("  %-9s n=%-9" PRIu64 " p50=%" PRIu64 " p90=%" PRIu64 " p99=%" PRIu64 " p99.9=%" PRIu64
+              " p99.99=%" PRIu64 " max=%" PRIu64 " ns\n",
+              label, h.count(), h.percentile(50), h.percentile(90), h.percentile(99), h.percentile(99.9),
+              h.percentile(99.99), h.max());
+}
+
+void run_book(std::uint64_t limit, metrics::TscClock clock) {
+  book::BookStore store;
+  std::string error;
+  if (!store.init(book_config(), error)) return (void)std::fprintf(stderr, "%s\n", error.c_str());
+  EventChecksum sink;
+  book::BookCounters counters;
+  book::BookBuilder<EventChecksum> builder(store, sink, counters, 0);
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::uint64_t n = feed(builder, limit, 0, clock, [] {});
+  const double s = seconds_since(t0);
+  std::printf("decode+book        messages=%" PRIu64 " ns_per_msg=%.1f msgs_per_s=%.3gM peak_live_orders=%zu\n", n,
+              s * 1e9 / static_cast<double>(n), static_cast<double>(n) / s / 1e6, store.peak_orders());
+}
+
+void run_inline(std::uint64_t limit, std::uint64_t rate, metrics::TscClock clock) {
+  book::BookStore store;
+  std::string error;
+  if (!store.init(book_config(), error)) return (void)std::fprintf(stderr, "%s\n", error.c_str());
+  stages::PriceMoveDetector detector(stages::PriceMoveConfig{});
+  NullSignals signals;
+  stages::InlinePipeline pipeline(signals, clock);
+  (void)pipeline.add(detector, 0);
+  InlineSink sink{pipeline};
+  book::BookCounters counters;
+  book::BookBuilder<InlineSink> builder(store, sink, counters, 0);
+  metrics::LatencyHistogram latency;  // intended arrival to the message's stages done
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::uint64_t n = feed(builder, limit, rate, clock, [] {}, rate != 0 ? &latency : nullptr);
+  const double s = seconds_since(t0);
+  std::printf("inline  rate=%-8" PRIu64 " messages=%" PRIu64 " ns_per_msg=%.1f msgs_per_s=%.3gM signals=%" PRIu64
+              "\n",
+              rate, n, s * 1e9 / static_cast<double>(n), static_cast<double>(n) / s / 1e6, signals.count);
+  report_latency("all", latency);
+}
+
+void run_worker(std::uint64_t limit, std::uint64_t rate, metrics::TscClock clock) {
+  book::BookStore store;
+  std::string error;
+  if (!store.init(book_config(), error)) return (void)std::fprintf(stderr, "%s\n", error.c_str());
+  sched::WorkerConfig config;
+  config.measure_latency = true;
+  config.scheduler.max_instruments = static_cast<std::uint32_t>(book_config().max_instruments);
+  sched::RxProgress progress;
+  sched::Worker worker(config, progress, clock);
+  stages::PriceMoveDetector detector(stages::PriceMoveConfig{});
+  (void)worker.pipeline().add(detector, 0);
+  sched::Worker* const workers[] = {&worker};
+  const events::ClassificationTable table(events::ClassificationRules{}, config.scheduler.max_instruments);
+  std::atomic<const events::ClassificationTable*> published{&table};
+  events::Classifier classifier(config.scheduler.max_instruments);
+  sched::EventRouter router(workers, classifier, published, progress);
+  book::BookCounters counters;
+  book::BookBuilder<sched::EventRouter> builder(store, router, counters, 0);
+  std::uint64_t signals = 0;
+  auto drain = [&] {
+    auto& out = worker.output();
+    const std::size_t n = out.readable();
+    signals += n;
+    out.pop(n);
+  };
+  std::thread thread([&] {
+    pin_to_cpu(1);
+    std::uint32_t idle = 0;
+    while (!worker.drained()) {
+      if (worker.poll(clock.to_ns(metrics::TscClock::now())) != 0) idle = 0;
+      else if (++idle % 4096 == 0) std::this_thread::yield();
+    }
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::uint64_t n = feed(builder, limit, rate, clock, [&] {
+    router.publish();
+    drain();
+  });
+  const double rx_seconds = seconds_since(t0);
+  router.finish();
+  while (!worker.drained()) drain();
+  const double s = seconds_since(t0);
+  thread.join();
+  drain();
+  std::uint64_t shed = 0;
+  std::uint64_t waits = 0;
+  for (std::size_t c = 0; c < sched::kPriorityClassCount; ++c) {
+    shed += worker.inbox().counters().shed_ring_full[c].load();
+    waits += worker.inbox().counters().full_waits[c].load();
+  }
+  std::printf("worker  rate=%-8" PRIu64 " messages=%" PRIu64 " ns_per_msg=%.1f msgs_per_s=%.3gM signals=%" PRIu64
+              " shed=%" PRIu64 " rx_waits=%" PRIu64 "\n",
+              rate, n, s * 1e9 / static_cast<double>(n), static_cast<double>(n) / s / 1e6, signals, shed, waits);
+  std::printf("  rx core ns_per_msg=%.1f (its own loop, until the last message was pushed)\n",
+              rx_seconds * 1e9 / static_cast<double>(n));
+  metrics::LatencyHistogram all;
+  for (std::size_t c = 0; c < sched::kPriorityClassCount; ++c) {
+    report_latency(std::string(sched::kPriorityClassNames[c]).c_str(), worker.stats().end_to_end[c]);
+    all.merge(worker.stats().end_to_end[c]);
+  }
+  report_latency("all", all);
+}
+
+std::vector<std::uint64_t> parse_list(const char* text) {
+  std::vector<std::uint64_t> out;
+  for (const char* p = text; *p != '\0';) {
+    char* end = nullptr;
+    out.push_back(std::strtoull(p, &end, 10));
+    p = *end == ',' ? end + 1 : end;
+    if (end == p && *p != '\0') break;
+  }
+  return out;
+}
+
+}  // namespace
+}  // namespace tickwire::bench
+
+int main(int argc, char** argv) {
+  using namespace tickwire::bench;
+  parse_stream_flags(argc, argv);
+  std::uint64_t paced = 2'000'000;
+  std::vector<std::uint64_t> rates = {1'000'000, 5'000'000};
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--paced-messages=", 17) == 0) paced = std::strtoull(argv[i] + 17, nullptr, 10);
+    if (std::strncmp(argv[i], "--rates=", 8) == 0) rates = parse_list(argv[i] + 8);
+  }
+  pin_to_cpu(0);
+  const auto clock = tickwire::metrics::TscClock::calibrate();
+  const BenchStream& s = bench_stream();
+  std::printf("stream: %" PRIu64 " messages, %.1f MiB\n", s.messages, static_cast<double>(s.bytes.size()) / (1 << 20));
+  run_book(UINT64_MAX, clock);
+  run_inline(UINT64_MAX, 0, clock);
+  run_worker(UINT64_MAX, 0, clock);
+  for (const std::uint64_t rate : rates) {
+    run_inline(paced, rate, clock);
+    run_worker(paced, rate, clock);
+  }
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  std::printf("peak_rss_MiB=%.0f\n", static_cast<double>(usage.ru_maxrss) / 1024.0);
+  return 0;
+}
