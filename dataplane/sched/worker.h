@@ -90,21 +90,24 @@ class Worker {
   std::size_t poll(std::uint64_t now_ns) noexcept {
     const std::uint64_t pushed = rx_.last_pushed_sequence.load(std::memory_order_acquire);
     // Also when idle: the RX core may be waiting for this worker to retire a version.
-    install_swaps();
+    const bool swapped = install_swaps();
     const std::size_t ran = scheduler_.poll(now_ns, config_.messages_per_poll,
                                             [this](std::span<const events::Event> m, PriorityClass c,
                                                    std::uint64_t waited) { run(m, c, waited); });
     ++stats_.polls;
     if (ran != 0) ++stats_.busy_polls;
-    if (ran == 0 && pushed == watermark_basis_) return 0;  // nothing new: the watermark stands
-    watermark_basis_ = pushed;
-    const std::uint64_t retired = scheduler_.retired_before(pushed);
-    pipeline_.retire(retired, [this](const stages::StageVersion& v) {
+    // The watermark moves only when something did (recomputing it reads every ring).
+    if (ran != 0 || swapped || pushed != watermark_basis_) {
+      watermark_basis_ = pushed;
+      retired_ = scheduler_.retired_before(pushed);
+      retired_before_.store(retired_, std::memory_order_release);
+    }
+    // Every pass: a version waits here while the control plane has not emptied reclaim().
+    pipeline_.retire(retired_, [this](const stages::StageVersion& v) {
       if (!reclaim_.try_push(v)) return false;
       versions_retired_.store(versions_retired_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
       return true;
     });
-    retired_before_.store(retired, std::memory_order_release);
     return ran;
   }
 
@@ -156,8 +159,11 @@ class Worker {
   }
 
   // The RX core never posts more swaps than there is room for versions, so install succeeds.
-  void install_swaps() noexcept {
+  // Returns whether there were any.
+  bool install_swaps() noexcept {
+    bool any = false;
     for (const StageSwap* s; (s = swaps_.front()) != nullptr; swaps_.pop()) {
+      any = true;
       if (!pipeline_.install(s->slot, s->version)) {
         ++stats_.swaps_refused;
         continue;
@@ -170,12 +176,16 @@ class Worker {
         publish(r);
       }
     }
+    return any;
   }
 
   void publish(const OutputRecord& r) noexcept {
     if (TW_LIKELY(output_.try_push(r))) return;
     ++stats_.output_waits;
-    while (!output_.try_push(r)) cpu_relax();
+    for (std::uint32_t spins = 1; !output_.try_push(r); ++spins) {
+      cpu_relax();
+      if (spins % 1024 == 0) std::this_thread::yield();  // more threads than cores
+    }
   }
 
   WorkerConfig config_;
@@ -190,6 +200,7 @@ class Worker {
   metrics::TscClock clock_;
   std::uint32_t signals_in_message_ = 0;
   std::uint64_t watermark_basis_ = UINT64_MAX;  // the RX progress the watermark was computed on
+  std::uint64_t retired_ = 0;                   // the watermark, as last computed
   WorkerStats stats_;
   alignas(kCacheLine) std::atomic<std::uint64_t> retired_before_{0};
   std::atomic<std::uint64_t> versions_retired_{0};

@@ -115,7 +115,10 @@ TEST(Worker, RxTwoWorkersAndTheMergeKeepOrderLoseNothingAndDoNotAllocate) {
   }
   threads.emplace_back([&] {
     test::AllocationScope scope;
-    for (const Event& e : events) router(e);
+    for (const Event& e : events) {
+      router(e);
+      if (e.flags & events::kLastInMessage) router.publish();  // one message per frame
+    }
     router.finish();
     allocations[2] = scope.count();
   });
@@ -134,7 +137,9 @@ TEST(Worker, RxTwoWorkersAndTheMergeKeepOrderLoseNothingAndDoNotAllocate) {
     last_kind = kind;
     ++(r.kind == OutputKind::kSignal ? signals : retired);
   };
-  while (!a.drained() || !b.drained()) merger.drain(emit);
+  while (!a.drained() || !b.drained()) {
+    if (merger.drain(emit) == 0) std::this_thread::yield();
+  }
   for (std::thread& t : threads) t.join();
   merger.drain(emit, true);
 
@@ -221,6 +226,7 @@ TEST(Worker, ASwapStormLosesNothingAndRunsEachMessageOnItsVersion) {
           std::this_thread::yield();
         }
         router(e);
+        if (e.flags & events::kLastInMessage) router.publish();
       }
       router.finish();
       allocations[2] = scope.count();
@@ -230,7 +236,7 @@ TEST(Worker, ASwapStormLosesNothingAndRunsEachMessageOnItsVersion) {
       if (r.kind == OutputKind::kSwap) swaps.emplace_back(r.swap.effective_sequence, r.swap.version);
     };
     while (!a.drained() || !b.drained()) {
-      merger.drain(emit);
+      if (merger.drain(emit) == 0) std::this_thread::yield();
       swapper.reclaim();
       if (swapper.requested() < kSwaps) {
         std::vector<std::unique_ptr<stages::Stage>> instances;
