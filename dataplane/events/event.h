@@ -23,6 +23,10 @@ enum class EventKind : std::uint8_t {
 };
 inline constexpr std::size_t kEventKindCount = static_cast<std::size_t>(EventKind::kInstrumentAdded) + 1;
 
+// The most events one message may produce and a consumer holds together (a replace: two level
+// changes, a top of book and a crossed-book report, well under this).
+inline constexpr std::size_t kMaxEventsPerMessage = 16;
+
 enum class Side : std::uint8_t { kNone = 0, kBid = 1, kAsk = 2 };
 
 enum EventFlags : std::uint16_t {

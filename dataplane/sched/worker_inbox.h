@@ -24,9 +24,7 @@ enum class FullPolicy : std::uint8_t {
   kShed,          // the message is dropped and counted under ring_full
 };
 
-// The most events one message may produce (a replace: two level changes, a top of book and a
-// crossed-book report, well under this).
-inline constexpr std::size_t kMaxMessageEvents = 16;
+inline constexpr std::size_t kMaxMessageEvents = events::kMaxEventsPerMessage;
 
 struct InboxConfig {
   std::array<std::size_t, kPriorityClassCount> capacity = {4096, 8192, 16384, 16384};  // events

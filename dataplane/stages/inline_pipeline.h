@@ -33,7 +33,7 @@ struct StageSlot {
 class InlinePipeline {
  public:
   static constexpr std::size_t kMaxStages = 8;
-  static constexpr std::size_t kMaxEventsPerMessage = 16;
+  static constexpr std::size_t kMaxEventsPerMessage = events::kMaxEventsPerMessage;
 
   InlinePipeline(SignalSink& out, metrics::TscClock clock) noexcept : out_(out), clock_(clock) {}
 

@@ -10,16 +10,7 @@ PriceMoveDetector::PriceMoveDetector(const PriceMoveConfig& config)
       clock_ns_(std::size_t{config.max_instruments} + 1, /*prefault=*/true) {}
 
 Signal PriceMoveDetector::signal(const events::Event& e, SignalKind kind) const noexcept {
-  Signal s{};
-  s.sequence = e.sequence;
-  s.event_index = e.event_index;
-  s.exchange_time_ns = e.exchange_time_ns;
-  s.receive_time_ns = e.receive_time_ns;
-  s.instrument = e.instrument;
-  s.feed = e.feed;
-  s.kind = kind;
-  s.stage = config_.stage_id;
-  return s;
+  return signal_about(e, kind, config_.stage_id);
 }
 
 void PriceMoveDetector::on_top(const events::Event& e, std::uint64_t now_ns, SignalSink& out) noexcept {

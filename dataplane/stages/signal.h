@@ -39,6 +39,20 @@ struct alignas(kCacheLine) Signal {
   std::uint16_t stage;             // which stage of the pipeline
 };
 static_assert(sizeof(Signal) == kCacheLine);
+
+// A signal about event `e`: its identity and clocks filled in, the values left to the stage.
+[[nodiscard]] inline Signal signal_about(const events::Event& e, SignalKind kind, std::uint16_t stage) noexcept {
+  Signal s{};
+  s.sequence = e.sequence;
+  s.event_index = e.event_index;
+  s.exchange_time_ns = e.exchange_time_ns;
+  s.receive_time_ns = e.receive_time_ns;
+  s.instrument = e.instrument;
+  s.feed = e.feed;
+  s.kind = kind;
+  s.stage = stage;
+  return s;
+}
 static_assert(std::is_trivially_copyable_v<Signal>);
 
 }  // namespace tickwire::stages

@@ -22,18 +22,10 @@ class LargeTradeStage final : public tickwire::stages::Stage {
   bool process(std::span<const Event> message, SignalSink& out) noexcept override {
     for (const Event& e : message) {
       if (e.kind != EventKind::kTrade || e.quantity < min_shares_) continue;
-      Signal s{};
-      s.sequence = e.sequence;
-      s.event_index = e.event_index;
-      s.exchange_time_ns = e.exchange_time_ns;
-      s.receive_time_ns = e.receive_time_ns;
-      s.instrument = e.instrument;
-      s.feed = e.feed;
-      s.kind = SignalKind::kLargeTrade;
+      Signal s = tickwire::stages::signal_about(e, SignalKind::kLargeTrade, stage_id_);
       s.side = e.side;
       s.price_after = e.price;
       s.size_after = e.quantity;
-      s.stage = stage_id_;
       out.emit(s);
     }
     return true;
