@@ -7,5 +7,7 @@ namespace tickwire::cli {
 
 void install_stop_handlers() noexcept;
 [[nodiscard]] bool stop_requested() noexcept;
+// The signal that asked for the stop (0: none).
+[[nodiscard]] int stop_signal_number() noexcept;
 
 }  // namespace tickwire::cli

@@ -18,6 +18,25 @@ extern char** environ;
 namespace tickwire::test {
 
 namespace {
+// A command that outlives this is stuck: kill it, so that a hung child never outlives the
+// test (orphans slow the machine down for every later test).
+constexpr int kCommandTimeoutMs = 600'000;
+
+int wait_with_timeout(pid_t pid, int timeout_ms) {
+  int status = 0;
+  for (int waited = 0;; waited += 5) {
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (done < 0) return -1;
+    if (waited >= timeout_ms) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return -1;
+    }
+    usleep(5'000);
+  }
+}
+
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
@@ -40,9 +59,7 @@ CommandResult run_command(const std::string& program, const std::vector<std::str
   CommandResult r;
   pid_t pid = 0;
   if (posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ) == 0) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.exit_code = wait_with_timeout(pid, kCommandTimeoutMs);
   }
   posix_spawn_file_actions_destroy(&actions);
   r.out = slurp(out_path);
@@ -77,13 +94,23 @@ std::string Background::wait_for_line(const std::string& prefix, int timeout_ms)
   return "";
 }
 
-std::string Background::stop() {
+Background::~Background() {
   if (pid > 0) {
-    kill(pid, SIGTERM);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    pid = -1;
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
   }
+}
+
+int Background::signal_and_wait(int signal_number, int timeout_ms) {
+  if (pid <= 0) return -1;
+  kill(pid, signal_number);
+  const int code = wait_with_timeout(pid, timeout_ms);
+  pid = -1;
+  return code;
+}
+
+std::string Background::stop() {
+  (void)signal_and_wait(SIGTERM, kCommandTimeoutMs);
   return slurp(out_path);
 }
 

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tickwire::test {
@@ -13,16 +14,26 @@ struct CommandResult {
   std::string err;
 };
 
-// Runs `program` with `args`, no shell. stdout and stderr are captured separately.
+// Runs `program` with `args`, no shell. stdout and stderr are captured separately. A command
+// still running after 10 minutes is killed (exit_code -1).
 CommandResult run_command(const std::string& program, const std::vector<std::string>& args);
 // A command left running (a server): its pid and where its stdout goes.
 struct Background {
+  Background() = default;
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+  Background(Background&& other) noexcept : pid(other.pid), out_path(std::move(other.out_path)) { other.pid = -1; }
+  ~Background();  // kills it if still running: a failed test leaves no process behind
+
   int pid = -1;
   std::string out_path;
   // Waits (up to `timeout_ms`) for a stdout line starting with `prefix`; returns it or "".
   std::string wait_for_line(const std::string& prefix, int timeout_ms) const;
   // SIGTERM, then waits for it to exit; returns its stdout.
   std::string stop();
+  // Sends `signal_number` and waits up to `timeout_ms` for the exit; returns the exit code
+  // (128 + signal when a signal ended it; -1 when it had to be killed).
+  int signal_and_wait(int signal_number, int timeout_ms);
 };
 Background run_in_background(const std::string& program, const std::vector<std::string>& args);
 
