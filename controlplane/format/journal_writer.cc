@@ -86,6 +86,16 @@ void JournalWriter::swap(std::uint64_t sequence, std::uint32_t slot, std::uint32
   out_.maybe_flush();
 }
 
+void JournalWriter::notice(const stages::StageNotice& n) {
+  out_.put("{\"seq\":");
+  out_.put_uint(n.sequence);
+  field("stage", n.slot < stage_names_.size() ? stage_names_[n.slot] : std::string_view("?"));
+  field("slot", std::uint64_t{n.slot});
+  field("notice", stages::kStageNoticeNames[static_cast<std::size_t>(n.kind)]);
+  out_.put("}\n");
+  out_.maybe_flush();
+}
+
 void JournalWriter::event(const events::Event& e) {
   out_.put("{\"seq\":");
   out_.put_uint(e.sequence);

@@ -6,6 +6,8 @@
 //   {"seq":N,"event_index":I,"signal":"liquidity_drop",...,"side":"bid","size_before":X,"size_after":Y,"bps":B}
 //   {"seq":N,"event_index":I,"event":"top_of_book","stock_locate":L,"exchange_time":T,...}
 //   {"seq":N,"swap":"price_move","slot":0,"version":V}   (before message N's lines)
+//   {"seq":N,"stage":"price_move","slot":0,"notice":"over_budget"}   (after message N's signals:
+//    within_budget, skipped, disabled too; decisions on measured time are part of the run)
 #pragma once
 
 #include <cstdint>
@@ -17,6 +19,7 @@
 #include "dataplane/book/book_store.h"
 #include "dataplane/events/event.h"
 #include "dataplane/stages/signal.h"
+#include "dataplane/stages/stage.h"
 
 namespace tickwire::format {
 
@@ -29,6 +32,7 @@ class JournalWriter {
   void event(const events::Event& e);
   // A hot swap: from message `sequence` on, pipeline slot `slot` runs `version`.
   void swap(std::uint64_t sequence, std::uint32_t slot, std::uint32_t version);
+  void notice(const stages::StageNotice& notice);
   void flush() { out_.flush(); }
   [[nodiscard]] bool failed() const noexcept { return out_.failed(); }
 

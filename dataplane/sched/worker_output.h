@@ -9,11 +9,13 @@
 
 #include "dataplane/events/event.h"
 #include "dataplane/stages/signal.h"
+#include "dataplane/stages/stage.h"
 
 namespace tickwire::sched {
 
 // A swap sorts before the events of the message it takes effect at.
-enum class OutputKind : std::uint8_t { kSwap = 0, kRetiredEvent = 1, kSignal = 2 };
+// A stage notice (over budget, skipped, disabled) follows the message's signals.
+enum class OutputKind : std::uint8_t { kSwap = 0, kRetiredEvent = 1, kSignal = 2, kStageNotice = 3 };
 
 // A swap as the journal records it (the worker that reports swaps sends one per swap).
 struct SwapRecord {
@@ -27,9 +29,11 @@ struct alignas(kCacheLine) OutputRecord {
     events::Event event;
     stages::Signal signal;
     SwapRecord swap;
+    stages::StageNotice notice;
   };
   // Within one message: retired events first, by event index, then signals in the order the
-  // stages emitted them (the same on every layout: one worker runs a whole message).
+  // stages emitted them, then stage notices likewise (the same on every layout: one worker
+  // runs a whole message).
   std::uint32_t order;
   OutputKind kind;
 
@@ -37,6 +41,7 @@ struct alignas(kCacheLine) OutputRecord {
     switch (kind) {
       case OutputKind::kSwap: return swap.effective_sequence;
       case OutputKind::kSignal: return signal.sequence;
+      case OutputKind::kStageNotice: return notice.sequence;
       case OutputKind::kRetiredEvent: break;
     }
     return event.sequence;

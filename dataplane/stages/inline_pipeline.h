@@ -13,6 +13,7 @@
 #include "dataplane/events/event.h"
 #include "dataplane/metrics/latency_histogram.h"
 #include "dataplane/metrics/tsc_clock.h"
+#include "dataplane/stages/overrun_policy.h"
 #include "dataplane/stages/stage.h"
 #include "dataplane/stages/stage_versions.h"
 
@@ -22,9 +23,13 @@ struct StageSlot {
   Stage* stage = nullptr;        // as built: names the slot
   StageVersions versions;        // what runs, by sequence (hot swaps)
   std::uint64_t budget_ns = 0;  // 0: no budget
+  OverrunPolicy overrun = OverrunPolicy::kCount;
   bool enabled = true;
+  bool over_budget = false;     // the last call overran and the policy is in force
   std::uint64_t calls = 0;
   std::uint64_t overruns = 0;   // calls that took longer than the budget
+  std::uint64_t skipped = 0;    // low-class messages that bypassed the stage (skip_low)
+  std::uint64_t degraded_calls = 0;
   std::uint64_t failures = 0;    // calls that failed, thrown exceptions included
   std::uint64_t exceptions = 0;
   metrics::LatencyHistogram cost;
@@ -37,14 +42,18 @@ class InlinePipeline {
 
   InlinePipeline(SignalSink& out, metrics::TscClock clock) noexcept : out_(out), clock_(clock) {}
 
-  [[nodiscard]] bool add(Stage& stage, std::uint64_t budget_ns) noexcept {
+  [[nodiscard]] bool add(Stage& stage, std::uint64_t budget_ns,
+                         OverrunPolicy overrun = OverrunPolicy::kCount) noexcept {
     if (count_ == kMaxStages) return false;
     slots_[count_].stage = &stage;
     slots_[count_].versions.reset(&stage);
     slots_[count_].budget_ns = budget_ns;
+    slots_[count_].overrun = overrun;
     ++count_;
     return true;
   }
+  // Where decisions about stages go (the journal); null: nowhere.
+  void set_notice_sink(StageNoticeSink* sink) noexcept { notices_ = sink; }
 
   // The book builder's event sink.
   void operator()(const events::Event& e) noexcept {
@@ -59,17 +68,24 @@ class InlinePipeline {
     }
   }
 
-  // One whole message (a worker hands them over from its rings).
-  void run_message(std::span<const events::Event> batch) noexcept {
+  // One whole message (a worker hands them over from its rings). `low_class`: the message is
+  // of the lowest priority class, which a stage over its budget may skip.
+  void run_message(std::span<const events::Event> batch, bool low_class = false) noexcept {
     const std::uint64_t start = metrics::TscClock::now();
     const std::uint64_t sequence = batch.front().sequence;
     std::uint64_t t0 = start;
     for (std::size_t i = 0; i < count_; ++i) {
       StageSlot& s = slots_[i];
       if (!s.enabled) continue;
+      if (TW_UNLIKELY(s.over_budget) && s.overrun == OverrunPolicy::kSkipLow && low_class) {
+        ++s.skipped;
+        tell(sequence, i, StageNoticeKind::kSkipped);
+        continue;
+      }
+      Stage* stage = s.versions.for_sequence(sequence).stage;
       bool ok = false;
       try {
-        ok = s.versions.for_sequence(sequence).stage->process(batch, out_);
+        ok = stage->process(batch, out_);
       } catch (...) {
         ++s.exceptions;  // no cost unless thrown: the stage is only disabled
       }
@@ -77,10 +93,18 @@ class InlinePipeline {
       const std::uint64_t ns = clock_.to_ns(t1 - t0);
       s.cost.record(ns);
       ++s.calls;
-      if (s.budget_ns != 0 && ns > s.budget_ns) ++s.overruns;
+      const bool over = s.budget_ns != 0 && ns > s.budget_ns;
+      if (over) ++s.overruns;
+      if (s.over_budget && s.overrun == OverrunPolicy::kDegrade) ++s.degraded_calls;
+      if (TW_UNLIKELY(over != s.over_budget) && s.overrun != OverrunPolicy::kCount) {
+        s.over_budget = over;
+        if (s.overrun == OverrunPolicy::kDegrade) stage->set_degraded(over);
+        tell(sequence, i, over ? StageNoticeKind::kOverBudget : StageNoticeKind::kWithinBudget);
+      }
       if (TW_UNLIKELY(!ok)) {
         ++s.failures;
         s.enabled = false;
+        tell(sequence, i, StageNoticeKind::kDisabled);
       }
       t0 = t1;
     }
@@ -97,6 +121,7 @@ class InlinePipeline {
   [[nodiscard]] bool install(std::size_t slot, const StageVersion& v) noexcept {
     if (slot >= count_ || !slots_[slot].versions.install(v)) return false;
     slots_[slot].enabled = true;
+    slots_[slot].over_budget = false;  // a new instance starts in its full mode
     ++swaps_;
     return true;
   }
@@ -117,7 +142,12 @@ class InlinePipeline {
   [[nodiscard]] const metrics::LatencyHistogram& message_cost() const noexcept { return message_cost_; }
 
  private:
+  void tell(std::uint64_t sequence, std::size_t slot, StageNoticeKind kind) noexcept {
+    if (notices_ != nullptr) notices_->notice({sequence, static_cast<std::uint32_t>(slot), kind});
+  }
+
   SignalSink& out_;
+  StageNoticeSink* notices_ = nullptr;
   metrics::TscClock clock_;
   std::array<StageSlot, kMaxStages> slots_{};
   std::size_t count_ = 0;

@@ -38,7 +38,7 @@ void PriceMoveDetector::on_top(const events::Event& e, std::uint64_t now_ns, Sig
       fired = true;
     }
   }
-  if (config_.drop_percent != 0) {
+  if (config_.drop_percent != 0 && !degraded_) {
     const std::uint64_t sizes[2] = {e.quantity, e.other_quantity};
     const std::uint64_t anchors[2] = {w.bid_size, w.ask_size};
     for (int side = 0; side < 2; ++side) {

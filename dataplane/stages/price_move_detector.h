@@ -30,6 +30,8 @@ class PriceMoveDetector final : public Stage {
   [[nodiscard]] bool ok() const noexcept { return state_.ok() && clock_ns_.ok(); }
   [[nodiscard]] std::string_view name() const noexcept override { return kName; }
   [[nodiscard]] bool process(std::span<const events::Event> message_events, SignalSink& out) noexcept override;
+  // Degraded, only price jumps are judged: the liquidity-drop checks are skipped.
+  void set_degraded(bool degraded) noexcept override { degraded_ = degraded; }
 
  private:
   struct Window {
@@ -48,6 +50,7 @@ class PriceMoveDetector final : public Stage {
   // instrument, not per stage, so the signals do not depend on which other instruments a
   // worker happens to see.
   MappedArray<std::uint64_t> clock_ns_;
+  bool degraded_ = false;
 };
 
 }  // namespace tickwire::stages

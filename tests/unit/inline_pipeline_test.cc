@@ -135,6 +135,90 @@ TEST(InlinePipeline, BudgetOverrunsAreCounted) {
   EXPECT_EQ(pipeline.slots()[1].overruns, 0u);
 }
 
+// A stage that is slow when told to: it spins for far longer than its budget (margins of
+// tens of milliseconds, so a preempted fast call on a busy machine does not look slow).
+struct Slow final : Stage {
+  static constexpr std::uint64_t kBudget = 20'000'000;  // ticks: the tests' clock runs at 1 tick = 1 ns
+  std::vector<bool> slow_calls;                         // by call number
+  std::vector<bool> degraded_during;                    // the mode each call ran in
+  std::vector<std::uint64_t> seen;
+  bool degraded = false;
+  std::string_view name() const noexcept override { return "slow"; }
+  bool process(std::span<const events::Event> batch, SignalSink&) noexcept override {
+    const std::size_t call = seen.size();
+    seen.push_back(batch.front().sequence);
+    degraded_during.push_back(degraded);
+    if (call < slow_calls.size() && slow_calls[call]) {
+      const std::uint64_t until = metrics::TscClock::now() + 3 * kBudget;
+      while (metrics::TscClock::now() < until) {
+      }
+    }
+    return true;
+  }
+  void set_degraded(bool d) noexcept override { degraded = d; }
+};
+
+struct Notices final : StageNoticeSink {
+  std::vector<std::pair<std::uint64_t, StageNoticeKind>> seen;
+  void notice(const StageNotice& n) noexcept override { seen.emplace_back(n.sequence, n.kind); }
+};
+
+TEST(InlinePipeline, OverBudgetASkipLowStageLetsLowMessagesBypassItUntilACallFits) {
+  Collect out;
+  Notices notices;
+  InlinePipeline pipeline(out, metrics::TscClock::from_hz(1'000'000'000));
+  pipeline.set_notice_sink(&notices);
+  Slow stage;
+  stage.slow_calls = {true, false, false};
+  ASSERT_TRUE(pipeline.add(stage, Slow::kBudget, OverrunPolicy::kSkipLow));
+  const events::Event m[] = {event(1, 0, true), event(2, 0, true), event(3, 0, true), event(4, 0, true)};
+  pipeline.run_message({&m[0], 1}, /*low_class=*/false);  // slow: over budget
+  pipeline.run_message({&m[1], 1}, /*low_class=*/true);   // skipped
+  pipeline.run_message({&m[2], 1}, /*low_class=*/false);  // fits: policy lifted
+  pipeline.run_message({&m[3], 1}, /*low_class=*/true);   // runs again
+  EXPECT_EQ(stage.seen, (std::vector<std::uint64_t>{1, 3, 4}));
+  EXPECT_EQ(pipeline.slots()[0].skipped, 1u);
+  EXPECT_EQ(pipeline.slots()[0].overruns, 1u);
+  using K = StageNoticeKind;
+  EXPECT_EQ(notices.seen, (std::vector<std::pair<std::uint64_t, K>>{
+                              {1, K::kOverBudget}, {2, K::kSkipped}, {3, K::kWithinBudget}}));
+}
+
+TEST(InlinePipeline, OverBudgetADegradeStageRunsInItsCheaperModeUntilACallFits) {
+  Collect out;
+  Notices notices;
+  InlinePipeline pipeline(out, metrics::TscClock::from_hz(1'000'000'000));
+  pipeline.set_notice_sink(&notices);
+  Slow stage;
+  stage.slow_calls = {true, false, false};
+  ASSERT_TRUE(pipeline.add(stage, Slow::kBudget, OverrunPolicy::kDegrade));
+  for (std::uint64_t seq = 1; seq <= 3; ++seq) pipeline(event(seq, 0, true));
+  EXPECT_EQ(stage.degraded_during, (std::vector<bool>{false, true, false}));
+  EXPECT_EQ(pipeline.slots()[0].degraded_calls, 1u);
+  using K = StageNoticeKind;
+  EXPECT_EQ(notices.seen, (std::vector<std::pair<std::uint64_t, K>>{{1, K::kOverBudget}, {2, K::kWithinBudget}}));
+}
+
+TEST(InlinePipeline, TheCountPolicyChangesNothingAndAFailureIsNoticed) {
+  Collect out;
+  Notices notices;
+  InlinePipeline pipeline(out, metrics::TscClock::from_hz(1'000'000'000));
+  pipeline.set_notice_sink(&notices);
+  Slow stage;
+  stage.slow_calls = {true};
+  Probe failing;
+  failing.fail_on_call = 2;
+  ASSERT_TRUE(pipeline.add(stage, Slow::kBudget));
+  ASSERT_TRUE(pipeline.add(failing, 0));
+  const events::Event m[] = {event(1, 0, true), event(2, 0, true)};
+  pipeline.run_message({&m[0], 1}, true);
+  pipeline.run_message({&m[1], 1}, true);
+  EXPECT_EQ(stage.seen, (std::vector<std::uint64_t>{1, 2}));
+  EXPECT_EQ(pipeline.slots()[0].overruns, 1u);
+  EXPECT_EQ(stage.degraded_during, (std::vector<bool>{false, false}));
+  EXPECT_EQ(notices.seen, (std::vector<std::pair<std::uint64_t, StageNoticeKind>>{{2, StageNoticeKind::kDisabled}}));
+}
+
 TEST(InlinePipeline, AMessageWithMoreEventsThanItHoldsIsCountedNotOverrun) {
   Collect out;
   InlinePipeline pipeline(out, metrics::TscClock::from_hz(1'000'000'000));

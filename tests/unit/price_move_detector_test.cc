@@ -85,6 +85,20 @@ TEST_F(PriceMoveDetectorTest, ALiquidityDropNamesTheSide) {
   EXPECT_EQ(out.signals[0].basis_points, 8200);
 }
 
+TEST_F(PriceMoveDetectorTest, DegradedItJudgesPriceJumpsOnly) {
+  detector.set_degraded(true);
+  feed(top(3, 0, 1000000, 5000, 1000200, 4000));
+  feed(top(3, 20, 1000000, 900, 1000200, 4000));  // bid -82%: not judged
+  EXPECT_TRUE(out.signals.empty());
+  feed(top(3, 30, 1010000, 900, 1010200, 4000));  // mid +100 bps: still a jump
+  ASSERT_EQ(out.signals.size(), 1u);
+  EXPECT_EQ(out.signals[0].kind, SignalKind::kPriceJump);
+  detector.set_degraded(false);
+  feed(top(3, 40, 1010000, 100, 1010200, 4000));  // bid -89% of the new window's 900: judged again
+  ASSERT_EQ(out.signals.size(), 2u);
+  EXPECT_EQ(out.signals[1].kind, SignalKind::kLiquidityDrop);
+}
+
 TEST_F(PriceMoveDetectorTest, ThinTouchesAndOtherEventsAreIgnored) {
   feed(top(4, 0, 1000000, 300, 1000200, 300));  // below min_touch_size
   feed(top(4, 10, 1000000, 1, 1000200, 1));
