@@ -100,6 +100,20 @@ bool ArgParser::uint_value(std::string_view name, std::uint64_t& out) {
   return true;
 }
 
+bool ArgParser::positive_value(std::string_view name, double& out) {
+  const std::optional<std::string> v = value(name);
+  if (!v) return true;
+  const char* end = v->data() + v->size();
+  double parsed = 0;
+  const auto [ptr, ec] = std::from_chars(v->data(), end, parsed);
+  if (v->empty() || ec != std::errc{} || ptr != end || !(parsed > 0) || parsed > 1e9) {
+    error_ = "--" + std::string(name) + ": expected a positive number, got '" + *v + "'";
+    return false;
+  }
+  out = parsed;
+  return true;
+}
+
 std::string ArgParser::usage(std::string_view synopsis) const {
   std::string u = "usage: tickwire " + command_ + " " + std::string(synopsis) + "\n";
   for (const OptionSpec& s : specs_) {

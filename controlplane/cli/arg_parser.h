@@ -41,6 +41,8 @@ class ArgParser {
 
   // Numbers with a clear error: "--rate: expected a non-negative integer, got 'x'".
   [[nodiscard]] bool uint_value(std::string_view name, std::uint64_t& out);
+  // Same for a number > 0 (decimals allowed).
+  [[nodiscard]] bool positive_value(std::string_view name, double& out);
 
  private:
   const OptionSpec* find(std::string_view name) const;

@@ -98,7 +98,7 @@ bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::
   }
 
   const std::uint64_t hz = drivers::Eal::tsc_hz();
-  const std::uint64_t idle_cycles = options.idle_exit_ms * (hz / 1000);
+  const std::uint64_t idle_exit_cycles = options.idle_exit_ms * (hz / 1000);
   std::uint64_t last_packet = rte_rdtsc();
   FrameSinkDecoder decoder{sink};
   while (!sink.done()) {
@@ -110,9 +110,11 @@ bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::
     if (received != 0) {
       sink.end_of_burst();
       last_packet = now;
-    } else if (idle_cycles != 0 && now - last_packet > idle_cycles) {
-      break;
+      result.rx_busy_cycles += rte_rdtsc() - now;
+    } else {
+      result.rx_idle_cycles += rte_rdtsc() - now;
     }
+    if (received == 0 && idle_exit_cycles != 0 && now - last_packet > idle_exit_cycles) break;
   }
   for (auto& port : ports) result.ports.emplace_back(port->name(), port->counters());
   ports.clear();

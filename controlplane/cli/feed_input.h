@@ -38,6 +38,9 @@ bool parse_feed_input_options(ArgParser& args, FeedInputOptions& options, std::s
 struct FeedRunResult {
   bool all_inputs_usable = true;
   std::vector<std::pair<std::string, drivers::PortCounters>> ports;
+  // DPDK input: TSC cycles of rx bursts that brought packets, and of empty polls.
+  std::uint64_t rx_busy_cycles = 0;
+  std::uint64_t rx_idle_cycles = 0;
 };
 
 enum class InputKind { kCapture, kBinaryFile, kUnusable };

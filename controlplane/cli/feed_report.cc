@@ -9,6 +9,11 @@ void print_report_line(std::FILE* out, const std::string& key, std::uint64_t val
   std::fprintf(out, "%-44s %" PRIu64 "\n", key.c_str(), value);
 }
 
+void print_report_percent(std::FILE* out, const std::string& key, std::uint64_t part, std::uint64_t whole) {
+  const double value = whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+  std::fprintf(out, "%-44s %.1f\n", key.c_str(), value);
+}
+
 void print_port_report(std::FILE* out, const std::vector<std::pair<std::string, drivers::PortCounters>>& ports) {
   for (const auto& [name, port] : ports) {
     std::fprintf(out, "port %s received=%" PRIu64 " missed=%" PRIu64 " errors=%" PRIu64 " no_mbuf=%" PRIu64 "\n",

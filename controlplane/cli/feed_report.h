@@ -29,5 +29,7 @@ void print_port_report(std::FILE* out, const std::vector<std::pair<std::string, 
 void print_recovery_report(std::FILE* out, const recovery::RecoveryStats& stats);
 // One "key value" line, aligned like the rest of the report.
 void print_report_line(std::FILE* out, const std::string& key, std::uint64_t value);
+// "key 12.3": `part` as a percentage of `whole` (0 when whole is 0).
+void print_report_percent(std::FILE* out, const std::string& key, std::uint64_t part, std::uint64_t whole);
 
 }  // namespace tickwire::cli

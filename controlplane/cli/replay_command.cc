@@ -2,7 +2,9 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -16,7 +18,9 @@
 #include "controlplane/runtime/output_merger.h"
 #include "controlplane/runtime/stage_plugin.h"
 #include "controlplane/runtime/stage_swapper.h"
+#include "dataplane/core/cpu_relax.h"
 #include "dataplane/core/qsbr.h"
+#include "dataplane/metrics/arrival_schedule.h"
 #include "dataplane/book/book_builder.h"
 #include "dataplane/events/classification.h"
 #include "dataplane/feed/sequenced_feed.h"
@@ -30,12 +34,15 @@ namespace {
 
 constexpr std::string_view kSynopsis = "[options] INPUT...   (pcap, pcapng or BinaryFILE; .gz too)";
 
-struct SignalCounter final : stages::SignalSink {
+struct SignalCounter final : stages::SignalSink, stages::StageNoticeSink {
   format::JournalWriter* journal = nullptr;
   std::array<std::uint64_t, stages::kSignalKindCount + 1> by_kind{};  // the last: unknown kinds
   void emit(const stages::Signal& s) noexcept override {
     ++by_kind[std::min(static_cast<std::size_t>(s.kind), stages::kSignalKindCount)];
     if (journal != nullptr) journal->signal(s);
+  }
+  void notice(const stages::StageNotice& n) noexcept override {
+    if (journal != nullptr) journal->notice(n);
   }
 };
 
@@ -78,23 +85,55 @@ struct EventTap {
   }
 };
 
+// A paced replay: each message is released at its intended arrival time (the RX core spins
+// until then), and latency is measured from that time. The sequencer and the stages still
+// run on capture time, so pacing changes no decision and the journal stays the same.
+struct Pacing {
+  metrics::ArrivalSchedule* schedule = nullptr;  // null: as fast as possible
+  metrics::TscClock clock;
+  metrics::LatencyHistogram* inline_latency = nullptr;  // inline: intended arrival to stages done
+};
+
 template <class Events>
 struct ReplaySink {
   book::BookBuilder<Events>& builder;
   Events* events = nullptr;  // set when it batches (the router): told at each burst's end
+  Pacing pacing;
+  std::uint64_t gaps = 0;
+
   void end_of_burst() {
     if constexpr (requires(Events& e) { e.publish(); }) {
       if (events != nullptr) events->publish();
     }
   }
-  std::uint64_t gaps = 0;
   template <class Message>
   void operator()(const feed::MessageContext& ctx, const Message& m) {
+    if (pacing.schedule == nullptr) return builder(ctx, m);
+    const std::uint64_t intended = wait_until_due(ctx);
     builder(ctx, m);
+    if (pacing.inline_latency != nullptr) {
+      const std::uint64_t now = pacing.clock.to_ns(metrics::TscClock::now());
+      pacing.inline_latency->record(now > intended ? now - intended : 0);
+    }
   }
   void on_gap(const feed::SessionId&, feed::SequenceRange, feed::GapCause) noexcept {
     ++gaps;
     builder.set_suspect(true);
+  }
+
+ private:
+  std::uint64_t wait_until_due(const feed::MessageContext& ctx) {
+    metrics::ArrivalSchedule& schedule = *pacing.schedule;
+    std::uint64_t now = pacing.clock.to_ns(metrics::TscClock::now());
+    if (!schedule.started()) schedule.start(now, ctx.sequence, ctx.receive_time_ns);
+    const std::uint64_t intended = schedule.intended_ns(ctx.sequence, ctx.receive_time_ns);
+    if (now >= intended) return intended;
+    end_of_burst();  // the workers get what is staged before the RX core waits
+    while (now < intended && !stop_requested()) {
+      cpu_relax();
+      now = pacing.clock.to_ns(metrics::TscClock::now());
+    }
+    return intended;
   }
 };
 
@@ -104,6 +143,8 @@ struct StageTotals {
   std::uint64_t budget_ns = 0;
   std::uint64_t calls = 0;
   std::uint64_t overruns = 0;
+  std::uint64_t skipped = 0;
+  std::uint64_t degraded_calls = 0;
   std::uint64_t failures = 0;
   metrics::LatencyHistogram cost;
 };
@@ -123,6 +164,8 @@ struct PipelineTotals {
       t.budget_ns = slots[i].budget_ns;
       t.calls += slots[i].calls;
       t.overruns += slots[i].overruns;
+      t.skipped += slots[i].skipped;
+      t.degraded_calls += slots[i].degraded_calls;
       t.failures += slots[i].failures;
       t.cost.merge(slots[i].cost);
     }
@@ -145,6 +188,9 @@ void print_worker_report(std::FILE* out, std::span<sched::Worker* const> workers
     print_report_line(out, prefix + "polls", ws.polls);
     print_report_line(out, prefix + "busy_polls", ws.busy_polls);
     print_report_line(out, prefix + "output_waits", ws.output_waits);
+    print_report_line(out, prefix + "busy_cycles", ws.busy_cycles);
+    print_report_line(out, prefix + "idle_cycles", ws.idle_cycles);
+    print_report_percent(out, prefix + "busy_percent", ws.busy_cycles, ws.busy_cycles + ws.idle_cycles);
     for (std::size_t c = 0; c < sched::kPriorityClassCount; ++c) {
       const std::string cls = prefix + std::string(sched::kPriorityClassNames[c]) + ".";
       print_report_line(out, cls + "queued", ic.queued[c].load(std::memory_order_relaxed));
@@ -166,6 +212,16 @@ void print_cost(std::FILE* out, const std::string& name, const metrics::LatencyH
                h.percentile(99.99), h.max());
 }
 
+bool write_percentile_file(const std::string& path, const metrics::LatencyHistogram& h) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "w"), &std::fclose);
+  if (!file) {
+    std::perror(("tickwire replay: " + path).c_str());
+    return false;
+  }
+  h.write_percentile_distribution(file.get());
+  return std::fflush(file.get()) == 0 && std::ferror(file.get()) == 0;
+}
+
 }  // namespace
 
 int run_replay_command(int argc, char** argv) {
@@ -179,6 +235,9 @@ int run_replay_command(int argc, char** argv) {
                     {"drop-percent", true, "touch size drop threshold in percent (default 80; 0 off)"},
                     {"min-touch", true, "smallest touch size judged for a drop (default 500)"},
                     {"budget-ns", true, "time budget of a stage call; overruns are counted (default 2000)"},
+                    {"overrun", true, "when a call overruns: count (default), skip_low (low-class messages "
+                                      "bypass the stage until a call fits) or degrade (the stage's cheaper mode); "
+                                      "each decision is a journal line"},
                     {"latency-report", true, "write the per-message pipeline cost as an HdrHistogram "
                                              "percentile distribution to FILE"},
                     {"max-orders", true, "live orders the books can hold (default 4000000)"},
@@ -188,6 +247,12 @@ int run_replay_command(int argc, char** argv) {
                     {"swap-plugin", true, "with --swap-every: the new instances come from this shared "
                                           "object (dlopen), e.g. build/dataplane/tickwire_large_trade.so"},
                     {"swap-params", true, "with --swap-plugin: its parameter string (e.g. min_shares=5000)"},
+                    {"rate", true, "paced: release N messages a second, latency from each one's intended "
+                                   "arrival (default: as fast as possible)"},
+                    {"speed", true, "paced: replay capture time X times as fast (1 = as captured)"},
+                    {"burst", true, "with --rate: each millisecond's messages come X times as fast, then a pause"},
+                    {"latency-dir", true, "write every latency histogram (per stage, per message, end to end per "
+                                          "class) as HdrHistogram percentile-distribution files into DIR"},
                     {"workers", true, "worker threads behind the RX thread, events on per-priority rings "
                                       "(default 0: inline, one thread); the journal is the same for any number"},
                 });
@@ -212,6 +277,24 @@ int run_replay_command(int argc, char** argv) {
       !args.uint_value("swap-every", swap_every)) {
     return args.usage_error(args.error(), kSynopsis);
   }
+  std::uint64_t rate = 0;
+  double speed = 0;
+  double burst = 1;
+  if (!args.uint_value("rate", rate) || !args.positive_value("speed", speed) || !args.positive_value("burst", burst)) {
+    return args.usage_error(args.error(), kSynopsis);
+  }
+  if (rate != 0 && speed != 0) return args.usage_error("--rate and --speed: give one pace, not both", kSynopsis);
+  if (args.has("burst") && rate == 0) return args.usage_error("--burst needs --rate", kSynopsis);
+  if (burst < 1) return args.usage_error("--burst: expected at least 1", kSynopsis);
+  std::optional<metrics::ArrivalSchedule> arrival;
+  if (rate != 0) arrival = metrics::ArrivalSchedule::at_rate(rate, burst);
+  if (speed != 0) arrival = metrics::ArrivalSchedule::at_speed(speed);
+  stages::OverrunPolicy overrun = stages::OverrunPolicy::kCount;
+  if (const auto name = args.value("overrun")) {
+    const auto policy = stages::overrun_policy_named(*name);
+    if (!policy) return args.usage_error("--overrun: expected count, skip_low or degrade", kSynopsis);
+    overrun = *policy;
+  }
   if (drop > 100) return args.usage_error("--drop-percent: expected 0 to 100", kSynopsis);
   if (workers > sched::kMaxWorkers) return args.usage_error("--workers: at most 16", kSynopsis);
   if (args.has("swap-plugin") && swap_every == 0) return args.usage_error("--swap-plugin needs --swap-every", kSynopsis);
@@ -227,6 +310,8 @@ int run_replay_command(int argc, char** argv) {
   detector_config.min_touch_size = min_touch;
   detector_config.max_instruments = static_cast<std::uint32_t>(book_config.max_instruments);
   book_config.max_orders = max_orders;
+  // Paced, latency is the point: first touches of pool pages must not land on the hot path.
+  book_config.prefault = arrival.has_value();
   sequencing.reorder_window_ns = window_us * 1000;
 
   book::BookStore books;
@@ -277,6 +362,10 @@ int run_replay_command(int argc, char** argv) {
   auto counters = std::make_unique<metrics::FeedCounters>();
   FeedRunResult result;
   PipelineTotals totals;
+  // Paced: intended arrival to stages done, inline as one figure, with workers per class.
+  std::array<metrics::LatencyHistogram, sched::kPriorityClassCount> end_to_end;
+  metrics::LatencyHistogram inline_end_to_end;
+  const Pacing pacing{arrival ? &*arrival : nullptr, clock, nullptr};
   std::uint64_t gaps = 0;
   std::uint64_t swaps = 0;
   auto report_feed = [&](const auto& sequenced) {
@@ -293,11 +382,13 @@ int run_replay_command(int argc, char** argv) {
       return 1;
     }
     stages::InlinePipeline pipeline(signals, clock);
-    (void)pipeline.add(detector, budget_ns);
+    pipeline.set_notice_sink(&signals);
+    (void)pipeline.add(detector, budget_ns, overrun);
     SwapScript script{swap_every, swap_every, 0, make_swap_instance};
     EventTap tap{pipeline, journal_events ? journal.get() : nullptr, journal.get(), swap_every != 0 ? &script : nullptr};
     book::BookBuilder<EventTap> builder(books, tap, book_counters, 0);
-    ReplaySink<EventTap> sink{builder};
+    ReplaySink<EventTap> sink{builder, nullptr, pacing};
+    sink.pacing.inline_latency = arrival ? &inline_end_to_end : nullptr;
     auto sequenced =
         std::make_unique<feed::SequencedFeed<ReplaySink<EventTap>>>(sink, input.filter, *counters, sequencing);
     result = run_feed_inputs(input, *sequenced, sink, *counters, stderr);
@@ -314,6 +405,7 @@ int run_replay_command(int argc, char** argv) {
     worker_config.inbox.when_full.fill(sched::FullPolicy::kBackpressure);
     worker_config.scheduler.max_instruments = static_cast<std::uint32_t>(book_config.max_instruments);
     worker_config.retire_events = journal_events;
+    worker_config.arrival = pacing.schedule;
     sched::RxProgress progress;
     std::vector<std::unique_ptr<stages::PriceMoveDetector>> detectors;
     std::vector<std::unique_ptr<sched::Worker>> owned_workers;
@@ -327,7 +419,7 @@ int run_replay_command(int argc, char** argv) {
         std::fprintf(stderr, "tickwire replay: cannot reserve worker %" PRIu64 "'s rings and state\n", i);
         return 1;
       }
-      (void)owned_workers.back()->pipeline().add(*detectors.back(), budget_ns);
+      (void)owned_workers.back()->pipeline().add(*detectors.back(), budget_ns, overrun);
       worker_list.push_back(owned_workers.back().get());
     }
     // The RX core reads the classification table through an RCU-published pointer.
@@ -346,7 +438,7 @@ int run_replay_command(int argc, char** argv) {
     if (swap_every != 0) router.expect_swap_every(swap_every);
     std::uint64_t next_swap_at = swap_every;
     book::BookBuilder<sched::EventRouter> builder(books, router, book_counters, 0);
-    ReplaySink<sched::EventRouter> sink{builder, &router};
+    ReplaySink<sched::EventRouter> sink{builder, &router, pacing};
     auto sequenced = std::make_unique<feed::SequencedFeed<ReplaySink<sched::EventRouter>>>(sink, input.filter,
                                                                                             *counters, sequencing);
     std::vector<std::thread> threads;
@@ -363,6 +455,8 @@ int run_replay_command(int argc, char** argv) {
     auto emit = [&](const sched::OutputRecord& r) {
       if (r.kind == sched::OutputKind::kSignal) {
         signals.emit(r.signal);
+      } else if (r.kind == sched::OutputKind::kStageNotice) {
+        signals.notice(r.notice);
       } else if (r.kind == sched::OutputKind::kSwap) {
         ++swaps;
         if (journal) journal->swap(r.swap.effective_sequence, r.swap.slot, r.swap.version);
@@ -392,7 +486,10 @@ int run_replay_command(int argc, char** argv) {
     }
     for (std::thread& t : threads) t.join();
     merger.drain(emit, /*final=*/true);
-    for (sched::Worker* w : worker_list) totals.add(w->pipeline());
+    for (sched::Worker* w : worker_list) {
+      totals.add(w->pipeline());
+      for (std::size_t c = 0; c < sched::kPriorityClassCount; ++c) end_to_end[c].merge(w->stats().end_to_end[c]);
+    }
     gaps = sink.gaps;
     report_feed(*sequenced);
     if (args.has("stats")) print_worker_report(stderr, worker_list, router.stats(), merger.high_water());
@@ -407,11 +504,21 @@ int run_replay_command(int argc, char** argv) {
   std::printf("gaps %" PRIu64 "\n", gaps);
   if (swap_every != 0) std::printf("swaps %" PRIu64 "\n", swaps);
   for (const StageTotals& s : totals.stages) {
-    std::printf("stage.%s calls=%" PRIu64 " overruns=%" PRIu64 " failures=%" PRIu64 " budget_ns=%" PRIu64 "\n",
-                s.name.c_str(), s.calls, s.overruns, s.failures, s.budget_ns);
+    std::printf("stage.%s calls=%" PRIu64 " overruns=%" PRIu64 " skipped=%" PRIu64 " degraded_calls=%" PRIu64
+                " failures=%" PRIu64 " budget_ns=%" PRIu64 "\n",
+                s.name.c_str(), s.calls, s.overruns, s.skipped, s.degraded_calls, s.failures, s.budget_ns);
     print_cost(stdout, "stage." + s.name + ".cost", s.cost);
   }
   print_cost(stdout, "pipeline.per_message", totals.message_cost);
+  if (arrival && workers == 0) print_cost(stdout, "latency.end_to_end", inline_end_to_end);
+  if (arrival && workers != 0) {
+    metrics::LatencyHistogram all;
+    for (std::size_t c = 0; c < sched::kPriorityClassCount; ++c) {
+      print_cost(stdout, "latency.end_to_end." + std::string(sched::kPriorityClassNames[c]), end_to_end[c]);
+      all.merge(end_to_end[c]);
+    }
+    print_cost(stdout, "latency.end_to_end", all);
+  }
   if (journal) {
     journal->flush();
     const bool failed = journal->failed();
@@ -424,18 +531,37 @@ int run_replay_command(int argc, char** argv) {
     std::printf("journal %s sha256 %s\n", args.value("journal")->c_str(), journal_hash.hex().c_str());
   }
   if (const auto path = args.value("latency-report")) {
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> report(std::fopen(path->c_str(), "w"), &std::fclose);
-    if (!report) {
-      std::perror(("tickwire replay: " + *path).c_str());
+    if (!write_percentile_file(*path, totals.message_cost)) return 1;
+  }
+  if (const auto dir = args.value("latency-dir")) {
+    std::error_code ec;
+    std::filesystem::create_directories(*dir, ec);
+    bool written = !ec && write_percentile_file(*dir + "/pipeline.per_message.hgrm", totals.message_cost);
+    for (const StageTotals& st : totals.stages) {
+      written = written && write_percentile_file(*dir + "/stage." + st.name + ".cost.hgrm", st.cost);
+    }
+    if (arrival && workers == 0) {
+      written = written && write_percentile_file(*dir + "/end_to_end.hgrm", inline_end_to_end);
+    }
+    for (std::size_t c = 0; arrival && workers != 0 && c < sched::kPriorityClassCount; ++c) {
+      const std::string name(sched::kPriorityClassNames[c]);
+      written = written && write_percentile_file(*dir + "/end_to_end." + name + ".hgrm", end_to_end[c]);
+    }
+    if (!written) {
+      std::fprintf(stderr, "tickwire replay: cannot write the latency files into %s\n", dir->c_str());
       return 1;
     }
-    totals.message_cost.write_percentile_distribution(report.get());
   }
   if (args.has("stats")) {
     for (std::size_t i = 0; i < book::kBookAnomalyCount; ++i) {
       print_report_line(stderr, "book.anomalies." + std::string(book::kBookAnomalyNames[i]),
                         book_counters.anomalies[i]);
     }
+  }
+  if (stop_requested()) {
+    std::fprintf(stderr, "tickwire replay: stopped by signal %d; the journal and figures cover the messages "
+                 "before it\n", stop_signal_number());
+    return 128 + stop_signal_number();
   }
   return result.all_inputs_usable ? 0 : 1;
 }

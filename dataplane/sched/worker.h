@@ -15,6 +15,7 @@
 
 #include "dataplane/core/cache.h"
 #include "dataplane/core/cpu_relax.h"
+#include "dataplane/metrics/arrival_schedule.h"
 #include "dataplane/metrics/latency_histogram.h"
 #include "dataplane/metrics/tsc_clock.h"
 #include "dataplane/sched/priority_scheduler.h"
@@ -40,17 +41,21 @@ struct WorkerConfig {
   std::size_t messages_per_poll = 32;
   bool retire_events = false;  // hand every event back (for an events journal)
   bool journal_swaps = false;  // this worker reports each swap it installs (one worker does)
-  // Live (receive time is the TSC's, in ns): record receipt-to-retired latency per class.
-  bool measure_latency = false;
+  // When set: latency per class from each message's intended arrival to its retirement.
+  const metrics::ArrivalSchedule* arrival = nullptr;
 };
 
 struct WorkerStats {
   std::uint64_t polls = 0;
   std::uint64_t busy_polls = 0;     // polls that ran at least one message
+  // TSC cycles spent in polls that ran something, and in polls that found nothing: how
+  // loaded the lcore is (a poll-mode core is always at 100% CPU, so the OS cannot say).
+  std::uint64_t busy_cycles = 0;
+  std::uint64_t idle_cycles = 0;
   std::uint64_t output_waits = 0;   // times the output ring was full
   std::uint64_t swaps_refused = 0;  // a swap for a slot the pipeline does not have
   std::array<metrics::LatencyHistogram, kPriorityClassCount> queue_wait;  // receive clock, ns
-  std::array<metrics::LatencyHistogram, kPriorityClassCount> end_to_end;  // measure_latency: ns
+  std::array<metrics::LatencyHistogram, kPriorityClassCount> end_to_end;  // with an arrival schedule: ns
 };
 
 class Worker {
@@ -65,7 +70,9 @@ class Worker {
         reclaim_(kSwapRingCapacity, /*prefault=*/true),
         sink_(*this),
         pipeline_(sink_, clock),
-        clock_(clock) {}
+        clock_(clock) {
+    pipeline_.set_notice_sink(&sink_);
+  }
   [[nodiscard]] bool ok() const noexcept {
     return inbox_.ok() && scheduler_.ok() && output_.ok() && swaps_.ok() && reclaim_.ok();
   }
@@ -88,6 +95,7 @@ class Worker {
 
   // One pass of the worker's loop; `now_ns` is on the receive clock. Returns messages run.
   std::size_t poll(std::uint64_t now_ns) noexcept {
+    const std::uint64_t start = metrics::TscClock::now();
     const std::uint64_t pushed = rx_.last_pushed_sequence.load(std::memory_order_acquire);
     // Also when idle: the RX core may be waiting for this worker to retire a version.
     const bool swapped = install_swaps();
@@ -108,6 +116,7 @@ class Worker {
       versions_retired_.store(versions_retired_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
       return true;
     });
+    (ran != 0 ? stats_.busy_cycles : stats_.idle_cycles) += metrics::TscClock::now() - start;
     return ran;
   }
 
@@ -125,13 +134,20 @@ class Worker {
   [[nodiscard]] const SchedulerStats& scheduler_stats() const noexcept { return scheduler_.stats(); }
 
  private:
-  struct OutputSink final : stages::SignalSink {
+  struct OutputSink final : stages::SignalSink, stages::StageNoticeSink {
     explicit OutputSink(Worker& w) : worker(w) {}
     void emit(const stages::Signal& s) noexcept override {
       OutputRecord r;
       r.signal = s;
       r.kind = OutputKind::kSignal;
       r.order = worker.signals_in_message_++;
+      worker.publish(r);
+    }
+    void notice(const stages::StageNotice& n) noexcept override {
+      OutputRecord r;
+      r.notice = n;
+      r.kind = OutputKind::kStageNotice;
+      r.order = worker.notices_in_message_++;
       worker.publish(r);
     }
     Worker& worker;
@@ -150,11 +166,13 @@ class Worker {
       }
     }
     signals_in_message_ = 0;
-    pipeline_.run_message(message);
-    if (config_.measure_latency) {
+    notices_in_message_ = 0;
+    pipeline_.run_message(message, c == PriorityClass::kLow);
+    if (config_.arrival != nullptr) {
       const std::uint64_t now = clock_.to_ns(metrics::TscClock::now());
-      const std::uint64_t received = message.front().receive_time_ns;
-      stats_.end_to_end[index_of(c)].record(now > received ? now - received : 0);
+      const events::Event& first = message.front();
+      const std::uint64_t intended = config_.arrival->intended_ns(first.sequence, first.receive_time_ns);
+      stats_.end_to_end[index_of(c)].record(now > intended ? now - intended : 0);
     }
   }
 
@@ -199,6 +217,7 @@ class Worker {
   stages::InlinePipeline pipeline_;
   metrics::TscClock clock_;
   std::uint32_t signals_in_message_ = 0;
+  std::uint32_t notices_in_message_ = 0;
   std::uint64_t watermark_basis_ = UINT64_MAX;  // the RX progress the watermark was computed on
   std::uint64_t retired_ = 0;                   // the watermark, as last computed
   WorkerStats stats_;

@@ -152,7 +152,9 @@ void run_worker(std::uint64_t limit, std::uint64_t rate, metrics::TscClock clock
   std::string error;
   if (!store.init(book_config(), error)) return (void)std::fprintf(stderr, "%s\n", error.c_str());
   sched::WorkerConfig config;
-  config.measure_latency = true;
+  // The paced producer stamps each message's intended arrival as its receive time.
+  const metrics::ArrivalSchedule arrival = metrics::ArrivalSchedule::as_received();
+  config.arrival = &arrival;
   config.scheduler.max_instruments = static_cast<std::uint32_t>(book_config().max_instruments);
   sched::RxProgress progress;
   sched::Worker worker(config, progress, clock);

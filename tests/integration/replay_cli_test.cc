@@ -3,6 +3,11 @@
 // price jump puts them. (Through DPDK ports time is the TSC's, as live: decisions made on
 // receive time then follow the replay's pace, so determinism is the file reader's.)
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
 
 #include "controlplane/cli/sha256.h"
 #include "tests/support/itch_builder.h"
@@ -208,6 +213,114 @@ TEST(ReplayCli, AScriptedJumpGivesOneSignalAtItsMessage) {
   EXPECT_EQ(std::get<std::int64_t>(o->at("seq")), 5);
   EXPECT_EQ(std::get<std::string>(o->at("stock")), "JUMP");
   EXPECT_EQ(std::get<std::int64_t>(o->at("bps")), 98);  // (2020000 - 2000200) * 10000 / 2000200
+}
+
+// Paced, the RX core releases each message at its intended arrival time and latency is
+// measured from there; the sequencer and the stages still run on capture time, so the journal
+// is the one of an unpaced replay, also on a capture with gaps and reordering.
+TEST(ReplayCli, APacedReplayMeasuresFromIntendedArrivalAndKeepsTheJournal) {
+  const std::string dir = temp_dir();
+  const CommandResult unpaced =
+      run_command(tickwire_binary(), {"replay", "--journal", dir + "/unpaced.jsonl", "--journal-events", sample()});
+  ASSERT_EQ(unpaced.exit_code, 0) << unpaced.err;
+  for (const char* workers : {"0", "2"}) {
+    const std::string latency_dir = dir + "/latency" + workers;
+    const CommandResult paced = run_command(
+        tickwire_binary(), {"replay", "--rate", "100000", "--burst", "4", "--workers", workers, "--journal",
+                            dir + "/paced.jsonl", "--journal-events", "--latency-dir", latency_dir, sample()});
+    ASSERT_EQ(paced.exit_code, 0) << paced.err;
+    EXPECT_EQ(journal_sha(paced), journal_sha(unpaced)) << workers << " workers";
+    const std::int64_t messages = stat(paced.out, "messages");
+    ASSERT_GT(messages, 0) << paced.out;
+    // One latency figure per message that reached the stages (every message, on this capture).
+    std::int64_t measured = -1;
+    for (const std::string& line : split_lines(paced.out)) {
+      if (line.rfind("latency.end_to_end ", 0) == 0) measured = std::stoll(line.substr(line.find("count=") + 6));
+    }
+    EXPECT_GT(measured, 0) << paced.out;
+    EXPECT_LE(measured, messages);
+    const std::string file = latency_dir + (std::string(workers) == "0" ? "/end_to_end.hgrm" : "/end_to_end.critical.hgrm");
+    const Bytes hgrm = read_file(file);
+    ASSERT_FALSE(hgrm.empty()) << file;
+    EXPECT_NE(std::string(hgrm.begin(), hgrm.end()).find("Percentile"), std::string::npos);
+    EXPECT_FALSE(read_file(latency_dir + "/stage.price_move.cost.hgrm").empty());
+  }
+  EXPECT_EQ(run_command(tickwire_binary(), {"replay", "--rate", "1000", "--speed", "2", sample()}).exit_code, 2);
+  EXPECT_EQ(run_command(tickwire_binary(), {"replay", "--burst", "2", sample()}).exit_code, 2);
+  EXPECT_EQ(run_command(tickwire_binary(), {"replay", "--speed", "0", sample()}).exit_code, 2);
+}
+
+// SIGTERM mid-replay: the replay stops at a message boundary, flushes the journal, prints its
+// sha256 and exits with 128 + the signal. What it wrote is a prefix of the full journal.
+TEST(ReplayCli, SigtermMidReplayLeavesAValidJournal) {
+  const std::string dir = temp_dir();
+  const CommandResult generated = run_command(
+      tickwire_binary(), {"generate", "--out", dir + "/day.pcap", "--messages", "200000", "--quiet"});
+  ASSERT_EQ(generated.exit_code, 0) << generated.err;
+  const CommandResult full = run_command(
+      tickwire_binary(), {"replay", "--journal", dir + "/full.jsonl", "--journal-events", dir + "/day.pcap"});
+  ASSERT_EQ(full.exit_code, 0) << full.err;
+  for (const char* workers : {"0", "2"}) {
+    const std::string cut = dir + "/cut" + workers + ".jsonl";
+    // 200,000 messages at 20,000 a second: ten seconds, stopped as soon as it has started.
+    Background replay = run_in_background(tickwire_binary(), {"replay", "--rate", "20000", "--workers", workers,
+                                                              "--journal", cut, "--journal-events", dir + "/day.pcap"});
+    ASSERT_GT(replay.pid, 0);
+    auto started = [&cut] {
+      std::error_code ec;
+      return std::filesystem::file_size(cut, ec) > 0 && !ec;
+    };
+    for (int waited = 0; !started() && waited < 60'000; waited += 10) usleep(10'000);
+    ASSERT_TRUE(started()) << "the replay never started writing its journal";
+    EXPECT_EQ(replay.signal_and_wait(SIGTERM, 60'000), 128 + SIGTERM);
+    const std::string out = replay.stop();
+    const Bytes written = read_file(cut);
+    const Bytes complete = read_file(dir + "/full.jsonl");
+    ASSERT_LT(written.size(), complete.size()) << "the replay ended before the signal: nothing was tested";
+    EXPECT_TRUE(std::equal(written.begin(), written.end(), complete.begin())) << "not a prefix of the full journal";
+    ASSERT_FALSE(written.empty());
+    EXPECT_EQ(written.back(), '\n') << "the journal ends mid-line";
+    cli::Sha256 sha;
+    sha.update(written.data(), written.size());
+    EXPECT_NE(out.find("journal " + cut + " sha256 " + sha.hex()), std::string::npos) << out;
+  }
+}
+
+// A budget no call can meet (1 ns) puts the overrun policy in force from the first call on.
+// skip_low: every low-class message bypasses the detector, each one a journal line; degrade:
+// the detector judges price jumps only, so no liquidity drop is signalled.
+TEST(ReplayCli, OverrunPoliciesActAndTheirDecisionsAreJournalled) {
+  const std::string dir = temp_dir();
+  const CommandResult skip = run_command(tickwire_binary(), {"replay", "--workers", "1", "--budget-ns", "1",
+                                                             "--overrun", "skip_low", "--journal",
+                                                             dir + "/skip.jsonl", sample()});
+  ASSERT_EQ(skip.exit_code, 0) << skip.err;
+  std::int64_t over = 0, skipped_lines = 0;
+  const Bytes journal = read_file(dir + "/skip.jsonl");
+  for (const std::string& line : split_lines(std::string(journal.begin(), journal.end()))) {
+    const auto o = parse_json_line(line);
+    ASSERT_TRUE(o) << line;
+    if (!o->count("notice")) continue;
+    const std::string notice = std::get<std::string>(o->at("notice"));
+    over += notice == "over_budget";
+    skipped_lines += notice == "skipped";
+    EXPECT_NE(notice, "within_budget") << line;
+  }
+  EXPECT_EQ(over, 1);
+  EXPECT_GT(skipped_lines, 0);
+  const std::size_t at = skip.out.find(" skipped=");
+  ASSERT_NE(at, std::string::npos) << skip.out;
+  EXPECT_EQ(std::stoll(skip.out.substr(at + 9)), skipped_lines);
+
+  const CommandResult full = run_command(tickwire_binary(), {"replay", sample()});
+  const CommandResult degrade =
+      run_command(tickwire_binary(), {"replay", "--budget-ns", "1", "--overrun", "degrade", sample()});
+  ASSERT_EQ(degrade.exit_code, 0) << degrade.err;
+  ASSERT_GT(stat(full.out, "signals.liquidity_drop"), 0) << "the sample has no drop: nothing is tested";
+  EXPECT_EQ(stat(degrade.out, "signals.liquidity_drop"), 0);
+  // (Not the same jumps: a drop signal restarts its instrument's window.)
+  EXPECT_GT(stat(degrade.out, "signals.price_jump"), 0);
+  EXPECT_EQ(run_command(tickwire_binary(), {"replay", "--overrun", "panic", sample()}).exit_code, 2);
 }
 
 TEST(ReplayCli, BadOptionsExitWith2) {
