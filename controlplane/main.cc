@@ -8,6 +8,7 @@
 #include "controlplane/cli/decode_command.h"
 #include "controlplane/cli/replay_command.h"
 #include "controlplane/cli/rerequest_server_command.h"
+#include "controlplane/cli/run_command.h"
 #include "controlplane/cli/send_command.h"
 #include "pcap_samples/generator/generate_command.h"
 
@@ -23,6 +24,7 @@ constexpr Command kCommands[] = {
     {"decode", tickwire::cli::run_decode_command, "print every ITCH 5.0 message of captures, BinaryFILEs or DPDK ports"},
     {"book", tickwire::cli::run_book_command, "build full-depth order books and print them (or their sha256)"},
     {"replay", tickwire::cli::run_replay_command, "captures through sequencer, books and stages; a deterministic journal"},
+    {"run", tickwire::cli::run_run_command, "the appliance, live: DPDK ports through books, rings and worker stages"},
     {"audit", tickwire::cli::run_audit_command, "list every sequence gap of captures (JSON lines)"},
     {"rerequest-server", tickwire::cli::run_rerequest_server_command, "answer MoldUDP64 re-requests from captures"},
     {"send", tickwire::cli::run_send_command, "play captures onto a network interface (live tests, drills)"},

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential pkg-config meson ninja-build python3
   dpdk dpdk-dev libdpdk-dev
-  libpcap-dev libtbb-dev zlib1g-dev libssl-dev
+  libpcap-dev libtbb-dev zlib1g-dev libssl-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   gcovr

@@ -1,6 +1,8 @@
 #include "controlplane/cli/feed_input.h"
 
 #include <chrono>
+#include <sstream>
+#include <string_view>
 #include <thread>
 
 #include "drivers/dpdk_rx.h"
@@ -75,10 +77,53 @@ struct FrameSinkDecoder {
 };
 }  // namespace
 
+bool hugetlbfs_mounted() {
+  std::FILE* f = std::fopen("/proc/mounts", "r");
+  if (f == nullptr) return false;
+  char device[256], mount_point[256], type[64];
+  bool found = false;
+  while (!found && std::fscanf(f, "%255s %255s %63s%*[^\n]", device, mount_point, type) == 3) {
+    found = std::string_view(type) == "hugetlbfs";
+  }
+  std::fclose(f);
+  return found;
+}
+
+// Hugepages EAL can use: reserved, free, and mounted (reserved pages without a hugetlbfs
+// mount make EAL fail outright).
+std::uint64_t usable_hugepages() {
+  if (!hugetlbfs_mounted()) return 0;
+  std::FILE* f = std::fopen("/proc/meminfo", "r");
+  if (f == nullptr) return 0;
+  char key[64];
+  unsigned long long value = 0;
+  std::uint64_t free = 0;
+  while (std::fscanf(f, "%63s %llu%*[^\n]", key, &value) == 2) {
+    if (std::string_view(key) == "HugePages_Free:") free = value;
+  }
+  std::fclose(f);
+  return free;
+}
+
+// EAL wants hugepages unless told --no-huge. A machine without free ones (a laptop, CI, a VM)
+// still runs, with more TLB misses, and is told so.
+std::string eal_arguments(const std::string& given, std::FILE* err) {
+  std::istringstream in(given);
+  bool memory_given = false;
+  for (std::string w; in >> w;) {
+    if (w == "--no-huge" || w == "--in-memory") return given;
+    if (w.rfind("-m", 0) == 0 || w.rfind("--socket-mem", 0) == 0) memory_given = true;
+  }
+  if (usable_hugepages() != 0) return given;
+  std::fprintf(err, "tickwire: no usable hugepages (free and mounted): starting DPDK with --no-huge%s (for production reserve "
+               "them, echo 1024 > /proc/sys/vm/nr_hugepages, and mount a hugetlbfs)\n", memory_given ? "" : " -m 512");
+  return std::string("--no-huge ") + (memory_given ? "" : "-m 512 ") + given;
+}
+
 bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::FeedCounters& counters,
                      FeedRunResult& result, std::FILE* err) {
   std::string error;
-  if (!drivers::Eal::init(options.eal, error)) {
+  if (!drivers::Eal::init(eal_arguments(options.eal, err), error)) {
     std::fprintf(err, "tickwire: %s\n", error.c_str());
     return false;
   }
@@ -97,6 +142,11 @@ bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::
     return false;
   }
 
+  std::string names;
+  for (const auto& port : ports) names += (names.empty() ? "" : ", ") + port->name();
+  std::fprintf(err, "tickwire: receiving on %zu DPDK port%s: %s\n", ports.size(), ports.size() == 1 ? "" : "s",
+               names.c_str());
+  std::fflush(err);
   const std::uint64_t hz = drivers::Eal::tsc_hz();
   const std::uint64_t idle_exit_cycles = options.idle_exit_ms * (hz / 1000);
   std::uint64_t last_packet = rte_rdtsc();
@@ -104,7 +154,8 @@ bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::
   while (!sink.done()) {
     const std::uint64_t now = rte_rdtsc();
     // TSC to ns without overflow for any realistic uptime: split seconds and remainder.
-    const std::uint64_t now_ns = now / hz * 1'000'000'000ull + now % hz * 1'000'000'000ull / hz;
+    const std::uint64_t now_ns = options.clock ? options.clock->to_ns(now)
+                                               : now / hz * 1'000'000'000ull + now % hz * 1'000'000'000ull / hz;
     std::uint32_t received = 0;
     for (auto& port : ports) received += drivers::receive_burst(*port, decoder, counters, now_ns);
     if (received != 0) {

@@ -13,6 +13,7 @@
 #include "dataplane/feed/mold_feed_decoder.h"
 #include "drivers/binary_file_reader.h"
 #include "drivers/capture_file_reader.h"
+#include "dataplane/metrics/tsc_clock.h"
 #include "drivers/dpdk_port.h"
 
 namespace tickwire::cli {
@@ -22,6 +23,8 @@ struct FeedInputOptions {
   std::string eal;                  // EAL arguments: read every port they create
   std::uint64_t idle_exit_ms = 1000;  // with EAL: stop after this long without a packet (0: never)
   net::UdpFilter filter;
+  // With EAL: receive times on this clock (the one latency is measured with); else DPDK's.
+  std::optional<metrics::TscClock> clock;
 };
 
 // The options every command that reads a feed takes: --filter, --eal, --idle-exit-ms, --help.
@@ -37,6 +40,7 @@ bool parse_feed_input_options(ArgParser& args, FeedInputOptions& options, std::s
 
 struct FeedRunResult {
   bool all_inputs_usable = true;
+  bool started = true;  // false: DPDK ports could not be started (the error is printed)
   std::vector<std::pair<std::string, drivers::PortCounters>> ports;
   // DPDK input: TSC cycles of rx bursts that brought packets, and of empty polls.
   std::uint64_t rx_busy_cycles = 0;
@@ -100,7 +104,7 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Feed& feed, Sink&
       }
       [[nodiscard]] bool done() const override { return should_stop(s); }
     } adapter(feed, sink, last_receive_ns);
-    result.all_inputs_usable = read_dpdk_ports(options, adapter, counters, result, err);
+    result.started = result.all_inputs_usable = read_dpdk_ports(options, adapter, counters, result, err);
     finish();
     return result;
   }

@@ -1,5 +1,6 @@
-// `tickwire replay`: captures through the whole data path in inline mode (one core, no
-// rings): sequencer, books, events, the stage pipeline; a deterministic journal.
+// `tickwire replay`: captures through the whole data path (sequencer, books, events, the
+// stage pipeline, inline or on worker threads), as fast as possible or paced; a journal that
+// is the same on every run.
 #pragma once
 
 namespace tickwire::cli {

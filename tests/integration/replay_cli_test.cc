@@ -247,7 +247,7 @@ TEST(ReplayCli, APacedReplayMeasuresFromIntendedArrivalAndKeepsTheJournal) {
   }
   EXPECT_EQ(run_command(tickwire_binary(), {"replay", "--rate", "1000", "--speed", "2", sample()}).exit_code, 2);
   EXPECT_EQ(run_command(tickwire_binary(), {"replay", "--burst", "2", sample()}).exit_code, 2);
-  EXPECT_EQ(run_command(tickwire_binary(), {"replay", "--speed", "0", sample()}).exit_code, 2);
+  EXPECT_EQ(run_command(tickwire_binary(), {"replay", "--speed", "-1", sample()}).exit_code, 2);
 }
 
 // SIGTERM mid-replay: the replay stops at a message boundary, flushes the journal, prints its
@@ -286,27 +286,39 @@ TEST(ReplayCli, SigtermMidReplayLeavesAValidJournal) {
   }
 }
 
-// A budget no call can meet (1 ns) puts the overrun policy in force from the first call on.
-// skip_low: every low-class message bypasses the detector, each one a journal line; degrade:
-// the detector judges price jumps only, so no liquidity drop is signalled.
+// A budget of 1 ns, which almost every call overruns, keeps the overrun policy in force.
+// skip_low: low-class messages bypass the detector, each one a journal line; degrade: the
+// detector judges price jumps only, so liquidity drops go unsignalled.
 TEST(ReplayCli, OverrunPoliciesActAndTheirDecisionsAreJournalled) {
   const std::string dir = temp_dir();
   const CommandResult skip = run_command(tickwire_binary(), {"replay", "--workers", "1", "--budget-ns", "1",
                                                              "--overrun", "skip_low", "--journal",
                                                              dir + "/skip.jsonl", sample()});
   ASSERT_EQ(skip.exit_code, 0) << skip.err;
-  std::int64_t over = 0, skipped_lines = 0;
   const Bytes journal = read_file(dir + "/skip.jsonl");
+  // Skips happen only while the stage is over budget (a call may still fit 1 ns on a coarse
+  // TSC, which lifts the policy until the next overrun).
+  std::int64_t over = 0, skipped_lines = 0;
+  bool over_budget = false;
   for (const std::string& line : split_lines(std::string(journal.begin(), journal.end()))) {
     const auto o = parse_json_line(line);
     ASSERT_TRUE(o) << line;
     if (!o->count("notice")) continue;
     const std::string notice = std::get<std::string>(o->at("notice"));
-    over += notice == "over_budget";
-    skipped_lines += notice == "skipped";
-    EXPECT_NE(notice, "within_budget") << line;
+    if (notice == "over_budget") {
+      EXPECT_FALSE(over_budget) << line;
+      over_budget = true;
+      ++over;
+    } else if (notice == "within_budget") {
+      EXPECT_TRUE(over_budget) << line;
+      over_budget = false;
+    } else {
+      EXPECT_EQ(notice, "skipped") << line;
+      EXPECT_TRUE(over_budget) << line;
+      ++skipped_lines;
+    }
   }
-  EXPECT_EQ(over, 1);
+  EXPECT_GE(over, 1);
   EXPECT_GT(skipped_lines, 0);
   const std::size_t at = skip.out.find(" skipped=");
   ASSERT_NE(at, std::string::npos) << skip.out;
@@ -317,7 +329,7 @@ TEST(ReplayCli, OverrunPoliciesActAndTheirDecisionsAreJournalled) {
       run_command(tickwire_binary(), {"replay", "--budget-ns", "1", "--overrun", "degrade", sample()});
   ASSERT_EQ(degrade.exit_code, 0) << degrade.err;
   ASSERT_GT(stat(full.out, "signals.liquidity_drop"), 0) << "the sample has no drop: nothing is tested";
-  EXPECT_EQ(stat(degrade.out, "signals.liquidity_drop"), 0);
+  EXPECT_LT(stat(degrade.out, "signals.liquidity_drop"), stat(full.out, "signals.liquidity_drop"));
   // (Not the same jumps: a drop signal restarts its instrument's window.)
   EXPECT_GT(stat(degrade.out, "signals.price_jump"), 0);
   EXPECT_EQ(run_command(tickwire_binary(), {"replay", "--overrun", "panic", sample()}).exit_code, 2);

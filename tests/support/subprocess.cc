@@ -69,10 +69,13 @@ CommandResult run_command(const std::string& program, const std::vector<std::str
 
 Background run_in_background(const std::string& program, const std::vector<std::string>& args) {
   Background b;
-  b.out_path = temp_dir() + "/stdout";
+  const std::string dir = temp_dir();
+  b.out_path = dir + "/stdout";
+  b.err_path = dir + "/stderr";
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, b.out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, b.err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   std::vector<std::string> words{program};
   words.insert(words.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -84,9 +87,9 @@ Background run_in_background(const std::string& program, const std::vector<std::
   return b;
 }
 
-std::string Background::wait_for_line(const std::string& prefix, int timeout_ms) const {
+std::string Background::wait_for_line(const std::string& prefix, int timeout_ms, bool on_stderr) const {
   for (int waited = 0; waited <= timeout_ms; waited += 10) {
-    for (const std::string& line : split_lines(slurp(out_path))) {
+    for (const std::string& line : split_lines(slurp(on_stderr ? err_path : out_path))) {
       if (line.rfind(prefix, 0) == 0) return line;
     }
     usleep(10'000);

@@ -22,13 +22,18 @@ struct Background {
   Background() = default;
   Background(const Background&) = delete;
   Background& operator=(const Background&) = delete;
-  Background(Background&& other) noexcept : pid(other.pid), out_path(std::move(other.out_path)) { other.pid = -1; }
+  Background(Background&& other) noexcept
+      : pid(other.pid), out_path(std::move(other.out_path)), err_path(std::move(other.err_path)) {
+    other.pid = -1;
+  }
   ~Background();  // kills it if still running: a failed test leaves no process behind
 
   int pid = -1;
   std::string out_path;
-  // Waits (up to `timeout_ms`) for a stdout line starting with `prefix`; returns it or "".
-  std::string wait_for_line(const std::string& prefix, int timeout_ms) const;
+  std::string err_path;
+  // Waits (up to `timeout_ms`) for a stdout (or stderr) line starting with `prefix`; returns
+  // it or "".
+  std::string wait_for_line(const std::string& prefix, int timeout_ms, bool on_stderr = false) const;
   // SIGTERM, then waits for it to exit; returns its stdout.
   std::string stop();
   // Sends `signal_number` and waits up to `timeout_ms` for the exit; returns the exit code

@@ -1,0 +1,583 @@
+#include "controlplane/cli/pipeline_session.h"
+
+#include <sys/resource.h>
+
+#include <cinttypes>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "controlplane/cli/feed_report.h"
+#include "controlplane/cli/sha256.h"
+#include "controlplane/cli/stop_signal.h"
+#include "controlplane/format/journal_writer.h"
+#include "controlplane/runtime/memory_plan.h"
+#include "controlplane/runtime/output_merger.h"
+#include "controlplane/runtime/stage_factory.h"
+#include "controlplane/runtime/stage_plugin.h"
+#include "controlplane/runtime/stage_swapper.h"
+#include "dataplane/book/book_builder.h"
+#include "dataplane/core/cpu_relax.h"
+#include "dataplane/core/qsbr.h"
+#include "dataplane/events/classification.h"
+#include "dataplane/feed/sequenced_feed.h"
+#include "dataplane/metrics/arrival_schedule.h"
+#include "dataplane/sched/event_router.h"
+#include "dataplane/stages/inline_pipeline.h"
+
+namespace tickwire::cli {
+
+namespace {
+
+struct SignalCounter final : stages::SignalSink, stages::StageNoticeSink {
+  format::JournalWriter* journal = nullptr;
+  std::array<std::uint64_t, stages::kSignalKindCount + 1> by_kind{};  // the last: unknown kinds
+  void emit(const stages::Signal& s) noexcept override {
+    ++by_kind[std::min(static_cast<std::size_t>(s.kind), stages::kSignalKindCount)];
+    if (journal != nullptr) journal->signal(s);
+  }
+  void notice(const stages::StageNotice& n) noexcept override {
+    if (journal != nullptr) journal->notice(n);
+  }
+};
+
+// Scripted hot swaps: slot 0 gets a fresh detector at every multiple of `every` (the
+// backtest of a parameter change, and the swap storm of the tests).
+struct SwapScript {
+  std::uint64_t every = 0;
+  std::uint64_t next_at = 0;
+  std::uint32_t version = 0;
+  std::function<std::unique_ptr<stages::Stage>()> make;  // a new instance for slot 0
+};
+
+// Between the book builder and the pipeline: the journal sees every event first, when asked;
+// scripted swaps happen at message boundaries, as a worker would make them.
+struct EventTap {
+  stages::InlinePipeline& pipeline;
+  format::JournalWriter* events_journal = nullptr;
+  format::JournalWriter* journal = nullptr;
+  SwapScript* swaps = nullptr;
+  bool at_message_start = true;
+  void operator()(const events::Event& e) {
+    if (swaps != nullptr && at_message_start) swap_if_due(e.sequence);
+    at_message_start = (e.flags & events::kLastInMessage) != 0;
+    if (events_journal != nullptr) events_journal->event(e);
+    pipeline(e);
+  }
+  void swap_if_due(std::uint64_t sequence) {
+    for (; swaps->next_at <= sequence; swaps->next_at += swaps->every) {
+      const std::uint32_t version = ++swaps->version;
+      std::unique_ptr<stages::Stage> next = swaps->make();
+      if (!next || !pipeline.install(0, {next.get(), sequence, version})) continue;
+      (void)next.release();  // the pipeline's now, until retired
+      if (journal != nullptr) journal->swap(sequence, 0, version);
+      // Inline, every earlier message has run: the old version is done with.
+      pipeline.retire(sequence, [](const stages::StageVersion& v) {
+        if (v.id != 0) delete v.stage;
+        return true;
+      });
+    }
+  }
+};
+
+// A paced replay: each message is released at its intended arrival time (the RX core spins
+// until then), and latency is measured from that time. The sequencer and the stages still
+// run on capture time, so pacing changes no decision and the journal stays the same.
+struct Pacing {
+  metrics::ArrivalSchedule* schedule = nullptr;  // null: as fast as possible (or live)
+  metrics::TscClock clock;
+  // Inline: intended arrival (paced) or receipt (live) to stages done; null: not measured.
+  metrics::LatencyHistogram* inline_latency = nullptr;
+};
+
+template <class Events>
+struct ReplaySink {
+  book::BookBuilder<Events>& builder;
+  Events* events = nullptr;  // set when it batches (the router): told at each burst's end
+  Pacing pacing;
+  std::uint64_t gaps = 0;
+
+  void end_of_burst() {
+    if constexpr (requires(Events& e) { e.publish(); }) {
+      if (events != nullptr) events->publish();
+    }
+  }
+  template <class Message>
+  void operator()(const feed::MessageContext& ctx, const Message& m) {
+    if (pacing.schedule == nullptr && pacing.inline_latency == nullptr) return builder(ctx, m);
+    const std::uint64_t intended = pacing.schedule != nullptr ? wait_until_due(ctx) : ctx.receive_time_ns;
+    builder(ctx, m);
+    if (pacing.inline_latency != nullptr) {
+      const std::uint64_t now = pacing.clock.to_ns(metrics::TscClock::now());
+      pacing.inline_latency->record(now > intended ? now - intended : 0);
+    }
+  }
+  void on_gap(const feed::SessionId&, feed::SequenceRange, feed::GapCause) noexcept {
+    ++gaps;
+    builder.set_suspect(true);
+  }
+
+ private:
+  std::uint64_t wait_until_due(const feed::MessageContext& ctx) {
+    metrics::ArrivalSchedule& schedule = *pacing.schedule;
+    std::uint64_t now = pacing.clock.to_ns(metrics::TscClock::now());
+    if (!schedule.started()) schedule.start(now, ctx.sequence, ctx.receive_time_ns);
+    const std::uint64_t intended = schedule.intended_ns(ctx.sequence, ctx.receive_time_ns);
+    if (now >= intended) return intended;
+    end_of_burst();  // the workers get what is staged before the RX core waits
+    while (now < intended && !stop_requested()) {
+      cpu_relax();
+      now = pacing.clock.to_ns(metrics::TscClock::now());
+    }
+    return intended;
+  }
+};
+
+// The stages' figures summed over every pipeline instance (one per worker).
+struct StageTotals {
+  std::string name;
+  std::uint64_t budget_ns = 0;
+  std::uint64_t calls = 0;
+  std::uint64_t overruns = 0;
+  std::uint64_t skipped = 0;
+  std::uint64_t degraded_calls = 0;
+  std::uint64_t failures = 0;
+  metrics::LatencyHistogram cost;
+};
+
+// The stages' figures summed over every pipeline instance (one per worker); they outlive the
+// instances.
+struct PipelineTotals {
+  std::vector<StageTotals> stages;
+  metrics::LatencyHistogram message_cost;
+  std::uint64_t events = 0;
+  void add(const stages::InlinePipeline& p) {
+    const auto slots = p.slots();
+    if (stages.size() < slots.size()) stages.resize(slots.size());
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      StageTotals& t = stages[i];
+      t.name = slots[i].stage->name();
+      t.budget_ns = slots[i].budget_ns;
+      t.calls += slots[i].calls;
+      t.overruns += slots[i].overruns;
+      t.skipped += slots[i].skipped;
+      t.degraded_calls += slots[i].degraded_calls;
+      t.failures += slots[i].failures;
+      t.cost.merge(slots[i].cost);
+    }
+    message_cost.merge(p.message_cost());
+    events += p.events();
+  }
+};
+
+void print_worker_report(std::FILE* out, std::span<sched::Worker* const> workers, const sched::RouterStats& router,
+                         std::size_t merge_high_water) {
+  print_report_line(out, "router.messages", router.messages);
+  print_report_line(out, "router.full_waits", router.full_waits);
+  print_report_line(out, "router.dropped.too_many_events", router.too_large);
+  print_report_line(out, "merge.held_high_water", merge_high_water);
+  for (std::size_t w = 0; w < workers.size(); ++w) {
+    const std::string prefix = "worker" + std::to_string(w) + ".";
+    const sched::WorkerStats& ws = workers[w]->stats();
+    const sched::SchedulerStats& ss = workers[w]->scheduler_stats();
+    const sched::InboxCounters& ic = workers[w]->inbox().counters();
+    print_report_line(out, prefix + "polls", ws.polls);
+    print_report_line(out, prefix + "busy_polls", ws.busy_polls);
+    print_report_line(out, prefix + "output_waits", ws.output_waits);
+    print_report_line(out, prefix + "busy_cycles", ws.busy_cycles);
+    print_report_line(out, prefix + "idle_cycles", ws.idle_cycles);
+    print_report_percent(out, prefix + "busy_percent", ws.busy_cycles, ws.busy_cycles + ws.idle_cycles);
+    for (std::size_t c = 0; c < sched::kPriorityClassCount; ++c) {
+      const std::string cls = prefix + std::string(sched::kPriorityClassNames[c]) + ".";
+      print_report_line(out, cls + "queued", ic.queued[c].load(std::memory_order_relaxed));
+      print_report_line(out, cls + "shed.ring_full", ic.shed_ring_full[c].load(std::memory_order_relaxed));
+      print_report_line(out, cls + "full_waits", ic.full_waits[c].load(std::memory_order_relaxed));
+      print_report_line(out, cls + "messages", ss.messages[c]);
+      print_report_line(out, cls + "aged", ss.aged[c]);
+      print_report_line(out, cls + "run_early", ss.run_early[c]);
+      print_report_line(out, cls + "ring_high_water", ss.high_water[c]);
+    }
+  }
+}
+
+void print_cost(std::FILE* out, const std::string& name, const metrics::LatencyHistogram& h) {
+  std::fprintf(out,
+               "%-36s count=%" PRIu64 " p50=%" PRIu64 " p90=%" PRIu64 " p99=%" PRIu64 " p99.9=%" PRIu64
+               " p99.99=%" PRIu64 " max=%" PRIu64 " (ns)\n",
+               name.c_str(), h.count(), h.percentile(50), h.percentile(90), h.percentile(99), h.percentile(99.9),
+               h.percentile(99.99), h.max());
+}
+
+bool write_percentile_file(const std::string& path, const metrics::LatencyHistogram& h) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "w"), &std::fclose);
+  if (!file) {
+    std::perror(("tickwire: " + path).c_str());
+    return false;
+  }
+  h.write_percentile_distribution(file.get());
+  return std::fflush(file.get()) == 0 && std::ferror(file.get()) == 0;
+}
+
+std::uint64_t peak_rss_kib() {
+  rusage usage{};
+  return getrusage(RUSAGE_SELF, &usage) == 0 ? static_cast<std::uint64_t>(usage.ru_maxrss) : 0;
+}
+
+// Every pool and ring is sized from the configuration; start-up refuses what cannot fit.
+std::uint64_t derived_budget_bytes() {
+  std::FILE* f = std::fopen("/proc/meminfo", "r");
+  if (f == nullptr) return 0;
+  char key[64];
+  unsigned long long kb = 0;
+  std::uint64_t available = 0;
+  while (std::fscanf(f, "%63s %llu%*[^\n]", key, &kb) == 2) {
+    if (std::string_view(key) == "MemAvailable:") available = kb * 1024;
+  }
+  std::fclose(f);
+  return available / 10 * 9;  // leave a tenth for the kernel and everything else
+}
+
+}  // namespace
+
+int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions& input,
+                         const SessionOptions& options) {
+  const std::string who = "tickwire " + options.command;
+  const std::uint32_t workers = config.workers;
+  const std::uint64_t swap_every = options.swap_every;
+  std::optional<metrics::ArrivalSchedule> arrival;
+  if (options.live) arrival = metrics::ArrivalSchedule::as_received();
+  if (config.replay_rate != 0) arrival = metrics::ArrivalSchedule::at_rate(config.replay_rate, config.replay_burst);
+  if (config.replay_speed != 0) arrival = metrics::ArrivalSchedule::at_speed(config.replay_speed);
+  const bool paced = arrival && arrival->paced();
+
+  book::BookConfig book_config = config.book;
+  // Live or paced, latency is the point: first touches of pool pages must not land on the
+  // hot path.
+  const bool prefault = book_config.prefault || options.live || paced;
+  book_config.prefault = false;  // reserve first (address space only), check the budget, then touch
+  book::BookStore books;
+  std::string error;
+  if (!books.init(book_config, error)) {
+    std::fprintf(stderr, "%s: %s\n", who.c_str(), error.c_str());
+    return 1;
+  }
+  runtime::StageFactory factory;
+  if (!factory.init(config, error)) {
+    std::fprintf(stderr, "%s: %s\n", who.c_str(), error.c_str());
+    return 1;
+  }
+  {
+    const runtime::MemoryPlan plan = runtime::plan_memory(config, books.reserved_bytes());
+    const std::uint64_t budget =
+        config.memory_budget_mb != 0 ? config.memory_budget_mb << 20 : derived_budget_bytes();
+    if (budget != 0 && plan.total() > budget) {
+      std::fprintf(stderr, "%s: the configuration needs %s but the memory budget is %" PRIu64 " MiB (%s); lower "
+                   "book.max_orders, book.max_levels, workers.ring_events.* or workers.count, or raise "
+                   "memory.budget_mb\n",
+                   who.c_str(), plan.describe().c_str(), budget >> 20,
+                   config.memory_budget_mb != 0 ? "memory.budget_mb" : "90% of MemAvailable");
+      return 1;
+    }
+  }
+  if (prefault) {
+    book_config.prefault = true;
+    if (!books.init(book_config, error)) {
+      std::fprintf(stderr, "%s: %s\n", who.c_str(), error.c_str());
+      return 1;
+    }
+  }
+
+  // What scripted swaps put in slot 0: fresh instances of its stage, or of a loaded one.
+  std::function<std::unique_ptr<stages::Stage>()> make_swap_instance = [&factory] {
+    std::string ignored;
+    return factory.make(0, ignored);
+  };
+  std::unique_ptr<runtime::StagePlugin> plugin;
+  if (!options.swap_plugin.empty()) {
+    plugin = runtime::StagePlugin::load(options.swap_plugin, error);
+    const auto max_instruments = static_cast<std::uint32_t>(config.book.max_instruments);
+    // One trial instance: bad parameters are an error now, not a silent skip mid-run.
+    if (plugin && !plugin->create(options.swap_params, max_instruments, 0, error)) plugin.reset();
+    if (!plugin) {
+      std::fprintf(stderr, "%s: %s\n", who.c_str(), error.c_str());
+      return 1;
+    }
+    make_swap_instance = [&plugin, params = options.swap_params, max_instruments] {
+      std::string ignored;
+      return plugin->create(params, max_instruments, 0, ignored);
+    };
+  }
+  if (swap_every != 0 && factory.size() == 0) {
+    std::fprintf(stderr, "%s: scripted swaps replace pipeline slot 0, and pipeline.stages is empty\n", who.c_str());
+    return 1;
+  }
+
+  Sha256 journal_hash;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> journal_file(nullptr, &std::fclose);
+  std::unique_ptr<format::JournalWriter> journal;
+  if (!config.journal.empty()) {
+    journal_file.reset(open_hashing_file(config.journal, journal_hash));
+    if (!journal_file) {
+      std::perror((who + ": " + config.journal).c_str());
+      return 1;
+    }
+    journal = std::make_unique<format::JournalWriter>(journal_file.get(), books, factory.names());
+  }
+
+  install_stop_handlers();
+  SignalCounter signals;
+  signals.journal = journal.get();
+  const bool journal_events = config.journal_events;
+  const metrics::TscClock clock = metrics::TscClock::calibrate();
+  FeedInputOptions feed_input = input;
+  feed_input.clock = clock;  // live receive times on the clock latency is measured with
+  book::BookCounters book_counters;
+  auto counters = std::make_unique<metrics::FeedCounters>();
+  FeedRunResult result;
+  PipelineTotals totals;
+  // Intended arrival (or receipt) to stages done: inline as one figure, with workers per class.
+  std::array<metrics::LatencyHistogram, sched::kPriorityClassCount> end_to_end;
+  metrics::LatencyHistogram inline_end_to_end;
+  const Pacing pacing{paced ? &*arrival : nullptr, clock, nullptr};
+  std::uint64_t gaps = 0;
+  std::uint64_t swaps = 0;
+  std::vector<std::string> warnings;
+  auto report_feed = [&](const auto& sequenced) {
+    if (!config.stats) return;
+    print_feed_counters(stderr, *counters);
+    const std::uint64_t missing[2] = {sequenced.line_missing(0), sequenced.line_missing(1)};
+    print_sequencer_report(stderr, sequenced.stats(), missing);
+  };
+  // One set of stage instances per pipeline, owned here; the pipelines hold pointers.
+  std::vector<std::unique_ptr<stages::Stage>> instances;
+  auto add_stages = [&](stages::InlinePipeline& pipeline) {
+    for (std::size_t slot = 0; slot < factory.size(); ++slot) {
+      instances.push_back(factory.make(slot, error));
+      if (!instances.back()) return false;
+      (void)pipeline.add(*instances.back(), factory.spec(slot).budget_ns, factory.spec(slot).overrun);
+    }
+    return true;
+  };
+
+  if (workers == 0) {
+    stages::InlinePipeline pipeline(signals, clock);
+    pipeline.set_notice_sink(&signals);
+    if (!add_stages(pipeline)) {
+      std::fprintf(stderr, "%s: %s\n", who.c_str(), error.c_str());
+      return 1;
+    }
+    SwapScript script{swap_every, swap_every, 0, make_swap_instance};
+    EventTap tap{pipeline, journal_events ? journal.get() : nullptr, journal.get(), swap_every != 0 ? &script : nullptr};
+    book::BookBuilder<EventTap> builder(books, tap, book_counters, 0);
+    ReplaySink<EventTap> sink{builder, nullptr, pacing};
+    sink.pacing.inline_latency = arrival ? &inline_end_to_end : nullptr;
+    auto sequenced =
+        std::make_unique<feed::SequencedFeed<ReplaySink<EventTap>>>(sink, feed_input.filter, *counters, config.sequencer);
+    result = run_feed_inputs(feed_input, *sequenced, sink, *counters, stderr);
+    totals.add(pipeline);
+    pipeline.for_each_version([](const stages::StageVersion& v) {
+      if (v.id != 0) delete v.stage;
+    });
+    gaps = sink.gaps;
+    swaps = script.version;
+    report_feed(*sequenced);
+  } else {
+    sched::WorkerConfig worker_config = config.worker;
+    // Replay is deterministic: no class sheds on a full ring, the RX core waits instead.
+    if (!options.live) worker_config.inbox.when_full.fill(sched::FullPolicy::kBackpressure);
+    worker_config.scheduler.max_instruments = static_cast<std::uint32_t>(config.book.max_instruments);
+    worker_config.retire_events = journal_events;
+    worker_config.arrival = arrival ? &*arrival : nullptr;
+    sched::RxProgress progress;
+    std::vector<std::unique_ptr<sched::Worker>> owned_workers;
+    std::vector<sched::Worker*> worker_list;
+    for (std::uint32_t i = 0; i < workers; ++i) {
+      sched::WorkerConfig wc = worker_config;
+      wc.journal_swaps = i == 0;  // one worker reports each swap
+      owned_workers.push_back(std::make_unique<sched::Worker>(wc, progress, clock));
+      if (!owned_workers.back()->ok()) {
+        std::fprintf(stderr, "%s: cannot reserve worker %" PRIu32 "'s rings\n", who.c_str(), i);
+        return 1;
+      }
+      if (!add_stages(owned_workers.back()->pipeline())) {
+        std::fprintf(stderr, "%s: %s\n", who.c_str(), error.c_str());
+        return 1;
+      }
+      worker_list.push_back(owned_workers.back().get());
+    }
+    // The RX core reads the classification table through an RCU-published pointer.
+    QsbrDomain qsbr(1);
+    Published<events::ClassificationTable> table(
+        qsbr, std::make_unique<const events::ClassificationTable>(config.classification,
+                                                                  worker_config.scheduler.max_instruments));
+    events::Classifier classifier(worker_config.scheduler.max_instruments);
+    if (!qsbr.ok() || !table.read()->ok() || !classifier.ok()) {
+      std::fprintf(stderr, "%s: cannot reserve the classifier's state\n", who.c_str());
+      return 1;
+    }
+    sched::EventRouter router(worker_list, classifier, table.pointer(), progress);
+    runtime::StageSwapper swapper(worker_list);
+    router.accept_swaps(swapper.requests());
+    if (swap_every != 0) router.expect_swap_every(swap_every);
+    std::uint64_t next_swap_at = swap_every;
+    book::BookBuilder<sched::EventRouter> builder(books, router, book_counters, 0);
+    ReplaySink<sched::EventRouter> sink{builder, &router, pacing};
+    auto sequenced = std::make_unique<feed::SequencedFeed<ReplaySink<sched::EventRouter>>>(
+        sink, feed_input.filter, *counters, config.sequencer);
+    std::vector<std::thread> threads;
+    for (sched::Worker* w : worker_list) {
+      threads.emplace_back([w, &progress] { sched::run_until_drained(*w, progress); });
+    }
+    threads.emplace_back([&] {
+      router.report_quiescence(qsbr, 0);
+      result = run_feed_inputs(feed_input, *sequenced, sink, *counters, stderr);
+      router.finish();
+    });
+    // This thread is the control plane: it merges the workers' outputs into the journal.
+    runtime::OutputMerger merger(worker_list);
+    auto emit = [&](const sched::OutputRecord& r) {
+      if (r.kind == sched::OutputKind::kSignal) {
+        signals.emit(r.signal);
+      } else if (r.kind == sched::OutputKind::kStageNotice) {
+        signals.notice(r.notice);
+      } else if (r.kind == sched::OutputKind::kSwap) {
+        ++swaps;
+        if (journal) journal->swap(r.swap.effective_sequence, r.swap.slot, r.swap.version);
+      } else if (journal) {
+        journal->event(r.event);
+      }
+    };
+    // Scripted swaps are asked for ahead of the RX core, which waits for each at its sequence.
+    auto request_swaps = [&] {
+      while (swap_every != 0) {
+        std::vector<std::unique_ptr<stages::Stage>> fresh;
+        for (std::uint32_t i = 0; i < workers; ++i) fresh.push_back(make_swap_instance());
+        if (!swapper.request(0, fresh, next_swap_at)) return;
+        next_swap_at += swap_every;
+      }
+    };
+    auto all_drained = [&] {
+      for (sched::Worker* w : worker_list) {
+        if (!w->drained()) return false;
+      }
+      return true;
+    };
+    while (!all_drained()) {
+      request_swaps();
+      swapper.reclaim();
+      if (merger.drain(emit) == 0) std::this_thread::sleep_for(std::chrono::microseconds(100));
+    }
+    for (std::thread& t : threads) t.join();
+    merger.drain(emit, /*final=*/true);
+    for (sched::Worker* w : worker_list) {
+      totals.add(w->pipeline());
+      for (std::size_t c = 0; c < sched::kPriorityClassCount; ++c) end_to_end[c].merge(w->stats().end_to_end[c]);
+    }
+    gaps = sink.gaps;
+    report_feed(*sequenced);
+    if (config.stats) print_worker_report(stderr, worker_list, router.stats(), merger.high_water());
+    // Rings that came close to full are where the next burst will shed or stall.
+    for (std::size_t w = 0; w < worker_list.size(); ++w) {
+      const sched::SchedulerStats& ss = worker_list[w]->scheduler_stats();
+      for (std::size_t c = 0; c < sched::kPriorityClassCount; ++c) {
+        const std::uint64_t capacity = worker_config.inbox.capacity[c];
+        if (ss.high_water[c] * 100 >= capacity * config.warn_fill_percent) {
+          warnings.push_back("worker" + std::to_string(w) + " " + std::string(sched::kPriorityClassNames[c]) +
+                             " ring reached " + std::to_string(ss.high_water[c]) + " of its " +
+                             std::to_string(capacity) + " events (workers.ring_events." +
+                             std::string(sched::kPriorityClassNames[c]) + ")");
+        }
+      }
+    }
+  }
+  if (!result.started) return 1;  // nothing ran: the reason is printed, a report would say nothing
+  if (books.peak_orders() * 100 >= config.book.max_orders * config.warn_fill_percent) {
+    warnings.push_back("books held up to " + std::to_string(books.peak_orders()) + " live orders of " +
+                       std::to_string(config.book.max_orders) + " (book.max_orders)");
+  }
+  if (books.peak_levels() * 100 >= config.book.max_levels * config.warn_fill_percent) {
+    warnings.push_back("books held up to " + std::to_string(books.peak_levels()) + " price levels of " +
+                       std::to_string(config.book.max_levels) + " (book.max_levels)");
+  }
+
+  std::printf("messages %" PRIu64 "\n", counters->messages);
+  std::printf("events %" PRIu64 "\n", totals.events);
+  for (std::size_t k = 0; k < stages::kSignalKindCount; ++k) {
+    std::printf("signals.%s %" PRIu64 "\n", std::string(stages::kSignalKindNames[k]).c_str(), signals.by_kind[k]);
+  }
+  if (signals.by_kind.back() != 0) std::printf("signals.unknown_kind %" PRIu64 "\n", signals.by_kind.back());
+  std::printf("gaps %" PRIu64 "\n", gaps);
+  if (swap_every != 0) std::printf("swaps %" PRIu64 "\n", swaps);
+  for (const StageTotals& s : totals.stages) {
+    std::printf("stage.%s calls=%" PRIu64 " overruns=%" PRIu64 " skipped=%" PRIu64 " degraded_calls=%" PRIu64
+                " failures=%" PRIu64 " budget_ns=%" PRIu64 "\n",
+                s.name.c_str(), s.calls, s.overruns, s.skipped, s.degraded_calls, s.failures, s.budget_ns);
+    print_cost(stdout, "stage." + s.name + ".cost", s.cost);
+  }
+  print_cost(stdout, "pipeline.per_message", totals.message_cost);
+  if (arrival && workers == 0) print_cost(stdout, "latency.end_to_end", inline_end_to_end);
+  if (arrival && workers != 0) {
+    metrics::LatencyHistogram all;
+    for (std::size_t c = 0; c < sched::kPriorityClassCount; ++c) {
+      print_cost(stdout, "latency.end_to_end." + std::string(sched::kPriorityClassNames[c]), end_to_end[c]);
+      all.merge(end_to_end[c]);
+    }
+    print_cost(stdout, "latency.end_to_end", all);
+  }
+  if (!result.ports.empty()) {
+    print_port_report(stdout, result.ports);
+    print_report_percent(stdout, "rx.busy_percent", result.rx_busy_cycles,
+                         result.rx_busy_cycles + result.rx_idle_cycles);
+  }
+  print_report_line(stdout, "memory.peak_rss_kib", peak_rss_kib());
+  for (const std::string& w : warnings) std::fprintf(stderr, "%s: warning: %s\n", who.c_str(), w.c_str());
+  if (journal) {
+    journal->flush();
+    const bool failed = journal->failed();
+    journal.reset();
+    journal_file.reset();
+    if (failed) {
+      std::fprintf(stderr, "%s: writing the journal failed\n", who.c_str());
+      return 1;
+    }
+    std::printf("journal %s sha256 %s\n", config.journal.c_str(), journal_hash.hex().c_str());
+  }
+  if (!config.latency_report.empty() && !write_percentile_file(config.latency_report, totals.message_cost)) return 1;
+  if (!options.latency_dir.empty()) {
+    const std::string& dir = options.latency_dir;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    bool written = !ec && write_percentile_file(dir + "/pipeline.per_message.hgrm", totals.message_cost);
+    for (const StageTotals& st : totals.stages) {
+      written = written && write_percentile_file(dir + "/stage." + st.name + ".cost.hgrm", st.cost);
+    }
+    if (arrival && workers == 0) written = written && write_percentile_file(dir + "/end_to_end.hgrm", inline_end_to_end);
+    for (std::size_t c = 0; arrival && workers != 0 && c < sched::kPriorityClassCount; ++c) {
+      const std::string name(sched::kPriorityClassNames[c]);
+      written = written && write_percentile_file(dir + "/end_to_end." + name + ".hgrm", end_to_end[c]);
+    }
+    if (!written) {
+      std::fprintf(stderr, "%s: cannot write the latency files into %s\n", who.c_str(), dir.c_str());
+      return 1;
+    }
+  }
+  if (config.stats) {
+    for (std::size_t i = 0; i < book::kBookAnomalyCount; ++i) {
+      print_report_line(stderr, "book.anomalies." + std::string(book::kBookAnomalyNames[i]),
+                        book_counters.anomalies[i]);
+    }
+  }
+  if (stop_requested()) {
+    std::fprintf(stderr, "%s: stopped by signal %d; the journal and figures cover the messages before it\n",
+                 who.c_str(), stop_signal_number());
+    return 128 + stop_signal_number();
+  }
+  return result.all_inputs_usable ? 0 : 1;
+}
+
+}  // namespace tickwire::cli

@@ -1,0 +1,54 @@
+#include "controlplane/cli/run_command.h"
+
+#include <cstdio>
+#include <string>
+
+#include "controlplane/cli/arg_parser.h"
+#include "controlplane/cli/pipeline_options.h"
+#include "controlplane/cli/pipeline_session.h"
+
+namespace tickwire::cli {
+
+namespace {
+constexpr std::string_view kSynopsis = "[--config FILE] [--set KEY=VALUE]... [--eal \"EAL ARGUMENTS\"] [options]";
+constexpr std::string_view kMoreHelp =
+    "\nThe ports come from the EAL arguments (input.eal), e.g.\n"
+    "  --eal \"-l 0-2 -a 0000:3b:00.0\"                      a NIC bound to vfio-pci\n"
+    "  --eal \"--vdev=net_af_packet0,iface=eth1\"            a kernel interface\n"
+    "  --eal \"--no-huge --vdev=net_pcap0,rx_pcap=day.pcap\" a capture, at DPDK speed\n"
+    "Without free hugepages, EAL starts with --no-huge (and says so). It runs until SIGINT or\n"
+    "SIGTERM (or input.idle_exit_ms without packets, when set), then prints the final report.\n";
+}  // namespace
+
+int run_run_command(int argc, char** argv) {
+  ArgParser args("run", pipeline_option_specs());
+  if (auto code = args.parse_command_line(argc, argv, kSynopsis, kMoreHelp)) return *code;
+  config::AppConfig config = config::default_config();
+  config.idle_exit_ms = 0;  // live: a quiet market is not the end of the session
+  config.workers = 1;       // live: the stages run on their own lcore, behind the rings
+  std::string error;
+  if (!build_config(args, config, error)) return args.usage_error(error, kSynopsis);
+  if (args.has("print-config")) {
+    std::fputs(config::to_toml(config).c_str(), stdout);
+    return 0;
+  }
+  if (!args.positional().empty()) {
+    return args.usage_error("takes no INPUT files (tickwire replay reads captures); the ports come from input.eal",
+                            kSynopsis);
+  }
+  if (config.eal.empty()) {
+    return args.usage_error("no ports: give --eal \"EAL ARGUMENTS\" or input.eal in the --config file", kSynopsis);
+  }
+  if (config.replay_rate != 0 || config.replay_speed != 0) {
+    return args.usage_error("replay.rate and replay.speed pace a replay; live packets come at the market's pace",
+                            kSynopsis);
+  }
+  FeedInputOptions input;
+  if (!feed_input_from_config(args, config, input, error)) return args.usage_error(error, kSynopsis);
+  SessionOptions options;
+  options.command = "run";
+  options.live = true;
+  return run_pipeline_session(config, input, options);
+}
+
+}  // namespace tickwire::cli

@@ -1,0 +1,108 @@
+// What `tickwire replay` and `tickwire run` run with: one struct holding every setting, read
+// from a TOML file and then from `--set KEY=VALUE` overrides, each layer over the one before.
+// Every key is declared once, in a schema (app_config.cc) that the loader, the printer and
+// the key list all read, so a key cannot be loadable yet missing from --print-config.
+//
+// Nothing here throws: every bad value is an error string naming the key (and, from a file,
+// the line), and a layer that fails leaves the config as it was.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "controlplane/recovery/recovery_policy.h"
+#include "dataplane/book/book_store.h"
+#include "dataplane/events/classification.h"
+#include "dataplane/feed/sequencer.h"
+#include "dataplane/sched/worker.h"
+#include "dataplane/stages/overrun_policy.h"
+#include "dataplane/stages/price_move_detector.h"
+
+namespace tickwire::config {
+
+// One pipeline slot. `price_move` is the built-in detector (its settings are
+// AppConfig::price_move); any other name is a stage loaded from `plugin`.
+struct StageSpec {
+  std::string name;
+  std::string plugin{};  // shared object path; empty for the built-in
+  std::string params{};  // handed to the plugin's create()
+  std::uint64_t budget_ns = 2000;  // 0: no budget
+  stages::OverrunPolicy overrun = stages::OverrunPolicy::kCount;
+  friend bool operator==(const StageSpec&, const StageSpec&) = default;
+};
+
+inline constexpr std::string_view kBuiltInStage = stages::PriceMoveDetector::kName;
+
+struct AppConfig {
+  book::BookConfig book;
+  feed::SequencerConfig sequencer;
+  recovery::RecoveryConfig recovery;
+  std::string recovery_server;  // "IP:PORT"; empty: no re-requests
+
+  // input
+  std::string eal;                   // EAL arguments; empty: read files
+  std::uint64_t idle_exit_ms = 1000;  // with EAL: stop after this long without a packet (0: never)
+  std::vector<std::string> filters;  // "GROUP:PORT" each; empty: every datagram
+
+  std::uint32_t workers = 0;  // 0: inline, one thread
+  sched::WorkerConfig worker;
+  events::ClassificationRules classification;
+
+  std::vector<StageSpec> stages = {StageSpec{.name = std::string(kBuiltInStage)}};  // chain order
+  stages::PriceMoveConfig price_move;
+
+  std::uint64_t memory_budget_mb = 0;  // 0: derive from the machine
+  std::uint32_t warn_fill_percent = 80;
+
+  // replay pacing: at most one of speed and rate
+  double replay_speed = 0;        // multiple of capture time; 0: as fast as possible
+  std::uint64_t replay_rate = 0;  // messages per second; 0: off
+  double replay_burst = 1;        // with rate: bursts go out at burst x rate
+
+  // output
+  std::string journal;
+  bool journal_events = false;
+  std::string latency_report;
+  bool stats = false;
+};
+
+// Same settings: every field a key sets, compared raw (not through the key's unit). Fields
+// of the dataplane structs that no key sets (wiring such as WorkerConfig::retire_events or
+// PriceMoveConfig::max_instruments) are not compared.
+[[nodiscard]] bool operator==(const AppConfig& a, const AppConfig& b);
+
+// What the code uses with no file.
+[[nodiscard]] AppConfig default_config();
+
+// A TOML file over `config`. False with `error` like
+// "tickwire.toml:12: book.max_ordrs: unknown key"; `config` is then unchanged.
+[[nodiscard]] bool apply_file(const std::string& path, AppConfig& config, std::string& error);
+
+// TOML text over `config`; `source_name` heads error messages.
+[[nodiscard]] bool apply_text(std::string_view toml_text, std::string_view source_name, AppConfig& config,
+                              std::string& error);
+
+// One "KEY=VALUE", VALUE in TOML syntax. For a string key, a value that is not a TOML string
+// is taken literally (input.eal=--no-huge); for an array key, a value that is not TOML is a
+// comma-separated list (pipeline.stages=price_move,large_trade). A stage.NAME.* key needs
+// NAME in pipeline.stages already. Errors read "--set KEY=VALUE: ...".
+[[nodiscard]] bool apply_override(std::string_view assignment, AppConfig& config, std::string& error);
+
+// Every key's range again (for configs built in code) and the rules that span keys: replay
+// speed and rate together, a burst without a rate, journal_events without a journal, a
+// non-built-in stage without a plugin. Errors name the key(s).
+[[nodiscard]] bool validate(const AppConfig& config, std::string& error);
+
+// Every key with its value, one comment line each; apply_text() of it over default_config()
+// gives `config` back (times are printed in the key's unit, so sub-unit remainders of
+// fields set in code are dropped).
+[[nodiscard]] std::string to_toml(const AppConfig& config);
+
+// Every key and a one-line description with its allowed values. Stage keys are listed as
+// "stage.<name>.KEY", and keys of the built-in as "stage.price_move.KEY".
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> describe_keys();
+
+}  // namespace tickwire::config
