@@ -5,6 +5,7 @@
 
 #include "controlplane/cli/audit_command.h"
 #include "controlplane/cli/book_command.h"
+#include "controlplane/cli/ctl_command.h"
 #include "controlplane/cli/decode_command.h"
 #include "controlplane/cli/replay_command.h"
 #include "controlplane/cli/rerequest_server_command.h"
@@ -25,6 +26,7 @@ constexpr Command kCommands[] = {
     {"book", tickwire::cli::run_book_command, "build full-depth order books and print them (or their sha256)"},
     {"replay", tickwire::cli::run_replay_command, "captures through sequencer, books and stages; a deterministic journal"},
     {"run", tickwire::cli::run_run_command, "the appliance, live: DPDK ports through books, rings and worker stages"},
+    {"ctl", tickwire::cli::run_ctl_command, "adjust a running session: promote a symbol, swap a stage, read counters"},
     {"audit", tickwire::cli::run_audit_command, "list every sequence gap of captures (JSON lines)"},
     {"rerequest-server", tickwire::cli::run_rerequest_server_command, "answer MoldUDP64 re-requests from captures"},
     {"send", tickwire::cli::run_send_command, "play captures onto a network interface (live tests, drills)"},

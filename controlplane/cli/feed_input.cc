@@ -163,6 +163,7 @@ bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::
       last_packet = now;
       result.rx_busy_cycles += rte_rdtsc() - now;
     } else {
+      sink.idle();
       result.rx_idle_cycles += rte_rdtsc() - now;
     }
     if (received == 0 && idle_exit_cycles != 0 && now - last_packet > idle_exit_cycles) break;

@@ -59,6 +59,7 @@ class FrameSink {
   virtual void on_frame(const std::uint8_t* data, std::uint32_t length, std::uint64_t receive_time_ns) = 0;
   [[nodiscard]] virtual bool done() const = 0;
   virtual void end_of_burst() {}
+  virtual void idle() {}  // a poll that received nothing
 };
 bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::FeedCounters& counters,
                      FeedRunResult& result, std::FILE* err);
@@ -98,6 +99,9 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Feed& feed, Sink&
       std::uint64_t& last;
       Adapter(Feed& feed_in, Sink& sink_in, std::uint64_t& last_in) : f(feed_in), s(sink_in), last(last_in) {}
       void end_of_burst() override { tickwire::cli::end_of_burst(s); }
+      void idle() override {
+        if constexpr (requires { s.idle(); }) s.idle();
+      }
       void on_frame(const std::uint8_t* data, std::uint32_t length, std::uint64_t t) override {
         last = t;
         f.on_frame(data, length, net::LinkType::kEthernet, t);

@@ -17,6 +17,7 @@ struct FlagKey {
 constexpr FlagKey kFlagKeys[] = {
     {"eal", "input.eal", true, "read DPDK ports instead of files, e.g. \"--no-huge --vdev=net_pcap0,rx_pcap=F\""},
     {"idle-exit-ms", "input.idle_exit_ms", true, "with EAL ports: stop after this long without packets (0: never)"},
+    {"control", "control.socket", true, "serve `tickwire ctl` on this Unix socket (needs workers)"},
     {"workers", "workers.count", true, "worker threads behind the RX thread (0: inline, one thread)"},
     {"journal", "output.journal", true, "write signals (JSON lines) to FILE and print its sha256"},
     {"journal-events", "output.journal_events", false, "with --journal: every retired event too"},
@@ -46,7 +47,7 @@ bool apply_flag(const FlagKey& f, const std::string& value, config::AppConfig& c
   }
   for (const std::string& key : keys) {
     // Strings are quoted for TOML (a path may hold anything but a quote or a backslash).
-    const bool is_string = f.key == "input.eal" || f.key.starts_with("output.journal") ||
+    const bool is_string = f.key == "input.eal" || f.key.starts_with("output.journal") || f.key == "control.socket" ||
                            f.key == "output.latency_report" || f.key.ends_with(".overrun");
     std::string text = value;
     if (is_string && f.takes_value) {

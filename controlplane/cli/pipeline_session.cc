@@ -16,8 +16,10 @@
 #include "controlplane/cli/sha256.h"
 #include "controlplane/cli/stop_signal.h"
 #include "controlplane/format/journal_writer.h"
+#include "controlplane/runtime/control_server.h"
 #include "controlplane/runtime/memory_plan.h"
 #include "controlplane/runtime/output_merger.h"
+#include "controlplane/runtime/session_control.h"
 #include "controlplane/runtime/stage_factory.h"
 #include "controlplane/runtime/stage_plugin.h"
 #include "controlplane/runtime/stage_swapper.h"
@@ -105,6 +107,11 @@ struct ReplaySink {
   void end_of_burst() {
     if constexpr (requires(Events& e) { e.publish(); }) {
       if (events != nullptr) events->publish();
+    }
+  }
+  void idle() {
+    if constexpr (requires(Events& e) { e.idle(); }) {
+      if (events != nullptr) events->idle();
     }
   }
   template <class Message>
@@ -254,6 +261,21 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
   if (config.replay_rate != 0) arrival = metrics::ArrivalSchedule::at_rate(config.replay_rate, config.replay_burst);
   if (config.replay_speed != 0) arrival = metrics::ArrivalSchedule::at_speed(config.replay_speed);
   const bool paced = arrival && arrival->paced();
+
+  std::unique_ptr<runtime::ControlServer> control;
+  if (!config.control_socket.empty()) {
+    if (workers == 0) {
+      std::fprintf(stderr, "%s: control.socket needs workers.count of 1 or more (inline, the one thread is "
+                   "the RX core and cannot serve commands)\n", who.c_str());
+      return 1;
+    }
+    std::string control_error;
+    control = runtime::ControlServer::open(config.control_socket, control_error);
+    if (!control) {
+      std::fprintf(stderr, "%s: %s\n", who.c_str(), control_error.c_str());
+      return 1;
+    }
+  }
 
   book::BookConfig book_config = config.book;
   // Live or paced, latency is the point: first touches of pool pages must not land on the
@@ -461,6 +483,18 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
         next_swap_at += swap_every;
       }
     };
+    config::AppConfig live = config;
+    runtime::SessionControl session_control{live, books, table, swapper, worker_list, [&signals] {
+      std::string lines;
+      for (std::size_t k = 0; k < stages::kSignalKindCount; ++k) {
+        lines += "signals." + std::string(stages::kSignalKindNames[k]) + " " + std::to_string(signals.by_kind[k]) + "\n";
+      }
+      return lines;
+    }};
+    if (control) {
+      std::fprintf(stderr, "%s: control: tickwire ctl --socket %s help\n", who.c_str(), control->path().c_str());
+      std::fflush(stderr);
+    }
     auto all_drained = [&] {
       for (sched::Worker* w : worker_list) {
         if (!w->drained()) return false;
@@ -470,6 +504,8 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     while (!all_drained()) {
       request_swaps();
       swapper.reclaim();
+      if (control) control->serve([&](const std::string& line) { return session_control.handle(line); });
+      (void)table.collect();
       if (merger.drain(emit) == 0) std::this_thread::sleep_for(std::chrono::microseconds(100));
     }
     for (std::thread& t : threads) t.join();

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "controlplane/cli/arg_parser.h"
+#include "controlplane/cli/ctl_command.h"
 #include "controlplane/cli/pipeline_options.h"
 #include "controlplane/cli/pipeline_session.h"
 
@@ -26,6 +27,7 @@ int run_run_command(int argc, char** argv) {
   config::AppConfig config = config::default_config();
   config.idle_exit_ms = 0;  // live: a quiet market is not the end of the session
   config.workers = 1;       // live: the stages run on their own lcore, behind the rings
+  config.control_socket = kDefaultControlSocket;  // tickwire ctl finds it without being told
   std::string error;
   if (!build_config(args, config, error)) return args.usage_error(error, kSynopsis);
   if (args.has("print-config")) {

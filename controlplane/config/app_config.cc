@@ -435,6 +435,11 @@ void add_global_keys(std::vector<Key>& keys) {
   keys.push_back(bool_key("output.stats", "print feed, sequencer and book counters to stderr",
                           [](auto& c, auto*) -> auto& { return c.stats; }));
 
+  // control
+  keys.push_back(string_key("control.socket",
+                            "Unix socket `tickwire ctl` talks to while it runs (\"\": none; needs workers)",
+                            [](auto& c, auto*) -> auto& { return c.control_socket; }));
+
   // pipeline: last, so that the [stage.NAME] tables print right after it
   {
     Key k{.name = "pipeline.stages", .kind = Kind::kList,
@@ -780,7 +785,7 @@ bool operator==(const AppConfig& a, const AppConfig& b) {
          a.memory_budget_mb == b.memory_budget_mb && a.warn_fill_percent == b.warn_fill_percent &&
          a.replay_speed == b.replay_speed && a.replay_rate == b.replay_rate && a.replay_burst == b.replay_burst &&
          a.journal == b.journal && a.journal_events == b.journal_events && a.latency_report == b.latency_report &&
-         a.stats == b.stats;
+         a.stats == b.stats && a.control_socket == b.control_socket;
 }
 
 AppConfig default_config() { return AppConfig{}; }

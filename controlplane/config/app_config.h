@@ -67,6 +67,8 @@ struct AppConfig {
   bool journal_events = false;
   std::string latency_report;
   bool stats = false;
+
+  std::string control_socket;  // `tickwire ctl` talks to this Unix socket; empty: no control channel
 };
 
 // Same settings: every field a key sets, compared raw (not through the key's unit). Fields

@@ -375,7 +375,7 @@ class BookBuilder {
       Instrument& existing = store_.instrument(id);
       if (std::memcmp(existing.symbol.data(), m.stock.chars, 8) != 0) {
         counters_.count(BookAnomaly::kLocateSymbolChanged);
-        std::memcpy(existing.symbol.data(), m.stock.chars, 8);
+        store_.rename_instrument(id, m.stock.chars);
       }
     }
     store_.instrument(id).from_directory = true;

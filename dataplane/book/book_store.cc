@@ -15,8 +15,11 @@ bool BookStore::init(const BookConfig& config, std::string& error) {
   locate_map_ = MappedArray<std::uint32_t>(config.max_feeds << 16, config.prefault, huge);
   order_index_ = OrderIndex(config.max_orders, orders_.data(), config.prefault, huge);
   level_index_ = FlatIndex<LevelKeyOf>(config.max_levels, LevelKeyOf{levels_.data()}, config.prefault, huge);
+  // Every instrument once, and room for as many renames.
+  directory_ = MappedArray<DirectoryEntry>(2 * config.max_instruments + 1);
+  directory_size_.store(0, std::memory_order_relaxed);
   if (!orders_.ok() || !levels_.ok() || !instruments_.ok() || !locate_map_.ok() || !order_index_.ok() ||
-      !level_index_.ok()) {
+      !level_index_.ok() || !directory_.ok()) {
     error = "cannot reserve " + std::to_string(reserved_bytes() >> 20) +
             " MiB for books (max_orders=" + std::to_string(config.max_orders) +
             ", max_levels=" + std::to_string(config.max_levels) + ")";
@@ -42,7 +45,31 @@ std::uint32_t BookStore::add_instrument(std::uint16_t feed, std::uint16_t locate
   ins.feed = feed;
   ins.locate = locate;
   slot = id;
+  publish_symbol(id, symbol);
   return id;
+}
+
+void BookStore::rename_instrument(std::uint32_t id, const char (&symbol)[8]) noexcept {
+  std::memcpy(instruments_[id].symbol.data(), symbol, 8);
+  publish_symbol(id, symbol);
+}
+
+void BookStore::publish_symbol(std::uint32_t id, const char (&symbol)[8]) noexcept {
+  const std::uint32_t size = directory_size_.load(std::memory_order_relaxed);
+  if (size == directory_.capacity()) return;  // renames beyond one per instrument: not found by name
+  DirectoryEntry& entry = directory_[size];
+  std::memcpy(entry.symbol.data(), symbol, 8);
+  entry.id = id;
+  directory_size_.store(size + 1, std::memory_order_release);
+}
+
+std::uint32_t BookStore::find_instrument(const std::array<char, 8>& symbol) const noexcept {
+  // The latest entry wins: a renamed instrument answers to its new name (and its old one,
+  // until another instrument takes it).
+  for (std::uint32_t i = directory_size_.load(std::memory_order_acquire); i > 0; --i) {
+    if (directory_[i - 1].symbol == symbol) return directory_[i - 1].id;
+  }
+  return kNone;
 }
 
 LevelState BookStore::state_of(Handle h) const noexcept {

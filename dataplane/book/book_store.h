@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -70,6 +71,12 @@ class BookStore {
   [[nodiscard]] Instrument& instrument(std::uint32_t id) noexcept { return instruments_[id]; }
   [[nodiscard]] const Instrument& instrument(std::uint32_t id) const noexcept { return instruments_[id]; }
   [[nodiscard]] std::uint32_t instrument_count() const noexcept { return instrument_count_; }
+  // A new symbol for an instrument (an R that contradicts what named it first).
+  void rename_instrument(std::uint32_t id, const char (&symbol)[8]) noexcept;
+  // Any thread (the control plane): the instrument a symbol (space padded, as on the wire)
+  // names now, or kNone. Reads the symbol directory, which the RX core appends to and
+  // publishes with release order, never rewriting an entry.
+  [[nodiscard]] std::uint32_t find_instrument(const std::array<char, 8>& symbol) const noexcept;
 
   // --- orders
   [[nodiscard]] Handle find_order(std::uint64_t reference) const noexcept { return order_index_.find(reference); }
@@ -169,6 +176,14 @@ class BookStore {
   Handle next_fresh_order_ = 1;  // handles never used yet: their pages stay untouched until needed
   Handle next_fresh_level_ = 1;
   std::uint32_t instrument_count_ = 0;
+  // Symbol directory for other threads: (symbol, id) entries, appended, never rewritten.
+  struct DirectoryEntry {
+    std::array<char, 8> symbol;
+    std::uint32_t id;
+  };
+  void publish_symbol(std::uint32_t id, const char (&symbol)[8]) noexcept;
+  MappedArray<DirectoryEntry> directory_;
+  std::atomic<std::uint32_t> directory_size_{0};
   std::size_t live_orders_ = 0;
   std::size_t live_levels_ = 0;
   std::size_t peak_orders_ = 0;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <vector>
 
 #include <rte_rcu_qsbr.h>
 
@@ -44,6 +45,13 @@ class QsbrDomain {
     const std::uint64_t token = rte_rcu_qsbr_start(memory_.get());
     (void)rte_rcu_qsbr_check(memory_.get(), token, /*wait=*/true);
   }
+  // The same in two steps, for a control plane that must not block (it drains the workers'
+  // outputs; waiting here could stall the very reader it waits for): start() now, then
+  // passed(token) on later turns of its loop until true.
+  [[nodiscard]] std::uint64_t start() noexcept { return rte_rcu_qsbr_start(memory_.get()); }
+  [[nodiscard]] bool passed(std::uint64_t token) noexcept {
+    return rte_rcu_qsbr_check(memory_.get(), token, /*wait=*/false) == 1;
+  }
 
  private:
   struct Free {
@@ -58,7 +66,11 @@ template <class T>
 class Published {
  public:
   Published(QsbrDomain& domain, std::unique_ptr<const T> initial) : domain_(domain), current_(initial.release()) {}
-  ~Published() { delete current_.load(std::memory_order_relaxed); }
+  // After the readers have stopped.
+  ~Published() {
+    delete current_.load(std::memory_order_relaxed);
+    for (const Retired& r : retired_) delete r.object;
+  }
   Published(const Published&) = delete;
   Published& operator=(const Published&) = delete;
 
@@ -72,10 +84,29 @@ class Published {
     domain_.synchronize();
     delete old;
   }
+  // Control plane, without waiting: publishes `next`; collect() frees the old one later.
+  void replace_later(std::unique_ptr<const T> next) {
+    const T* old = current_.exchange(next.release(), std::memory_order_acq_rel);
+    retired_.push_back({old, domain_.start()});
+  }
+  // Frees the replaced objects no reader can hold any more; returns how many still wait.
+  std::size_t collect() {
+    std::erase_if(retired_, [this](const Retired& r) {
+      if (!domain_.passed(r.token)) return false;
+      delete r.object;
+      return true;
+    });
+    return retired_.size();
+  }
 
  private:
+  struct Retired {
+    const T* object;
+    std::uint64_t token;
+  };
   QsbrDomain& domain_;
   std::atomic<const T*> current_;
+  std::vector<Retired> retired_;
 };
 
 }  // namespace tickwire

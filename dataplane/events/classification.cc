@@ -8,6 +8,12 @@ ClassificationTable::ClassificationTable(const ClassificationRules& rules, std::
   for (std::size_t i = 0; i <= max_instruments_; ++i) floor_[i] = PriorityClass::kLow;
 }
 
+ClassificationTable::ClassificationTable(const ClassificationRules& rules, const ClassificationTable& floors_from)
+    : ClassificationTable(rules, floors_from.max_instruments_) {
+  if (!floor_.ok() || !floors_from.ok()) return;
+  for (std::size_t i = 0; i <= max_instruments_; ++i) floor_[i] = floors_from.floor_[i];
+}
+
 void ClassificationTable::promote(std::uint32_t instrument, PriorityClass floor) noexcept {
   if (instrument <= max_instruments_) floor_[instrument] = floor;
 }

@@ -44,6 +44,8 @@ class ClassificationTable {
  public:
   // Allocates: built on the control plane, never on a data core.
   ClassificationTable(const ClassificationRules& rules, std::uint32_t max_instruments);
+  // New rules, the promotions of `floors_from` (a run-time change keeps what was promoted).
+  ClassificationTable(const ClassificationRules& rules, const ClassificationTable& floors_from);
   [[nodiscard]] bool ok() const noexcept { return floor_.ok(); }
 
   // Before publication only: every message of `instrument` is at least this urgent.

@@ -80,6 +80,12 @@ class EventRouter {
     unpublished_ = 0;
   }
 
+  // Nothing received this poll: a quiescent state all the same, so a table replaced while
+  // the market is quiet is freed without waiting for the next message.
+  void idle() noexcept {
+    if (qsbr_ != nullptr) qsbr_->quiescent(reader_);
+  }
+
   // Lets waiting workers finish: nothing more will come.
   void finish() noexcept {
     publish();

@@ -3,6 +3,7 @@
 // errors that name the key.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -134,6 +135,66 @@ TEST(PipelineConfig, APoolNearlyFullIsWarnedAbout) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("warning: books held up to"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("(book.max_orders)"), std::string::npos) << r.err;
+}
+
+// A running session adjusted with `tickwire ctl`: a symbol promoted, a stage's parameter
+// hot-swapped (the journal records the swap), what cannot change refused, counters read.
+TEST(ControlCli, ARunningSessionIsAdjustedFromTheCommandLine) {
+  const std::string dir = temp_dir();
+  const CommandResult generated = run_command(
+      tickwire_binary(), {"generate", "--out", dir + "/day.pcap", "--messages", "200000", "--quiet"});
+  ASSERT_EQ(generated.exit_code, 0) << generated.err;
+  // The stock of the first directory message.
+  std::string symbol;
+  const CommandResult text = run_command(tickwire_binary(), {"decode", "--format", "text", dir + "/day.pcap"});
+  for (const std::string& line : split_lines(text.out)) {
+    const std::size_t at = line.find(" R StockDirectory ");
+    if (at == std::string::npos) continue;
+    const std::size_t stock = line.find("stock=", at) + 6;
+    symbol = line.substr(stock, line.find(' ', stock) - stock);
+    break;
+  }
+  ASSERT_FALSE(symbol.empty());
+
+  const std::string socket = dir + "/ctl.sock";
+  Background replay = run_in_background(tickwire_binary(), {"replay", "--workers", "1", "--rate", "20000", "--control",
+                                                            socket, "--journal", dir + "/j.jsonl", dir + "/day.pcap"});
+  ASSERT_NE(replay.wait_for_line("tickwire replay: control:", 120'000, /*on_stderr=*/true), "");
+  auto ctl = [&](std::vector<std::string> words) {
+    words.insert(words.begin(), {"ctl", "--socket", socket});
+    return run_command(tickwire_binary(), words);
+  };
+  const CommandResult help = ctl({"help"});
+  EXPECT_EQ(help.exit_code, 0) << help.err;
+  EXPECT_EQ(help.out.rfind("ok", 0), 0u) << help.out;
+  // The directory message may not have been read yet: ask until it has.
+  CommandResult promoted;
+  for (int tries = 0; tries < 200 && (promoted = ctl({"promote", symbol, "critical"})).exit_code != 0; ++tries) {
+    usleep(50'000);
+  }
+  EXPECT_EQ(promoted.exit_code, 0) << promoted.out << promoted.err;
+  EXPECT_NE(promoted.out.find("ok: " + symbol), std::string::npos) << promoted.out;
+  EXPECT_EQ(ctl({"promote", "NOSUCH", "critical"}).exit_code, 1);
+  EXPECT_EQ(ctl({"promote", symbol, "urgent"}).exit_code, 1);
+  const CommandResult swapped = ctl({"set", "stage.price_move.jump_bps=20"});
+  EXPECT_EQ(swapped.exit_code, 0) << swapped.out;
+  const CommandResult fixed = ctl({"set", "book.max_orders=5"});
+  EXPECT_EQ(fixed.exit_code, 1);
+  EXPECT_NE(fixed.out.find("cannot change while running"), std::string::npos) << fixed.out;
+  EXPECT_EQ(ctl({"set", "classification.jump_bps=5"}).exit_code, 0);
+  const CommandResult stats = ctl({"stats"});
+  EXPECT_EQ(stats.exit_code, 0);
+  EXPECT_GT(stat(stats.out, "worker0.critical.queued"), 0) << stats.out;
+  EXPECT_EQ(stat(stats.out, "swaps.requested"), 1) << stats.out;
+  const CommandResult config = ctl({"config"});
+  EXPECT_NE(config.out.find("jump_bps = 20"), std::string::npos) << config.out;
+
+  EXPECT_EQ(replay.signal_and_wait(SIGTERM, 60'000), 128 + SIGTERM);
+  const Bytes journal = read_file(dir + "/j.jsonl");
+  EXPECT_NE(std::string(journal.begin(), journal.end()).find(R"("swap":"price_move","slot":0,"version":1})"),
+            std::string::npos);
+  // Once the session is gone, ctl says nobody answered.
+  EXPECT_EQ(ctl({"stats"}).exit_code, 2);
 }
 
 }  // namespace

@@ -73,6 +73,7 @@ const std::map<std::string, std::string>& changed_values() {
       {"output.journal_events", "true"},
       {"output.latency_report", R"("latency.hgrm")"},
       {"output.stats", "true"},
+      {"control.socket", R"("/run/tickwire.sock")"},
       {"pipeline.stages", R"(["x", "price_move"])"},
       {"stage.<name>.budget_ns", "5000"},
       {"stage.<name>.overrun", R"("degrade")"},

@@ -470,6 +470,11 @@ TEST_F(BookBuilderTest, ADirectoryMessageRenamingALocateIsCounted) {
   EXPECT_EQ(store.instrument(store.instrument_id(0, 4)).symbol_text(), "NEW");
   apply(test::stock_directory(4, "NEW"));
   EXPECT_EQ(counters[BookAnomaly::kLocateSymbolChanged], 1u);
+  // The control plane finds it by its new name (its symbol directory is append-only).
+  const std::array<char, 8> new_name = {'N', 'E', 'W', ' ', ' ', ' ', ' ', ' '};
+  EXPECT_EQ(store.find_instrument(new_name), store.instrument_id(0, 4));
+  const std::array<char, 8> unknown = {'N', 'O', 'N', 'E', ' ', ' ', ' ', ' '};
+  EXPECT_EQ(store.find_instrument(unknown), kNone);
 }
 
 // Through the whole receive path (frames, sequencer, books) of a generated capture whose

@@ -89,6 +89,12 @@ TEST_F(ClassificationTest, APromotedInstrumentIsAtLeastItsFloor) {
   promoted.promote(9, PriorityClass::kCritical);
   EXPECT_EQ(classifier.classify(std::vector<Event>{of_kind(EventKind::kTrade, 9)}, promoted), PriorityClass::kCritical);
   EXPECT_EQ(classifier.classify(std::vector<Event>{of_kind(EventKind::kTrade, 8)}, promoted), PriorityClass::kNormal);
+  // A table built with new rules keeps the promotions of the one it replaces.
+  ClassificationRules rules;
+  rules.by_kind[static_cast<std::size_t>(EventKind::kTrade)] = PriorityClass::kHigh;
+  const ClassificationTable replaced(rules, promoted);
+  EXPECT_EQ(classifier.classify(std::vector<Event>{of_kind(EventKind::kTrade, 9)}, replaced), PriorityClass::kCritical);
+  EXPECT_EQ(classifier.classify(std::vector<Event>{of_kind(EventKind::kTrade, 8)}, replaced), PriorityClass::kHigh);
   // Out-of-range instruments are classified, never indexed out of bounds.
   EXPECT_EQ(classify({of_kind(EventKind::kTrade, 1'000'000)}), PriorityClass::kNormal);
   EXPECT_EQ(classify({top(1'000'000, 1, 1, 2, 2)}), PriorityClass::kHigh);

@@ -63,5 +63,38 @@ TEST(Qsbr, AReaderThatLeftIsNotWaitedFor) {
   EXPECT_EQ(table.read()->version, 1u);
 }
 
+// The control plane that must not block: replace_later() publishes at once, collect() frees
+// the old object only after the reader has been quiescent since, and never before.
+TEST(Qsbr, AReplacementCollectedLaterIsFreedOnlyAfterTheReaderPassed) {
+  QsbrDomain domain(2);
+  Published<Table> table(domain, std::make_unique<const Table>(0));
+  domain.join(1);
+  const Table* held = table.read();  // the reader holds version 0
+  table.replace_later(std::make_unique<const Table>(1));
+  EXPECT_EQ(table.read()->version, 1u);
+  EXPECT_EQ(table.collect(), 1u);  // not quiescent yet: still held
+  EXPECT_EQ(held->check, ~held->version);  // and still valid
+  domain.quiescent(1);
+  EXPECT_EQ(table.collect(), 0u);
+  // Concurrently: a reader thread quiescent in a loop lets every replacement be collected.
+  std::atomic<bool> stop{false};
+  std::thread reader([&] {
+    while (!stop.load(std::memory_order_relaxed)) {
+      const Table* t = table.read();
+      if (t->check != ~t->version) std::abort();
+      domain.quiescent(1);
+    }
+  });
+  for (std::uint64_t v = 2; v <= 200; ++v) {
+    table.replace_later(std::make_unique<const Table>(v));
+    (void)table.collect();
+  }
+  while (table.collect() != 0) std::this_thread::yield();
+  stop.store(true);
+  reader.join();
+  domain.leave(1);
+  EXPECT_EQ(table.read()->version, 200u);
+}
+
 }  // namespace
 }  // namespace tickwire
