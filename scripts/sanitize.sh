@@ -15,3 +15,11 @@ meson test -C build-asan --print-errorlogs --num-processes 2 --timeout-multiplie
 tsan_tests=(spsc_ring_test priority_scheduler_test worker_test qsbr_test)
 ninja -C build-tsan "${tsan_tests[@]/#/tests/}"
 for t in "${tsan_tests[@]}"; do TSAN_OPTIONS=halt_on_error=1 "./build-tsan/tests/$t"; done
+
+# The whole session under TSan: RX thread, two workers, the control-plane merge, a scripted
+# swap storm and paced release.
+ninja -C build-tsan tickwire
+TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tickwire replay --workers 2 --swap-every 500 --journal /dev/null \
+  --journal-events pcap_samples/sample_faults.pcap > /dev/null
+TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tickwire replay --workers 2 --rate 200000 --journal /dev/null \
+  pcap_samples/sample_day.pcap > /dev/null

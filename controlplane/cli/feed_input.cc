@@ -150,6 +150,8 @@ bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::
   const std::uint64_t hz = drivers::Eal::tsc_hz();
   const std::uint64_t idle_exit_cycles = options.idle_exit_ms * (hz / 1000);
   std::uint64_t last_packet = rte_rdtsc();
+  std::uint64_t first_packet = 0;
+  std::uint64_t last_burst_end = 0;
   FrameSinkDecoder decoder{sink};
   while (!sink.done()) {
     const std::uint64_t now = rte_rdtsc();
@@ -161,12 +163,20 @@ bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::
     if (received != 0) {
       sink.end_of_burst();
       last_packet = now;
-      result.rx_busy_cycles += rte_rdtsc() - now;
+      const std::uint64_t done = rte_rdtsc();
+      result.rx_busy_cycles += done - now;
+      if (result.rx_packets == 0) first_packet = now;
+      result.rx_packets += received;
+      last_burst_end = done;
     } else {
       sink.idle();
       result.rx_idle_cycles += rte_rdtsc() - now;
     }
     if (received == 0 && idle_exit_cycles != 0 && now - last_packet > idle_exit_cycles) break;
+  }
+  if (result.rx_packets != 0) {
+    const std::uint64_t span = last_burst_end - first_packet;
+    result.rx_active_ns = span / hz * 1'000'000'000ull + span % hz * 1'000'000'000ull / hz;
   }
   for (auto& port : ports) result.ports.emplace_back(port->name(), port->counters());
   ports.clear();

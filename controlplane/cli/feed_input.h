@@ -45,6 +45,10 @@ struct FeedRunResult {
   // DPDK input: TSC cycles of rx bursts that brought packets, and of empty polls.
   std::uint64_t rx_busy_cycles = 0;
   std::uint64_t rx_idle_cycles = 0;
+  // DPDK input: packets received, and the time from the first burst to the end of the last:
+  // the rate while there was traffic (the I/O ceiling's measure, as testpmd reports it).
+  std::uint64_t rx_packets = 0;
+  std::uint64_t rx_active_ns = 0;
 };
 
 enum class InputKind { kCapture, kBinaryFile, kUnusable };

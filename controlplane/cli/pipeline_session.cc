@@ -1,5 +1,7 @@
 #include "controlplane/cli/pipeline_session.h"
 
+#include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 
 #include <cinttypes>
@@ -235,6 +237,49 @@ std::uint64_t peak_rss_kib() {
   return getrusage(RUSAGE_SELF, &usage) == 0 ? static_cast<std::uint64_t>(usage.ru_maxrss) : 0;
 }
 
+// Pins the calling thread. The CPUs were checked against the process's allowed set at
+// start-up, so this only fails if that set changed since; the thread then runs unpinned.
+void pin_this_thread(std::optional<unsigned> cpu) {
+  if (!cpu) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(*cpu, &set);
+  (void)pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+}
+
+// The configured CPUs, each one this process may run on. False with `error` naming the key.
+struct Placement {
+  std::optional<unsigned> rx;
+  std::optional<unsigned> control;
+  std::vector<std::optional<unsigned>> workers;
+};
+bool place_threads(const config::AppConfig& config, Placement& placement, std::string& error) {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) CPU_ZERO(&allowed);
+  auto check = [&](const char* key, const std::string& text, std::vector<unsigned>& cpus) {
+    cpus.clear();
+    if (text.empty()) return true;
+    (void)config::parse_cpu_list(text, cpus);  // validate() has checked the form
+    for (const unsigned c : cpus) {
+      if (c >= CPU_SETSIZE || !CPU_ISSET(c, &allowed)) {
+        error = std::string(key) + ": CPU " + std::to_string(c) + " is not one this process may run on";
+        return false;
+      }
+    }
+    return true;
+  };
+  std::vector<unsigned> cpus;
+  if (!check("cpus.rx", config.rx_cpu, cpus)) return false;
+  if (!cpus.empty()) placement.rx = cpus.front();
+  if (!check("cpus.control", config.control_cpu, cpus)) return false;
+  if (!cpus.empty()) placement.control = cpus.front();
+  if (!check("cpus.workers", config.worker_cpus, cpus)) return false;
+  placement.workers.assign(config.workers, std::nullopt);
+  for (std::size_t i = 0; i < cpus.size() && i < placement.workers.size(); ++i) placement.workers[i] = cpus[i];
+  return true;
+}
+
 // Every pool and ring is sized from the configuration; start-up refuses what cannot fit.
 std::uint64_t derived_budget_bytes() {
   std::FILE* f = std::fopen("/proc/meminfo", "r");
@@ -262,6 +307,14 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
   if (config.replay_speed != 0) arrival = metrics::ArrivalSchedule::at_speed(config.replay_speed);
   const bool paced = arrival && arrival->paced();
 
+  Placement placement;
+  {
+    std::string placement_error;
+    if (!place_threads(config, placement, placement_error)) {
+      std::fprintf(stderr, "%s: %s\n", who.c_str(), placement_error.c_str());
+      return 1;
+    }
+  }
   std::unique_ptr<runtime::ControlServer> control;
   if (!config.control_socket.empty()) {
     if (workers == 0) {
@@ -387,6 +440,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
   };
 
   if (workers == 0) {
+    pin_this_thread(placement.rx);  // inline, this thread is the RX core
     stages::InlinePipeline pipeline(signals, clock);
     pipeline.set_notice_sink(&signals);
     if (!add_stages(pipeline)) {
@@ -452,15 +506,20 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     auto sequenced = std::make_unique<feed::SequencedFeed<ReplaySink<sched::EventRouter>>>(
         sink, feed_input.filter, *counters, config.sequencer);
     std::vector<std::thread> threads;
-    for (sched::Worker* w : worker_list) {
-      threads.emplace_back([w, &progress] { sched::run_until_drained(*w, progress); });
+    for (std::size_t i = 0; i < worker_list.size(); ++i) {
+      threads.emplace_back([w = worker_list[i], cpu = placement.workers[i], &progress] {
+        pin_this_thread(cpu);
+        sched::run_until_drained(*w, progress);
+      });
     }
     threads.emplace_back([&] {
+      pin_this_thread(placement.rx);
       router.report_quiescence(qsbr, 0);
       result = run_feed_inputs(feed_input, *sequenced, sink, *counters, stderr);
       router.finish();
     });
     // This thread is the control plane: it merges the workers' outputs into the journal.
+    pin_this_thread(placement.control);
     runtime::OutputMerger merger(worker_list);
     auto emit = [&](const sched::OutputRecord& r) {
       if (r.kind == sched::OutputKind::kSignal) {
@@ -569,6 +628,11 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     print_port_report(stdout, result.ports);
     print_report_percent(stdout, "rx.busy_percent", result.rx_busy_cycles,
                          result.rx_busy_cycles + result.rx_idle_cycles);
+    print_report_line(stdout, "rx.active_us", result.rx_active_ns / 1000);
+    print_report_line(stdout, "rx.packets_per_second",
+                      result.rx_active_ns == 0 ? 0 : result.rx_packets * 1'000'000'000ull / result.rx_active_ns);
+    print_report_line(stdout, "rx.messages_per_second",
+                      result.rx_active_ns == 0 ? 0 : counters->messages * 1'000'000'000ull / result.rx_active_ns);
   }
   print_report_line(stdout, "memory.peak_rss_kib", peak_rss_kib());
   for (const std::string& w : warnings) std::fprintf(stderr, "%s: warning: %s\n", who.c_str(), w.c_str());

@@ -435,6 +435,14 @@ void add_global_keys(std::vector<Key>& keys) {
   keys.push_back(bool_key("output.stats", "print feed, sequencer and book counters to stderr",
                           [](auto& c, auto*) -> auto& { return c.stats; }));
 
+  // cpus
+  keys.push_back(string_key("cpus.rx", "CPU the RX thread is pinned to, e.g. \"2\" (\"\": not pinned)",
+                            [](auto& c, auto*) -> auto& { return c.rx_cpu; }));
+  keys.push_back(string_key("cpus.workers", "CPUs of the worker threads, one each: \"3,4\" or \"3-4\" (\"\": not pinned)",
+                            [](auto& c, auto*) -> auto& { return c.worker_cpus; }));
+  keys.push_back(string_key("cpus.control", "CPU of the control-plane thread (\"\": not pinned)",
+                            [](auto& c, auto*) -> auto& { return c.control_cpu; }));
+
   // control
   keys.push_back(string_key("control.socket",
                             "Unix socket `tickwire ctl` talks to while it runs (\"\": none; needs workers)",
@@ -785,10 +793,37 @@ bool operator==(const AppConfig& a, const AppConfig& b) {
          a.memory_budget_mb == b.memory_budget_mb && a.warn_fill_percent == b.warn_fill_percent &&
          a.replay_speed == b.replay_speed && a.replay_rate == b.replay_rate && a.replay_burst == b.replay_burst &&
          a.journal == b.journal && a.journal_events == b.journal_events && a.latency_report == b.latency_report &&
-         a.stats == b.stats && a.control_socket == b.control_socket;
+         a.stats == b.stats && a.control_socket == b.control_socket && a.rx_cpu == b.rx_cpu &&
+         a.worker_cpus == b.worker_cpus && a.control_cpu == b.control_cpu;
 }
 
 AppConfig default_config() { return AppConfig{}; }
+
+bool parse_cpu_list(std::string_view text, std::vector<unsigned>& cpus) {
+  cpus.clear();
+  constexpr unsigned kMaxCpu = 4095;
+  auto number = [](std::string_view t, unsigned& out) {
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+    return ec == std::errc{} && end == t.data() + t.size() && !t.empty() && out <= kMaxCpu;
+  };
+  while (!text.empty()) {
+    const std::size_t comma = text.find(',');
+    const std::string_view item = text.substr(0, comma);
+    const std::size_t dash = item.find('-');
+    unsigned first = 0, last = 0;
+    if (dash == std::string_view::npos) {
+      if (!number(item, first)) return false;
+      last = first;
+    } else if (!number(item.substr(0, dash), first) || !number(item.substr(dash + 1), last) || last < first) {
+      return false;
+    }
+    for (unsigned c = first; c <= last; ++c) cpus.push_back(c);
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+    if (text.empty()) return false;  // a trailing comma
+  }
+  return !cpus.empty();
+}
 
 bool apply_text(std::string_view toml_text, std::string_view source_name, AppConfig& config, std::string& error) {
   toml::table doc;
@@ -892,6 +927,28 @@ bool validate(const AppConfig& config, std::string& error) {
     if (!built_in && stage.plugin.empty()) {
       error = prefix + "plugin: required: " + stage.name + " is not the built-in " + std::string(kBuiltInStage);
       return false;
+    }
+  }
+  {
+    std::vector<unsigned> cpus;
+    const std::pair<const char*, const std::string*> single[] = {{"cpus.rx", &config.rx_cpu},
+                                                                  {"cpus.control", &config.control_cpu}};
+    for (const auto& [name, text] : single) {
+      if (!text->empty() && (!parse_cpu_list(*text, cpus) || cpus.size() != 1)) {
+        error = std::string(name) + ": expected one CPU number, got \"" + *text + "\"";
+        return false;
+      }
+    }
+    if (!config.worker_cpus.empty()) {
+      if (!parse_cpu_list(config.worker_cpus, cpus)) {
+        error = "cpus.workers: expected CPU numbers like \"3,4\" or \"3-4\", got \"" + config.worker_cpus + "\"";
+        return false;
+      }
+      if (cpus.size() != config.workers) {
+        error = "cpus.workers: " + std::to_string(cpus.size()) + " CPUs for workers.count = " +
+                std::to_string(config.workers) + " workers (one each)";
+        return false;
+      }
     }
   }
   if (config.replay_speed != 0 && config.replay_rate != 0) {

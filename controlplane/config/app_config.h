@@ -69,7 +69,16 @@ struct AppConfig {
   bool stats = false;
 
   std::string control_socket;  // `tickwire ctl` talks to this Unix socket; empty: no control channel
+
+  // CPUs the threads are pinned to ("": not pinned): "3"; for the workers a list, "4,5" or
+  // "4-5", one per worker.
+  std::string rx_cpu;
+  std::string worker_cpus;
+  std::string control_cpu;
 };
+
+// "4", "4,6", "4-7,9": the CPUs, in order. False when the text is not such a list.
+[[nodiscard]] bool parse_cpu_list(std::string_view text, std::vector<unsigned>& cpus);
 
 // Same settings: every field a key sets, compared raw (not through the key's unit). Fields
 // of the dataplane structs that no key sets (wiring such as WorkerConfig::retire_events or

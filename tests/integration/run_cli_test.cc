@@ -120,6 +120,23 @@ TEST(PipelineConfig, InvalidSettingsAreRefusedNamingTheKey) {
   EXPECT_NE(missing.err.find("none.toml"), std::string::npos) << missing.err;
 }
 
+TEST(PipelineConfig, ThreadsArePinnedWhereTheConfigSays) {
+  const std::string dir = temp_dir();
+  const CommandResult plain =
+      run_command(tickwire_binary(), {"replay", "--workers", "2", "--journal", dir + "/plain.jsonl", day()});
+  const CommandResult pinned = run_command(
+      tickwire_binary(), {"replay", "--workers", "2", "--set", "cpus.rx=0", "--set", "cpus.workers=0,0", "--set",
+                          "cpus.control=0", "--journal", dir + "/pinned.jsonl", day()});
+  ASSERT_EQ(pinned.exit_code, 0) << pinned.err;
+  EXPECT_EQ(journal_sha(pinned.out), journal_sha(plain.out));
+  const CommandResult absent = run_command(tickwire_binary(), {"replay", "--set", "cpus.rx=4000", day()});
+  EXPECT_EQ(absent.exit_code, 1);
+  EXPECT_NE(absent.err.find("cpus.rx: CPU 4000"), std::string::npos) << absent.err;
+  const CommandResult wrong = run_command(tickwire_binary(), {"replay", "--set", "cpus.workers=1", day()});
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_NE(wrong.err.find("cpus.workers"), std::string::npos) << wrong.err;
+}
+
 TEST(PipelineConfig, AConfigThatDoesNotFitTheMemoryBudgetIsRefused) {
   const CommandResult r = run_command(tickwire_binary(), {"replay", "--set", "memory.budget_mb=64", "--set",
                                                           "book.max_orders=4000000", day()});

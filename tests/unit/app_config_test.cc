@@ -74,6 +74,9 @@ const std::map<std::string, std::string>& changed_values() {
       {"output.latency_report", R"("latency.hgrm")"},
       {"output.stats", "true"},
       {"control.socket", R"("/run/tickwire.sock")"},
+      {"cpus.rx", R"("1")"},
+      {"cpus.workers", R"("2-3")"},
+      {"cpus.control", R"("0")"},
       {"pipeline.stages", R"(["x", "price_move"])"},
       {"stage.<name>.budget_ns", "5000"},
       {"stage.<name>.overrun", R"("degrade")"},
@@ -568,6 +571,26 @@ TEST(AppConfig, RecoveryServerIsAnAddressAndPort) {
   EXPECT_EQ(error, "--set recovery.server=:9000: expected IP:PORT (\"\" for none), got \":9000\"");
   ASSERT_TRUE(apply_override("recovery.server=", c, error)) << error;
   EXPECT_EQ(c.recovery_server, "");
+}
+
+TEST(AppConfig, CpuListsAreParsedAndCheckedAgainstTheWorkers) {
+  std::vector<unsigned> cpus;
+  EXPECT_TRUE(parse_cpu_list("4-6,9", cpus));
+  EXPECT_EQ(cpus, (std::vector<unsigned>{4, 5, 6, 9}));
+  for (const char* bad : {"", "a", "3-", "5-4", "1,,2", "1,", "-1", "5000"}) {
+    EXPECT_FALSE(parse_cpu_list(bad, cpus)) << bad;
+  }
+  AppConfig c = default_config();
+  std::string error;
+  ASSERT_TRUE(apply_override("workers.count=2", c, error)) << error;
+  ASSERT_TRUE(apply_override("cpus.workers=\"3\"", c, error)) << error;
+  EXPECT_FALSE(validate(c, error));
+  EXPECT_NE(error.find("cpus.workers"), std::string::npos) << error;
+  ASSERT_TRUE(apply_override("cpus.workers=\"3,4\"", c, error)) << error;
+  EXPECT_TRUE(validate(c, error)) << error;
+  ASSERT_TRUE(apply_override("cpus.rx=\"1,2\"", c, error)) << error;
+  EXPECT_FALSE(validate(c, error));
+  EXPECT_NE(error.find("cpus.rx"), std::string::npos) << error;
 }
 
 }  // namespace
