@@ -4,7 +4,11 @@
 //   every message, so critical work waits for at most one lower-class message.
 // - Aging: a class whose oldest message has waited its bound (receive time; capture time in
 //   replay) is overdue; overdue classes run before any other, oldest first. So every class
-//   has a bound on its wait and low priority never starves under a critical flood.
+//   has a bound on its wait and low priority never starves under a critical flood. But an
+//   overdue class jumps ahead of a more urgent one at most once per `urgent_runs_per_aged`
+//   runs of the urgent ones: when low work alone is more than the worker can do (it is then
+//   always overdue, and shed), critical work still gets most of the worker, and waits for
+//   at most one aged message at a time, not for the whole backlog.
 // - Order within an instrument: priority reorders across instruments only. Before a message
 //   runs, the same instrument's earlier messages still queued in other classes run first,
 //   oldest first (they are marked in a bitmap and skipped when their ring reaches them).
@@ -30,6 +34,9 @@ struct SchedulerConfig {
   // class can then be held back by overdue ones). Critical has a bound too: when every class
   // is overdue the worker is overloaded, and it then runs oldest first.
   std::array<std::uint64_t, kPriorityClassCount> max_wait_ns = {100'000, 1'000'000, 5'000'000, 20'000'000};
+  // After an overdue message ran ahead of a more urgent class, this many messages run in
+  // priority order before aging may jump the queue again (0: aging always wins).
+  std::uint32_t urgent_runs_per_aged = 4;
   std::uint32_t max_instruments = 16'384;
 };
 
@@ -200,6 +207,8 @@ class PriorityScheduler {
         overdue_sequence = head.sequence;
       }
     }
+    // Overdue work that is not the most urgent waits while the urgent classes are owed runs.
+    if (overdue > urgent && urgent_runs_owed_ != 0) return urgent;
     return overdue >= 0 ? overdue : urgent;
   }
 
@@ -210,7 +219,12 @@ class PriorityScheduler {
     const std::size_t slot = slot_of(head.instrument);
     const std::uint64_t sequence = head.sequence;
     const std::uint64_t waited = now_ns > head.receive_time_ns ? now_ns - head.receive_time_ns : 0;
-    if (urgent_class(c) != c) ++stats_.aged[c];
+    if (urgent_class(c) != c) {
+      ++stats_.aged[c];
+      urgent_runs_owed_ = config_.urgent_runs_per_aged;
+    } else if (urgent_runs_owed_ != 0) {
+      --urgent_runs_owed_;
+    }
     if (run_earlier(c, slot, sequence, now_ns, run)) {
       for (std::size_t k = 0; k < kPriorityClassCount; ++k) drop_run_early(k);
     }
@@ -288,6 +302,7 @@ class PriorityScheduler {
   SchedulerConfig config_;
   const RxProgress& rx_;
   std::uint64_t through_ = 0;  // messages up to this sequence are all visible
+  std::uint32_t urgent_runs_owed_ = 0;  // priority-order runs due before aging may jump again
   std::array<RingState, kPriorityClassCount> rings_;
   MappedArray<Chain> chains_;  // per instrument and class
   SchedulerStats stats_;

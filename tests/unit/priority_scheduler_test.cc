@@ -188,6 +188,52 @@ TEST(PriorityScheduler, AgingBoundsTheWaitOfLowMessagesUnderACriticalFlood) {
   EXPECT_GT(scheduler.stats().aged[index_of(PriorityClass::kLow)], 0u);
 }
 
+// Low work beyond what the worker can do: the low ring is full and always overdue. Critical
+// messages take half the worker. Aging still serves low (it never starves), but one low
+// message at a time jumps ahead of pending critical work and the urgent classes then get
+// their runs: critical waits for at most one aged message, never for the low backlog.
+struct Flood {
+  std::uint64_t low = 0;
+  std::uint64_t critical = 0;
+  std::uint64_t worst_critical_wait = 0;
+};
+Flood low_overload(std::uint32_t urgent_runs_per_aged) {
+  WorkerInbox inbox(small_inbox(4096));
+  RxProgress progress;
+  SchedulerConfig config = no_aging();
+  config.max_wait_ns[index_of(PriorityClass::kLow)] = 1000;
+  config.urgent_runs_per_aged = urgent_runs_per_aged;
+  PriorityScheduler scheduler(inbox, config, progress);
+  Recorder r;
+  std::uint64_t seq = 1;
+  for (int i = 0; i < 2000; ++i) (void)push(inbox, progress, message(seq++, 2 + i % 50, 0), PriorityClass::kLow);
+  for (std::uint64_t now = 10'000; now < 20'000; now += 10) {
+    if (now % 20 == 0) (void)push(inbox, progress, message(seq++, 1, now), PriorityClass::kCritical);
+    scheduler.poll(now, 1, r);  // one message per 10 ns
+  }
+  Flood f;
+  for (const Ran& x : r.ran) {
+    if (x.cls == PriorityClass::kLow) {
+      ++f.low;
+    } else {
+      ++f.critical;
+      f.worst_critical_wait = std::max(f.worst_critical_wait, x.waited);
+    }
+  }
+  return f;
+}
+
+TEST(PriorityScheduler, AnOverdueLowBacklogTakesOnlyItsShareAheadOfCriticalWork) {
+  const Flood shared = low_overload(4);
+  EXPECT_EQ(shared.critical, 500u);      // every critical message ran
+  EXPECT_GE(shared.low, 400u);           // and low got the rest of the worker
+  EXPECT_LE(shared.worst_critical_wait, 10u);  // behind one aged low message at most
+  // With aging always winning (urgent_runs_per_aged 0), the whole overdue backlog runs
+  // first: not one critical message runs while it lasts.
+  const Flood fifo = low_overload(0);
+  EXPECT_EQ(fifo.critical, 0u);
+}
+
 TEST(PriorityScheduler, MessagesThatWrapTheRingArriveWhole) {
   WorkerInbox inbox(small_inbox(16));
   RxProgress progress;
