@@ -7,6 +7,8 @@
 //
 //   build/tests/pipeline_bench --messages=10000000 --live-orders=1200000
 //                              [--paced-messages=2000000] [--rates=1000000,5000000]
+// Last, at the first rate: critical-class latency unloaded, then while low-class work costs
+// twice what the worker can do (low is shed when its ring is full, as live).
 #include <pthread.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -212,6 +214,78 @@ void run_worker(std::uint64_t limit, std::uint64_t rate, metrics::TscClock clock
   report_latency("all", all);
 }
 
+// Low-class work costing more than the worker can do, paced input: does critical work keep
+// its latency? Top-of-book changes are critical here, everything else low (shed when its
+// ring is full, as live); a stage spins `low_cost_ns` on each low message. Returns the
+// fraction of messages that were low.
+struct SpinOnLow final : stages::Stage {
+  std::uint64_t cost_ns = 0;
+  metrics::TscClock clock;
+  explicit SpinOnLow(metrics::TscClock c) : clock(c) {}
+  std::string_view name() const noexcept override { return "spin_on_low"; }
+  bool process(std::span<const events::Event> m, stages::SignalSink&) noexcept override {
+    if (cost_ns == 0) return true;
+    for (const events::Event& e : m) {
+      if (e.kind == events::EventKind::kTopOfBook) return true;  // a critical message
+    }
+    const std::uint64_t until = clock.to_ns(metrics::TscClock::now()) + cost_ns;
+    while (clock.to_ns(metrics::TscClock::now()) < until) cpu_relax();
+    return true;
+  }
+};
+
+double run_low_overload(std::uint64_t limit, std::uint64_t rate, std::uint64_t low_cost_ns, metrics::TscClock clock) {
+  book::BookStore store;
+  std::string error;
+  if (!store.init(book_config(), error)) return (void)std::fprintf(stderr, "%s\n", error.c_str()), 0.0;
+  sched::WorkerConfig config;
+  const metrics::ArrivalSchedule arrival = metrics::ArrivalSchedule::as_received();
+  config.arrival = &arrival;
+  config.scheduler.max_instruments = static_cast<std::uint32_t>(book_config().max_instruments);
+  config.inbox.when_full[sched::index_of(sched::PriorityClass::kLow)] = sched::FullPolicy::kShed;
+  sched::RxProgress progress;
+  sched::Worker worker(config, progress, clock);
+  SpinOnLow spin(clock);
+  spin.cost_ns = low_cost_ns;
+  (void)worker.pipeline().add(spin, 0);
+  sched::Worker* const workers[] = {&worker};
+  events::ClassificationRules rules;
+  rules.by_kind.fill(sched::PriorityClass::kLow);
+  rules.by_kind[static_cast<std::size_t>(events::EventKind::kTopOfBook)] = sched::PriorityClass::kCritical;
+  rules.deep_level = sched::PriorityClass::kLow;
+  rules.jump_basis_points = 0;
+  rules.withdrawal_percent = 0;
+  const events::ClassificationTable table(rules, config.scheduler.max_instruments);
+  std::atomic<const events::ClassificationTable*> published{&table};
+  events::Classifier classifier(config.scheduler.max_instruments);
+  sched::EventRouter router(workers, classifier, published, progress);
+  book::BookCounters counters;
+  book::BookBuilder<sched::EventRouter> builder(store, router, counters, 0);
+  auto drain = [&] { worker.output().pop(worker.output().readable()); };
+  std::thread thread([&] {
+    pin_to_cpu(1);
+    while (!worker.drained()) (void)worker.poll(clock.to_ns(metrics::TscClock::now()));
+  });
+  const std::uint64_t n = feed(builder, limit, rate, clock, [&] {
+    router.publish();
+    drain();
+  });
+  router.finish();
+  while (!worker.drained()) drain();
+  thread.join();
+  const auto& ic = worker.inbox().counters();
+  const std::size_t critical = sched::index_of(sched::PriorityClass::kCritical);
+  const std::size_t low = sched::index_of(sched::PriorityClass::kLow);
+  const std::uint64_t low_messages = worker.scheduler_stats().messages[low] + ic.shed_ring_full[low].load();
+  std::printf("overload rate=%-8" PRIu64 " low_cost_ns=%-6" PRIu64 " messages=%" PRIu64 " low_shed=%" PRIu64
+              " low_run=%" PRIu64 " low_aged=%" PRIu64 " critical_waits=%" PRIu64 "\n",
+              rate, low_cost_ns, n, ic.shed_ring_full[low].load(), worker.scheduler_stats().messages[low],
+              worker.scheduler_stats().aged[low], ic.full_waits[critical].load());
+  report_latency("critical", worker.stats().end_to_end[critical]);
+  report_latency("low", worker.stats().end_to_end[low]);
+  return n == 0 ? 0.0 : static_cast<double>(low_messages) / static_cast<double>(n);
+}
+
 std::vector<std::uint64_t> parse_list(const char* text) {
   std::vector<std::uint64_t> out;
   for (const char* p = text; *p != '\0';) {
@@ -245,6 +319,13 @@ int main(int argc, char** argv) {
   for (const std::uint64_t rate : rates) {
     run_inline(paced, rate, clock);
     run_worker(paced, rate, clock);
+  }
+  // Critical latency, unloaded and with low work costing twice what the worker can do.
+  const std::uint64_t overload_rate = rates.front();
+  const double low_fraction = run_low_overload(paced, overload_rate, 0, clock);
+  if (low_fraction > 0) {
+    const auto low_cost_ns = static_cast<std::uint64_t>(2e9 / (static_cast<double>(overload_rate) * low_fraction));
+    run_low_overload(paced, overload_rate, low_cost_ns, clock);
   }
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
