@@ -5,6 +5,7 @@
 #include <string_view>
 #include <thread>
 
+#include "controlplane/runtime/meminfo.h"
 #include "drivers/dpdk_rx.h"
 
 namespace tickwire::cli {
@@ -92,17 +93,7 @@ bool hugetlbfs_mounted() {
 // Hugepages EAL can use: reserved, free, and mounted (reserved pages without a hugetlbfs
 // mount make EAL fail outright).
 std::uint64_t usable_hugepages() {
-  if (!hugetlbfs_mounted()) return 0;
-  std::FILE* f = std::fopen("/proc/meminfo", "r");
-  if (f == nullptr) return 0;
-  char key[64];
-  unsigned long long value = 0;
-  std::uint64_t free = 0;
-  while (std::fscanf(f, "%63s %llu%*[^\n]", key, &value) == 2) {
-    if (std::string_view(key) == "HugePages_Free:") free = value;
-  }
-  std::fclose(f);
-  return free;
+  return hugetlbfs_mounted() ? runtime::meminfo_field("HugePages_Free:") : 0;
 }
 
 // EAL wants hugepages unless told --no-huge. A machine without free ones (a laptop, CI, a VM)

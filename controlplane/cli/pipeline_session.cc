@@ -19,6 +19,7 @@
 #include "controlplane/cli/stop_signal.h"
 #include "controlplane/format/journal_writer.h"
 #include "controlplane/runtime/control_server.h"
+#include "controlplane/runtime/meminfo.h"
 #include "controlplane/runtime/memory_plan.h"
 #include "controlplane/runtime/output_merger.h"
 #include "controlplane/runtime/session_control.h"
@@ -282,16 +283,7 @@ bool place_threads(const config::AppConfig& config, Placement& placement, std::s
 
 // Every pool and ring is sized from the configuration; start-up refuses what cannot fit.
 std::uint64_t derived_budget_bytes() {
-  std::FILE* f = std::fopen("/proc/meminfo", "r");
-  if (f == nullptr) return 0;
-  char key[64];
-  unsigned long long kb = 0;
-  std::uint64_t available = 0;
-  while (std::fscanf(f, "%63s %llu%*[^\n]", key, &kb) == 2) {
-    if (std::string_view(key) == "MemAvailable:") available = kb * 1024;
-  }
-  std::fclose(f);
-  return available / 10 * 9;  // leave a tenth for the kernel and everything else
+  return runtime::meminfo_field("MemAvailable:") / 10 * 9;  // a tenth for the kernel and everything else
 }
 
 }  // namespace
