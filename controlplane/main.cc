@@ -36,7 +36,7 @@ constexpr Command kCommands[] = {
 int usage(std::FILE* out) {
   std::fputs("usage: tickwire COMMAND [options]   (tickwire COMMAND --help for its options)\n\ncommands:\n", out);
   for (const Command& c : kCommands) {
-    std::fprintf(out, "  %-10.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
+    std::fprintf(out, "  %-16.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
                  static_cast<int>(c.summary.size()), c.summary.data());
   }
   return out == stdout ? 0 : 2;
