@@ -23,3 +23,14 @@ TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tickwire replay --workers 2 --swap-eve
   --journal-events pcap_samples/sample_faults.pcap > /dev/null
 TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tickwire replay --workers 2 --rate 200000 --journal /dev/null \
   pcap_samples/sample_day.pcap > /dev/null
+# ... and with the control channel at work: a promotion, a stage swap, a new table.
+socket=$(mktemp -u /tmp/tickwire-tsan-XXXXXX.sock)
+TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tickwire replay --workers 2 --rate 2000 --control "$socket" \
+  --journal /dev/null pcap_samples/sample_day.pcap > /dev/null &
+replay=$!
+for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
+./build-tsan/tickwire ctl --socket "$socket" set stage.price_move.jump_bps=20
+./build-tsan/tickwire ctl --socket "$socket" set classification.jump_bps=10
+./build-tsan/tickwire ctl --socket "$socket" promote AGPJ critical || true  # once its directory message is in
+./build-tsan/tickwire ctl --socket "$socket" stats > /dev/null
+wait "$replay"

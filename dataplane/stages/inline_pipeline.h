@@ -24,8 +24,12 @@ struct StageSlot {
   StageVersions versions;        // what runs, by sequence (hot swaps)
   std::uint64_t budget_ns = 0;  // 0: no budget
   OverrunPolicy overrun = OverrunPolicy::kCount;
+  // The policy is lifted after this many calls in a row fit the budget: one fast call between
+  // slow ones says little, and lifting at once would let every other low message through.
+  std::uint32_t calls_to_recover = 64;
+  std::uint32_t fitting_calls = 0;  // in a row, while the policy is in force
   bool enabled = true;
-  bool over_budget = false;     // the last call overran and the policy is in force
+  bool over_budget = false;     // a call overran and the policy is in force
   std::uint64_t calls = 0;
   std::uint64_t overruns = 0;   // calls that took longer than the budget
   std::uint64_t skipped = 0;    // low-class messages that bypassed the stage (skip_low)
@@ -42,13 +46,14 @@ class InlinePipeline {
 
   InlinePipeline(SignalSink& out, metrics::TscClock clock) noexcept : out_(out), clock_(clock) {}
 
-  [[nodiscard]] bool add(Stage& stage, std::uint64_t budget_ns,
-                         OverrunPolicy overrun = OverrunPolicy::kCount) noexcept {
+  [[nodiscard]] bool add(Stage& stage, std::uint64_t budget_ns, OverrunPolicy overrun = OverrunPolicy::kCount,
+                         std::uint32_t calls_to_recover = 64) noexcept {
     if (count_ == kMaxStages) return false;
     slots_[count_].stage = &stage;
     slots_[count_].versions.reset(&stage);
     slots_[count_].budget_ns = budget_ns;
     slots_[count_].overrun = overrun;
+    slots_[count_].calls_to_recover = calls_to_recover == 0 ? 1 : calls_to_recover;
     ++count_;
     return true;
   }
@@ -96,11 +101,7 @@ class InlinePipeline {
       const bool over = s.budget_ns != 0 && ns > s.budget_ns;
       if (over) ++s.overruns;
       if (s.over_budget && s.overrun == OverrunPolicy::kDegrade) ++s.degraded_calls;
-      if (TW_UNLIKELY(over != s.over_budget) && s.overrun != OverrunPolicy::kCount) {
-        s.over_budget = over;
-        if (s.overrun == OverrunPolicy::kDegrade) stage->set_degraded(over);
-        tell(sequence, i, over ? StageNoticeKind::kOverBudget : StageNoticeKind::kWithinBudget);
-      }
+      if (TW_UNLIKELY(s.overrun != OverrunPolicy::kCount) && (over || s.over_budget)) apply_policy(s, i, over, stage, sequence);
       if (TW_UNLIKELY(!ok)) {
         ++s.failures;
         s.enabled = false;
@@ -122,6 +123,7 @@ class InlinePipeline {
     if (slot >= count_ || !slots_[slot].versions.install(v)) return false;
     slots_[slot].enabled = true;
     slots_[slot].over_budget = false;  // a new instance starts in its full mode
+    slots_[slot].fitting_calls = 0;
     ++swaps_;
     return true;
   }
@@ -142,6 +144,21 @@ class InlinePipeline {
   [[nodiscard]] const metrics::LatencyHistogram& message_cost() const noexcept { return message_cost_; }
 
  private:
+  // In force from an overrun until calls_to_recover calls in a row fit the budget.
+  void apply_policy(StageSlot& s, std::size_t slot, bool over, Stage* stage, std::uint64_t sequence) noexcept {
+    if (over) {
+      s.fitting_calls = 0;
+      if (s.over_budget) return;
+      s.over_budget = true;
+    } else if (++s.fitting_calls < s.calls_to_recover) {
+      return;
+    } else {
+      s.over_budget = false;
+    }
+    if (s.overrun == OverrunPolicy::kDegrade) stage->set_degraded(s.over_budget);
+    tell(sequence, slot, s.over_budget ? StageNoticeKind::kOverBudget : StageNoticeKind::kWithinBudget);
+  }
+
   void tell(std::uint64_t sequence, std::size_t slot, StageNoticeKind kind) noexcept {
     if (notices_ != nullptr) notices_->notice({sequence, static_cast<std::uint32_t>(slot), kind});
   }

@@ -1,6 +1,6 @@
 // What a pipeline does when a stage call takes longer than the stage's time budget. Every
-// overrun is counted whatever the policy; the others also shed work until a call of the stage
-// fits its budget again. A decision taken on measured time differs between runs, so each one
+// overrun is counted whatever the policy; the others also shed work until calls of the stage
+// fit its budget again (a run of them: see StageSlot::calls_to_recover). A decision taken on measured time differs between runs, so each one
 // is written to the journal (determinism: DESIGN.md, Time).
 #pragma once
 

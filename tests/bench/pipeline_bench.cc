@@ -8,7 +8,8 @@
 //   build/tests/pipeline_bench --messages=10000000 --live-orders=1200000
 //                              [--paced-messages=2000000] [--rates=1000000,5000000]
 // Last, at the first rate: critical-class latency unloaded, then while low-class work costs
-// twice what the worker can do (low is shed when its ring is full, as live).
+// twice what the worker can do (low is shed when its ring is full, as live), without and with
+// the stage's skip_low overrun policy.
 #include <pthread.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -234,7 +235,8 @@ struct SpinOnLow final : stages::Stage {
   }
 };
 
-double run_low_overload(std::uint64_t limit, std::uint64_t rate, std::uint64_t low_cost_ns, metrics::TscClock clock) {
+double run_low_overload(std::uint64_t limit, std::uint64_t rate, std::uint64_t low_cost_ns, bool skip_low,
+                        metrics::TscClock clock) {
   book::BookStore store;
   std::string error;
   if (!store.init(book_config(), error)) return (void)std::fprintf(stderr, "%s\n", error.c_str()), 0.0;
@@ -247,7 +249,12 @@ double run_low_overload(std::uint64_t limit, std::uint64_t rate, std::uint64_t l
   sched::Worker worker(config, progress, clock);
   SpinOnLow spin(clock);
   spin.cost_ns = low_cost_ns;
-  (void)worker.pipeline().add(spin, 0);
+  // skip_low: a budget the spinning calls overrun; over it, low messages bypass the stage.
+  if (skip_low) {
+    (void)worker.pipeline().add(spin, low_cost_ns / 2, stages::OverrunPolicy::kSkipLow);
+  } else {
+    (void)worker.pipeline().add(spin, 0);
+  }
   sched::Worker* const workers[] = {&worker};
   events::ClassificationRules rules;
   rules.by_kind.fill(sched::PriorityClass::kLow);
@@ -277,10 +284,12 @@ double run_low_overload(std::uint64_t limit, std::uint64_t rate, std::uint64_t l
   const std::size_t critical = sched::index_of(sched::PriorityClass::kCritical);
   const std::size_t low = sched::index_of(sched::PriorityClass::kLow);
   const std::uint64_t low_messages = worker.scheduler_stats().messages[low] + ic.shed_ring_full[low].load();
-  std::printf("overload rate=%-8" PRIu64 " low_cost_ns=%-6" PRIu64 " messages=%" PRIu64 " low_shed=%" PRIu64
-              " low_run=%" PRIu64 " low_aged=%" PRIu64 " critical_waits=%" PRIu64 "\n",
-              rate, low_cost_ns, n, ic.shed_ring_full[low].load(), worker.scheduler_stats().messages[low],
-              worker.scheduler_stats().aged[low], ic.full_waits[critical].load());
+  std::printf("overload rate=%-8" PRIu64 " low_cost_ns=%-6" PRIu64 " policy=%-8s messages=%" PRIu64
+              " low_shed=%" PRIu64 " low_run=%" PRIu64 " low_aged=%" PRIu64 " low_skipped=%" PRIu64
+              " critical_waits=%" PRIu64 "\n",
+              rate, low_cost_ns, skip_low ? "skip_low" : "count", n, ic.shed_ring_full[low].load(),
+              worker.scheduler_stats().messages[low], worker.scheduler_stats().aged[low],
+              worker.pipeline().slots()[0].skipped, ic.full_waits[critical].load());
   report_latency("critical", worker.stats().end_to_end[critical]);
   report_latency("low", worker.stats().end_to_end[low]);
   return n == 0 ? 0.0 : static_cast<double>(low_messages) / static_cast<double>(n);
@@ -322,10 +331,11 @@ int main(int argc, char** argv) {
   }
   // Critical latency, unloaded and with low work costing twice what the worker can do.
   const std::uint64_t overload_rate = rates.front();
-  const double low_fraction = run_low_overload(paced, overload_rate, 0, clock);
+  const double low_fraction = run_low_overload(paced, overload_rate, 0, false, clock);
   if (low_fraction > 0) {
     const auto low_cost_ns = static_cast<std::uint64_t>(2e9 / (static_cast<double>(overload_rate) * low_fraction));
-    run_low_overload(paced, overload_rate, low_cost_ns, clock);
+    run_low_overload(paced, overload_rate, low_cost_ns, false, clock);
+    run_low_overload(paced, overload_rate, low_cost_ns, true, clock);
   }
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);

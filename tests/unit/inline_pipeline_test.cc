@@ -163,25 +163,27 @@ struct Notices final : StageNoticeSink {
   void notice(const StageNotice& n) noexcept override { seen.emplace_back(n.sequence, n.kind); }
 };
 
-TEST(InlinePipeline, OverBudgetASkipLowStageLetsLowMessagesBypassItUntilACallFits) {
+TEST(InlinePipeline, OverBudgetASkipLowStageLetsLowMessagesBypassItUntilCallsFitAgain) {
   Collect out;
   Notices notices;
   InlinePipeline pipeline(out, metrics::TscClock::from_hz(1'000'000'000));
   pipeline.set_notice_sink(&notices);
   Slow stage;
-  stage.slow_calls = {true, false, false};
-  ASSERT_TRUE(pipeline.add(stage, Slow::kBudget, OverrunPolicy::kSkipLow));
-  const events::Event m[] = {event(1, 0, true), event(2, 0, true), event(3, 0, true), event(4, 0, true)};
-  pipeline.run_message({&m[0], 1}, /*low_class=*/false);  // slow: over budget
-  pipeline.run_message({&m[1], 1}, /*low_class=*/true);   // skipped
-  pipeline.run_message({&m[2], 1}, /*low_class=*/false);  // fits: policy lifted
-  pipeline.run_message({&m[3], 1}, /*low_class=*/true);   // runs again
-  EXPECT_EQ(stage.seen, (std::vector<std::uint64_t>{1, 3, 4}));
-  EXPECT_EQ(pipeline.slots()[0].skipped, 1u);
-  EXPECT_EQ(pipeline.slots()[0].overruns, 1u);
+  // Calls: 1 slow, 2 fits, 3 slow (the run of fitting calls starts again), 4 and 5 fit.
+  stage.slow_calls = {true, false, true, false, false, false};
+  ASSERT_TRUE(pipeline.add(stage, Slow::kBudget, OverrunPolicy::kSkipLow, /*calls_to_recover=*/2));
+  std::vector<events::Event> m;
+  for (std::uint64_t seq = 1; seq <= 9; ++seq) m.push_back(event(seq, 0, true));
+  const bool low[] = {false, true, false, false, true, false, false, true, false};
+  for (std::size_t i = 0; i < m.size(); ++i) pipeline.run_message({&m[i], 1}, low[i]);
+  // 1 slow: in force. 2 low: skipped. 3 fits (1 of 2). 4 slow: in force still, run reset.
+  // 5 low: skipped. 6, 7 fit: lifted at 7. 8 low: runs. 9 runs.
+  EXPECT_EQ(stage.seen, (std::vector<std::uint64_t>{1, 3, 4, 6, 7, 8, 9}));
+  EXPECT_EQ(pipeline.slots()[0].skipped, 2u);
+  EXPECT_EQ(pipeline.slots()[0].overruns, 2u);
   using K = StageNoticeKind;
   EXPECT_EQ(notices.seen, (std::vector<std::pair<std::uint64_t, K>>{
-                              {1, K::kOverBudget}, {2, K::kSkipped}, {3, K::kWithinBudget}}));
+                              {1, K::kOverBudget}, {2, K::kSkipped}, {5, K::kSkipped}, {7, K::kWithinBudget}}));
 }
 
 TEST(InlinePipeline, OverBudgetADegradeStageRunsInItsCheaperModeUntilACallFits) {
@@ -191,7 +193,7 @@ TEST(InlinePipeline, OverBudgetADegradeStageRunsInItsCheaperModeUntilACallFits) 
   pipeline.set_notice_sink(&notices);
   Slow stage;
   stage.slow_calls = {true, false, false};
-  ASSERT_TRUE(pipeline.add(stage, Slow::kBudget, OverrunPolicy::kDegrade));
+  ASSERT_TRUE(pipeline.add(stage, Slow::kBudget, OverrunPolicy::kDegrade, /*calls_to_recover=*/1));
   for (std::uint64_t seq = 1; seq <= 3; ++seq) pipeline(event(seq, 0, true));
   EXPECT_EQ(stage.degraded_during, (std::vector<bool>{false, true, false}));
   EXPECT_EQ(pipeline.slots()[0].degraded_calls, 1u);
