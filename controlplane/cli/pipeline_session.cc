@@ -18,6 +18,8 @@
 #include "controlplane/cli/sha256.h"
 #include "controlplane/cli/stop_signal.h"
 #include "controlplane/format/journal_writer.h"
+#include "controlplane/recovery/recovering_feed.h"
+#include "controlplane/recovery/rerequest_client.h"
 #include "controlplane/runtime/control_server.h"
 #include "controlplane/runtime/meminfo.h"
 #include "controlplane/runtime/memory_plan.h"
@@ -281,6 +283,40 @@ bool place_threads(const config::AppConfig& config, Placement& placement, std::s
   return true;
 }
 
+// The recovery ladder's re-request rung, when recovery.server is set: a hole the other line
+// has not filled within recovery.request_after_us is asked of the server (on the RX thread,
+// which waits for the answers: see RecoveringFeed).
+template <class Sink>
+struct Rerequests {
+  std::unique_ptr<recovery::RerequestClient> client;
+  std::unique_ptr<recovery::RecoveringFeed<Sink>> feed;
+
+  bool open(const config::AppConfig& config, feed::SequencedFeed<Sink>& sequenced, std::string& error) {
+    if (config.recovery_server.empty()) return true;
+    const auto endpoint = net::parse_endpoint(config.recovery_server);
+    if (!endpoint || endpoint->address == 0 || endpoint->port == 0) {
+      error = "recovery.server: expected IP:PORT, got \"" + config.recovery_server + "\"";
+      return false;
+    }
+    client = recovery::RerequestClient::open(*endpoint, error);
+    if (!client) return false;
+    recovery::RecoveryConfig policy = config.recovery;
+    const std::uint64_t ask_after_ns = policy.request_after_ns;
+    policy.request_after_ns = 0;  // the feed waits that long before it asks at all
+    feed = std::make_unique<recovery::RecoveringFeed<Sink>>(sequenced, *client, policy, ask_after_ns);
+    return true;
+  }
+  template <class Input, class ReplaySinkT>
+  FeedRunResult run(const Input& input, feed::SequencedFeed<Sink>& sequenced, ReplaySinkT& sink,
+                    metrics::FeedCounters& counters) {
+    return feed ? run_feed_inputs(input, *feed, sink, counters, stderr)
+                : run_feed_inputs(input, sequenced, sink, counters, stderr);
+  }
+  void report(bool stats) const {
+    if (stats && feed) print_recovery_report(stderr, feed->stats());
+  }
+};
+
 // Every pool and ring is sized from the configuration; start-up refuses what cannot fit.
 std::uint64_t derived_budget_bytes() {
   return runtime::meminfo_field("MemAvailable:") / 10 * 9;  // a tenth for the kernel and everything else
@@ -446,7 +482,12 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     sink.pacing.inline_latency = arrival ? &inline_end_to_end : nullptr;
     auto sequenced =
         std::make_unique<feed::SequencedFeed<ReplaySink<EventTap>>>(sink, feed_input.filter, *counters, config.sequencer);
-    result = run_feed_inputs(feed_input, *sequenced, sink, *counters, stderr);
+    Rerequests<ReplaySink<EventTap>> rerequests;
+    if (!rerequests.open(config, *sequenced, error)) {
+      std::fprintf(stderr, "%s: %s\n", who.c_str(), error.c_str());
+      return 1;
+    }
+    result = rerequests.run(feed_input, *sequenced, sink, *counters);
     totals.add(pipeline);
     pipeline.for_each_version([](const stages::StageVersion& v) {
       if (v.id != 0) delete v.stage;
@@ -454,6 +495,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     gaps = sink.gaps;
     swaps = script.version;
     report_feed(*sequenced);
+    rerequests.report(config.stats);
   } else {
     sched::WorkerConfig worker_config = config.worker;
     // Replay is deterministic: no class sheds on a full ring, the RX core waits instead.
@@ -497,6 +539,11 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     ReplaySink<sched::EventRouter> sink{builder, &router, pacing};
     auto sequenced = std::make_unique<feed::SequencedFeed<ReplaySink<sched::EventRouter>>>(
         sink, feed_input.filter, *counters, config.sequencer);
+    Rerequests<ReplaySink<sched::EventRouter>> rerequests;
+    if (!rerequests.open(config, *sequenced, error)) {
+      std::fprintf(stderr, "%s: %s\n", who.c_str(), error.c_str());
+      return 1;
+    }
     std::vector<std::thread> threads;
     for (std::size_t i = 0; i < worker_list.size(); ++i) {
       threads.emplace_back([w = worker_list[i], cpu = placement.workers[i], &progress] {
@@ -507,7 +554,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     threads.emplace_back([&] {
       pin_this_thread(placement.rx);
       router.report_quiescence(qsbr, 0);
-      result = run_feed_inputs(feed_input, *sequenced, sink, *counters, stderr);
+      result = rerequests.run(feed_input, *sequenced, sink, *counters);
       router.finish();
     });
     // This thread is the control plane: it merges the workers' outputs into the journal.
@@ -567,6 +614,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     }
     gaps = sink.gaps;
     report_feed(*sequenced);
+    rerequests.report(config.stats);
     if (config.stats) print_worker_report(stderr, worker_list, router.stats(), merger.high_water());
     // Rings that came close to full are where the next burst will shed or stall.
     for (std::size_t w = 0; w < worker_list.size(); ++w) {

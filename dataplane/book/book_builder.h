@@ -41,7 +41,9 @@ class BookBuilder {
   void operator()(const feed::MessageContext& ctx, const Message& m) noexcept {
     staged_ = 0;
     const std::uint64_t timestamp = m.header.timestamp.value();
-    const ClockVerdict verdict = clock_.observe(timestamp, ctx.receive_time_ns, session_.continuous(timestamp));
+    // A late fill's receive time is no evidence (0: judged without it).
+    const std::uint64_t evidence_ns = ctx.filled_hole ? 0 : ctx.receive_time_ns;
+    const ClockVerdict verdict = clock_.observe(timestamp, evidence_ns, session_.continuous(timestamp));
     message_flags_ = suspect_ ? events::kBookSuspect : 0;
     if (TW_UNLIKELY(verdict != ClockVerdict::kOk)) {
       message_flags_ |= events::kTimestampAnomaly;

@@ -15,6 +15,9 @@ struct MessageContext {
   std::uint32_t session = 0;          // index in the decoder's session table
   SequenceVerdict verdict = SequenceVerdict::kNew;
   bool sequenced = false;             // came from MoldUDP64 (has a sequence number)
+  // It filled a hole late (recovery, or the other line after a wait): its receive time says
+  // when the fill came, not when it was sent, so it is no evidence for clock checks.
+  bool filled_hole = false;
 };
 
 }  // namespace tickwire::feed

@@ -246,6 +246,7 @@ class Sequencer {
     MessageContext ctx;
     ctx.receive_time_ns = receive_ns;
     ctx.sequenced = true;
+    ctx.filled_hole = late;
     std::uint64_t delivered = 0;
     for (std::uint64_t i = 0; i < count; ++i) {
       const std::uint8_t* message;

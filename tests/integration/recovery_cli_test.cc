@@ -66,6 +66,35 @@ INSTANTIATE_TEST_SUITE_P(LinesAndServerDrops, RecoveryCli,
                          ::testing::Values(std::make_tuple(false, 0), std::make_tuple(true, 0),
                                            std::make_tuple(false, 30)));
 
+// The same rung in the pipeline commands (recovery.server): a replay of the faulty day with
+// recovery writes the clean day's journal, inline and with worker threads.
+TEST(RecoveryCliReplay, AReplayWithRecoveryWritesTheCleanDaysJournal) {
+  const std::string dir = temp_dir();
+  const Days days = make_days(dir, false);
+  Background server = run_in_background(tickwire_binary(), {"rerequest-server", days.clean});
+  const std::string listening = server.wait_for_line("listening ", 10'000);
+  ASSERT_FALSE(listening.empty()) << server.stop();
+  const CommandResult clean =
+      run_command(tickwire_binary(), {"replay", "--journal", dir + "/clean.jsonl", "--journal-events", days.clean});
+  ASSERT_EQ(clean.exit_code, 0) << clean.err;
+  const std::string sha = clean.out.substr(clean.out.find(" sha256 ") + 8, 64);
+  for (const char* workers : {"0", "2"}) {
+    const CommandResult r = run_command(
+        tickwire_binary(), {"replay", "--workers", workers, "--stats", "--set",
+                            "recovery.server=\"127.0.0.1:" + port_of(listening) + "\"", "--journal",
+                            dir + "/recovered.jsonl", "--journal-events", days.faulty});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find(" sha256 " + sha), std::string::npos) << workers << " workers\n" << r.out;
+    EXPECT_EQ(stat(r.out, "gaps"), 0) << r.out;
+    EXPECT_GT(stat(r.err, "recovery.holes_recovered"), 0) << r.err;
+  }
+  server.stop();
+  const CommandResult bad = run_command(tickwire_binary(), {"replay", "--set", "recovery.server=\"nowhere\"",
+                                                            days.faulty});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("recovery.server"), std::string::npos) << bad.err;
+}
+
 TEST(RecoveryCliWithoutServer, WhatCannotBeRecoveredIsDeclared) {
   const Days days = make_days(temp_dir(), false);
   // Nobody listens on the port: every attempt goes unanswered.

@@ -154,11 +154,13 @@ class BookBuilderTest : public ::testing::Test {
     c.max_instruments = 64;
     return c;
   }
-  void apply(const Bytes& b) {
+  void apply(const Bytes& b, std::uint64_t receive_ns = 0, bool filled_hole = false) {
     ++sequence;
     feed::MessageContext ctx;
     ctx.sequence = sequence;
     ctx.sequenced = true;
+    ctx.receive_time_ns = receive_ns;
+    ctx.filled_hole = filled_hole;
     ASSERT_EQ(itch::decode_message(b.data(), b.size(), [&](const auto& m) { builder(ctx, m); }),
               itch::DecodeStatus::kOk);
     reference.apply(b);
@@ -543,6 +545,29 @@ TEST(ExchangeClock, WithReceiveTimesAJumpIsExchangeTimeOutrunningTheWire) {
   EXPECT_EQ(clock.observe(900'000, 950'000, false), ClockVerdict::kOk);    // a quiet spell, the wire too
   EXPECT_EQ(clock.observe(900'100, 950'010, false), ClockVerdict::kForwardJump);  // 100 ahead in 10
   EXPECT_EQ(clock.observe(900'015, 950'020, true), ClockVerdict::kOk);
+}
+
+// A hole filled late (by recovery) carries the time the fill came: the messages behind it,
+// received earlier and waiting in the reorder buffer, must not look like exchange time
+// outrunning the wire.
+TEST_F(BookBuilderTest, ALateFillIsNoEvidenceForTheClock) {
+  init();
+  const std::uint64_t t0 = 34'000'000'000'000;  // exchange ns
+  const std::uint64_t r0 = 1'000'000'000;        // receive ns
+  apply(test::add_order(1, 1, 'B', 100, "X", 100, t0), r0);
+  // Recovered 50 ms after it was sent, it carries the receive time of the packet that was
+  // waiting behind the hole (r0 + 50 ms).
+  apply(test::add_order(1, 2, 'B', 100, "X", 100, t0 + 10'000'000), r0 + 50'000'000, /*filled_hole=*/true);
+  // That packet's own message: 50 ms of exchange time after the first, received at the same
+  // time as the fill. Judged against the fill's receive time it would be a 50 ms jump.
+  apply(test::add_order(1, 3, 'B', 100, "X", 100, t0 + 50'000'000), r0 + 50'000'000);
+  for (const auto& e : recorder.events) EXPECT_FALSE(e.flags & events::kTimestampAnomaly) << e.sequence;
+  EXPECT_EQ(counters[BookAnomaly::kTimestampJump], 0u);
+  // The check itself still works: 30 ms of exchange time in 1 ns of wire time is a jump.
+  recorder.events.clear();
+  apply(test::add_order(1, 4, 'B', 100, "X", 100, t0 + 60'000'000), r0 + 50'000'000 + 1);
+  apply(test::add_order(1, 5, 'B', 100, "X", 100, t0 + 90'000'000), r0 + 50'000'000 + 2);
+  EXPECT_EQ(counters[BookAnomaly::kTimestampJump], 1u);
 }
 
 TEST_F(BookBuilderTest, SuspectBooksFlagEveryEvent) {
