@@ -1,9 +1,5 @@
 #include "controlplane/cli/pipeline_session.h"
 
-#include <pthread.h>
-#include <sched.h>
-#include <sys/resource.h>
-
 #include <cinttypes>
 #include <cstdio>
 #include <filesystem>
@@ -15,6 +11,8 @@
 #include <vector>
 
 #include "controlplane/cli/feed_report.h"
+#include "controlplane/cli/session_report.h"
+#include "controlplane/cli/session_sinks.h"
 #include "controlplane/cli/sha256.h"
 #include "controlplane/cli/stop_signal.h"
 #include "controlplane/format/journal_writer.h"
@@ -28,6 +26,7 @@
 #include "controlplane/runtime/stage_factory.h"
 #include "controlplane/runtime/stage_plugin.h"
 #include "controlplane/runtime/stage_swapper.h"
+#include "controlplane/runtime/thread_placement.h"
 #include "dataplane/book/book_builder.h"
 #include "dataplane/core/cpu_relax.h"
 #include "dataplane/core/qsbr.h"
@@ -40,282 +39,6 @@
 namespace tickwire::cli {
 
 namespace {
-
-struct SignalCounter final : stages::SignalSink, stages::StageNoticeSink {
-  format::JournalWriter* journal = nullptr;
-  std::array<std::uint64_t, stages::kSignalKindCount + 1> by_kind{};  // the last: unknown kinds
-  void emit(const stages::Signal& s) noexcept override {
-    ++by_kind[std::min(static_cast<std::size_t>(s.kind), stages::kSignalKindCount)];
-    if (journal != nullptr) journal->signal(s);
-  }
-  void notice(const stages::StageNotice& n) noexcept override {
-    if (journal != nullptr) journal->notice(n);
-  }
-};
-
-// Scripted hot swaps: slot 0 gets a fresh detector at every multiple of `every` (the
-// backtest of a parameter change, and the swap storm of the tests).
-struct SwapScript {
-  std::uint64_t every = 0;
-  std::uint64_t next_at = 0;
-  std::uint32_t version = 0;
-  std::function<std::unique_ptr<stages::Stage>()> make;  // a new instance for slot 0
-};
-
-// Between the book builder and the pipeline: the journal sees every event first, when asked;
-// scripted swaps happen at message boundaries, as a worker would make them.
-struct EventTap {
-  stages::InlinePipeline& pipeline;
-  format::JournalWriter* events_journal = nullptr;
-  format::JournalWriter* journal = nullptr;
-  SwapScript* swaps = nullptr;
-  bool at_message_start = true;
-  void operator()(const events::Event& e) {
-    if (swaps != nullptr && at_message_start) swap_if_due(e.sequence);
-    at_message_start = (e.flags & events::kLastInMessage) != 0;
-    if (events_journal != nullptr) events_journal->event(e);
-    pipeline(e);
-  }
-  void swap_if_due(std::uint64_t sequence) {
-    for (; swaps->next_at <= sequence; swaps->next_at += swaps->every) {
-      const std::uint32_t version = ++swaps->version;
-      std::unique_ptr<stages::Stage> next = swaps->make();
-      if (!next || !pipeline.install(0, {next.get(), sequence, version})) continue;
-      (void)next.release();  // the pipeline's now, until retired
-      if (journal != nullptr) journal->swap(sequence, 0, version);
-      // Inline, every earlier message has run: the old version is done with.
-      pipeline.retire(sequence, [](const stages::StageVersion& v) {
-        if (v.id != 0) delete v.stage;
-        return true;
-      });
-    }
-  }
-};
-
-// A paced replay: each message is released at its intended arrival time (the RX core spins
-// until then), and latency is measured from that time. The sequencer and the stages still
-// run on capture time, so pacing changes no decision and the journal stays the same.
-struct Pacing {
-  metrics::ArrivalSchedule* schedule = nullptr;  // null: as fast as possible (or live)
-  metrics::TscClock clock;
-  // Inline: intended arrival (paced) or receipt (live) to stages done; null: not measured.
-  metrics::LatencyHistogram* inline_latency = nullptr;
-};
-
-template <class Events>
-struct ReplaySink {
-  book::BookBuilder<Events>& builder;
-  Events* events = nullptr;  // set when it batches (the router): told at each burst's end
-  Pacing pacing;
-  std::uint64_t gaps = 0;
-
-  void end_of_burst() {
-    if constexpr (requires(Events& e) { e.publish(); }) {
-      if (events != nullptr) events->publish();
-    }
-  }
-  void idle() {
-    if constexpr (requires(Events& e) { e.idle(); }) {
-      if (events != nullptr) events->idle();
-    }
-  }
-  template <class Message>
-  void operator()(const feed::MessageContext& ctx, const Message& m) {
-    if (pacing.schedule == nullptr && pacing.inline_latency == nullptr) return builder(ctx, m);
-    const std::uint64_t intended = pacing.schedule != nullptr ? wait_until_due(ctx) : ctx.receive_time_ns;
-    builder(ctx, m);
-    if (pacing.inline_latency != nullptr) {
-      const std::uint64_t now = pacing.clock.to_ns(metrics::TscClock::now());
-      pacing.inline_latency->record(now > intended ? now - intended : 0);
-    }
-  }
-  void on_gap(const feed::SessionId&, feed::SequenceRange, feed::GapCause) noexcept {
-    ++gaps;
-    builder.set_suspect(true);
-  }
-
- private:
-  std::uint64_t wait_until_due(const feed::MessageContext& ctx) {
-    metrics::ArrivalSchedule& schedule = *pacing.schedule;
-    std::uint64_t now = pacing.clock.to_ns(metrics::TscClock::now());
-    if (!schedule.started()) schedule.start(now, ctx.sequence, ctx.receive_time_ns);
-    const std::uint64_t intended = schedule.intended_ns(ctx.sequence, ctx.receive_time_ns);
-    if (now >= intended) return intended;
-    end_of_burst();  // the workers get what is staged before the RX core waits
-    while (now < intended && !stop_requested()) {
-      cpu_relax();
-      now = pacing.clock.to_ns(metrics::TscClock::now());
-    }
-    return intended;
-  }
-};
-
-// The stages' figures summed over every pipeline instance (one per worker).
-struct StageTotals {
-  std::string name;
-  std::uint64_t budget_ns = 0;
-  std::uint64_t calls = 0;
-  std::uint64_t overruns = 0;
-  std::uint64_t skipped = 0;
-  std::uint64_t degraded_calls = 0;
-  std::uint64_t failures = 0;
-  metrics::LatencyHistogram cost;
-};
-
-// The stages' figures summed over every pipeline instance (one per worker); they outlive the
-// instances.
-struct PipelineTotals {
-  std::vector<StageTotals> stages;
-  metrics::LatencyHistogram message_cost;
-  std::uint64_t events = 0;
-  void add(const stages::InlinePipeline& p) {
-    const auto slots = p.slots();
-    if (stages.size() < slots.size()) stages.resize(slots.size());
-    for (std::size_t i = 0; i < slots.size(); ++i) {
-      StageTotals& t = stages[i];
-      t.name = slots[i].stage->name();
-      t.budget_ns = slots[i].budget_ns;
-      t.calls += slots[i].calls;
-      t.overruns += slots[i].overruns;
-      t.skipped += slots[i].skipped;
-      t.degraded_calls += slots[i].degraded_calls;
-      t.failures += slots[i].failures;
-      t.cost.merge(slots[i].cost);
-    }
-    message_cost.merge(p.message_cost());
-    events += p.events();
-  }
-};
-
-void print_worker_report(std::FILE* out, std::span<sched::Worker* const> workers, const sched::RouterStats& router,
-                         std::size_t merge_high_water) {
-  print_report_line(out, "router.messages", router.messages);
-  print_report_line(out, "router.full_waits", router.full_waits);
-  print_report_line(out, "router.dropped.too_many_events", router.too_large);
-  print_report_line(out, "merge.held_high_water", merge_high_water);
-  for (std::size_t w = 0; w < workers.size(); ++w) {
-    const std::string prefix = "worker" + std::to_string(w) + ".";
-    const sched::WorkerStats& ws = workers[w]->stats();
-    const sched::SchedulerStats& ss = workers[w]->scheduler_stats();
-    const sched::InboxCounters& ic = workers[w]->inbox().counters();
-    print_report_line(out, prefix + "polls", ws.polls);
-    print_report_line(out, prefix + "busy_polls", ws.busy_polls);
-    print_report_line(out, prefix + "output_waits", ws.output_waits);
-    print_report_line(out, prefix + "busy_cycles", ws.busy_cycles);
-    print_report_line(out, prefix + "idle_cycles", ws.idle_cycles);
-    print_report_percent(out, prefix + "busy_percent", ws.busy_cycles, ws.busy_cycles + ws.idle_cycles);
-    for (std::size_t c = 0; c < sched::kPriorityClassCount; ++c) {
-      const std::string cls = prefix + std::string(sched::kPriorityClassNames[c]) + ".";
-      print_report_line(out, cls + "queued", ic.queued[c].load(std::memory_order_relaxed));
-      print_report_line(out, cls + "shed.ring_full", ic.shed_ring_full[c].load(std::memory_order_relaxed));
-      print_report_line(out, cls + "full_waits", ic.full_waits[c].load(std::memory_order_relaxed));
-      print_report_line(out, cls + "messages", ss.messages[c]);
-      print_report_line(out, cls + "aged", ss.aged[c]);
-      print_report_line(out, cls + "run_early", ss.run_early[c]);
-      print_report_line(out, cls + "ring_high_water", ss.high_water[c]);
-    }
-  }
-}
-
-void print_cost(std::FILE* out, const std::string& name, const metrics::LatencyHistogram& h) {
-  std::fprintf(out,
-               "%-36s count=%" PRIu64 " p50=%" PRIu64 " p90=%" PRIu64 " p99=%" PRIu64 " p99.9=%" PRIu64
-               " p99.99=%" PRIu64 " max=%" PRIu64 " (ns)\n",
-               name.c_str(), h.count(), h.percentile(50), h.percentile(90), h.percentile(99), h.percentile(99.9),
-               h.percentile(99.99), h.max());
-}
-
-bool write_percentile_file(const std::string& path, const metrics::LatencyHistogram& h) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "w"), &std::fclose);
-  if (!file) {
-    std::perror(("tickwire: " + path).c_str());
-    return false;
-  }
-  h.write_percentile_distribution(file.get());
-  return std::fflush(file.get()) == 0 && std::ferror(file.get()) == 0;
-}
-
-std::uint64_t peak_rss_kib() {
-  rusage usage{};
-  return getrusage(RUSAGE_SELF, &usage) == 0 ? static_cast<std::uint64_t>(usage.ru_maxrss) : 0;
-}
-
-// Pins the calling thread. The CPUs were checked against the process's allowed set at
-// start-up, so this only fails if that set changed since; the thread then runs unpinned.
-void pin_this_thread(std::optional<unsigned> cpu) {
-  if (!cpu) return;
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  CPU_SET(*cpu, &set);
-  (void)pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-}
-
-// The configured CPUs, each one this process may run on. False with `error` naming the key.
-struct Placement {
-  std::optional<unsigned> rx;
-  std::optional<unsigned> control;
-  std::vector<std::optional<unsigned>> workers;
-};
-bool place_threads(const config::AppConfig& config, Placement& placement, std::string& error) {
-  cpu_set_t allowed;
-  CPU_ZERO(&allowed);
-  if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) CPU_ZERO(&allowed);
-  auto check = [&](const char* key, const std::string& text, std::vector<unsigned>& cpus) {
-    cpus.clear();
-    if (text.empty()) return true;
-    (void)config::parse_cpu_list(text, cpus);  // validate() has checked the form
-    for (const unsigned c : cpus) {
-      if (c >= CPU_SETSIZE || !CPU_ISSET(c, &allowed)) {
-        error = std::string(key) + ": CPU " + std::to_string(c) + " is not one this process may run on";
-        return false;
-      }
-    }
-    return true;
-  };
-  std::vector<unsigned> cpus;
-  if (!check("cpus.rx", config.rx_cpu, cpus)) return false;
-  if (!cpus.empty()) placement.rx = cpus.front();
-  if (!check("cpus.control", config.control_cpu, cpus)) return false;
-  if (!cpus.empty()) placement.control = cpus.front();
-  if (!check("cpus.workers", config.worker_cpus, cpus)) return false;
-  placement.workers.assign(config.workers, std::nullopt);
-  for (std::size_t i = 0; i < cpus.size() && i < placement.workers.size(); ++i) placement.workers[i] = cpus[i];
-  return true;
-}
-
-// The recovery ladder's re-request rung, when recovery.server is set: a hole the other line
-// has not filled within recovery.request_after_us is asked of the server (on the RX thread,
-// which waits for the answers: see RecoveringFeed).
-template <class Sink>
-struct Rerequests {
-  std::unique_ptr<recovery::RerequestClient> client;
-  std::unique_ptr<recovery::RecoveringFeed<Sink>> feed;
-
-  bool open(const config::AppConfig& config, feed::SequencedFeed<Sink>& sequenced, std::string& error) {
-    if (config.recovery_server.empty()) return true;
-    const auto endpoint = net::parse_endpoint(config.recovery_server);
-    if (!endpoint || endpoint->address == 0 || endpoint->port == 0) {
-      error = "recovery.server: expected IP:PORT, got \"" + config.recovery_server + "\"";
-      return false;
-    }
-    client = recovery::RerequestClient::open(*endpoint, error);
-    if (!client) return false;
-    recovery::RecoveryConfig policy = config.recovery;
-    const std::uint64_t ask_after_ns = policy.request_after_ns;
-    policy.request_after_ns = 0;  // the feed waits that long before it asks at all
-    feed = std::make_unique<recovery::RecoveringFeed<Sink>>(sequenced, *client, policy, ask_after_ns);
-    return true;
-  }
-  template <class Input, class ReplaySinkT>
-  FeedRunResult run(const Input& input, feed::SequencedFeed<Sink>& sequenced, ReplaySinkT& sink,
-                    metrics::FeedCounters& counters) {
-    return feed ? run_feed_inputs(input, *feed, sink, counters, stderr)
-                : run_feed_inputs(input, sequenced, sink, counters, stderr);
-  }
-  void report(bool stats) const {
-    if (stats && feed) print_recovery_report(stderr, feed->stats());
-  }
-};
 
 // Every pool and ring is sized from the configuration; start-up refuses what cannot fit.
 std::uint64_t derived_budget_bytes() {
@@ -335,10 +58,10 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
   if (config.replay_speed != 0) arrival = metrics::ArrivalSchedule::at_speed(config.replay_speed);
   const bool paced = arrival && arrival->paced();
 
-  Placement placement;
+  runtime::Placement placement;
   {
     std::string placement_error;
-    if (!place_threads(config, placement, placement_error)) {
+    if (!runtime::place_threads(config, placement, placement_error)) {
       std::fprintf(stderr, "%s: %s\n", who.c_str(), placement_error.c_str());
       return 1;
     }
@@ -468,7 +191,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
   };
 
   if (workers == 0) {
-    pin_this_thread(placement.rx);  // inline, this thread is the RX core
+    runtime::pin_this_thread(placement.rx);  // inline, this thread is the RX core
     stages::InlinePipeline pipeline(signals, clock);
     pipeline.set_notice_sink(&signals);
     if (!add_stages(pipeline)) {
@@ -547,18 +270,18 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     std::vector<std::thread> threads;
     for (std::size_t i = 0; i < worker_list.size(); ++i) {
       threads.emplace_back([w = worker_list[i], cpu = placement.workers[i], &progress] {
-        pin_this_thread(cpu);
+        runtime::pin_this_thread(cpu);
         sched::run_until_drained(*w, progress);
       });
     }
     threads.emplace_back([&] {
-      pin_this_thread(placement.rx);
+      runtime::pin_this_thread(placement.rx);
       router.report_quiescence(qsbr, 0);
       result = rerequests.run(feed_input, *sequenced, sink, *counters);
       router.finish();
     });
     // This thread is the control plane: it merges the workers' outputs into the journal.
-    pin_this_thread(placement.control);
+    runtime::pin_this_thread(placement.control);
     runtime::OutputMerger merger(worker_list);
     auto emit = [&](const sched::OutputRecord& r) {
       if (r.kind == sched::OutputKind::kSignal) {

@@ -1,0 +1,48 @@
+// The figures of a pipeline session and how they are printed: stage costs summed over every
+// pipeline instance, the worker report, percentile lines, HdrHistogram files, peak RSS.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "dataplane/metrics/latency_histogram.h"
+#include "dataplane/sched/event_router.h"
+#include "dataplane/sched/worker.h"
+#include "dataplane/stages/inline_pipeline.h"
+
+namespace tickwire::cli {
+
+// The stages' figures summed over every pipeline instance (one per worker).
+struct StageTotals {
+  std::string name;
+  std::uint64_t budget_ns = 0;
+  std::uint64_t calls = 0;
+  std::uint64_t overruns = 0;
+  std::uint64_t skipped = 0;
+  std::uint64_t degraded_calls = 0;
+  std::uint64_t failures = 0;
+  metrics::LatencyHistogram cost;
+};
+
+// They outlive the instances.
+struct PipelineTotals {
+  std::vector<StageTotals> stages;
+  metrics::LatencyHistogram message_cost;
+  std::uint64_t events = 0;
+  void add(const stages::InlinePipeline& p);
+};
+
+// Per worker and class: queued, shed, full waits, run, aged, run early, ring high water; busy
+// and idle cycles.
+void print_worker_report(std::FILE* out, std::span<sched::Worker* const> workers, const sched::RouterStats& router,
+                         std::size_t merge_high_water);
+// "name count=N p50=... max=... (ns)".
+void print_cost(std::FILE* out, const std::string& name, const metrics::LatencyHistogram& h);
+// HdrHistogram's percentile-distribution text, for its plotter. False (and a message) on failure.
+bool write_percentile_file(const std::string& path, const metrics::LatencyHistogram& h);
+[[nodiscard]] std::uint64_t peak_rss_kib();
+
+}  // namespace tickwire::cli

@@ -1,0 +1,173 @@
+// What sits between the feed and the stages in a pipeline session (replay, run): the signal
+// counter that writes the journal, scripted swaps, the event tap, paced release, the sink the
+// sequencer delivers to, and the re-request rung of recovery. Header-only: templated on where
+// the events go (the inline pipeline, or the RX core's router).
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "controlplane/cli/feed_input.h"
+#include "controlplane/cli/feed_report.h"
+#include "controlplane/cli/stop_signal.h"
+#include "controlplane/config/app_config.h"
+#include "controlplane/format/journal_writer.h"
+#include "controlplane/recovery/recovering_feed.h"
+#include "controlplane/recovery/rerequest_client.h"
+#include "dataplane/book/book_builder.h"
+#include "dataplane/core/cpu_relax.h"
+#include "dataplane/feed/sequenced_feed.h"
+#include "dataplane/metrics/arrival_schedule.h"
+#include "dataplane/stages/inline_pipeline.h"
+
+namespace tickwire::cli {
+
+struct SignalCounter final : stages::SignalSink, stages::StageNoticeSink {
+  format::JournalWriter* journal = nullptr;
+  std::array<std::uint64_t, stages::kSignalKindCount + 1> by_kind{};  // the last: unknown kinds
+  void emit(const stages::Signal& s) noexcept override {
+    ++by_kind[std::min(static_cast<std::size_t>(s.kind), stages::kSignalKindCount)];
+    if (journal != nullptr) journal->signal(s);
+  }
+  void notice(const stages::StageNotice& n) noexcept override {
+    if (journal != nullptr) journal->notice(n);
+  }
+};
+
+// Scripted hot swaps: slot 0 gets a fresh detector at every multiple of `every` (the
+// backtest of a parameter change, and the swap storm of the tests).
+struct SwapScript {
+  std::uint64_t every = 0;
+  std::uint64_t next_at = 0;
+  std::uint32_t version = 0;
+  std::function<std::unique_ptr<stages::Stage>()> make;  // a new instance for slot 0
+};
+
+// Between the book builder and the pipeline: the journal sees every event first, when asked;
+// scripted swaps happen at message boundaries, as a worker would make them.
+struct EventTap {
+  stages::InlinePipeline& pipeline;
+  format::JournalWriter* events_journal = nullptr;
+  format::JournalWriter* journal = nullptr;
+  SwapScript* swaps = nullptr;
+  bool at_message_start = true;
+  void operator()(const events::Event& e) {
+    if (swaps != nullptr && at_message_start) swap_if_due(e.sequence);
+    at_message_start = (e.flags & events::kLastInMessage) != 0;
+    if (events_journal != nullptr) events_journal->event(e);
+    pipeline(e);
+  }
+  void swap_if_due(std::uint64_t sequence) {
+    for (; swaps->next_at <= sequence; swaps->next_at += swaps->every) {
+      const std::uint32_t version = ++swaps->version;
+      std::unique_ptr<stages::Stage> next = swaps->make();
+      if (!next || !pipeline.install(0, {next.get(), sequence, version})) continue;
+      (void)next.release();  // the pipeline's now, until retired
+      if (journal != nullptr) journal->swap(sequence, 0, version);
+      // Inline, every earlier message has run: the old version is done with.
+      pipeline.retire(sequence, [](const stages::StageVersion& v) {
+        if (v.id != 0) delete v.stage;
+        return true;
+      });
+    }
+  }
+};
+
+// A paced replay: each message is released at its intended arrival time (the RX core spins
+// until then), and latency is measured from that time. The sequencer and the stages still
+// run on capture time, so pacing changes no decision and the journal stays the same.
+struct Pacing {
+  metrics::ArrivalSchedule* schedule = nullptr;  // null: as fast as possible (or live)
+  metrics::TscClock clock;
+  // Inline: intended arrival (paced) or receipt (live) to stages done; null: not measured.
+  metrics::LatencyHistogram* inline_latency = nullptr;
+};
+
+template <class Events>
+struct ReplaySink {
+  book::BookBuilder<Events>& builder;
+  Events* events = nullptr;  // set when it batches (the router): told at each burst's end
+  Pacing pacing;
+  std::uint64_t gaps = 0;
+
+  void end_of_burst() {
+    if constexpr (requires(Events& e) { e.publish(); }) {
+      if (events != nullptr) events->publish();
+    }
+  }
+  void idle() {
+    if constexpr (requires(Events& e) { e.idle(); }) {
+      if (events != nullptr) events->idle();
+    }
+  }
+  template <class Message>
+  void operator()(const feed::MessageContext& ctx, const Message& m) {
+    if (pacing.schedule == nullptr && pacing.inline_latency == nullptr) return builder(ctx, m);
+    const std::uint64_t intended = pacing.schedule != nullptr ? wait_until_due(ctx) : ctx.receive_time_ns;
+    builder(ctx, m);
+    if (pacing.inline_latency != nullptr) {
+      const std::uint64_t now = pacing.clock.to_ns(metrics::TscClock::now());
+      pacing.inline_latency->record(now > intended ? now - intended : 0);
+    }
+  }
+  void on_gap(const feed::SessionId&, feed::SequenceRange, feed::GapCause) noexcept {
+    ++gaps;
+    builder.set_suspect(true);
+  }
+
+ private:
+  std::uint64_t wait_until_due(const feed::MessageContext& ctx) {
+    metrics::ArrivalSchedule& schedule = *pacing.schedule;
+    std::uint64_t now = pacing.clock.to_ns(metrics::TscClock::now());
+    if (!schedule.started()) schedule.start(now, ctx.sequence, ctx.receive_time_ns);
+    const std::uint64_t intended = schedule.intended_ns(ctx.sequence, ctx.receive_time_ns);
+    if (now >= intended) return intended;
+    end_of_burst();  // the workers get what is staged before the RX core waits
+    while (now < intended && !stop_requested()) {
+      cpu_relax();
+      now = pacing.clock.to_ns(metrics::TscClock::now());
+    }
+    return intended;
+  }
+};
+
+
+// The recovery ladder's re-request rung, when recovery.server is set: a hole the other line
+// has not filled within recovery.request_after_us is asked of the server (on the RX thread,
+// which waits for the answers: see RecoveringFeed).
+template <class Sink>
+struct Rerequests {
+  std::unique_ptr<recovery::RerequestClient> client;
+  std::unique_ptr<recovery::RecoveringFeed<Sink>> feed;
+
+  bool open(const config::AppConfig& config, feed::SequencedFeed<Sink>& sequenced, std::string& error) {
+    if (config.recovery_server.empty()) return true;
+    const auto endpoint = net::parse_endpoint(config.recovery_server);
+    if (!endpoint || endpoint->address == 0 || endpoint->port == 0) {
+      error = "recovery.server: expected IP:PORT, got \"" + config.recovery_server + "\"";
+      return false;
+    }
+    client = recovery::RerequestClient::open(*endpoint, error);
+    if (!client) return false;
+    recovery::RecoveryConfig policy = config.recovery;
+    const std::uint64_t ask_after_ns = policy.request_after_ns;
+    policy.request_after_ns = 0;  // the feed waits that long before it asks at all
+    feed = std::make_unique<recovery::RecoveringFeed<Sink>>(sequenced, *client, policy, ask_after_ns);
+    return true;
+  }
+  template <class Input, class ReplaySinkT>
+  FeedRunResult run(const Input& input, feed::SequencedFeed<Sink>& sequenced, ReplaySinkT& sink,
+                    metrics::FeedCounters& counters) {
+    return feed ? run_feed_inputs(input, *feed, sink, counters, stderr)
+                : run_feed_inputs(input, sequenced, sink, counters, stderr);
+  }
+  void report(bool stats) const {
+    if (stats && feed) print_recovery_report(stderr, feed->stats());
+  }
+};
+
+}  // namespace tickwire::cli
