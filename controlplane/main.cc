@@ -11,6 +11,7 @@
 #include "controlplane/cli/rerequest_server_command.h"
 #include "controlplane/cli/run_command.h"
 #include "controlplane/cli/send_command.h"
+#include "controlplane/cli/snapshot_server_command.h"
 #include "pcap_samples/generator/generate_command.h"
 
 namespace {
@@ -29,6 +30,7 @@ constexpr Command kCommands[] = {
     {"ctl", tickwire::cli::run_ctl_command, "adjust a running session: promote a symbol, swap a stage, read counters"},
     {"audit", tickwire::cli::run_audit_command, "list every sequence gap of captures (JSON lines)"},
     {"rerequest-server", tickwire::cli::run_rerequest_server_command, "answer MoldUDP64 re-requests from captures"},
+    {"snapshot-server", tickwire::cli::run_snapshot_server_command, "serve books from captures as GLIMPSE snapshots (SoupBinTCP)"},
     {"send", tickwire::cli::run_send_command, "play captures onto a network interface (live tests, drills)"},
     {"generate", tickwire::cli::run_generate_command, "write a deterministic ITCH scenario (BinaryFILE or MoldUDP64 pcap)"},
 };

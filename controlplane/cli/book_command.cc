@@ -10,8 +10,9 @@
 #include "controlplane/cli/feed_report.h"
 #include "controlplane/cli/sha256.h"
 #include "controlplane/format/book_writer.h"
-#include "dataplane/book/book_builder.h"
+#include "controlplane/recovery/glimpse_snapshot.h"
 #include "controlplane/recovery/recovering_feed.h"
+#include "dataplane/book/book_builder.h"
 #include "dataplane/feed/sequenced_feed.h"
 
 namespace tickwire::cli {
@@ -20,97 +21,142 @@ namespace {
 
 constexpr std::string_view kSynopsis = "[options] INPUT...   (pcap, pcapng or BinaryFILE; .gz too)";
 
-struct EventTally {
-  std::array<std::uint64_t, 16> by_kind{};
-  void operator()(const events::Event& e) noexcept { ++by_kind[static_cast<std::size_t>(e.kind)]; }
-};
-
-// Applies messages in sequence order (the sequencer's), up to --at; a gap makes the books
-// suspect from there on.
-struct BookSink {
-  book::BookBuilder<EventTally>& builder;
-  std::optional<std::uint64_t> at;
-  bool reached = false;
-
-  void on_gap(const feed::SessionId&, feed::SequenceRange, feed::GapCause) noexcept { builder.set_suspect(true); }
-
-  template <class Message>
-  void operator()(const feed::MessageContext& ctx, const Message& m) {
-    if (reached) return;
-    if (at && ctx.sequence > *at) {
-      reached = true;
-      return;
-    }
-    builder(ctx, m);
-    if (at && ctx.sequence == *at) reached = true;
-  }
-  [[nodiscard]] bool done() const noexcept { return reached; }
-};
-
 constexpr std::array<std::string_view, 9> kEventKindNames = {
     "level_change", "top_of_book", "trade", "trade_break", "trading_state",
     "market_state", "imbalance",   "book_crossed", "instrument_added"};
 
+// What the snapshot brought, for --stats.
+struct SnapshotReport {
+  recovery::SnapshotResult result;
+  metrics::FeedCounters counters;  // the snapshot's messages: by type, and any it refused
+};
+
+// Fetches the snapshot and applies it to the books through the builder (the books are built
+// by the same code as from the feed), then sets the resume point: the feed's messages below
+// it are in the snapshot. False (the error printed, naming the server) on any failure: a
+// book that silently lacked the snapshot would be wrong without saying so.
+bool join_from_snapshot(const net::UdpEndpoint& server, int deadline_ms, BookBuild& build, SnapshotReport& report) {
+  recovery::SnapshotClientConfig config;
+  config.server = server;
+  config.deadline_ms = deadline_ms;
+  const recovery::SnapshotClient client(config);
+  // Snapshot messages carry no feed sequence number (their events have sequence 0): they
+  // come before every live message.
+  feed::MessageContext ctx{};
+  report.result = client.fetch([&](const std::uint8_t* message, std::size_t length) {
+    (void)feed::deliver_message(message, length, ctx, *build.builder, report.counters);
+  });
+  if (!report.result.ok()) {
+    std::fprintf(stderr, "tickwire book: %s\n", report.result.message.c_str());
+    return false;
+  }
+  // The snapshot is the whole state: whatever was lost before it no longer matters.
+  build.builder->set_suspect(false);
+  feed::MoldUdp64Header named{};
+  named.session.set(report.result.session);
+  (void)build.sequenced->resume_at(feed::SessionId::from(named.session), report.result.resume_sequence);
+  build.sink->snapshot_resume = report.result.resume_sequence;
+  return true;
+}
+
 }  // namespace
 
+std::vector<OptionSpec> book_build_option_specs() {
+  return {
+      {"at", true, "stop after the message with this sequence number"},
+      {"max-orders", true, "live orders the books can hold (default 4000000)"},
+      {"max-levels", true, "price levels the books can hold (default 1000000)"},
+      {"max-instruments", true, "instruments (default 16384)"},
+      {"reorder-window-us", true, "how long a sequence hole waits for its messages (default 2000)"},
+      {"reorder-buffer", true, "packets held while a hole is open (default 1024)"},
+  };
+}
+
+bool parse_book_build_options(ArgParser& args, BookBuildOptions& options, std::string& error) {
+  std::uint64_t at = 0;
+  std::uint64_t max_orders = options.config.max_orders;
+  std::uint64_t max_levels = options.config.max_levels;
+  std::uint64_t max_instruments = options.config.max_instruments;
+  std::uint64_t window_us = options.sequencing.reorder_window_ns / 1000;
+  std::uint64_t reorder_buffer = options.sequencing.buffered_packets;
+  if (!args.uint_value("at", at) || !args.uint_value("max-orders", max_orders) ||
+      !args.uint_value("max-levels", max_levels) || !args.uint_value("max-instruments", max_instruments) ||
+      !args.uint_value("reorder-window-us", window_us) || !args.uint_value("reorder-buffer", reorder_buffer)) {
+    error = args.error();
+    return false;
+  }
+  if (reorder_buffer == 0 || reorder_buffer > 1'000'000) {
+    error = "--reorder-buffer: expected 1 to 1000000 packets";
+    return false;
+  }
+  options.at = args.has("at") ? std::optional<std::uint64_t>(at) : std::nullopt;
+  options.sequencing.reorder_window_ns = window_us * 1000;
+  options.sequencing.buffered_packets = static_cast<std::uint32_t>(reorder_buffer);
+  options.config.max_orders = max_orders;
+  options.config.max_levels = max_levels;
+  options.config.max_instruments = max_instruments;
+  return true;
+}
+
+bool BookBuild::init(const BookBuildOptions& options, const net::UdpFilter& feed_filter, std::string& error) {
+  filter = feed_filter;
+  if (!books.init(options.config, error)) return false;
+  builder = std::make_unique<book::BookBuilder<EventTally>>(books, tally, book_counters, 0);
+  sink = std::make_unique<BookSink>(BookSink{*builder, options.at});
+  sequenced = std::make_unique<feed::SequencedFeed<BookSink>>(*sink, filter, feed_counters, options.sequencing);
+  if (!sequenced->ok()) {
+    error = "cannot reserve the reorder buffer";
+    return false;
+  }
+  return true;
+}
+
 int run_book_command(int argc, char** argv) {
-  ArgParser args = feed_command_parser(
-      "book", {
-                  {"depth", true, "print at most N levels per side (default: all)"},
-                  {"at", true, "stop after the message with this sequence number"},
-                  {"digest", false, "print the sha256 of the output instead of the output"},
-                  {"stats", false, "print feed and book counters to stderr"},
-                  {"max-orders", true, "live orders the books can hold (default 4000000)"},
-                  {"max-levels", true, "price levels the books can hold (default 1000000)"},
-                  {"max-instruments", true, "instruments (default 16384)"},
-                  {"reorder-window-us", true, "how long a sequence hole waits for its messages (default 2000)"},
-                  {"reorder-buffer", true, "packets held while a hole is open (default 1024)"},
-                  {"recovery", true, "ask this MoldUDP64 re-request server (IP:PORT) for what no line brought"},
-                  {"recovery-attempts", true, "requests per hole before it is declared lost (default 5)"},
-                  {"recovery-retry-ms", true, "wait for an answer before asking again (default 50)"},
-              });
+  std::vector<OptionSpec> own = {
+      {"depth", true, "print at most N levels per side (default: all)"},
+      {"digest", false, "print the sha256 of the output instead of the output"},
+      {"stats", false, "print feed and book counters to stderr"},
+  };
+  for (const OptionSpec& s : book_build_option_specs()) own.push_back(s);
+  own.insert(own.end(), {
+      {"recovery", true, "ask this MoldUDP64 re-request server (IP:PORT) for what no line brought"},
+      {"recovery-attempts", true, "requests per hole before it is declared lost (default 5)"},
+      {"recovery-retry-ms", true, "wait for an answer before asking again (default 50)"},
+      {"snapshot", true, "join late: first the books of this GLIMPSE snapshot server (IP:PORT, SoupBinTCP)"},
+      {"snapshot-wait-ms", true, "give up on a snapshot not complete by then (default 0: no limit, but a "
+                                 "server silent for 15 s is gone)"},
+  });
+  ArgParser args = feed_command_parser("book", std::move(own));
   FeedInputOptions input;
   if (auto code = parse_feed_command(args, argc, argv, kSynopsis, input)) return *code;
   std::string error;
-  book::BookConfig config;
+  BookBuildOptions options;
   std::uint64_t depth = 0;
-  std::uint64_t at = 0;
-  std::uint64_t max_orders = config.max_orders;
-  std::uint64_t max_levels = config.max_levels;
-  std::uint64_t max_instruments = config.max_instruments;
-  feed::SequencerConfig sequencing;
-  std::uint64_t window_us = sequencing.reorder_window_ns / 1000;
-  std::uint64_t reorder_buffer = sequencing.buffered_packets;
-  if (!args.uint_value("depth", depth) || !args.uint_value("at", at) || !args.uint_value("max-orders", max_orders) ||
-      !args.uint_value("max-levels", max_levels) || !args.uint_value("max-instruments", max_instruments) ||
-      !args.uint_value("reorder-window-us", window_us) || !args.uint_value("reorder-buffer", reorder_buffer)) {
+  std::uint64_t snapshot_wait_ms = 0;
+  if (!args.uint_value("depth", depth) || !args.uint_value("snapshot-wait-ms", snapshot_wait_ms)) {
     return args.usage_error(args.error(), kSynopsis);
   }
-  if (reorder_buffer == 0 || reorder_buffer > 1'000'000) {
-    return args.usage_error("--reorder-buffer: expected 1 to 1000000 packets", kSynopsis);
+  if (!parse_book_build_options(args, options, error)) return args.usage_error(error, kSynopsis);
+  std::optional<net::UdpEndpoint> snapshot_server;
+  if (const auto server = args.value("snapshot")) {
+    snapshot_server = net::parse_endpoint(*server);
+    if (!snapshot_server || snapshot_server->address == 0 || snapshot_server->port == 0) {
+      return args.usage_error("--snapshot: expected IP:PORT", kSynopsis);
+    }
+    if (snapshot_wait_ms > 24 * 3'600'000) {
+      return args.usage_error("--snapshot-wait-ms: at most a day (86400000)", kSynopsis);
+    }
   }
-  sequencing.reorder_window_ns = window_us * 1000;
-  sequencing.buffered_packets = static_cast<std::uint32_t>(reorder_buffer);
-  config.max_orders = max_orders;
-  config.max_levels = max_levels;
-  config.max_instruments = max_instruments;
 
-  book::BookStore books;
-  if (!books.init(config, error)) {
+  auto build = std::make_unique<BookBuild>();
+  if (!build->init(options, input.filter, error)) {
     std::fprintf(stderr, "tickwire book: %s\n", error.c_str());
     return 1;
   }
-  install_stop_handlers();
-  EventTally tally;
-  book::BookCounters book_counters;
-  book::BookBuilder<EventTally> builder(books, tally, book_counters, 0);
-  BookSink sink{builder, args.has("at") ? std::optional<std::uint64_t>(at) : std::nullopt};
-  auto counters = std::make_unique<metrics::FeedCounters>();
-  auto sequenced = std::make_unique<feed::SequencedFeed<BookSink>>(sink, input.filter, *counters, sequencing);
-  if (!sequenced->ok()) {
-    std::fprintf(stderr, "tickwire book: cannot reserve the reorder buffer\n");
-    return 1;
-  }
+  BookSink& sink = *build->sink;
+  auto& sequenced = build->sequenced;
+  metrics::FeedCounters& counters = build->feed_counters;
+  const feed::SequencerConfig& sequencing = options.sequencing;
   std::unique_ptr<recovery::RerequestClient> client;
   std::unique_ptr<recovery::RecoveringFeed<BookSink>> recovering;
   if (const auto server = args.value("recovery")) {
@@ -139,8 +185,31 @@ int run_book_command(int argc, char** argv) {
     recovering = std::make_unique<recovery::RecoveringFeed<BookSink>>(*sequenced, *client, config,
                                                                       sequencing.reorder_window_ns / 2);
   }
-  const FeedRunResult result = recovering ? run_feed_inputs(input, *recovering, sink, *counters, stderr)
-                                          : run_feed_inputs(input, *sequenced, sink, *counters, stderr);
+  auto snapshot = std::make_unique<SnapshotReport>();
+  if (snapshot_server) {
+    // Before the stop handlers: Ctrl-C while the snapshot is on its way ends the command.
+    if (!join_from_snapshot(*snapshot_server, static_cast<int>(snapshot_wait_ms), *build, *snapshot)) return 1;
+    if (options.at && *options.at + 1 < snapshot->result.resume_sequence) {
+      std::fprintf(stderr, "tickwire book: --at %llu is before the snapshot, which reflects every message up to %llu\n",
+                   static_cast<unsigned long long>(*options.at),
+                   static_cast<unsigned long long>(snapshot->result.resume_sequence - 1));
+      return 1;
+    }
+  }
+  install_stop_handlers();
+  const FeedRunResult result = recovering ? run_feed_inputs(input, *recovering, sink, counters, stderr)
+                                          : run_feed_inputs(input, *sequenced, sink, counters, stderr);
+  book::BookStore& books = build->books;
+  EventTally& tally = build->tally;
+  book::BookCounters& book_counters = build->book_counters;
+  // A snapshot of one session under the messages of another would be wrong books: say so.
+  const std::uint64_t mismatches = sequenced->stats().resume_session_mismatches;
+  if (snapshot_server && mismatches != 0) {
+    std::fprintf(stderr,
+                 "tickwire book: the inputs carry another MoldUDP64 session than the snapshot's '%s': its messages "
+                 "were applied on top of the snapshot\n",
+                 snapshot->result.session.c_str());
+  }
 
   const std::optional<std::size_t> max_depth = args.has("depth") ? std::optional<std::size_t>(depth) : std::nullopt;
   if (args.has("digest")) {
@@ -160,7 +229,7 @@ int run_book_command(int argc, char** argv) {
   }
 
   if (args.has("stats")) {
-    print_feed_counters(stderr, *counters);
+    print_feed_counters(stderr, counters);
     const std::uint64_t missing[2] = {sequenced->line_missing(0), sequenced->line_missing(1)};
     print_sequencer_report(stderr, sequenced->stats(), missing);
     for (unsigned l = 0; l < feed::kRecoveryLine; ++l) {
@@ -184,8 +253,23 @@ int run_book_command(int argc, char** argv) {
     print_report_line(stderr, "book.peak_orders", books.peak_orders());
     print_report_line(stderr, "book.live_levels", books.live_levels());
     print_report_line(stderr, "book.peak_levels", books.peak_levels());
+    if (snapshot_server) {
+      const recovery::SnapshotResult& r = snapshot->result;
+      print_report_line(stderr, "snapshot.messages", r.messages);
+      print_report_line(stderr, "snapshot.messages_applied", snapshot->counters.messages);
+      std::uint64_t refused = 0;
+      for (const std::uint64_t n : snapshot->counters.drops) refused += n;
+      print_report_line(stderr, "snapshot.messages_refused", refused);
+      print_report_line(stderr, "snapshot.resume_sequence", r.resume_sequence);
+      print_report_line(stderr, "snapshot.skipped_messages",
+                        sequenced->stats().before_resume + sink.skipped_before_resume);
+      print_report_line(stderr, "snapshot.session_mismatches", mismatches);
+      print_report_line(stderr, "snapshot.heartbeats", r.heartbeats);
+      print_report_line(stderr, "snapshot.bytes", r.bytes);
+      print_report_line(stderr, "snapshot.elapsed_us", r.elapsed_ns / 1000);
+    }
   }
-  return result.all_inputs_usable ? 0 : 1;
+  return result.all_inputs_usable && (!snapshot_server || mismatches == 0) ? 0 : 1;
 }
 
 }  // namespace tickwire::cli

@@ -55,6 +55,11 @@ class SequencedFeed {
   [[nodiscard]] bool first_hole(SequenceRange& out) noexcept { return sequencer_.first_hole(out); }
   [[nodiscard]] std::uint64_t hole_since_ns() const noexcept { return sequencer_.hole_since_ns(); }
   [[nodiscard]] const SessionId& session() const noexcept { return sequencer_.session(); }
+  // Late join after a snapshot: see Sequencer::resume_at.
+  bool resume_at(const SessionId& session, std::uint64_t sequence) noexcept {
+    return sequencer_.resume_at(session, sequence);
+  }
+  [[nodiscard]] bool resume_pending() const noexcept { return sequencer_.resume_pending(); }
 
   // Time passes without packets (live: each idle poll).
   void poll(std::uint64_t now_ns) noexcept {

@@ -11,9 +11,11 @@
 // passes it in with every packet and with poll().
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <string_view>
 
 #include "dataplane/core/cache.h"
 #include "dataplane/core/mapped_array.h"
@@ -60,6 +62,10 @@ struct SequencerStats {
   std::uint64_t gap_messages = 0;
   std::uint64_t session_changes = 0;
   std::uint64_t oversized_packets = 0;  // too large for a buffer slot: declared as a gap instead
+  // Late join (resume_at): copies of messages below the resume point, which the snapshot
+  // already reflects; counted here, not as duplicates.
+  std::uint64_t before_resume = 0;
+  std::uint64_t resume_session_mismatches = 0;  // sessions started while a resume waited for another
   std::array<LineStats, kMaxLines> lines{};
 };
 
@@ -101,6 +107,22 @@ class Sequencer {
     return true;
   }
   [[nodiscard]] const SessionId& session() const noexcept { return session_; }
+
+  // Late join after a snapshot (GLIMPSE) that reflects every message below `sequence`: the
+  // session `session` (all blanks or all zeros: whichever session comes first) starts at
+  // `sequence` instead of at its first packet. Messages below it are counted (before_resume)
+  // and dropped; from it on they are delivered in order; a hole from `sequence` to the first
+  // live packet is an ordinary hole (recovery may fill it, else it is a gap), while what lies
+  // below `sequence` is never one. False when that session has already started.
+  bool resume_at(const SessionId& session, std::uint64_t sequence) noexcept {
+    if (started_ && (any_session(session) || session == session_)) return false;
+    resume_pending_ = true;
+    resume_session_ = session;
+    resume_sequence_ = sequence;
+    return true;
+  }
+  // A resume point set and not yet reached by its session.
+  [[nodiscard]] bool resume_pending() const noexcept { return resume_pending_; }
 
   // One MoldUDP64 packet (the UDP payload, at least the 20-byte header) from `line`.
   void on_packet(const std::uint8_t* payload, std::uint32_t length, std::uint64_t receive_ns, unsigned line) noexcept {
@@ -187,8 +209,24 @@ class Sequencer {
     // A feed may be joined at any point: what came before is not a gap (a snapshot would
     // supply it).
     expected_ = first;
-    next_announced_ = first;
+    resume_floor_ = 0;
+    if (TW_UNLIKELY(resume_pending_)) {
+      if (any_session(resume_session_) || resume_session_ == session) {
+        // The snapshot supplied everything below its resume point.
+        resume_pending_ = false;
+        expected_ = resume_sequence_;
+        resume_floor_ = resume_sequence_;
+      } else {
+        ++stats_.resume_session_mismatches;
+      }
+    }
+    next_announced_ = expected_;
     announced_at_ns_ = now_ns;
+  }
+
+  static bool any_session(const SessionId& s) noexcept {
+    static constexpr char kBlank[10] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+    return s == SessionId{} || s.text() == std::string_view(kBlank, 10);
   }
 
   void open_hole(std::uint64_t now_ns) noexcept {
@@ -219,6 +257,14 @@ class Sequencer {
 
   // Copies of messages already delivered: which line lost the race, and by how much.
   void count_copies(unsigned line, std::uint64_t first, std::uint64_t count, std::uint64_t now_ns) noexcept {
+    if (TW_UNLIKELY(first < resume_floor_)) {
+      // Below the resume point: in the snapshot, not a copy of anything this feed delivered.
+      const std::uint64_t below = std::min(count, resume_floor_ - first);
+      stats_.before_resume += below;
+      first += below;
+      count -= below;
+      if (count == 0) return;
+    }
     stats_.duplicates += count;
     LineStats& ls = stats_.lines[line];
     ls.messages_duplicate += count;
@@ -367,6 +413,10 @@ class Sequencer {
   bool started_ = false;
   SessionId session_{};
   std::uint64_t expected_ = 0;         // next sequence number to deliver
+  bool resume_pending_ = false;        // resume_at() waits for its session
+  SessionId resume_session_{};
+  std::uint64_t resume_sequence_ = 0;
+  std::uint64_t resume_floor_ = 0;     // the current session's resume point (0: none)
   std::uint64_t next_announced_ = 0;   // the highest "next" a heartbeat or packet has shown
   std::uint64_t announced_at_ns_ = 0;
   std::uint64_t hole_since_ns_ = kNoHole;

@@ -194,6 +194,84 @@ TEST_F(SequencerTest, FinishDeclaresEverythingStillMissing) {
   EXPECT_EQ(out.gaps[1].first, (SequenceRange{6, 8}));
 }
 
+// --- late join after a snapshot (resume_at)
+
+SessionId session_id(std::string_view name) {
+  MoldUdp64Header h{};
+  h.session.set(name);
+  return SessionId::from(h.session);
+}
+
+TEST_F(SequencerTest, AResumePointSkipsWhatTheSnapshotHoldsAndDeliversTheRestInOrder) {
+  ASSERT_TRUE(seq->resume_at(session_id("SESSION001"), 5));
+  EXPECT_TRUE(seq->resume_pending());
+  feed(packet(1, 3), 1);  // 1..3: in the snapshot
+  EXPECT_FALSE(seq->resume_pending());
+  EXPECT_TRUE(out.sequences.empty());
+  feed(packet(4, 3), 2);  // 4 in the snapshot, 5 and 6 live
+  feed(packet(7, 2), 3);
+  feed(packet(4, 3), 4, 1);  // line B's copy: 4 is below the resume point, 5 and 6 are copies
+  EXPECT_EQ(out.sequences, range(5, 8));
+  EXPECT_TRUE(out.gaps.empty());
+  EXPECT_FALSE(seq->hole_open());
+  EXPECT_EQ(seq->stats().before_resume, 3u + 1u + 1u);
+  EXPECT_EQ(seq->stats().duplicates, 2u) << "messages below the resume point are not duplicates";
+  EXPECT_EQ(seq->stats().delivered, 4u);
+  seq->finish();
+  EXPECT_TRUE(out.gaps.empty()) << "what lies below the resume point is never a gap";
+}
+
+TEST_F(SequencerTest, AHoleBetweenTheResumePointAndTheFirstLivePacketIsARealHole) {
+  ASSERT_TRUE(seq->resume_at(session_id("SESSION001"), 5));
+  feed(packet(8, 2), 0);  // 5..7 are neither in the snapshot nor here
+  EXPECT_TRUE(seq->hole_open());
+  SequenceRange hole;
+  ASSERT_TRUE(seq->first_hole(hole));
+  EXPECT_EQ(hole, (SequenceRange{5, 7})) << "recovery asks for exactly this";
+  feed(packet(5, 3), 500'000, 1);  // the other line (or recovery) fills it in time
+  EXPECT_EQ(out.sequences, range(5, 9));
+  EXPECT_FALSE(seq->hole_open());
+
+  Recorder late;
+  auto other = std::make_unique<Sequencer<Recorder>>(config, late);  // large: not on the stack
+  ASSERT_TRUE(other->resume_at(session_id("SESSION001"), 5));
+  const test::ExactBuffer p(packet(8, 2));
+  other->on_packet(p.data(), p.size(), 0, 0);
+  other->poll(2'000'000);
+  ASSERT_EQ(late.gaps.size(), 1u);
+  EXPECT_EQ(late.gaps[0].first, (SequenceRange{5, 7}));
+  EXPECT_EQ(late.sequences, range(8, 9));
+}
+
+TEST_F(SequencerTest, AHeartbeatAtTheResumePointOpensNoHole) {
+  ASSERT_TRUE(seq->resume_at(session_id("SESSION001"), 5));
+  feed(test::mold_packet_with_count("SESSION001", 5, 0, {}), 0);
+  EXPECT_FALSE(seq->hole_open());
+  feed(packet(5, 1), 10);
+  EXPECT_EQ(out.sequences, range(5, 5));
+}
+
+TEST_F(SequencerTest, ABlankSessionResumesWhicheverSessionComesFirst) {
+  ASSERT_TRUE(seq->resume_at(session_id("          "), 3));
+  feed(packet(1, 4, "ANYNAME001"), 0);
+  EXPECT_EQ(out.sequences, range(3, 4));
+  EXPECT_EQ(seq->stats().before_resume, 2u);
+  EXPECT_FALSE(seq->resume_at(session_id("ANYNAME001"), 10)) << "that session has started";
+  EXPECT_FALSE(seq->resume_at(SessionId{}, 10)) << "a session has started";
+}
+
+TEST_F(SequencerTest, AResumePointWaitsForItsOwnSession) {
+  ASSERT_TRUE(seq->resume_at(session_id("SESSION002"), 3));
+  feed(packet(1, 2, "SESSION001"), 0);  // another session: joined where it is, as always
+  EXPECT_EQ(out.sequences, range(1, 2));
+  EXPECT_EQ(seq->stats().resume_session_mismatches, 1u);
+  EXPECT_TRUE(seq->resume_pending());
+  feed(packet(1, 4, "SESSION002"), 1);
+  EXPECT_EQ(out.sequences, (std::vector<std::uint64_t>{1, 2, 3, 4}));
+  EXPECT_EQ(seq->stats().before_resume, 2u);
+  EXPECT_FALSE(seq->resume_pending());
+}
+
 // --- generated captures with injected faults on two lines
 
 struct Capture {
