@@ -15,7 +15,7 @@ corpus=build-fuzz/corpus
 python3 scripts/fuzz_seeds.py "$corpus" ../shared/data/itch50 pcap_samples
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 for target in fuzz_frame_decoder fuzz_mold_payload fuzz_capture_reader fuzz_binary_file fuzz_sequence_audit \
-              fuzz_sequencer; do
+              fuzz_sequencer fuzz_soupbintcp; do
   mkdir -p "$corpus/$target" build-fuzz/artifacts
   echo "== $target: ${seconds}s"
   log=build-fuzz/$target.log

@@ -42,10 +42,16 @@ def mold_messages(payload):
         q += 2 + n
 
 
+def soup_packet(kind, payload):
+    # SoupBinTCP 3.0: a 2-byte big-endian length of type and payload, the type, the payload.
+    return struct.pack('>H', 1 + len(payload)) + kind + payload
+
+
 def main(out, sources):
     captures = [f for s in sources for f in glob.glob(os.path.join(s, '**', '*.pcap'), recursive=True)]
     dirs = {name: os.path.join(out, name) for name in
-            ('fuzz_frame_decoder', 'fuzz_mold_payload', 'fuzz_capture_reader', 'fuzz_binary_file')}
+            ('fuzz_frame_decoder', 'fuzz_mold_payload', 'fuzz_capture_reader', 'fuzz_binary_file',
+             'fuzz_soupbintcp')}
     for d in dirs.values():
         os.makedirs(d, exist_ok=True)
     n = 0
@@ -54,6 +60,9 @@ def main(out, sources):
         if len(data) <= 64 * 1024:
             open(os.path.join(dirs['fuzz_capture_reader'], 'seed%04d' % n), 'wb').write(data)
         binary = b''
+        # A snapshot session as SoupBinTCP carries it: login accepted, the messages as
+        # sequenced data, End of Snapshot. The first byte picks the fuzz target's chunk size.
+        soup = soup_packet(b'A', b'TICKWIRE01' + b'1'.rjust(20))
         for i, frame in enumerate(frames(path)):
             if i >= 8:
                 break
@@ -62,6 +71,9 @@ def main(out, sources):
             open(os.path.join(dirs['fuzz_mold_payload'], 'seed%04d_%d' % (n, i)), 'wb').write(payload)
             for m in mold_messages(payload):
                 binary += struct.pack('>H', len(m)) + m
+                soup += soup_packet(b'S', m)
+        soup += soup_packet(b'S', b'G' + b'1000'.rjust(20)) + soup_packet(b'Z', b'')
+        open(os.path.join(dirs['fuzz_soupbintcp'], 'seed%04d' % n), 'wb').write(bytes([n % 64]) + soup[:4095])
         if binary:
             open(os.path.join(dirs['fuzz_binary_file'], 'seed%04d' % n), 'wb').write(binary[:4096])
         n += 1
