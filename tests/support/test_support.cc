@@ -1,5 +1,7 @@
 #include "tests/support/test_support.h"
 
+#include "pcap_samples/generator/scenario_runner.h"
+
 #include <zlib.h>
 
 #include <atomic>
@@ -165,6 +167,26 @@ Bytes pcap_file(const std::vector<Bytes>& frames, std::uint64_t first_ns) {
     t += 1000;
   }
   return f;
+}
+
+std::vector<Bytes> generated_day_messages(std::uint64_t messages, std::uint32_t symbols, std::uint64_t seed,
+                                          std::uint32_t halts) {
+  generator::ScenarioConfig config;
+  config.seed = seed;
+  config.messages = messages;
+  config.symbols = symbols;
+  config.halts = halts;
+  std::vector<std::uint8_t> file;
+  if (const std::string error = generator::generate_binary_file(config, file); !error.empty()) {
+    throw std::runtime_error("generator: " + error);
+  }
+  std::vector<Bytes> out;
+  for (std::size_t i = 0; i + 2 <= file.size();) {
+    const std::size_t n = (std::size_t{file[i]} << 8) | file[i + 1];
+    out.emplace_back(file.begin() + static_cast<long>(i + 2), file.begin() + static_cast<long>(i + 2 + n));
+    i += 2 + n;
+  }
+  return out;
 }
 
 }  // namespace tickwire::test

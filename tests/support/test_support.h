@@ -60,6 +60,11 @@ std::size_t ip_offset(const FrameSpec& spec);
 // A minimal ITCH message of type `code` with its spec length: header fields set, body zero.
 Bytes itch_message(char code, std::uint16_t stock_locate = 1, std::uint64_t timestamp = 0);
 
+// The messages of a generated day (the scenario generator's BinaryFILE, split), in order.
+// Throws if the generator refuses the settings.
+std::vector<Bytes> generated_day_messages(std::uint64_t messages, std::uint32_t symbols, std::uint64_t seed,
+                                          std::uint32_t halts);
+
 Bytes read_file(const std::string& path);
 void write_file(const std::string& path, const Bytes& bytes);
 void write_file(const std::string& path, std::string_view text);

@@ -214,20 +214,7 @@ class BookBuilderTest : public ::testing::Test {
 // Generated days (valid references, FIFO executions, halts, crosses): the books equal the
 // reference after every message of a small day, and at the end of a larger one.
 std::vector<Bytes> generated_day(std::uint64_t messages, std::uint32_t symbols, std::uint64_t seed) {
-  generator::ScenarioConfig config;
-  config.seed = seed;
-  config.messages = messages;
-  config.symbols = symbols;
-  config.halts = 2;
-  std::vector<std::uint8_t> file;
-  EXPECT_EQ(generator::generate_binary_file(config, file), "");
-  std::vector<Bytes> out;
-  for (std::size_t i = 0; i + 2 <= file.size();) {
-    const std::size_t n = (std::size_t{file[i]} << 8) | file[i + 1];
-    out.emplace_back(file.begin() + static_cast<long>(i + 2), file.begin() + static_cast<long>(i + 2 + n));
-    i += 2 + n;
-  }
-  return out;
+  return test::generated_day_messages(messages, symbols, seed, /*halts=*/2);
 }
 
 TEST_F(BookBuilderTest, AddExecuteCancelDeleteReplaceInFifoOrder) {

@@ -23,7 +23,6 @@
 #include "controlplane/recovery/soupbintcp.h"
 #include "dataplane/book/book_builder.h"
 #include "dataplane/itch/decoder.h"
-#include "pcap_samples/generator/scenario_runner.h"
 #include "tests/support/itch_builder.h"
 
 namespace tickwire::recovery {
@@ -33,20 +32,7 @@ using test::Bytes;
 namespace soup = soupbintcp;
 
 std::vector<Bytes> generated_day(std::uint64_t messages, std::uint32_t symbols, std::uint64_t seed) {
-  generator::ScenarioConfig config;
-  config.seed = seed;
-  config.messages = messages;
-  config.symbols = symbols;
-  config.halts = 3;
-  std::vector<std::uint8_t> file;
-  EXPECT_EQ(generator::generate_binary_file(config, file), "");
-  std::vector<Bytes> out;
-  for (std::size_t i = 0; i + 2 <= file.size();) {
-    const std::size_t n = (std::size_t{file[i]} << 8) | file[i + 1];
-    out.emplace_back(file.begin() + static_cast<long>(i + 2), file.begin() + static_cast<long>(i + 2 + n));
-    i += 2 + n;
-  }
-  return out;
+  return test::generated_day_messages(messages, symbols, seed, /*halts=*/3);
 }
 
 struct NoEvents {
