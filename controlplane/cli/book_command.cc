@@ -182,8 +182,8 @@ int run_book_command(int argc, char** argv) {
     config.retry_after_ns = retry_ms * 1'000'000;
     config.max_attempts = static_cast<std::uint32_t>(attempts);
     config.min_interval_ns = 0;
-    recovering = std::make_unique<recovery::RecoveringFeed<BookSink>>(*sequenced, *client, config,
-                                                                      sequencing.reorder_window_ns / 2);
+    recovering = std::make_unique<recovery::RecoveringFeed<BookSink>>(
+        *sequenced, *client, config, sequencing.reorder_window_ns / 2, answer_wait(input));
   }
   auto snapshot = std::make_unique<SnapshotReport>();
   if (snapshot_server) {
@@ -230,13 +230,7 @@ int run_book_command(int argc, char** argv) {
 
   if (args.has("stats")) {
     print_feed_counters(stderr, counters);
-    const std::uint64_t missing[2] = {sequenced->line_missing(0), sequenced->line_missing(1)};
-    print_sequencer_report(stderr, sequenced->stats(), missing);
-    for (unsigned l = 0; l < feed::kRecoveryLine; ++l) {
-      if (!sequenced->line_health(l).seen) continue;
-      print_report_line(stderr, std::string("line.") + static_cast<char>('a' + l) + ".stale_episodes",
-                        sequenced->line_health(l).stale_episodes);
-    }
+    print_sequenced_feed_report(stderr, *sequenced);
     print_port_report(stderr, result.ports);
     if (recovering) print_recovery_report(stderr, recovering->stats());
     print_report_line(stderr, "book.messages_applied", book_counters.messages_applied);

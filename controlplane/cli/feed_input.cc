@@ -160,7 +160,7 @@ bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::
       result.rx_packets += received;
       last_burst_end = done;
     } else {
-      sink.idle();
+      sink.idle(now_ns);
       result.rx_idle_cycles += rte_rdtsc() - now;
     }
     if (received == 0 && idle_exit_cycles != 0 && now - last_packet > idle_exit_cycles) break;

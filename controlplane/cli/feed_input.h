@@ -10,6 +10,7 @@
 
 #include "controlplane/cli/arg_parser.h"
 #include "controlplane/cli/stop_signal.h"
+#include "controlplane/recovery/recovery_policy.h"
 #include "dataplane/feed/mold_feed_decoder.h"
 #include "drivers/binary_file_reader.h"
 #include "drivers/capture_file_reader.h"
@@ -26,6 +27,11 @@ struct FeedInputOptions {
   // With EAL: receive times on this clock (the one latency is measured with); else DPDK's.
   std::optional<metrics::TscClock> clock;
 };
+
+// How recovery waits for re-request answers: a replay stops for them, a live RX loop never.
+inline recovery::AnswerWait answer_wait(const FeedInputOptions& options) {
+  return options.eal.empty() ? recovery::AnswerWait::kBlock : recovery::AnswerWait::kPoll;
+}
 
 // The options every command that reads a feed takes: --filter, --eal, --idle-exit-ms, --help.
 std::vector<OptionSpec> feed_input_option_specs();
@@ -63,7 +69,7 @@ class FrameSink {
   virtual void on_frame(const std::uint8_t* data, std::uint32_t length, std::uint64_t receive_time_ns) = 0;
   [[nodiscard]] virtual bool done() const = 0;
   virtual void end_of_burst() {}
-  virtual void idle() {}  // a poll that received nothing
+  virtual void idle(std::uint64_t /*now_ns*/) {}  // a poll that received nothing, on the receive clock
 };
 bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::FeedCounters& counters,
                      FeedRunResult& result, std::FILE* err);
@@ -103,7 +109,13 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Feed& feed, Sink&
       std::uint64_t& last;
       Adapter(Feed& feed_in, Sink& sink_in, std::uint64_t& last_in) : f(feed_in), s(sink_in), last(last_in) {}
       void end_of_burst() override { tickwire::cli::end_of_burst(s); }
-      void idle() override {
+      void idle(std::uint64_t now_ns) override {
+        // Time passes without packets: a hole's window expires, a silent line goes stale and
+        // live recovery takes its answers even when the feed is quiet.
+        if constexpr (requires { f.poll(now_ns); }) {
+          f.poll(now_ns);
+          tickwire::cli::end_of_burst(s);  // what the poll released reaches the workers now
+        }
         if constexpr (requires { s.idle(); }) s.idle();
       }
       void on_frame(const std::uint8_t* data, std::uint32_t length, std::uint64_t t) override {

@@ -29,6 +29,19 @@ void print_port_report(std::FILE* out, const std::vector<std::pair<std::string, 
 void print_recovery_report(std::FILE* out, const recovery::RecoveryStats& stats);
 // One "key value" line, aligned like the rest of the report.
 void print_report_line(std::FILE* out, const std::string& key, std::uint64_t value);
+
+// A sequenced feed's part of the report: the sequencer's figures, then how often each line
+// went stale.
+template <class SequencedFeed>
+void print_sequenced_feed_report(std::FILE* out, const SequencedFeed& feed) {
+  const std::uint64_t missing[2] = {feed.line_missing(0), feed.line_missing(1)};
+  print_sequencer_report(out, feed.stats(), missing);
+  for (unsigned l = 0; l < feed::kRecoveryLine; ++l) {
+    if (!feed.line_health(l).seen) continue;
+    print_report_line(out, std::string("line.") + static_cast<char>('a' + l) + ".stale_episodes",
+                      feed.line_health(l).stale_episodes);
+  }
+}
 // "key 12.3": `part` as a percentage of `whole` (0 when whole is 0).
 void print_report_percent(std::FILE* out, const std::string& key, std::uint64_t part, std::uint64_t whole);
 

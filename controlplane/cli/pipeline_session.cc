@@ -176,8 +176,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
   auto report_feed = [&](const auto& sequenced) {
     if (!config.stats) return;
     print_feed_counters(stderr, *counters);
-    const std::uint64_t missing[2] = {sequenced.line_missing(0), sequenced.line_missing(1)};
-    print_sequencer_report(stderr, sequenced.stats(), missing);
+    print_sequenced_feed_report(stderr, sequenced);
   };
   // One set of stage instances per pipeline, owned here; the pipelines hold pointers.
   std::vector<std::unique_ptr<stages::Stage>> instances;
@@ -206,7 +205,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     auto sequenced =
         std::make_unique<feed::SequencedFeed<ReplaySink<EventTap>>>(sink, feed_input.filter, *counters, config.sequencer);
     Rerequests<ReplaySink<EventTap>> rerequests;
-    if (!rerequests.open(config, *sequenced, error)) {
+    if (!rerequests.open(config, *sequenced, answer_wait(feed_input), error)) {
       std::fprintf(stderr, "%s: %s\n", who.c_str(), error.c_str());
       return 1;
     }
@@ -263,7 +262,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     auto sequenced = std::make_unique<feed::SequencedFeed<ReplaySink<sched::EventRouter>>>(
         sink, feed_input.filter, *counters, config.sequencer);
     Rerequests<ReplaySink<sched::EventRouter>> rerequests;
-    if (!rerequests.open(config, *sequenced, error)) {
+    if (!rerequests.open(config, *sequenced, answer_wait(feed_input), error)) {
       std::fprintf(stderr, "%s: %s\n", who.c_str(), error.c_str());
       return 1;
     }

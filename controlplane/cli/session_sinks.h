@@ -137,14 +137,16 @@ struct ReplaySink {
 
 
 // The recovery ladder's re-request rung, when recovery.server is set: a hole the other line
-// has not filled within recovery.request_after_us is asked of the server (on the RX thread,
-// which waits for the answers: see RecoveringFeed).
+// has not filled within recovery.request_after_us is asked of the server, from the RX thread.
+// A replay waits for the answers; live, the RX loop takes them as they come and keeps
+// reading its ports (see RecoveringFeed).
 template <class Sink>
 struct Rerequests {
   std::unique_ptr<recovery::RerequestClient> client;
   std::unique_ptr<recovery::RecoveringFeed<Sink>> feed;
 
-  bool open(const config::AppConfig& config, feed::SequencedFeed<Sink>& sequenced, std::string& error) {
+  bool open(const config::AppConfig& config, feed::SequencedFeed<Sink>& sequenced, recovery::AnswerWait wait,
+            std::string& error) {
     if (config.recovery_server.empty()) return true;
     const auto endpoint = net::parse_endpoint(config.recovery_server);
     if (!endpoint || endpoint->address == 0 || endpoint->port == 0) {
@@ -156,7 +158,7 @@ struct Rerequests {
     recovery::RecoveryConfig policy = config.recovery;
     const std::uint64_t ask_after_ns = policy.request_after_ns;
     policy.request_after_ns = 0;  // the feed waits that long before it asks at all
-    feed = std::make_unique<recovery::RecoveringFeed<Sink>>(sequenced, *client, policy, ask_after_ns);
+    feed = std::make_unique<recovery::RecoveringFeed<Sink>>(sequenced, *client, policy, ask_after_ns, wait);
     return true;
   }
   template <class Input, class ReplaySinkT>

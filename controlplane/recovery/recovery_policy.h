@@ -27,6 +27,10 @@ struct RecoveryStats {
   metrics::LatencyHistogram latency;  // hole seen -> hole closed, for holes we asked about
 };
 
+// How the RX thread waits for a re-request's answers (see RecoveringFeed): replay stops for
+// them, live polls for them between reads of its ports.
+enum class AnswerWait : std::uint8_t { kBlock, kPoll };
+
 class RecoveryPolicy {
  public:
   explicit RecoveryPolicy(const RecoveryConfig& config) noexcept : config_(config) {}

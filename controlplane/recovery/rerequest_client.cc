@@ -43,9 +43,12 @@ bool RerequestClient::request(const feed::SessionId& session, std::uint64_t firs
 }
 
 std::size_t RerequestClient::receive(std::uint8_t* buffer, std::size_t size, int timeout_ms) noexcept {
-  pollfd p{fd_, POLLIN, 0};
-  if (::poll(&p, 1, timeout_ms) <= 0) return 0;
-  const ssize_t n = ::recv(fd_, buffer, size, 0);
+  // Without a wait, one system call: the live RX loop asks on every poll while a hole is open.
+  if (timeout_ms > 0) {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, timeout_ms) <= 0) return 0;
+  }
+  const ssize_t n = ::recv(fd_, buffer, size, timeout_ms > 0 ? 0 : MSG_DONTWAIT);
   return n > 0 ? static_cast<std::size_t>(n) : 0;
 }
 

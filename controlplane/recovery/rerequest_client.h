@@ -22,7 +22,8 @@ class RerequestClient {
   RerequestClient& operator=(const RerequestClient&) = delete;
 
   [[nodiscard]] bool request(const feed::SessionId& session, std::uint64_t first, std::uint16_t count) noexcept;
-  // One answer packet into `buffer`: its length, or 0 when none came within `timeout_ms`.
+  // One answer packet into `buffer`: its length, or 0 when none came within `timeout_ms`
+  // (0: only one already there; never waits).
   [[nodiscard]] std::size_t receive(std::uint8_t* buffer, std::size_t size, int timeout_ms) noexcept;
 
  private:

@@ -60,6 +60,9 @@ class SequencedFeed {
     return sequencer_.resume_at(session, sequence);
   }
   [[nodiscard]] bool resume_pending() const noexcept { return sequencer_.resume_pending(); }
+  // See Sequencer::hold_hole.
+  void hold_hole(std::uint64_t first) noexcept { sequencer_.hold_hole(first); }
+  void release_hole() noexcept { sequencer_.release_hole(); }
 
   // Time passes without packets (live: each idle poll).
   void poll(std::uint64_t now_ns) noexcept {

@@ -162,11 +162,18 @@ class Sequencer {
   void poll(std::uint64_t now_ns) noexcept {
     // Receive times need not rise (a capture may hold a delayed packet with its send time):
     // time before a hole was known counts as none.
-    while (hole_since_ns_ != kNoHole && now_ns > hole_since_ns_ &&
+    while (hole_since_ns_ != kNoHole && held_hole_ != expected_ && now_ns > hole_since_ns_ &&
            now_ns - hole_since_ns_ >= config_.reorder_window_ns) {
       declare_gap(GapCause::kWindowExpired);
     }
   }
+
+  // Live recovery has asked for the hole starting at `first` and its answer may still come:
+  // the reorder window does not declare that hole meanwhile (a full buffer, the session's
+  // end or finish() still do). Any other hole is not held. release_hole() lets the window
+  // judge it again, at once if it has already passed.
+  void hold_hole(std::uint64_t first) noexcept { held_hole_ = first; }
+  void release_hole() noexcept { held_hole_ = kNotHeld; }
 
   // End of input: whatever is still missing is lost.
   void finish() noexcept {
@@ -206,6 +213,7 @@ class Sequencer {
     }
     started_ = true;
     session_ = session;
+    held_hole_ = kNotHeld;
     // A feed may be joined at any point: what came before is not a gap (a snapshot would
     // supply it).
     expected_ = first;
@@ -420,6 +428,8 @@ class Sequencer {
   std::uint64_t next_announced_ = 0;   // the highest "next" a heartbeat or packet has shown
   std::uint64_t announced_at_ns_ = 0;
   std::uint64_t hole_since_ns_ = kNoHole;
+  static constexpr std::uint64_t kNotHeld = ~std::uint64_t{0};
+  std::uint64_t held_hole_ = kNotHeld;  // first sequence of the hole recovery holds open
   std::uint32_t buffered_ = 0;
   MappedArray<std::uint8_t> slots_;
   MappedArray<std::uint32_t> order_;   // slot numbers, by start sequence

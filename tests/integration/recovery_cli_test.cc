@@ -95,6 +95,37 @@ TEST(RecoveryCliReplay, AReplayWithRecoveryWritesTheCleanDaysJournal) {
   EXPECT_NE(bad.err.find("recovery.server"), std::string::npos) << bad.err;
 }
 
+// Live (`tickwire run` on a net_pcap port, which delivers the capture as fast as it can):
+// the RX loop asks for each hole and keeps reading its port while the answers come, taking
+// them between bursts and in idle polls, and writes the clean day's journal.
+TEST(RecoveryCliLive, ALiveRunRecoversWithoutStoppingItsPort) {
+  const std::string dir = temp_dir();
+  const Days days = make_days(dir, false);
+  Background server = run_in_background(tickwire_binary(), {"rerequest-server", days.clean});
+  const std::string listening = server.wait_for_line("listening ", 10'000);
+  ASSERT_FALSE(listening.empty()) << server.stop();
+  // Signals only: net_pcap delivers the day faster than it ran, hours of exchange time in
+  // milliseconds, so live events carry clock-jump flags a replay's do not.
+  const CommandResult clean = run_command(tickwire_binary(), {"replay", "--journal", dir + "/clean.jsonl", days.clean});
+  ASSERT_EQ(clean.exit_code, 0) << clean.err;
+  const std::string sha = clean.out.substr(clean.out.find(" sha256 ") + 8, 64);
+  // The whole burst fits the reorder buffer: holes are recovered one after another, and
+  // the ones behind the first wait for their turn.
+  const CommandResult r = run_command(
+      tickwire_binary(),
+      {"run", "--eal",
+       "--no-huge -m 256 --no-pci --no-shconf --log-level=lib.eal:error --vdev=net_pcap0,rx_pcap=" + days.faulty,
+       "--idle-exit-ms", "3000", "--stats", "--set", "recovery.server=\"127.0.0.1:" + port_of(listening) + "\"",
+       "--set", "sequencer.reorder_buffer=65536", "--journal", dir + "/live.jsonl"});
+  server.stop();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(" sha256 " + sha), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(stat(r.out, "gaps"), 0) << r.out;
+  EXPECT_EQ(stat(r.err, "sequencer.delivered"), 20000) << r.err;
+  EXPECT_GT(stat(r.err, "recovery.holes_recovered"), 0) << r.err;
+  EXPECT_EQ(stat(r.err, "recovery.holes_abandoned"), 0) << r.err;
+}
+
 TEST(RecoveryCliWithoutServer, WhatCannotBeRecoveredIsDeclared) {
   const Days days = make_days(temp_dir(), false);
   // Nobody listens on the port: every attempt goes unanswered.

@@ -39,8 +39,9 @@ TEST(RunCli, LiveOnAPortItSignalsWhatAReplayOfTheSameCaptureSignals) {
   const std::string dir = temp_dir();
   const CommandResult replay = run_command(tickwire_binary(), {"replay", "--journal", dir + "/replay.jsonl", day()});
   ASSERT_EQ(replay.exit_code, 0) << replay.err;
-  const CommandResult live = run_command(tickwire_binary(), {"run", "--eal", pcap_port(day()), "--idle-exit-ms",
-                                                             "500", "--journal", dir + "/live.jsonl", "--stats"});
+  const CommandResult live =
+      run_command(tickwire_binary(), {"run", "--eal", pcap_port(day()), "--idle-exit-ms", "500", "--set",
+                                      "sequencer.stale_after_ms=100", "--journal", dir + "/live.jsonl", "--stats"});
   ASSERT_EQ(live.exit_code, 0) << live.err;
   EXPECT_EQ(journal_sha(live.out), journal_sha(replay.out));
   EXPECT_EQ(stat(live.out, "messages"), stat(replay.out, "messages"));
@@ -49,6 +50,9 @@ TEST(RunCli, LiveOnAPortItSignalsWhatAReplayOfTheSameCaptureSignals) {
   // Live, latency runs from each packet's receipt, per class, on the worker lcore.
   EXPECT_GT(count_of(live.out, "latency.end_to_end"), 0) << live.out;
   EXPECT_GE(stat(live.err, "worker0.busy_cycles"), 0) << live.err;
+  // The port fell silent after the capture: the idle polls judged the line stale on the
+  // receive clock, with no packet to tell them time had passed.
+  EXPECT_EQ(stat(live.err, "line.a.stale_episodes"), 1) << live.err;
 }
 
 TEST(RunCli, SigtermEndsALiveSessionWithItsFinalReport) {

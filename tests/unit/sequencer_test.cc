@@ -96,6 +96,35 @@ TEST_F(SequencerTest, AHoleNobodyFillsIsDeclaredAfterTheWindow) {
   EXPECT_EQ(seq->stats().gap_messages, 3u);
 }
 
+TEST_F(SequencerTest, AHeldHoleOutlivesTheWindowUntilReleased) {
+  feed(packet(1, 2), 0);
+  feed(packet(6, 2), 100);  // hole 3..5
+  seq->hold_hole(3);        // live recovery has asked for it
+  seq->poll(5'000'000);
+  EXPECT_TRUE(out.gaps.empty());
+  EXPECT_TRUE(seq->hole_open());
+  seq->release_hole();
+  seq->poll(5'000'001);  // the window passed long ago: declared at once
+  ASSERT_EQ(out.gaps.size(), 1u);
+  EXPECT_EQ(out.gaps[0].first, (SequenceRange{3, 5}));
+  EXPECT_EQ(out.sequences, (std::vector<std::uint64_t>{1, 2, 6, 7}));
+}
+
+TEST_F(SequencerTest, AHoldCoversOnlyItsOwnHoleAndNotAFullBuffer) {
+  feed(packet(1, 1), 0);
+  feed(packet(3, 1), 10);  // hole 2
+  seq->hold_hole(2);
+  feed(packet(2, 1), 20);  // filled: the hold is spent
+  feed(packet(5, 1), 30);  // hole 4, not held
+  seq->poll(2'000'000);
+  ASSERT_EQ(out.gaps.size(), 1u);
+  EXPECT_EQ(out.gaps[0].first, (SequenceRange{4, 4}));
+  seq->hold_hole(6);
+  for (std::uint64_t p = 0; p < 9; ++p) feed(packet(7 + p, 1), 3'000'000 + p);  // 8 slots, 9 packets ahead
+  ASSERT_EQ(out.gaps.size(), 2u);
+  EXPECT_EQ(out.gaps[1].second, GapCause::kBufferFull);
+}
+
 TEST_F(SequencerTest, EveryHoleOlderThanTheWindowIsDeclaredAtOnce) {
   feed(packet(1, 1), 0);
   feed(packet(3, 1), 10);     // hole 2
