@@ -11,6 +11,7 @@
 #include "controlplane/cli/sha256.h"
 #include "controlplane/format/book_writer.h"
 #include "controlplane/recovery/glimpse_snapshot.h"
+#include "controlplane/recovery/snapshot_join.h"
 #include "controlplane/recovery/recovering_feed.h"
 #include "dataplane/book/book_builder.h"
 #include "dataplane/feed/sequenced_feed.h"
@@ -31,31 +32,47 @@ struct SnapshotReport {
   metrics::FeedCounters counters;  // the snapshot's messages: by type, and any it refused
 };
 
-// Fetches the snapshot and applies it to the books through the builder (the books are built
-// by the same code as from the feed), then sets the resume point: the feed's messages below
-// it are in the snapshot. False (the error printed, naming the server) on any failure: a
-// book that silently lacked the snapshot would be wrong without saying so.
-bool join_from_snapshot(const net::UdpEndpoint& server, int deadline_ms, BookBuild& build, SnapshotReport& report) {
-  recovery::SnapshotClientConfig config;
-  config.server = server;
-  config.deadline_ms = deadline_ms;
-  const recovery::SnapshotClient client(config);
+// Applies a snapshot to the books through the builder (the books are built by the same code
+// as from the feed), then records what it brought and where the feed resumes.
+struct SnapshotApply {
+  BookBuild& build;
+  SnapshotReport& report;
   // Snapshot messages carry no feed sequence number (their events have sequence 0): they
   // come before every live message.
   feed::MessageContext ctx{};
-  report.result = client.fetch([&](const std::uint8_t* message, std::size_t length) {
+  void message(const std::uint8_t* message, std::size_t length) {
     (void)feed::deliver_message(message, length, ctx, *build.builder, report.counters);
-  });
+  }
+  void done(const recovery::SnapshotResult& result) {
+    report.result = result;
+    if (!result.ok()) return;
+    // The snapshot is the whole state: whatever was lost before it no longer matters.
+    build.builder->set_suspect(false);
+    build.sink->snapshot_resume = result.resume_sequence;
+  }
+};
+
+recovery::SnapshotClientConfig snapshot_client_config(const net::UdpEndpoint& server, int deadline_ms) {
+  recovery::SnapshotClientConfig config;
+  config.server = server;
+  config.deadline_ms = deadline_ms;
+  return config;
+}
+
+// From files: the snapshot first, then the resume point (the feed's messages below it are in
+// the snapshot). False (the error printed, naming the server) on any failure: a book that
+// silently lacked the snapshot would be wrong without saying so.
+bool join_from_snapshot(const net::UdpEndpoint& server, int deadline_ms, BookBuild& build, SnapshotReport& report) {
+  SnapshotApply apply{build, report};
+  const recovery::SnapshotClient client(snapshot_client_config(server, deadline_ms));
+  apply.done(client.fetch([&](const std::uint8_t* message, std::size_t length) { apply.message(message, length); }));
   if (!report.result.ok()) {
     std::fprintf(stderr, "tickwire book: %s\n", report.result.message.c_str());
     return false;
   }
-  // The snapshot is the whole state: whatever was lost before it no longer matters.
-  build.builder->set_suspect(false);
   feed::MoldUdp64Header named{};
   named.session.set(report.result.session);
   (void)build.sequenced->resume_at(feed::SessionId::from(named.session), report.result.resume_sequence);
-  build.sink->snapshot_resume = report.result.resume_sequence;
   return true;
 }
 
@@ -186,7 +203,10 @@ int run_book_command(int argc, char** argv) {
         *sequenced, *client, config, sequencing.reorder_window_ns / 2, answer_wait(input));
   }
   auto snapshot = std::make_unique<SnapshotReport>();
-  if (snapshot_server) {
+  // Live, the ports are read while the snapshot is fetched, and what they bring is held and
+  // applied after it (SnapshotJoin); from files nothing runs meanwhile, so it comes first.
+  const bool live_join = snapshot_server && !input.eal.empty();
+  if (snapshot_server && !live_join) {
     // Before the stop handlers: Ctrl-C while the snapshot is on its way ends the command.
     if (!join_from_snapshot(*snapshot_server, static_cast<int>(snapshot_wait_ms), *build, *snapshot)) return 1;
     if (options.at && *options.at + 1 < snapshot->result.resume_sequence) {
@@ -197,8 +217,19 @@ int run_book_command(int argc, char** argv) {
     }
   }
   install_stop_handlers();
-  const FeedRunResult result = recovering ? run_feed_inputs(input, *recovering, sink, counters, stderr)
-                                          : run_feed_inputs(input, *sequenced, sink, counters, stderr);
+  SnapshotApply apply{*build, *snapshot};
+  auto run = [&](auto& feed) {
+    if (!live_join) return run_feed_inputs(input, feed, sink, counters, stderr);
+    recovery::SnapshotJoin join(feed, *sequenced, snapshot_client_config(*snapshot_server,
+                                                                         static_cast<int>(snapshot_wait_ms)), apply);
+    join.start();
+    return run_feed_inputs(input, join, sink, counters, stderr);
+  };
+  const FeedRunResult result = recovering ? run(*recovering) : run(*sequenced);
+  if (live_join && !snapshot->result.ok()) {
+    std::fprintf(stderr, "tickwire book: %s (the books hold only what the feed brought since the join)\n",
+                 snapshot->result.message.c_str());
+  }
   book::BookStore& books = build->books;
   EventTally& tally = build->tally;
   book::BookCounters& book_counters = build->book_counters;
@@ -263,7 +294,7 @@ int run_book_command(int argc, char** argv) {
       print_report_line(stderr, "snapshot.elapsed_us", r.elapsed_ns / 1000);
     }
   }
-  return result.all_inputs_usable && (!snapshot_server || mismatches == 0) ? 0 : 1;
+  return result.all_inputs_usable && (!snapshot_server || (mismatches == 0 && snapshot->result.ok())) ? 0 : 1;
 }
 
 }  // namespace tickwire::cli

@@ -56,6 +56,9 @@ void print_sequencer_report(std::FILE* out, const feed::SequencerStats& s, const
   line(out, "sequencer.gap_messages", s.gap_messages);
   line(out, "sequencer.session_changes", s.session_changes);
   line(out, "sequencer.oversized_packets", s.oversized_packets);
+  line(out, "sequencer.before_resume", s.before_resume);
+  line(out, "sequencer.join_held_packets", s.join_held_packets);
+  line(out, "sequencer.join_evicted_packets", s.join_evicted_packets);
   for (unsigned l = 0; l < feed::kMaxLines; ++l) {
     const feed::LineStats& ls = s.lines[l];
     if (ls.packets == 0) continue;

@@ -56,9 +56,12 @@ class SequencedFeed {
   [[nodiscard]] std::uint64_t hole_since_ns() const noexcept { return sequencer_.hole_since_ns(); }
   [[nodiscard]] const SessionId& session() const noexcept { return sequencer_.session(); }
   // Late join after a snapshot: see Sequencer::resume_at.
-  bool resume_at(const SessionId& session, std::uint64_t sequence) noexcept {
-    return sequencer_.resume_at(session, sequence);
+  bool resume_at(const SessionId& session, std::uint64_t sequence, std::uint64_t now_ns = 0) noexcept {
+    return sequencer_.resume_at(session, sequence, now_ns);
   }
+  // Live late join: see Sequencer::begin_join.
+  void begin_join() noexcept { sequencer_.begin_join(); }
+  void abandon_join(std::uint64_t now_ns) noexcept { sequencer_.abandon_join(now_ns); }
   [[nodiscard]] bool resume_pending() const noexcept { return sequencer_.resume_pending(); }
   // See Sequencer::hold_hole.
   void hold_hole(std::uint64_t first) noexcept { sequencer_.hold_hole(first); }

@@ -66,6 +66,11 @@ struct SequencerStats {
   // already reflects; counted here, not as duplicates.
   std::uint64_t before_resume = 0;
   std::uint64_t resume_session_mismatches = 0;  // sessions started while a resume waited for another
+  // Live late join (begin_join): packets held while the snapshot was on its way, and the
+  // oldest of them let go when the buffer was full (what they carried then comes from the
+  // snapshot, recovery, or is a gap: never silently).
+  std::uint64_t join_held_packets = 0;
+  std::uint64_t join_evicted_packets = 0;
   std::array<LineStats, kMaxLines> lines{};
 };
 
@@ -114,7 +119,12 @@ class Sequencer {
   // and dropped; from it on they are delivered in order; a hole from `sequence` to the first
   // live packet is an ordinary hole (recovery may fill it, else it is a gap), while what lies
   // below `sequence` is never one. False when that session has already started.
-  bool resume_at(const SessionId& session, std::uint64_t sequence) noexcept {
+  //
+  // After begin_join(), the packets held meanwhile are judged against `sequence` at once:
+  // those below it count as before_resume, the rest are delivered in order, and a hole between
+  // `sequence` and the first held packet is an ordinary hole. `now_ns` dates that hole.
+  bool resume_at(const SessionId& session, std::uint64_t sequence, std::uint64_t now_ns = 0) noexcept {
+    if (TW_UNLIKELY(joining_)) return end_join(session, sequence, now_ns);
     if (started_ && (any_session(session) || session == session_)) return false;
     resume_pending_ = true;
     resume_session_ = session;
@@ -123,6 +133,23 @@ class Sequencer {
   }
   // A resume point set and not yet reached by its session.
   [[nodiscard]] bool resume_pending() const noexcept { return resume_pending_; }
+
+  // Live late join: from now until resume_at(), every packet is held in the reorder buffer,
+  // none delivered and no hole judged, so that what arrives while the snapshot is fetched is
+  // applied after it. A full buffer lets its oldest packet go (join_evicted_packets).
+  void begin_join() noexcept { joining_ = true; }
+  // A join whose snapshot never came: the session goes on from the lowest packet held, as a
+  // join without a snapshot (what came before it is unknown, not a gap).
+  void abandon_join(std::uint64_t now_ns) noexcept {
+    if (!joining_) return;
+    joining_ = false;
+    if (!started_) return;
+    if (buffered_ != 0) expected_ = first_of(slot(order_[0]) + kSlotHeader);
+    hole_since_ns_ = kNoHole;
+    drain_buffer();
+    if (buffered_ != 0 || expected_ < next_announced_) hole_since_ns_ = now_ns;
+  }
+  [[nodiscard]] bool joining() const noexcept { return joining_; }
 
   // One MoldUDP64 packet (the UDP payload, at least the 20-byte header) from `line`.
   void on_packet(const std::uint8_t* payload, std::uint32_t length, std::uint64_t receive_ns, unsigned line) noexcept {
@@ -134,6 +161,10 @@ class Sequencer {
 
     if (TW_UNLIKELY(!started_ || !(session == session_))) start_session(session, first, receive_ns);
     audit_line(line, session, first, count);
+    if (TW_UNLIKELY(joining_)) {
+      hold_for_join(payload, length, receive_ns, line, first, count);
+      return;
+    }
 
     if (count == MoldUdp64Header::kHeartbeat || count == MoldUdp64Header::kEndOfSession) {
       // Both carry the next sequence number: a higher one means packets were lost.
@@ -177,6 +208,7 @@ class Sequencer {
 
   // End of input: whatever is still missing is lost.
   void finish() noexcept {
+    abandon_join(0);
     while (hole_since_ns_ != kNoHole) declare_gap(GapCause::kSessionEnded);
   }
 
@@ -327,6 +359,50 @@ class Sequencer {
     }
   }
 
+  void hold_for_join(const std::uint8_t* payload, std::uint32_t length, std::uint64_t receive_ns, unsigned line,
+                     std::uint64_t first, std::uint16_t count) noexcept {
+    if (count == MoldUdp64Header::kHeartbeat || count == MoldUdp64Header::kEndOfSession) {
+      announce(first, receive_ns);
+      return;
+    }
+    announce(first + count, receive_ns);
+    if (TW_UNLIKELY(length > config_.max_packet_bytes)) {
+      ++stats_.oversized_packets;
+      return;
+    }
+    if (buffered_ == config_.buffered_packets) {
+      free_[free_count_++] = order_[0];
+      for (std::uint32_t i = 1; i < buffered_; ++i) order_[i - 1] = order_[i];
+      --buffered_;
+      ++stats_.join_evicted_packets;
+    }
+    ++stats_.join_held_packets;
+    insert_buffered(payload, length, receive_ns, line);
+  }
+
+  bool end_join(const SessionId& session, std::uint64_t sequence, std::uint64_t now_ns) noexcept {
+    joining_ = false;
+    if (!started_ || !(any_session(session) || session == session_)) {
+      // Nothing came yet, or only another session: the resume waits for its session, and
+      // what is held is that other session's, delivered from its first packet.
+      if (started_) ++stats_.resume_session_mismatches;
+      resume_pending_ = true;
+      resume_session_ = session;
+      resume_sequence_ = sequence;
+    } else {
+      // Also a resume point below the first held packet: the snapshot is older than what
+      // came since, and the messages in between are a hole like any other.
+      expected_ = sequence;
+      resume_floor_ = sequence;
+      if (next_announced_ < expected_) next_announced_ = expected_;
+      announced_at_ns_ = now_ns;
+    }
+    hole_since_ns_ = kNoHole;
+    drain_buffer();
+    if (buffered_ != 0 || expected_ < next_announced_) hole_since_ns_ = now_ns;
+    return true;
+  }
+
   // Keeps a packet that starts beyond the next expected sequence, in start order.
   void buffer_packet(const std::uint8_t* payload, std::uint32_t length, std::uint64_t receive_ns,
                      unsigned line) noexcept {
@@ -341,6 +417,11 @@ class Sequencer {
       drain_buffer();
       return;
     }
+    insert_buffered(payload, length, receive_ns, line);
+  }
+
+  void insert_buffered(const std::uint8_t* payload, std::uint32_t length, std::uint64_t receive_ns,
+                       unsigned line) noexcept {
     const std::uint32_t s = free_[--free_count_];
     std::uint8_t* p = slot(s);
     std::memcpy(p, &receive_ns, 8);
@@ -422,6 +503,7 @@ class Sequencer {
   SessionId session_{};
   std::uint64_t expected_ = 0;         // next sequence number to deliver
   bool resume_pending_ = false;        // resume_at() waits for its session
+  bool joining_ = false;               // begin_join(): holding every packet for the snapshot
   SessionId resume_session_{};
   std::uint64_t resume_sequence_ = 0;
   std::uint64_t resume_floor_ = 0;     // the current session's resume point (0: none)

@@ -130,6 +130,27 @@ TEST_F(SnapshotCli, TwoLinesAndHaltsJoinLateToo) {
   EXPECT_EQ(stat(late.err, "snapshot.resume_sequence"), 20001);
 }
 
+// Live (a net_pcap port delivers the whole capture in a burst, long before a slow server's
+// snapshot is in): what arrives during the fetch is held, and applied after the snapshot.
+TEST_F(SnapshotCli, ALiveJoinHoldsWhatArrivesWhileTheSnapshotIsFetched) {
+  const CommandResult whole = book({"--digest", two_lines()});
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  Server server = serve({"--at", "20000", "--delay-ms", "1000"}, two_lines());
+  ASSERT_FALSE(server.address.empty()) << server.process.stop();
+  const CommandResult live =
+      book({"--snapshot", server.address, "--digest", "--stats", "--reorder-buffer", "65536", "--idle-exit-ms", "3000",
+            "--eal",
+            "--no-huge -m 256 --no-pci --no-shconf --log-level=lib.eal:error --vdev=net_pcap0,rx_pcap=" + two_lines()});
+  server.process.stop();
+  ASSERT_EQ(live.exit_code, 0) << live.err;
+  EXPECT_EQ(live.out, whole.out);
+  EXPECT_GT(stat(live.err, "sequencer.join_held_packets"), 0) << live.err;
+  EXPECT_EQ(stat(live.err, "sequencer.join_evicted_packets"), 0) << live.err;
+  EXPECT_GE(stat(live.err, "sequencer.before_resume"), 20000) << live.err;
+  EXPECT_EQ(stat(live.err, "sequencer.gaps"), 0) << live.err;
+  EXPECT_EQ(stat(live.err, "snapshot.resume_sequence"), 20001) << live.err;
+}
+
 TEST_F(SnapshotCli, ATruncatedSnapshotFailsAndNamesTheServer) {
   Server server = serve({"--at", "100000", "--truncate-after", "300"}, day());
   ASSERT_FALSE(server.address.empty()) << server.process.stop();

@@ -289,6 +289,58 @@ TEST_F(SequencerTest, ABlankSessionResumesWhicheverSessionComesFirst) {
   EXPECT_FALSE(seq->resume_at(SessionId{}, 10)) << "a session has started";
 }
 
+TEST_F(SequencerTest, AJoinHoldsEverythingUntilTheSnapshotThenDeliversFromItsResumePoint) {
+  seq->begin_join();
+  feed(packet(1, 2), 0);
+  feed(packet(3, 2), 10);
+  feed(packet(6, 2), 20);  // 5 missing
+  feed(packet(8, 1), 30);
+  seq->poll(10'000'000);  // far past the window: nothing is judged while joining
+  EXPECT_TRUE(out.sequences.empty());
+  EXPECT_TRUE(out.gaps.empty());
+  EXPECT_EQ(seq->stats().join_held_packets, 4u);
+  ASSERT_TRUE(seq->resume_at(session_id("SESSION001"), 4, 20'000'000));
+  EXPECT_FALSE(seq->joining());
+  EXPECT_EQ(out.sequences, (std::vector<std::uint64_t>{4}));
+  EXPECT_EQ(seq->stats().before_resume, 3u);  // 1..3 are in the snapshot
+  EXPECT_EQ(seq->stats().duplicates, 0u);
+  seq->poll(20'500'000);  // the hole at 5 dates from the resume, not from its packets
+  EXPECT_TRUE(out.gaps.empty());
+  feed(packet(5, 1), 20'600'000);
+  EXPECT_EQ(out.sequences, (std::vector<std::uint64_t>{4, 5, 6, 7, 8}));
+  EXPECT_TRUE(out.gaps.empty());
+}
+
+TEST_F(SequencerTest, AJoinWhoseBufferFillsLetsTheOldestGoAndTheirMessagesAreAHole) {
+  seq->begin_join();
+  for (std::uint64_t q = 1; q <= 10; ++q) feed(packet(q, 1), q);  // 8 slots
+  EXPECT_EQ(seq->stats().join_evicted_packets, 2u);
+  ASSERT_TRUE(seq->resume_at(session_id("SESSION001"), 1, 100));
+  EXPECT_TRUE(out.sequences.empty());  // 1 and 2 were let go
+  seq->poll(100 + 1'000'000);
+  ASSERT_EQ(out.gaps.size(), 1u);
+  EXPECT_EQ(out.gaps[0].first, (SequenceRange{1, 2}));
+  EXPECT_EQ(out.sequences, range(3, 10));
+}
+
+TEST_F(SequencerTest, AJoinWithoutASnapshotGoesOnFromTheLowestPacketHeld) {
+  seq->begin_join();
+  feed(packet(5, 2), 0);
+  feed(packet(3, 2), 10, 1);  // line B brings earlier messages later
+  seq->abandon_join(20);
+  EXPECT_EQ(out.sequences, range(3, 6));
+  EXPECT_EQ(seq->stats().duplicates, 0u);
+  EXPECT_TRUE(out.gaps.empty());
+}
+
+TEST_F(SequencerTest, AJoinResolvedBeforeAnyPacketWaitsForTheSession) {
+  seq->begin_join();
+  ASSERT_TRUE(seq->resume_at(session_id("SESSION001"), 100, 0));
+  feed(packet(98, 4), 10);
+  EXPECT_EQ(out.sequences, range(100, 101));
+  EXPECT_EQ(seq->stats().before_resume, 2u);
+}
+
 TEST_F(SequencerTest, AResumePointWaitsForItsOwnSession) {
   ASSERT_TRUE(seq->resume_at(session_id("SESSION002"), 3));
   feed(packet(1, 2, "SESSION001"), 0);  // another session: joined where it is, as always

@@ -1,0 +1,111 @@
+// Live late join without losing what arrives meanwhile: the snapshot is fetched on a thread of
+// its own while the RX loop reads its ports from the start. The sequencer holds every packet
+// (Sequencer::begin_join). At the first packet or idle poll after the snapshot is in, the RX
+// thread, which owns the books, applies the snapshot's messages, then resumes the session at
+// the snapshot's sequence: held packets below it are counted as before_resume, the rest are
+// delivered in order, and a hole between the two is an ordinary hole for recovery.
+//
+// The fetch thread writes only the message buffer and the result, then publishes them with
+// one release store; the RX thread reads them after the matching acquire load, once.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "controlplane/recovery/glimpse_snapshot.h"
+#include "dataplane/core/cache.h"
+#include "dataplane/feed/moldudp64.h"
+#include "dataplane/net/udp_frame.h"
+
+namespace tickwire::recovery {
+
+// Feed: what the RX loop drives (on_frame, optionally poll and finish). Sequenced: the
+// SequencedFeed under it. Apply offers message(const uint8_t*, size_t), called for each
+// snapshot message in order, then done(const SnapshotResult&), called once (also on failure).
+template <class Feed, class Sequenced, class Apply>
+class SnapshotJoin {
+ public:
+  SnapshotJoin(Feed& feed, Sequenced& sequenced, SnapshotClientConfig config, Apply& apply)
+      : feed_(feed), sequenced_(sequenced), config_(std::move(config)), apply_(apply) {}
+  SnapshotJoin(const SnapshotJoin&) = delete;
+  SnapshotJoin& operator=(const SnapshotJoin&) = delete;
+  ~SnapshotJoin() {
+    if (fetcher_.joinable()) fetcher_.join();
+  }
+
+  // Before the first packet is read.
+  void start() {
+    sequenced_.begin_join();
+    fetcher_ = std::thread([this] { fetch(); });
+  }
+
+  void on_frame(const std::uint8_t* frame, std::uint32_t length, net::LinkType link, std::uint64_t t) noexcept {
+    if (TW_UNLIKELY(!settled_)) settle(t);
+    feed_.on_frame(frame, length, link, t);
+  }
+  void poll(std::uint64_t now_ns) noexcept {
+    if (TW_UNLIKELY(!settled_)) settle(now_ns);
+    if constexpr (requires { feed_.poll(now_ns); }) feed_.poll(now_ns);
+  }
+  // End of input: the snapshot is waited for (its own deadline bounds that), so what was
+  // held is judged against it.
+  void finish(std::uint64_t t) noexcept {
+    if (fetcher_.joinable()) fetcher_.join();
+    settle(t);
+    if constexpr (requires { feed_.finish(t); }) feed_.finish(t);
+  }
+
+  [[nodiscard]] bool settled() const noexcept { return settled_; }
+  // Valid once settled().
+  [[nodiscard]] const SnapshotResult& result() const noexcept { return result_; }
+
+ private:
+  void fetch() {
+    const SnapshotClient client(config_);
+    SnapshotResult r = client.fetch([this](const std::uint8_t* message, std::size_t length) {
+      const auto n = static_cast<std::uint32_t>(length);
+      const std::size_t at = messages_.size();
+      messages_.resize(at + sizeof n + length);
+      std::memcpy(messages_.data() + at, &n, sizeof n);
+      std::memcpy(messages_.data() + at + sizeof n, message, length);
+    });
+    result_ = std::move(r);
+    fetched_.store(true, std::memory_order_release);
+  }
+
+  void settle(std::uint64_t now_ns) noexcept {
+    if (!fetched_.load(std::memory_order_acquire)) return;
+    settled_ = true;
+    if (result_.ok()) {
+      for (std::size_t at = 0; at < messages_.size();) {
+        std::uint32_t n;
+        std::memcpy(&n, messages_.data() + at, sizeof n);
+        apply_.message(messages_.data() + at + sizeof n, n);
+        at += sizeof n + n;
+      }
+      feed::MoldUdp64Header named{};
+      named.session.set(result_.session);
+      (void)sequenced_.resume_at(feed::SessionId::from(named.session), result_.resume_sequence, now_ns);
+    } else {
+      sequenced_.abandon_join(now_ns);
+    }
+    apply_.done(result_);
+    std::vector<std::uint8_t>().swap(messages_);
+  }
+
+  Feed& feed_;
+  Sequenced& sequenced_;
+  SnapshotClientConfig config_;
+  Apply& apply_;
+  std::thread fetcher_;
+  std::vector<std::uint8_t> messages_;  // length (4 bytes, host order) + message, repeated
+  SnapshotResult result_;
+  std::atomic<bool> fetched_{false};
+  bool settled_ = false;
+};
+
+}  // namespace tickwire::recovery
