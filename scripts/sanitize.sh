@@ -34,3 +34,18 @@ for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
 ./build-tsan/tickwire ctl --socket "$socket" promote AGPJ critical || true  # once its directory message is in
 ./build-tsan/tickwire ctl --socket "$socket" stats > /dev/null
 wait "$replay"
+# A live late join: the snapshot is fetched on its own thread while the RX loop holds packets.
+# The server waits long enough that the whole capture arrives during the fetch.
+server_out=$(mktemp)
+./build-tsan/tickwire snapshot-server --listen 127.0.0.1:0 --at 400 --delay-ms 6000 \
+  pcap_samples/sample_day.pcap > "$server_out" 2>&1 &
+server=$!
+for _ in $(seq 600); do grep -q listening "$server_out" && break; sleep 0.1; done
+address=$(grep -o '127.0.0.1:[0-9]*' "$server_out" | head -1)
+join_err=$(mktemp)
+TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tickwire book --snapshot "$address" --digest --stats --idle-exit-ms 10000 \
+  --eal "--no-huge -m 256 --no-pci --no-shconf --log-level=lib.eal:error --vdev=net_pcap0,rx_pcap=pcap_samples/sample_day.pcap" \
+  > /dev/null 2> "$join_err"
+kill "$server"
+grep -q 'sequencer.join_held_packets *[1-9]' "$join_err" || { echo "live join held nothing"; cat "$join_err"; exit 1; }
+rm -f "$server_out" "$join_err"
