@@ -172,6 +172,11 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
   const Pacing pacing{paced ? &*arrival : nullptr, clock, nullptr};
   std::uint64_t gaps = 0;
   std::uint64_t swaps = 0;
+  SessionAlerts alerts(who, journal.get(), workers == 0, !options.live);
+  if (!alerts.ok()) {
+    std::fprintf(stderr, "%s: cannot reserve the alert ring\n", who.c_str());
+    return 1;
+  }
   std::vector<std::string> warnings;
   auto report_feed = [&](const auto& sequenced) {
     if (!config.stats) return;
@@ -202,6 +207,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     book::BookBuilder<EventTap> builder(books, tap, book_counters, 0);
     ReplaySink<EventTap> sink{builder, nullptr, pacing};
     sink.pacing.inline_latency = arrival ? &inline_end_to_end : nullptr;
+    sink.alerts = &alerts;
     auto sequenced =
         std::make_unique<feed::SequencedFeed<ReplaySink<EventTap>>>(sink, feed_input.filter, *counters, config.sequencer);
     Rerequests<ReplaySink<EventTap>> rerequests;
@@ -215,6 +221,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
       if (v.id != 0) delete v.stage;
     });
     gaps = sink.gaps;
+    alerts.finish();
     swaps = script.version;
     report_feed(*sequenced);
     rerequests.report(config.stats);
@@ -259,6 +266,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     std::uint64_t next_swap_at = swap_every;
     book::BookBuilder<sched::EventRouter> builder(books, router, book_counters, 0);
     ReplaySink<sched::EventRouter> sink{builder, &router, pacing};
+    sink.alerts = &alerts;
     auto sequenced = std::make_unique<feed::SequencedFeed<ReplaySink<sched::EventRouter>>>(
         sink, feed_input.filter, *counters, config.sequencer);
     Rerequests<ReplaySink<sched::EventRouter>> rerequests;
@@ -283,6 +291,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     runtime::pin_this_thread(placement.control);
     runtime::OutputMerger merger(worker_list);
     auto emit = [&](const sched::OutputRecord& r) {
+      alerts.journal_before(r.sequence());
       if (r.kind == sched::OutputKind::kSignal) {
         signals.emit(r.signal);
       } else if (r.kind == sched::OutputKind::kStageNotice) {
@@ -326,10 +335,12 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
       swapper.reclaim();
       if (control) control->serve([&](const std::string& line) { return session_control.handle(line); });
       (void)table.collect();
+      alerts.pull();  // printed as they come, also while no line is merged
       if (merger.drain(emit) == 0) std::this_thread::sleep_for(std::chrono::microseconds(100));
     }
     for (std::thread& t : threads) t.join();
     merger.drain(emit, /*final=*/true);
+    alerts.finish();
     for (sched::Worker* w : worker_list) {
       totals.add(w->pipeline());
       for (std::size_t c = 0; c < sched::kPriorityClassCount; ++c) end_to_end[c].merge(w->stats().end_to_end[c]);
@@ -369,6 +380,12 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
   }
   if (signals.by_kind.back() != 0) std::printf("signals.unknown_kind %" PRIu64 "\n", signals.by_kind.back());
   std::printf("gaps %" PRIu64 "\n", gaps);
+  if (config.stats) {
+    print_report_line(stdout, "alerts.gaps", alerts.gaps());
+    print_report_line(stdout, "alerts.lines_stale", alerts.lines_stale());
+    print_report_line(stdout, "alerts.lines_resumed", alerts.lines_resumed());
+    print_report_line(stdout, "alerts.dropped", alerts.dropped());
+  }
   if (swap_every != 0) std::printf("swaps %" PRIu64 "\n", swaps);
   for (const StageTotals& s : totals.stages) {
     std::printf("stage.%s calls=%" PRIu64 " overruns=%" PRIu64 " skipped=%" PRIu64 " degraded_calls=%" PRIu64

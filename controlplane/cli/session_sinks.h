@@ -16,6 +16,7 @@
 #include "controlplane/cli/stop_signal.h"
 #include "controlplane/config/app_config.h"
 #include "controlplane/format/journal_writer.h"
+#include "controlplane/cli/session_alerts.h"
 #include "controlplane/recovery/recovering_feed.h"
 #include "controlplane/recovery/rerequest_client.h"
 #include "dataplane/book/book_builder.h"
@@ -114,10 +115,28 @@ struct ReplaySink {
       pacing.inline_latency->record(now > intended ? now - intended : 0);
     }
   }
-  void on_gap(const feed::SessionId&, feed::SequenceRange, feed::GapCause) noexcept {
+  void on_gap(const feed::SessionId& session, feed::SequenceRange lost, feed::GapCause cause) {
     ++gaps;
     builder.set_suspect(true);
+    if (alerts != nullptr) {
+      feed::FeedAlert a;
+      a.kind = feed::FeedAlertKind::kGap;
+      a.cause = cause;
+      a.session = session;
+      a.sequence = lost.first;
+      a.last = lost.last;
+      alerts->post(a);
+    }
   }
+  void on_line_state(unsigned line, bool stale, std::uint64_t receive_ns) {
+    if (alerts == nullptr) return;
+    feed::FeedAlert a;
+    a.kind = stale ? feed::FeedAlertKind::kLineStale : feed::FeedAlertKind::kLineResumed;
+    a.line = static_cast<std::uint8_t>(line);
+    a.receive_ns = receive_ns;
+    alerts->post(a);
+  }
+  SessionAlerts* alerts = nullptr;
 
  private:
   std::uint64_t wait_until_due(const feed::MessageContext& ctx) {

@@ -86,6 +86,19 @@ void JournalWriter::swap(std::uint64_t sequence, std::uint32_t slot, std::uint32
   out_.maybe_flush();
 }
 
+void JournalWriter::gap(const feed::FeedAlert& a) {
+  out_.put("{\"seq\":");
+  out_.put_uint(a.sequence);
+  field("alert", std::string_view("gap"));
+  field("session", a.session.text());
+  field("first", a.sequence);
+  field("last", a.last);
+  field("messages", a.last - a.sequence + 1);
+  field("cause", std::string_view(feed::gap_cause_name(a.cause)));
+  out_.put("}\n");
+  out_.maybe_flush();
+}
+
 void JournalWriter::notice(const stages::StageNotice& n) {
   out_.put("{\"seq\":");
   out_.put_uint(n.sequence);

@@ -8,6 +8,8 @@
 //   {"seq":N,"swap":"price_move","slot":0,"version":V}   (before message N's lines)
 //   {"seq":N,"stage":"price_move","slot":0,"notice":"over_budget"}   (after message N's signals:
 //    within_budget, skipped, disabled too; decisions on measured time are part of the run)
+//   {"seq":N,"alert":"gap","session":"S","first":N,"last":M,"messages":K,"cause":"window_expired"}
+//    (N..M never came: after every line of the messages before N, before those after M)
 #pragma once
 
 #include <cstdint>
@@ -18,6 +20,7 @@
 #include "controlplane/format/text_buffer.h"
 #include "dataplane/book/book_store.h"
 #include "dataplane/events/event.h"
+#include "dataplane/feed/feed_alert.h"
 #include "dataplane/stages/signal.h"
 #include "dataplane/stages/stage.h"
 
@@ -33,6 +36,8 @@ class JournalWriter {
   // A hot swap: from message `sequence` on, pipeline slot `slot` runs `version`.
   void swap(std::uint64_t sequence, std::uint32_t slot, std::uint32_t version);
   void notice(const stages::StageNotice& notice);
+  // A gap (other alerts are about time, not the stream, and are not journaled).
+  void gap(const feed::FeedAlert& alert);
   void flush() { out_.flush(); }
   [[nodiscard]] bool failed() const noexcept { return out_.failed(); }
 

@@ -1,0 +1,36 @@
+// What the feed tells a person as it happens: a gap with its exact range (the books are
+// suspect from it on), a line that went stale, a line that came back. Raised on the RX core,
+// where the sequencer sees them, and handed to the control plane by value.
+#pragma once
+
+#include <cstdint>
+
+#include "dataplane/feed/moldudp64.h"
+#include "dataplane/feed/sequencer.h"
+
+namespace tickwire::feed {
+
+enum class FeedAlertKind : std::uint8_t { kGap, kLineStale, kLineResumed };
+
+struct FeedAlert {
+  FeedAlertKind kind = FeedAlertKind::kGap;
+  GapCause cause = GapCause::kWindowExpired;  // kGap
+  std::uint8_t line = 0;                      // kLineStale, kLineResumed: 0 is A, 1 is B
+  SessionId session{};
+  // Where it stands in the stream: every message below it was delivered before the alert
+  // and none from it on. A gap's first lost sequence; for a line, the next one to deliver.
+  std::uint64_t sequence = 0;
+  std::uint64_t last = 0;        // kGap: the last lost sequence
+  std::uint64_t receive_ns = 0;  // when, on the receive clock
+};
+
+[[nodiscard]] constexpr const char* gap_cause_name(GapCause cause) noexcept {
+  switch (cause) {
+    case GapCause::kWindowExpired: return "window_expired";
+    case GapCause::kBufferFull: return "buffer_full";
+    case GapCause::kSessionEnded: return "session_ended";
+  }
+  return "?";
+}
+
+}  // namespace tickwire::feed
