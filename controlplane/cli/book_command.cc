@@ -64,15 +64,10 @@ recovery::SnapshotClientConfig snapshot_client_config(const net::UdpEndpoint& se
 // silently lacked the snapshot would be wrong without saying so.
 bool join_from_snapshot(const net::UdpEndpoint& server, int deadline_ms, BookBuild& build, SnapshotReport& report) {
   SnapshotApply apply{build, report};
-  const recovery::SnapshotClient client(snapshot_client_config(server, deadline_ms));
-  apply.done(client.fetch([&](const std::uint8_t* message, std::size_t length) { apply.message(message, length); }));
-  if (!report.result.ok()) {
+  if (!recovery::fetch_snapshot_then_resume(snapshot_client_config(server, deadline_ms), *build.sequenced, apply).ok()) {
     std::fprintf(stderr, "tickwire book: %s\n", report.result.message.c_str());
     return false;
   }
-  feed::MoldUdp64Header named{};
-  named.session.set(report.result.session);
-  (void)build.sequenced->resume_at(feed::SessionId::from(named.session), report.result.resume_sequence);
   return true;
 }
 

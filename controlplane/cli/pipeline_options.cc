@@ -28,6 +28,8 @@ constexpr FlagKey kFlagKeys[] = {
     {"burst", "replay.burst", true, "with --rate: each millisecond's messages X times as fast, then a pause"},
     {"max-orders", "book.max_orders", true, "live orders the books can hold"},
     {"reorder-window-us", "sequencer.reorder_window_us", true, "how long a sequence hole waits"},
+    {"snapshot", "recovery.snapshot_server", true, "join late: the books of this GLIMPSE snapshot server first (IP:PORT)"},
+    {"snapshot-wait-ms", "recovery.snapshot_wait_ms", true, "give up on a snapshot not complete by then"},
     {"window-ms", "stage.price_move.window_ms", true, "price-move window of exchange time"},
     {"jump-bps", "stage.price_move.jump_bps", true, "price jump threshold in basis points of the mid (0: off)"},
     {"drop-percent", "stage.price_move.drop_percent", true, "touch size drop threshold in percent (0: off)"},
@@ -47,7 +49,7 @@ bool apply_flag(const FlagKey& f, const std::string& value, config::AppConfig& c
   }
   for (const std::string& key : keys) {
     // Strings are quoted for TOML (a path may hold anything but a quote or a backslash).
-    const bool is_string = f.key == "input.eal" || f.key.starts_with("output.journal") || f.key == "control.socket" ||
+    const bool is_string = f.key == "input.eal" || f.key.starts_with("output.journal") || f.key == "control.socket" || f.key == "recovery.snapshot_server" ||
                            f.key == "output.latency_report" || f.key.ends_with(".overrun");
     std::string text = value;
     if (is_string && f.takes_value) {

@@ -172,6 +172,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
   const Pacing pacing{paced ? &*arrival : nullptr, clock, nullptr};
   std::uint64_t gaps = 0;
   std::uint64_t swaps = 0;
+  recovery::SnapshotResult snapshot_result;  // with recovery.snapshot_server
   SessionAlerts alerts(who, journal.get(), workers == 0, !options.live);
   if (!alerts.ok()) {
     std::fprintf(stderr, "%s: cannot reserve the alert ring\n", who.c_str());
@@ -210,12 +211,14 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     sink.alerts = &alerts;
     auto sequenced =
         std::make_unique<feed::SequencedFeed<ReplaySink<EventTap>>>(sink, feed_input.filter, *counters, config.sequencer);
-    Rerequests<ReplaySink<EventTap>> rerequests;
-    if (!rerequests.open(config, *sequenced, answer_wait(feed_input), error)) {
+    FeedRecovery<ReplaySink<EventTap>> recovery;
+    if (!recovery.open(config, *sequenced, answer_wait(feed_input), error)) {
       std::fprintf(stderr, "%s: %s\n", who.c_str(), error.c_str());
       return 1;
     }
-    result = rerequests.run(feed_input, *sequenced, sink, *counters);
+    SilentSnapshotApply<book::BookBuilder<EventTap>> snapshot{builder};
+    result = recovery.run(config, feed_input, *sequenced, sink, *counters, snapshot);
+    snapshot_result = snapshot.result;
     totals.add(pipeline);
     pipeline.for_each_version([](const stages::StageVersion& v) {
       if (v.id != 0) delete v.stage;
@@ -224,7 +227,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     alerts.finish();
     swaps = script.version;
     report_feed(*sequenced);
-    rerequests.report(config.stats);
+    recovery.report(config.stats);
   } else {
     sched::WorkerConfig worker_config = config.worker;
     // Replay is deterministic: no class sheds on a full ring, the RX core waits instead.
@@ -269,8 +272,8 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     sink.alerts = &alerts;
     auto sequenced = std::make_unique<feed::SequencedFeed<ReplaySink<sched::EventRouter>>>(
         sink, feed_input.filter, *counters, config.sequencer);
-    Rerequests<ReplaySink<sched::EventRouter>> rerequests;
-    if (!rerequests.open(config, *sequenced, answer_wait(feed_input), error)) {
+    FeedRecovery<ReplaySink<sched::EventRouter>> recovery;
+    if (!recovery.open(config, *sequenced, answer_wait(feed_input), error)) {
       std::fprintf(stderr, "%s: %s\n", who.c_str(), error.c_str());
       return 1;
     }
@@ -284,7 +287,9 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     threads.emplace_back([&] {
       runtime::pin_this_thread(placement.rx);
       router.report_quiescence(qsbr, 0);
-      result = rerequests.run(feed_input, *sequenced, sink, *counters);
+      SilentSnapshotApply<book::BookBuilder<sched::EventRouter>> snapshot{builder};
+      result = recovery.run(config, feed_input, *sequenced, sink, *counters, snapshot);
+      snapshot_result = snapshot.result;
       router.finish();
     });
     // This thread is the control plane: it merges the workers' outputs into the journal.
@@ -347,7 +352,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     }
     gaps = sink.gaps;
     report_feed(*sequenced);
-    rerequests.report(config.stats);
+    recovery.report(config.stats);
     if (config.stats) print_worker_report(stderr, worker_list, router.stats(), merger.high_water());
     // Rings that came close to full are where the next burst will shed or stall.
     for (std::size_t w = 0; w < worker_list.size(); ++w) {
@@ -362,6 +367,11 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
         }
       }
     }
+  }
+  const bool snapshot_failed = !config.snapshot_server.empty() && !snapshot_result.ok();
+  if (snapshot_failed) {
+    std::fprintf(stderr, "%s: %s%s\n", who.c_str(), snapshot_result.message.c_str(),
+                 result.started ? " (the books hold only what the feed brought since the join)" : "");
   }
   if (!result.started) return 1;  // nothing ran: the reason is printed, a report would say nothing
   if (books.peak_orders() * 100 >= config.book.max_orders * config.warn_fill_percent) {
@@ -380,6 +390,11 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
   }
   if (signals.by_kind.back() != 0) std::printf("signals.unknown_kind %" PRIu64 "\n", signals.by_kind.back());
   std::printf("gaps %" PRIu64 "\n", gaps);
+  if (!config.snapshot_server.empty()) {
+    print_report_line(stdout, "snapshot.messages", snapshot_result.messages);
+    print_report_line(stdout, "snapshot.resume_sequence", snapshot_result.resume_sequence);
+    print_report_line(stdout, "snapshot.elapsed_us", snapshot_result.elapsed_ns / 1000);
+  }
   if (config.stats) {
     print_report_line(stdout, "alerts.gaps", alerts.gaps());
     print_report_line(stdout, "alerts.lines_stale", alerts.lines_stale());
@@ -456,7 +471,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
                  who.c_str(), stop_signal_number());
     return 128 + stop_signal_number();
   }
-  return result.all_inputs_usable ? 0 : 1;
+  return result.all_inputs_usable && !snapshot_failed ? 0 : 1;
 }
 
 }  // namespace tickwire::cli

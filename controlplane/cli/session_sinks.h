@@ -13,12 +13,13 @@
 
 #include "controlplane/cli/feed_input.h"
 #include "controlplane/cli/feed_report.h"
+#include "controlplane/cli/session_alerts.h"
 #include "controlplane/cli/stop_signal.h"
 #include "controlplane/config/app_config.h"
 #include "controlplane/format/journal_writer.h"
-#include "controlplane/cli/session_alerts.h"
 #include "controlplane/recovery/recovering_feed.h"
 #include "controlplane/recovery/rerequest_client.h"
+#include "controlplane/recovery/snapshot_join.h"
 #include "dataplane/book/book_builder.h"
 #include "dataplane/core/cpu_relax.h"
 #include "dataplane/feed/sequenced_feed.h"
@@ -155,12 +156,34 @@ struct ReplaySink {
 };
 
 
-// The recovery ladder's re-request rung, when recovery.server is set: a hole the other line
-// has not filled within recovery.request_after_us is asked of the server, from the RX thread.
-// A replay waits for the answers; live, the RX loop takes them as they come and keeps
-// reading its ports (see RecoveringFeed).
+// Applies a snapshot to the books through the session's builder, silently: stages see the
+// market from the resume point on, the books hold everything before it.
+template <class Builder>
+struct SilentSnapshotApply {
+  Builder& builder;
+  metrics::FeedCounters counters{};  // the snapshot's messages, by type, and any refused
+  recovery::SnapshotResult result{};
+  feed::MessageContext ctx{};        // sequence 0: before every live message
+  void message(const std::uint8_t* message, std::size_t length) {
+    builder.set_silent(true);
+    (void)feed::deliver_message(message, length, ctx, builder, counters);
+  }
+  void done(const recovery::SnapshotResult& r) {
+    builder.set_silent(false);
+    result = r;
+    if (r.ok()) builder.set_suspect(false);  // the snapshot is the whole state
+  }
+};
+
+// The recovery ladder of a session's feed, as configured: the re-request rung
+// (recovery.server), where a hole the other line has not filled within
+// recovery.request_after_us is asked of the server from the RX thread (a replay waits for the
+// answers; live, the RX loop takes them as they come and keeps reading its ports: see
+// RecoveringFeed), and the snapshot rung for a late join (recovery.snapshot_server: from
+// files the snapshot comes first; live it is fetched while the ports are read and what they
+// bring meanwhile is held: see SnapshotJoin).
 template <class Sink>
-struct Rerequests {
+struct FeedRecovery {
   std::unique_ptr<recovery::RerequestClient> client;
   std::unique_ptr<recovery::RecoveringFeed<Sink>> feed;
 
@@ -180,11 +203,29 @@ struct Rerequests {
     feed = std::make_unique<recovery::RecoveringFeed<Sink>>(sequenced, *client, policy, ask_after_ns, wait);
     return true;
   }
-  template <class Input, class ReplaySinkT>
-  FeedRunResult run(const Input& input, feed::SequencedFeed<Sink>& sequenced, ReplaySinkT& sink,
-                    metrics::FeedCounters& counters) {
-    return feed ? run_feed_inputs(input, *feed, sink, counters, stderr)
-                : run_feed_inputs(input, sequenced, sink, counters, stderr);
+  // A failed snapshot from files runs nothing (started false); live, the session goes on
+  // from what it held, and `snapshot.result` says what failed.
+  template <class Input, class ReplaySinkT, class Apply>
+  FeedRunResult run(const config::AppConfig& config, const Input& input, feed::SequencedFeed<Sink>& sequenced,
+                    ReplaySinkT& sink, metrics::FeedCounters& counters, Apply& snapshot) {
+    auto run_on = [&](auto& from) -> FeedRunResult {
+      if (config.snapshot_server.empty()) return run_feed_inputs(input, from, sink, counters, stderr);
+      recovery::SnapshotClientConfig client_config;
+      client_config.server = *net::parse_endpoint(config.snapshot_server);  // checked with the config
+      client_config.deadline_ms = static_cast<int>(config.snapshot_wait_ms);
+      if (input.eal.empty()) {
+        if (!recovery::fetch_snapshot_then_resume(client_config, sequenced, snapshot).ok()) {
+          FeedRunResult nothing;
+          nothing.started = false;
+          return nothing;
+        }
+        return run_feed_inputs(input, from, sink, counters, stderr);
+      }
+      recovery::SnapshotJoin join(from, sequenced, client_config, snapshot);
+      join.start();
+      return run_feed_inputs(input, join, sink, counters, stderr);
+    };
+    return feed ? run_on(*feed) : run_on(sequenced);
   }
   void report(bool stats) const {
     if (stats && feed) print_recovery_report(stderr, feed->stats());

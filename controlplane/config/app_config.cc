@@ -341,6 +341,15 @@ void add_global_keys(std::vector<Key>& keys) {
     k.check = [](const Value& v) { return check_server(std::get<std::string>(v)); };
     keys.push_back(std::move(k));
   }
+  {
+    Key k = string_key("recovery.snapshot_server",
+                       "join late from this GLIMPSE snapshot server, IP:PORT over SoupBinTCP (\"\": no snapshot)",
+                       [](auto& c, auto*) -> auto& { return c.snapshot_server; });
+    k.check = [](const Value& v) { return check_server(std::get<std::string>(v)); };
+    keys.push_back(std::move(k));
+  }
+  keys.push_back(unsigned_key("recovery.snapshot_wait_ms", "give up on a snapshot not complete by then (0: no limit)",
+                              0, kDayMs, [](auto& c, auto*) -> auto& { return c.snapshot_wait_ms; }));
   keys.push_back(unsigned_key("recovery.attempts", "requests for one hole before it is given up", 1, 100,
                               [](auto& c, auto*) -> auto& { return c.recovery.max_attempts; }));
   keys.push_back(unsigned_key("recovery.retry_ms", "no answer by then: ask again", 1, 60'000,
@@ -787,7 +796,8 @@ bool same(const stages::PriceMoveConfig& a, const stages::PriceMoveConfig& b) {
 
 bool operator==(const AppConfig& a, const AppConfig& b) {
   return same(a.book, b.book) && same(a.sequencer, b.sequencer) && same(a.recovery, b.recovery) &&
-         a.recovery_server == b.recovery_server && a.eal == b.eal && a.idle_exit_ms == b.idle_exit_ms &&
+         a.recovery_server == b.recovery_server && a.snapshot_server == b.snapshot_server &&
+         a.snapshot_wait_ms == b.snapshot_wait_ms && a.eal == b.eal && a.idle_exit_ms == b.idle_exit_ms &&
          a.filters == b.filters && a.workers == b.workers && same(a.worker, b.worker) &&
          same(a.classification, b.classification) && a.stages == b.stages && same(a.price_move, b.price_move) &&
          a.memory_budget_mb == b.memory_budget_mb && a.warn_fill_percent == b.warn_fill_percent &&

@@ -41,6 +41,8 @@ struct AppConfig {
   feed::SequencerConfig sequencer;
   recovery::RecoveryConfig recovery;
   std::string recovery_server;  // "IP:PORT"; empty: no re-requests
+  std::string snapshot_server;  // "IP:PORT" of a GLIMPSE server to join from; empty: none
+  std::uint64_t snapshot_wait_ms = 0;  // the whole snapshot; 0: no limit
 
   // input
   std::string eal;                   // EAL arguments; empty: read files

@@ -23,9 +23,29 @@
 
 namespace tickwire::recovery {
 
+// The MoldUDP64 session a snapshot names, as the sequencer knows sessions.
+inline feed::SessionId snapshot_session(const SnapshotResult& result) noexcept {
+  feed::MoldUdp64Header named{};
+  named.session.set(result.session);
+  return feed::SessionId::from(named.session);
+}
+
+// From files, where nothing is read meanwhile: the snapshot first, each message through
+// `apply` (see SnapshotJoin), then the resume point. On failure nothing is resumed.
+template <class Sequenced, class Apply>
+SnapshotResult fetch_snapshot_then_resume(const SnapshotClientConfig& config, Sequenced& sequenced, Apply& apply) {
+  const SnapshotClient client(config);
+  SnapshotResult result =
+      client.fetch([&](const std::uint8_t* message, std::size_t length) { apply.message(message, length); });
+  apply.done(result);
+  if (result.ok()) (void)sequenced.resume_at(snapshot_session(result), result.resume_sequence);
+  return result;
+}
+
 // Feed: what the RX loop drives (on_frame, optionally poll and finish). Sequenced: the
 // SequencedFeed under it. Apply offers message(const uint8_t*, size_t), called for each
-// snapshot message in order, then done(const SnapshotResult&), called once (also on failure).
+// snapshot message in order, then done(const SnapshotResult&), called once (also on failure)
+// before any held packet is released.
 template <class Feed, class Sequenced, class Apply>
 class SnapshotJoin {
  public:
@@ -87,13 +107,12 @@ class SnapshotJoin {
         apply_.message(messages_.data() + at + sizeof n, n);
         at += sizeof n + n;
       }
-      feed::MoldUdp64Header named{};
-      named.session.set(result_.session);
-      (void)sequenced_.resume_at(feed::SessionId::from(named.session), result_.resume_sequence, now_ns);
+      apply_.done(result_);  // before the held packets are released through the same books
+      (void)sequenced_.resume_at(snapshot_session(result_), result_.resume_sequence, now_ns);
     } else {
+      apply_.done(result_);
       sequenced_.abandon_join(now_ns);
     }
-    apply_.done(result_);
     std::vector<std::uint8_t>().swap(messages_);
   }
 

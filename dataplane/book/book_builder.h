@@ -35,6 +35,9 @@ class BookBuilder {
 
   // Set while messages may have been lost: every event carries kBookSuspect.
   void set_suspect(bool suspect) noexcept { suspect_ = suspect; }
+  // Set while a snapshot is applied: the books change, no event is handed on (a snapshot
+  // is state, not market activity for the stages).
+  void set_silent(bool silent) noexcept { silent_ = silent; }
   [[nodiscard]] const MarketSession& session() const noexcept { return session_; }
 
   template <class Message>
@@ -131,6 +134,7 @@ class BookBuilder {
   }
   void flush() noexcept {
     if (staged_ == 0) return;
+    if (TW_UNLIKELY(silent_)) return;
     pending_[staged_ - 1].flags |= events::kLastInMessage;
     for (std::size_t i = 0; i < staged_; ++i) sink_(pending_[i]);
     counters_.events += staged_;
@@ -478,6 +482,7 @@ class BookBuilder {
   MarketSession session_;
   std::uint16_t feed_;
   bool suspect_ = false;
+  bool silent_ = false;
   std::uint16_t message_flags_ = 0;  // flags every event of the current message carries
   ExchangeClock clock_;
   std::size_t staged_ = 0;

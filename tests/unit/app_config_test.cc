@@ -31,6 +31,8 @@ const std::map<std::string, std::string>& changed_values() {
       {"sequencer.max_packet_bytes", "1472"},
       {"sequencer.stale_after_ms", "1500"},
       {"recovery.server", R"("10.0.0.1:9000")"},
+      {"recovery.snapshot_server", R"("10.0.0.2:9100")"},
+      {"recovery.snapshot_wait_ms", "5000"},
       {"recovery.attempts", "3"},
       {"recovery.retry_ms", "20"},
       {"recovery.request_after_us", "100"},
