@@ -50,8 +50,9 @@ class BookBuilder {
     message_flags_ = suspect_ ? events::kBookSuspect : 0;
     if (TW_UNLIKELY(verdict != ClockVerdict::kOk)) {
       message_flags_ |= events::kTimestampAnomaly;
-      counters_.count(verdict == ClockVerdict::kBackwards ? BookAnomaly::kTimestampBackwards
-                                                          : BookAnomaly::kTimestampJump);
+      counters_.count(verdict == ClockVerdict::kBackwards   ? BookAnomaly::kTimestampBackwards
+                      : verdict == ClockVerdict::kForwardJump ? BookAnomaly::kTimestampJump
+                                                              : BookAnomaly::kTimestampLate);
     }
     apply(ctx, m);
     flush();

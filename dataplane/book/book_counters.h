@@ -27,6 +27,7 @@ enum class BookAnomaly : std::uint8_t {
   kBookCrossed,               // best bid >= best ask in continuous trading (episodes)
   kTimestampBackwards,        // an ITCH timestamp before the feed's clock: flagged
   kTimestampJump,             // a timestamp far ahead in continuous trading: flagged
+  kTimestampLate,             // received far later after its timestamp than the feed's least delay: flagged
   kCount
 };
 
@@ -38,7 +39,7 @@ inline constexpr std::array<std::string_view, kBookAnomalyCount> kBookAnomalyNam
     "add_live_reference",        "replace_to_live_reference", "locate_without_directory",
     "invalid_side",              "no_order_room",             "no_level_room",
     "no_instrument_room",        "locate_symbol_changed",     "book_crossed",
-    "timestamp_backwards",       "timestamp_jump",
+    "timestamp_backwards",       "timestamp_jump",            "timestamp_late",
 };
 
 struct BookCounters {

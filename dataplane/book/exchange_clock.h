@@ -5,6 +5,11 @@
 // flagged, counted, and not allowed to move the clock, so that windows and timers built on
 // exchange time stay monotonic. A jump that persists (several messages in a row) is a real
 // clock change and the clock follows it.
+//
+// Drift the other way is a late feed: exchange time falling behind the receive clock. The
+// least delay seen (receive time minus exchange time, whatever the two clocks' origins) is
+// the feed's own; a message delayed by more than a bound beyond it is late, flagged and
+// counted, and still moves the clock (its timestamp is right, it just came late).
 #pragma once
 
 #include <cstdint>
@@ -15,9 +20,10 @@ struct ExchangeClockConfig {
   std::uint64_t lead_over_receive_ns = 10'000'000;   // exchange time may outrun receive time by
   std::uint64_t forward_jump_ns = 0;                 // without receive times, in continuous trading (0: off)
   unsigned resync_after = 3;                         // consecutive jumped messages
+  std::uint64_t late_after_ns = 1'000'000'000;       // delay beyond the least seen that is late (0: off)
 };
 
-enum class ClockVerdict : std::uint8_t { kOk, kBackwards, kForwardJump };
+enum class ClockVerdict : std::uint8_t { kOk, kBackwards, kForwardJump, kLate };
 
 class ExchangeClock {
  public:
@@ -29,6 +35,7 @@ class ExchangeClock {
       started_ = true;
       now_ns_ = timestamp_ns;
       received_ns_ = receive_ns;
+      if (receive_ns != 0) (void)judge_delay(timestamp_ns, receive_ns);
       return ClockVerdict::kOk;
     }
     if (timestamp_ns < now_ns_) {
@@ -49,7 +56,9 @@ class ExchangeClock {
     jumped_in_a_row_ = 0;
     now_ns_ = timestamp_ns;
     received_ns_ = receive_ns;
-    return ClockVerdict::kOk;
+    // Only a timestamp the clock accepted may teach the least delay: a wrong one ahead
+    // would make every later message look late.
+    return receive_ns != 0 && judge_delay(timestamp_ns, receive_ns) ? ClockVerdict::kLate : ClockVerdict::kOk;
   }
 
   // Exchange time as event-time logic should see it: never decreasing.
@@ -57,11 +66,27 @@ class ExchangeClock {
   [[nodiscard]] std::uint64_t resyncs() const noexcept { return resyncs_; }
 
  private:
+  // Whether the message is late; learns the least delay.
+  bool judge_delay(std::uint64_t timestamp_ns, std::uint64_t receive_ns) noexcept {
+    if (config_.late_after_ns == 0) return false;
+    // Receive times are epoch or boot based, ITCH times since midnight: the difference is
+    // large, and only its changes matter.
+    const auto delay = static_cast<std::int64_t>(receive_ns - timestamp_ns);
+    if (!delay_seen_ || delay < least_delay_) {
+      least_delay_ = delay;
+      delay_seen_ = true;
+      return false;
+    }
+    return static_cast<std::uint64_t>(delay - least_delay_) > config_.late_after_ns;
+  }
+
   ExchangeClockConfig config_;
   bool started_ = false;
   std::uint64_t now_ns_ = 0;
   std::uint64_t received_ns_ = 0;  // the receive time of the message that set now_ns_
   unsigned jumped_in_a_row_ = 0;
+  bool delay_seen_ = false;
+  std::int64_t least_delay_ = 0;
   std::uint64_t resyncs_ = 0;
 };
 
