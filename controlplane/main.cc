@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "controlplane/cli/audit_command.h"
+#include "controlplane/cli/bench_command.h"
 #include "controlplane/cli/book_command.h"
 #include "controlplane/cli/ctl_command.h"
 #include "controlplane/cli/decode_command.h"
@@ -33,6 +34,7 @@ constexpr Command kCommands[] = {
     {"snapshot-server", tickwire::cli::run_snapshot_server_command, "serve books from captures as GLIMPSE snapshots (SoupBinTCP)"},
     {"send", tickwire::cli::run_send_command, "play captures onto a network interface (live tests, drills)"},
     {"generate", tickwire::cli::run_generate_command, "write a deterministic ITCH scenario (BinaryFILE or MoldUDP64 pcap)"},
+    {"bench", tickwire::cli::run_bench_command, "benchmarks: decode + book, the whole pipeline (figures, not tests)"},
 };
 
 int usage(std::FILE* out) {

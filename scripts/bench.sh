@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 what=${1:-all}
 bash scripts/install-deps.sh >/dev/null
 [ -d build ] || meson setup build --buildtype=release -Dwerror=true >/dev/null
-ninja -C build tickwire tests/decode_bench tests/book_bench tests/pipeline_bench >/dev/null
+ninja -C build tickwire tests/decode_bench >/dev/null
 if [ "$(id -u)" = 0 ] && [ "$(cat /proc/sys/vm/nr_hugepages)" -lt 512 ]; then
   echo 512 > /proc/sys/vm/nr_hugepages || true
 fi
@@ -19,12 +19,12 @@ if [ "$what" = decode ] || [ "$what" = all ]; then
 fi
 if [ "$what" = book ] || [ "$what" = all ]; then
   echo "== decode + book + events: 10M generated messages, >= 1M live orders at peak"
-  build/tests/book_bench --messages=10000000 --live-orders=1200000
+  build/tickwire bench book --messages 10000000 --live-orders 1200000
 fi
 if [ "$what" = pipeline ] || [ "$what" = all ]; then
   echo "== pipeline: decode + book alone, + stages inline, + rings and one worker core; paced latency"
-  build/tests/pipeline_bench --messages=10000000 --live-orders=1200000 --paced-messages=2000000 \
-    --rates=1000000,5000000
+  build/tickwire bench pipeline --messages 10000000 --live-orders 1200000 --paced-messages 2000000 \
+    --rates 1000000,5000000
 fi
 if [ "$what" = io ] || [ "$what" = all ]; then
   echo "== I/O: tickwire run against dpdk-testpmd rxonly, the same net_pcap input (the I/O ceiling)"

@@ -131,6 +131,10 @@ class BookStore {
   [[nodiscard]] const BookConfig& config() const noexcept { return config_; }
   // Bytes reserved for books (virtual; resident only once touched unless prefaulted).
   [[nodiscard]] std::size_t reserved_bytes() const noexcept;
+  // What one order the books can hold costs: its pool record and its share of the index.
+  [[nodiscard]] double bytes_per_order() const noexcept {
+    return static_cast<double>(orders_.bytes() + order_index_.bytes()) / static_cast<double>(config_.max_orders);
+  }
 
   // Visits the orders of a level in time priority (the next to execute first).
   template <class Fn>

@@ -5,14 +5,12 @@
 // arrival time, which is the latency's start, so stalls are counted) give end-to-end
 // latency from intended arrival to the message retired on the worker.
 //
-//   build/tests/pipeline_bench --messages=10000000 --live-orders=1200000
-//                              [--paced-messages=2000000] [--rates=1000000,5000000]
+//   tickwire bench pipeline [--messages N] [--live-orders N] [--paced-messages N]
+//                           [--rates 1000000,5000000] [INPUT]
 // Last, at the first rate: critical-class latency unloaded, then while low-class work costs
 // twice what the worker can do (low is shed when its ring is full, as live), without and with
 // the stage's skip_low overrun policy.
-#include <pthread.h>
-#include <sched.h>
-#include <sys/resource.h>
+#include "controlplane/bench/pipeline_bench.h"
 
 #include <chrono>
 #include <cinttypes>
@@ -29,17 +27,9 @@
 #include "dataplane/sched/worker.h"
 #include "dataplane/stages/inline_pipeline.h"
 #include "dataplane/stages/price_move_detector.h"
-#include "tests/bench/bench_streams.h"
 
 namespace tickwire::bench {
 namespace {
-
-void pin_to_cpu(int cpu) {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  CPU_SET(cpu, &set);
-  (void)pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-}
 
 struct EventChecksum {
   std::uint64_t sum = 0;
@@ -72,9 +62,8 @@ book::BookConfig book_config() {
 constexpr std::uint64_t kMessagesPerBurst = 8;
 
 template <class Builder, class BurstEnd>
-std::uint64_t feed(Builder& builder, std::uint64_t limit, std::uint64_t rate, metrics::TscClock clock,
+std::uint64_t feed(const BenchStream& s, Builder& builder, std::uint64_t limit, std::uint64_t rate, metrics::TscClock clock,
                    BurstEnd&& burst_end, metrics::LatencyHistogram* done_latency = nullptr) {
-  const BenchStream& s = bench_stream();
   const std::uint8_t* p = s.bytes.data();
   const std::uint8_t* end = p + s.bytes.size();
   feed::MessageContext ctx;
@@ -115,7 +104,7 @@ void report_latency(const char* label, const metrics::LatencyHistogram& h) {
               h.percentile(99.99), h.max());
 }
 
-void run_book(std::uint64_t limit, metrics::TscClock clock) {
+void run_book(const BenchStream& stream, std::uint64_t limit, metrics::TscClock clock) {
   book::BookStore store;
   std::string error;
   if (!store.init(book_config(), error)) return (void)std::fprintf(stderr, "%s\n", error.c_str());
@@ -123,13 +112,13 @@ void run_book(std::uint64_t limit, metrics::TscClock clock) {
   book::BookCounters counters;
   book::BookBuilder<EventChecksum> builder(store, sink, counters, 0);
   const auto t0 = std::chrono::steady_clock::now();
-  const std::uint64_t n = feed(builder, limit, 0, clock, [] {});
+  const std::uint64_t n = feed(stream, builder, limit, 0, clock, [] {});
   const double s = seconds_since(t0);
   std::printf("decode+book        messages=%" PRIu64 " ns_per_msg=%.1f msgs_per_s=%.3gM peak_live_orders=%zu\n", n,
               s * 1e9 / static_cast<double>(n), static_cast<double>(n) / s / 1e6, store.peak_orders());
 }
 
-void run_inline(std::uint64_t limit, std::uint64_t rate, metrics::TscClock clock) {
+void run_inline(const BenchStream& stream, std::uint64_t limit, std::uint64_t rate, metrics::TscClock clock) {
   book::BookStore store;
   std::string error;
   if (!store.init(book_config(), error)) return (void)std::fprintf(stderr, "%s\n", error.c_str());
@@ -142,7 +131,7 @@ void run_inline(std::uint64_t limit, std::uint64_t rate, metrics::TscClock clock
   book::BookBuilder<InlineSink> builder(store, sink, counters, 0);
   metrics::LatencyHistogram latency;  // intended arrival to the message's stages done
   const auto t0 = std::chrono::steady_clock::now();
-  const std::uint64_t n = feed(builder, limit, rate, clock, [] {}, rate != 0 ? &latency : nullptr);
+  const std::uint64_t n = feed(stream, builder, limit, rate, clock, [] {}, rate != 0 ? &latency : nullptr);
   const double s = seconds_since(t0);
   std::printf("inline  rate=%-8" PRIu64 " messages=%" PRIu64 " ns_per_msg=%.1f msgs_per_s=%.3gM signals=%" PRIu64
               "\n",
@@ -150,7 +139,7 @@ void run_inline(std::uint64_t limit, std::uint64_t rate, metrics::TscClock clock
   report_latency("all", latency);
 }
 
-void run_worker(std::uint64_t limit, std::uint64_t rate, metrics::TscClock clock) {
+void run_worker(const BenchStream& stream, std::uint64_t limit, std::uint64_t rate, metrics::TscClock clock) {
   book::BookStore store;
   std::string error;
   if (!store.init(book_config(), error)) return (void)std::fprintf(stderr, "%s\n", error.c_str());
@@ -186,7 +175,7 @@ void run_worker(std::uint64_t limit, std::uint64_t rate, metrics::TscClock clock
     }
   });
   const auto t0 = std::chrono::steady_clock::now();
-  const std::uint64_t n = feed(builder, limit, rate, clock, [&] {
+  const std::uint64_t n = feed(stream, builder, limit, rate, clock, [&] {
     router.publish();
     drain();
   });
@@ -235,7 +224,7 @@ struct SpinOnLow final : stages::Stage {
   }
 };
 
-double run_low_overload(std::uint64_t limit, std::uint64_t rate, std::uint64_t low_cost_ns, bool skip_low,
+double run_low_overload(const BenchStream& stream, std::uint64_t limit, std::uint64_t rate, std::uint64_t low_cost_ns, bool skip_low,
                         metrics::TscClock clock) {
   book::BookStore store;
   std::string error;
@@ -273,7 +262,7 @@ double run_low_overload(std::uint64_t limit, std::uint64_t rate, std::uint64_t l
     pin_to_cpu(1);
     while (!worker.drained()) (void)worker.poll(clock.to_ns(metrics::TscClock::now()));
   });
-  const std::uint64_t n = feed(builder, limit, rate, clock, [&] {
+  const std::uint64_t n = feed(stream, builder, limit, rate, clock, [&] {
     router.publish();
     drain();
   });
@@ -295,50 +284,30 @@ double run_low_overload(std::uint64_t limit, std::uint64_t rate, std::uint64_t l
   return n == 0 ? 0.0 : static_cast<double>(low_messages) / static_cast<double>(n);
 }
 
-std::vector<std::uint64_t> parse_list(const char* text) {
-  std::vector<std::uint64_t> out;
-  for (const char* p = text; *p != '\0';) {
-    char* end = nullptr;
-    out.push_back(std::strtoull(p, &end, 10));
-    p = *end == ',' ? end + 1 : end;
-    if (end == p && *p != '\0') break;
-  }
-  return out;
-}
-
 }  // namespace
-}  // namespace tickwire::bench
 
-int main(int argc, char** argv) {
-  using namespace tickwire::bench;
-  parse_stream_flags(argc, argv);
-  std::uint64_t paced = 2'000'000;
-  std::vector<std::uint64_t> rates = {1'000'000, 5'000'000};
-  for (int i = 1; i < argc; ++i) {
-    if (std::strncmp(argv[i], "--paced-messages=", 17) == 0) paced = std::strtoull(argv[i] + 17, nullptr, 10);
-    if (std::strncmp(argv[i], "--rates=", 8) == 0) rates = parse_list(argv[i] + 8);
-  }
+void run_pipeline_bench(const BenchStream& stream, const PipelineBenchOptions& options) {
   pin_to_cpu(0);
-  const auto clock = tickwire::metrics::TscClock::calibrate();
-  const BenchStream& s = bench_stream();
-  std::printf("stream: %" PRIu64 " messages, %.1f MiB\n", s.messages, static_cast<double>(s.bytes.size()) / (1 << 20));
-  run_book(UINT64_MAX, clock);
-  run_inline(UINT64_MAX, 0, clock);
-  run_worker(UINT64_MAX, 0, clock);
-  for (const std::uint64_t rate : rates) {
-    run_inline(paced, rate, clock);
-    run_worker(paced, rate, clock);
+  const auto clock = metrics::TscClock::calibrate();
+  std::printf("stream: %" PRIu64 " messages, %.1f MiB\n", stream.messages,
+              static_cast<double>(stream.bytes.size()) / (1 << 20));
+  run_book(stream, UINT64_MAX, clock);
+  run_inline(stream, UINT64_MAX, 0, clock);
+  run_worker(stream, UINT64_MAX, 0, clock);
+  for (const std::uint64_t rate : options.rates) {
+    run_inline(stream, options.paced_messages, rate, clock);
+    run_worker(stream, options.paced_messages, rate, clock);
   }
+  if (options.rates.empty()) return;
   // Critical latency, unloaded and with low work costing twice what the worker can do.
-  const std::uint64_t overload_rate = rates.front();
-  const double low_fraction = run_low_overload(paced, overload_rate, 0, false, clock);
+  const std::uint64_t overload_rate = options.rates.front();
+  const double low_fraction = run_low_overload(stream, options.paced_messages, overload_rate, 0, false, clock);
   if (low_fraction > 0) {
     const auto low_cost_ns = static_cast<std::uint64_t>(2e9 / (static_cast<double>(overload_rate) * low_fraction));
-    run_low_overload(paced, overload_rate, low_cost_ns, false, clock);
-    run_low_overload(paced, overload_rate, low_cost_ns, true, clock);
+    run_low_overload(stream, options.paced_messages, overload_rate, low_cost_ns, false, clock);
+    run_low_overload(stream, options.paced_messages, overload_rate, low_cost_ns, true, clock);
   }
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  std::printf("peak_rss_MiB=%.0f\n", static_cast<double>(usage.ru_maxrss) / 1024.0);
-  return 0;
+  std::printf("peak_rss_MiB=%.0f\n", peak_rss_mib());
 }
+
+}  // namespace tickwire::bench

@@ -1,0 +1,63 @@
+#include "controlplane/bench/bench_stream.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+
+#include "pcap_samples/generator/scenario_runner.h"
+
+namespace tickwire::bench {
+
+bool load_bench_stream(const BenchStreamOptions& options, BenchStream& stream, std::string& error) {
+  stream = BenchStream{};
+  if (options.input.empty()) {
+    generator::ScenarioConfig config;
+    config.seed = options.seed;
+    config.messages = options.messages;
+    config.symbols = static_cast<std::uint32_t>(
+        std::min<std::uint64_t>(options.symbols, std::max<std::uint64_t>(10, options.messages / 100)));
+    config.live_orders_target = options.live_orders;
+    generator::RunResult result;
+    error = generator::generate_binary_file(config, stream.bytes, &result);
+    if (!error.empty()) return false;
+  } else {
+    std::ifstream in(options.input, std::ios::binary);
+    if (!in) {
+      error = options.input + ": cannot open";
+      return false;
+    }
+    stream.bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::size_t at = 0;
+  while (at + 2 <= stream.bytes.size()) {
+    const std::size_t length = (std::size_t{stream.bytes[at]} << 8) | stream.bytes[at + 1];
+    if (length == 0 || at + 2 + length > stream.bytes.size()) break;
+    at += 2 + length;
+    ++stream.messages;
+  }
+  if (at != stream.bytes.size() || stream.messages == 0) {
+    error = options.input + ": not a whole BinaryFILE (2-byte length + ITCH message, repeated) at byte " +
+            std::to_string(at);
+    return false;
+  }
+  return true;
+}
+
+double peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+void pin_to_cpu(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  (void)pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+}  // namespace tickwire::bench

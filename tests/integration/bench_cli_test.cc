@@ -1,0 +1,65 @@
+// `tickwire bench` as a user runs it: on a generated day or a BinaryFILE, every message
+// accounted for in its figures; bad input and bad options refused. Its timings are figures
+// to read, never checked here.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/support/subprocess.h"
+#include "tests/support/test_support.h"
+
+namespace tickwire::test {
+namespace {
+
+TEST(BenchCli, BookRunsOnAGeneratedDayAndOnABinaryFile) {
+  const CommandResult generated =
+      run_command(tickwire_binary(), {"bench", "book", "--messages", "30000", "--live-orders", "3000", "--repeat", "2"});
+  ASSERT_EQ(generated.exit_code, 0) << generated.err;
+  EXPECT_EQ(stat(generated.out, "messages"), 30000) << generated.out;
+  EXPECT_GT(stat(generated.out, "peak_live_orders"), 1000) << generated.out;
+  EXPECT_NE(generated.out.find("run 2 ns_per_msg "), std::string::npos) << generated.out;
+  EXPECT_NE(generated.out.find("\nns_per_msg "), std::string::npos) << generated.out;
+
+  const std::string dir = temp_dir();
+  ASSERT_EQ(run_command(tickwire_binary(), {"generate", "--out", dir + "/day.bin", "--messages", "12345", "--quiet"})
+                .exit_code,
+            0);
+  const CommandResult file = run_command(tickwire_binary(), {"bench", "book", "--repeat", "1", dir + "/day.bin"});
+  ASSERT_EQ(file.exit_code, 0) << file.err;
+  EXPECT_EQ(stat(file.out, "messages"), 12345) << file.out;
+  // The books it built met what `tickwire book` meets on the same file.
+  const CommandResult book = run_command(tickwire_binary(), {"book", "--digest", "--stats", dir + "/day.bin"});
+  ASSERT_EQ(book.exit_code, 0) << book.err;
+  std::int64_t anomalies = 0;
+  for (const std::string& line : split_lines(book.err)) {
+    if (line.rfind("book.anomalies.", 0) == 0) anomalies += std::stoll(line.substr(line.find_last_of(' ') + 1));
+  }
+  EXPECT_EQ(stat(file.out, "anomalies"), anomalies) << file.out;
+}
+
+TEST(BenchCli, PipelineReportsEveryRunOnASmallDay) {
+  const CommandResult r = run_command(tickwire_binary(), {"bench", "pipeline", "--messages", "20000", "--live-orders",
+                                                          "2000", "--paced-messages", "5000", "--rates", "100000"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* line : {"decode+book        messages=20000", "inline  rate=0", "worker  rate=0",
+                           "inline  rate=100000   messages=5000", "worker  rate=100000   messages=5000",
+                           "overload rate=100000", "peak_rss_MiB="}) {
+    EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n" << r.out;
+  }
+}
+
+TEST(BenchCli, BadInputAndOptionsAreRefused) {
+  const std::string dir = temp_dir();
+  const std::vector<std::uint8_t> cut = {0x00, 0x20, 'S', 0x00};  // says 32 bytes, has 2
+  write_file(dir + "/cut.bin", cut);
+  const CommandResult truncated = run_command(tickwire_binary(), {"bench", "book", dir + "/cut.bin"});
+  EXPECT_EQ(truncated.exit_code, 1);
+  EXPECT_NE(truncated.err.find("not a whole BinaryFILE"), std::string::npos) << truncated.err;
+  EXPECT_EQ(run_command(tickwire_binary(), {"bench", "nothing"}).exit_code, 2);
+  EXPECT_EQ(run_command(tickwire_binary(), {"bench"}).exit_code, 2);
+  EXPECT_EQ(run_command(tickwire_binary(), {"bench", "pipeline", "--rates", "1000,x"}).exit_code, 2);
+  EXPECT_EQ(run_command(tickwire_binary(), {"bench", "book", "--repeat", "0"}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace tickwire::test
