@@ -195,7 +195,7 @@ int run_book_command(int argc, char** argv) {
     config.max_attempts = static_cast<std::uint32_t>(attempts);
     config.min_interval_ns = 0;
     recovering = std::make_unique<recovery::RecoveringFeed<BookSink>>(
-        *sequenced, *client, config, sequencing.reorder_window_ns / 2, answer_wait(input));
+        *sequenced, *client, config, sequencing.reorder_window_ns / 2, answer_wait(input), &recovery::steady_ns);
   }
   auto snapshot = std::make_unique<SnapshotReport>();
   // Live, the ports are read while the snapshot is fetched, and what they bring is held and

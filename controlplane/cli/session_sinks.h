@@ -200,7 +200,8 @@ struct FeedRecovery {
     recovery::RecoveryConfig policy = config.recovery;
     const std::uint64_t ask_after_ns = policy.request_after_ns;
     policy.request_after_ns = 0;  // the feed waits that long before it asks at all
-    feed = std::make_unique<recovery::RecoveringFeed<Sink>>(sequenced, *client, policy, ask_after_ns, wait);
+    feed = std::make_unique<recovery::RecoveringFeed<Sink>>(sequenced, *client, policy, ask_after_ns, wait,
+                                                            &recovery::steady_ns);
     return true;
   }
   // A failed snapshot from files runs nothing (started false); live, the session goes on

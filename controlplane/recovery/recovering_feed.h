@@ -23,12 +23,28 @@
 
 namespace tickwire::recovery {
 
+// Monotonic nanoseconds, for the policy's timing and recovery latency where receive times
+// are too coarse (live, a burst's frames share one receive time).
+inline std::uint64_t steady_ns() noexcept {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count());
+}
+
 template <class Sink>
 class RecoveringFeed {
  public:
+  // `policy_clock` (kPoll): the clock requests, retries and recovery latency run on; null:
+  // the receive times passed in (what a test drives by hand).
   RecoveringFeed(feed::SequencedFeed<Sink>& inner, RerequestClient& client, const RecoveryConfig& config,
-                 std::uint64_t ask_after_ns, AnswerWait wait = AnswerWait::kBlock) noexcept
-      : inner_(inner), client_(client), policy_(config), ask_after_ns_(ask_after_ns), wait_(wait) {}
+                 std::uint64_t ask_after_ns, AnswerWait wait = AnswerWait::kBlock,
+                 std::uint64_t (*policy_clock)() noexcept = nullptr) noexcept
+      : inner_(inner),
+        client_(client),
+        policy_(config),
+        ask_after_ns_(ask_after_ns),
+        wait_(wait),
+        policy_clock_(policy_clock) {}
 
   void on_frame(const std::uint8_t* frame, std::uint32_t length, net::LinkType link, std::uint64_t t) noexcept {
     if (wait_ == AnswerWait::kPoll) {
@@ -60,28 +76,23 @@ class RecoveringFeed {
   [[nodiscard]] const RecoveryStats& stats() const noexcept { return policy_.stats(); }
 
  private:
-  static std::uint64_t wall_ns() noexcept {
-    return static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-            .count());
-  }
-
-  // kPoll: one step of recovery on the receive clock, without waiting. Answers first, so
+  // kPoll: one step of recovery, without waiting: line B's turn judged on the receive clock,
+  // the policy on its own. Answers first, so
   // that a hole they close makes way for the next one in the same step: that one is asked
   // for and held before any packet's time can expire it.
-  void service(std::uint64_t now) noexcept {
+  void service(std::uint64_t receive_now) noexcept {
     if (asking_) {
       for (unsigned i = 0; i < kAnswersPerPoll; ++i) {
         const std::size_t n = client_.receive(answer_.data(), answer_.size(), 0);
         if (n == 0) break;
-        inner_.on_recovered_packet(answer_.data(), static_cast<std::uint32_t>(n), now);
+        inner_.on_recovered_packet(answer_.data(), static_cast<std::uint32_t>(n), receive_now);
       }
     }
     feed::SequenceRange hole;
     feed::SequenceRange ask;
     if (!inner_.first_hole(hole)) {
       if (asking_) {
-        (void)policy_.next_request(false, hole, now, ask);  // closes the hole's record
+        (void)policy_.next_request(false, hole, policy_now(receive_now), ask);  // closes the hole's record
         inner_.release_hole();
         asking_ = false;
       }
@@ -92,7 +103,8 @@ class RecoveringFeed {
       asking_ = false;
     }
     const std::uint64_t since = inner_.hole_since_ns();
-    if (!asking_ && (now < since || now - since < ask_after_ns_)) return;  // line B's turn first
+    if (!asking_ && (receive_now < since || receive_now - since < ask_after_ns_)) return;  // line B's turn first
+    const std::uint64_t now = policy_now(receive_now);
     // From here recovery owns the hole: it is held while the policy has attempts left, also
     // while the rate limit delays the first of them.
     asking_ = true;
@@ -113,7 +125,7 @@ class RecoveringFeed {
     for (;;) {
       feed::SequenceRange hole;
       const bool open = inner_.first_hole(hole);
-      const std::uint64_t now = wall_ns();
+      const std::uint64_t now = steady_ns();
       feed::SequenceRange ask;
       if (policy_.next_request(open, hole, now, ask)) {
         (void)client_.request(inner_.session(), ask.first, static_cast<std::uint16_t>(ask.size()));
@@ -125,6 +137,10 @@ class RecoveringFeed {
     }
   }
 
+  [[nodiscard]] std::uint64_t policy_now(std::uint64_t receive_now) const noexcept {
+    return policy_clock_ != nullptr ? policy_clock_() : receive_now;
+  }
+
   // Answers taken per packet or idle poll: enough to keep up with a server's burst, few
   // enough that the ports are read again soon.
   static constexpr unsigned kAnswersPerPoll = 8;
@@ -133,6 +149,7 @@ class RecoveringFeed {
   RecoveryPolicy policy_;
   std::uint64_t ask_after_ns_;
   AnswerWait wait_;
+  std::uint64_t (*policy_clock_)() noexcept;
   bool asking_ = false;  // kPoll: recovery owns the hole from asked_first_ (line B had its chance)
   std::uint64_t asked_first_ = 0;
   std::uint64_t last_receive_ns_ = 0;
