@@ -215,8 +215,9 @@ int run_book_command(int argc, char** argv) {
   SnapshotApply apply{*build, *snapshot};
   auto run = [&](auto& feed) {
     if (!live_join) return run_feed_inputs(input, feed, sink, counters, stderr);
-    recovery::SnapshotJoin join(feed, *sequenced, snapshot_client_config(*snapshot_server,
-                                                                         static_cast<int>(snapshot_wait_ms)), apply);
+    recovery::SnapshotJoin join(feed, *sequenced,
+                                snapshot_client_config(*snapshot_server, static_cast<int>(snapshot_wait_ms)), apply,
+                                &stop_requested);
     join.start();
     return run_feed_inputs(input, join, sink, counters, stderr);
   };

@@ -222,7 +222,7 @@ struct FeedRecovery {
         }
         return run_feed_inputs(input, from, sink, counters, stderr);
       }
-      recovery::SnapshotJoin join(from, sequenced, client_config, snapshot);
+      recovery::SnapshotJoin join(from, sequenced, client_config, snapshot, &stop_requested);
       join.start();
       return run_feed_inputs(input, join, sink, counters, stderr);
     };

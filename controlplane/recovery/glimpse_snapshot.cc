@@ -56,6 +56,8 @@ bool emit(const SnapshotSink& sink, const Message& m, SnapshotWriteResult& resul
 // events up to the current one leaves a client's market session (in market hours or not)
 // where a client that saw the whole day has it.
 constexpr std::string_view kSystemEventsOfTheDay = "OSQMEC";
+// How often a fetch with a cancel flag looks at it.
+constexpr std::int64_t kCancelCheckMs = 100;
 
 bool write_system_events(const SnapshotMarketState& state, const SnapshotSink& sink, SnapshotWriteResult& result) {
   if (state.system_event == 0) return true;
@@ -281,6 +283,9 @@ SnapshotResult SnapshotClient::fetch(const MessageCallback& on_message) const {
   };
 
   for (;;) {
+    if (config_.cancel != nullptr && config_.cancel->load(std::memory_order_relaxed)) {
+      return finish(SnapshotError::kCancelled, "cancelled after " + std::to_string(r.messages) + " snapshot messages");
+    }
     const Clock::time_point now = Clock::now();
     const std::int64_t silent = ms_between(last_heard, now);
     if (silent >= config_.peer_timeout_ms) {
@@ -301,6 +306,7 @@ SnapshotResult SnapshotClient::fetch(const MessageCallback& on_message) const {
     std::int64_t wait = std::min<std::int64_t>(config_.heartbeat_interval_ms - ms_between(last_sent, now),
                                                config_.peer_timeout_ms - silent);
     wait = std::max<std::int64_t>(budget_ms(wait), 0);
+    if (config_.cancel != nullptr) wait = std::min<std::int64_t>(wait, kCancelCheckMs);
     pollfd p{socket.fd(), POLLIN, 0};
     const int ready = ::poll(&p, 1, static_cast<int>(wait));
     if (ready <= 0) continue;  // a timer is due, or EINTR

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -74,6 +75,8 @@ struct SnapshotClientConfig {
   int peer_timeout_ms = 15'000;      // SoupBinTCP: a server silent this long is gone
   int heartbeat_interval_ms = 1'000;  // SoupBinTCP: a client idle this long sends a heartbeat
   int deadline_ms = 0;               // the whole snapshot, login included; 0: no limit
+  // Set by another thread to give up (a live join being stopped); checked every 100 ms.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 enum class SnapshotError : std::uint8_t {
@@ -84,6 +87,7 @@ enum class SnapshotError : std::uint8_t {
   kTruncated,       // the connection ended after the login, before End of Snapshot
   kTimeout,         // the server fell silent, or the deadline passed
   kProtocol,        // bytes that are not SoupBinTCP, or a malformed login answer or 'G'
+  kCancelled,       // the caller gave up (SnapshotClientConfig::cancel)
 };
 
 struct SnapshotResult {

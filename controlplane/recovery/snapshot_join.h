@@ -49,11 +49,15 @@ SnapshotResult fetch_snapshot_then_resume(const SnapshotClientConfig& config, Se
 template <class Feed, class Sequenced, class Apply>
 class SnapshotJoin {
  public:
-  SnapshotJoin(Feed& feed, Sequenced& sequenced, SnapshotClientConfig config, Apply& apply)
-      : feed_(feed), sequenced_(sequenced), config_(std::move(config)), apply_(apply) {}
+  // `stopping`: whether the run is being stopped (then finish() does not wait for the fetch).
+  SnapshotJoin(Feed& feed, Sequenced& sequenced, SnapshotClientConfig config, Apply& apply, bool (*stopping)())
+      : feed_(feed), sequenced_(sequenced), config_(std::move(config)), apply_(apply), stopping_(stopping) {
+    config_.cancel = &cancel_;
+  }
   SnapshotJoin(const SnapshotJoin&) = delete;
   SnapshotJoin& operator=(const SnapshotJoin&) = delete;
   ~SnapshotJoin() {
+    cancel_.store(true, std::memory_order_relaxed);
     if (fetcher_.joinable()) fetcher_.join();
   }
 
@@ -72,8 +76,9 @@ class SnapshotJoin {
     if constexpr (requires { feed_.poll(now_ns); }) feed_.poll(now_ns);
   }
   // End of input: the snapshot is waited for (its own deadline bounds that), so what was
-  // held is judged against it.
+  // held is judged against it; a stop (SIGINT, SIGTERM) gives it up at once.
   void finish(std::uint64_t t) noexcept {
+    if (stopping_()) cancel_.store(true, std::memory_order_relaxed);
     if (fetcher_.joinable()) fetcher_.join();
     settle(t);
     if constexpr (requires { feed_.finish(t); }) feed_.finish(t);
@@ -120,6 +125,8 @@ class SnapshotJoin {
   Sequenced& sequenced_;
   SnapshotClientConfig config_;
   Apply& apply_;
+  bool (*stopping_)();
+  std::atomic<bool> cancel_{false};
   std::thread fetcher_;
   std::vector<std::uint8_t> messages_;  // length (4 bytes, host order) + message, repeated
   SnapshotResult result_;

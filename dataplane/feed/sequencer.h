@@ -136,7 +136,8 @@ class Sequencer {
 
   // Live late join: from now until resume_at(), every packet is held in the reorder buffer,
   // none delivered and no hole judged, so that what arrives while the snapshot is fetched is
-  // applied after it. A full buffer lets its oldest packet go (join_evicted_packets).
+  // applied after it. A full buffer lets its oldest packets go (join_evicted_packets), as does
+  // a new session for the old one's.
   void begin_join() noexcept { joining_ = true; }
   // A join whose snapshot never came: the session goes on from the lowest packet held, as a
   // join without a snapshot (what came before it is unknown, not a gap).
@@ -241,7 +242,12 @@ class Sequencer {
   void start_session(const SessionId& session, std::uint64_t first, std::uint64_t now_ns) noexcept {
     if (started_) {
       ++stats_.session_changes;
-      finish();
+      if (TW_UNLIKELY(joining_)) {
+        // Still joining: the old session's packets are no use to a snapshot of the new one.
+        evict_oldest_held(buffered_);
+      } else {
+        finish();
+      }
     }
     started_ = true;
     session_ = session;
@@ -370,14 +376,17 @@ class Sequencer {
       ++stats_.oversized_packets;
       return;
     }
-    if (buffered_ == config_.buffered_packets) {
-      free_[free_count_++] = order_[0];
-      for (std::uint32_t i = 1; i < buffered_; ++i) order_[i - 1] = order_[i];
-      --buffered_;
-      ++stats_.join_evicted_packets;
-    }
+    if (buffered_ == config_.buffered_packets) evict_oldest_held(std::max<std::uint32_t>(1, buffered_ / 8));
     ++stats_.join_held_packets;
     insert_buffered(payload, length, receive_ns, line);
+  }
+
+  // An eighth at a time when the buffer is full: one shift of the order for many packets.
+  void evict_oldest_held(std::uint32_t n) noexcept {
+    for (std::uint32_t i = 0; i < n; ++i) free_[free_count_++] = order_[i];
+    for (std::uint32_t i = n; i < buffered_; ++i) order_[i - n] = order_[i];
+    buffered_ -= n;
+    stats_.join_evicted_packets += n;
   }
 
   bool end_join(const SessionId& session, std::uint64_t sequence, std::uint64_t now_ns) noexcept {

@@ -5,6 +5,9 @@
 // snapshot, a rejected login, a server that does not answer in time and one that is not
 // there are failures (exit 1) that name the server.
 #include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
 
 #include <string>
 #include <vector>
@@ -212,6 +215,27 @@ TEST_F(SnapshotCli, ReplayAndRunJoinLateWithTheWholeDaysEvents) {
   const CommandResult refused = run_command(tickwire_binary(), {"replay", "--snapshot", "127.0.0.1:9", two_lines()});
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.err.find("snapshot server 127.0.0.1:9"), std::string::npos) << refused.err;
+}
+
+// A live join stopped while the snapshot is still on its way ends at once, saying that the
+// books lack it (exit 1, as any failed snapshot).
+TEST_F(SnapshotCli, ALiveJoinStopsPromptlyWhileTheSnapshotIsOnItsWay) {
+  Server server = serve({"--at", "20000", "--delay-ms", "600000"}, two_lines());
+  ASSERT_FALSE(server.address.empty()) << server.process.stop();
+  Background live = run_in_background(
+      tickwire_binary(),
+      {"book", "--snapshot", server.address, "--digest", "--idle-exit-ms", "0", "--eal",
+       "--no-huge -m 256 --no-pci --no-shconf --log-level=lib.eal:error --vdev=net_pcap0,rx_pcap=" + two_lines()});
+  ASSERT_NE(live.wait_for_line("tickwire: receiving on", 120'000, /*on_stderr=*/true), "") << live.stop();
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(live.signal_and_wait(SIGTERM, 60'000), 1);
+  // Generous for a loaded CI machine; a fetch that ignored the stop would wait ten minutes.
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(30));
+  const std::vector<std::uint8_t> err_bytes = read_file(live.err_path);
+  const std::string err(err_bytes.begin(), err_bytes.end());
+  server.process.stop();
+  EXPECT_NE(err.find("cancelled after 0 snapshot messages"), std::string::npos) << err;
+  EXPECT_NE(err.find("the books hold only what the feed brought since the join"), std::string::npos) << err;
 }
 
 TEST_F(SnapshotCli, ATruncatedSnapshotFailsAndNamesTheServer) {

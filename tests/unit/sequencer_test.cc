@@ -313,7 +313,7 @@ TEST_F(SequencerTest, AJoinHoldsEverythingUntilTheSnapshotThenDeliversFromItsRes
 
 TEST_F(SequencerTest, AJoinWhoseBufferFillsLetsTheOldestGoAndTheirMessagesAreAHole) {
   seq->begin_join();
-  for (std::uint64_t q = 1; q <= 10; ++q) feed(packet(q, 1), q);  // 8 slots
+  for (std::uint64_t q = 1; q <= 10; ++q) feed(packet(q, 1), q);  // 8 slots: 1 goes at 9, 2 at 10
   EXPECT_EQ(seq->stats().join_evicted_packets, 2u);
   ASSERT_TRUE(seq->resume_at(session_id("SESSION001"), 1, 100));
   EXPECT_TRUE(out.sequences.empty());  // 1 and 2 were let go
@@ -321,6 +321,17 @@ TEST_F(SequencerTest, AJoinWhoseBufferFillsLetsTheOldestGoAndTheirMessagesAreAHo
   ASSERT_EQ(out.gaps.size(), 1u);
   EXPECT_EQ(out.gaps[0].first, (SequenceRange{1, 2}));
   EXPECT_EQ(out.sequences, range(3, 10));
+}
+
+TEST_F(SequencerTest, ANewSessionWhileJoiningLetsTheOldOnesPacketsGo) {
+  seq->begin_join();
+  feed(packet(50, 2), 0);
+  feed(packet(1, 2, "SESSION002"), 10);
+  EXPECT_EQ(seq->stats().join_evicted_packets, 1u);
+  EXPECT_TRUE(seq->joining());
+  ASSERT_TRUE(seq->resume_at(session_id("SESSION002"), 2, 20));
+  EXPECT_EQ(out.sequences, (std::vector<std::uint64_t>{2}));
+  EXPECT_TRUE(out.gaps.empty());
 }
 
 TEST_F(SequencerTest, AJoinWithoutASnapshotGoesOnFromTheLowestPacketHeld) {
