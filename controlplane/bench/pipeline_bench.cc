@@ -48,7 +48,7 @@ struct InlineSink {
 
 book::BookConfig book_config() {
   book::BookConfig config;
-  config.max_orders = 2'000'000;
+  config.max_orders = 4'000'000;  // as `bench book`: room for any --live-orders it is run with
   config.max_levels = 1'000'000;
   config.prefault = true;
   config.huge_pages = true;

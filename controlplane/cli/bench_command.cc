@@ -27,7 +27,7 @@ bool parse_rates(const std::string& text, std::vector<std::uint64_t>& rates) {
   while (at <= text.size()) {
     const std::size_t comma = std::min(text.find(',', at), text.size());
     const std::string item = text.substr(at, comma - at);
-    if (item.empty() || item.find_first_not_of("0123456789") != std::string::npos) return false;
+    if (item.empty() || item.size() > 12 || item.find_first_not_of("0123456789") != std::string::npos) return false;
     rates.push_back(std::stoull(item));
     if (rates.back() == 0) return false;
     at = comma + 1;
@@ -66,8 +66,10 @@ int run_bench_command(int argc, char** argv) {
       !args.uint_value("max-orders", max_orders) || !args.uint_value("paced-messages", pipeline_options.paced_messages)) {
     return args.usage_error(args.error(), kSynopsis);
   }
-  if (stream_options.messages == 0 || repeat == 0 || repeat > 100 || max_orders == 0) {
-    return args.usage_error("--messages, --max-orders and --repeat (at most 100) must be positive", kSynopsis);
+  if (stream_options.messages == 0 || repeat == 0 || repeat > 100 || max_orders == 0 ||
+      pipeline_options.paced_messages == 0) {
+    return args.usage_error("--messages, --max-orders, --paced-messages and --repeat (at most 100) must be positive",
+                            kSynopsis);
   }
   if (const auto rates = args.value("rates"); rates && !parse_rates(*rates, pipeline_options.rates)) {
     return args.usage_error("--rates: expected positive integers separated by commas", kSynopsis);

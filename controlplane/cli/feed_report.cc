@@ -78,6 +78,7 @@ void print_recovery_report(std::FILE* out, const recovery::RecoveryStats& s) {
   line(out, "recovery.retries", s.retries);
   line(out, "recovery.holes_recovered", s.holes_recovered);
   line(out, "recovery.holes_abandoned", s.holes_abandoned);
+  line(out, "recovery.holes_too_large", s.holes_too_large);
   for (const double p : {50.0, 90.0, 99.0, 99.9}) {
     char key[64];
     std::snprintf(key, sizeof key, "recovery.latency_ns.p%g", p);

@@ -361,6 +361,9 @@ void add_global_keys(std::vector<Key>& keys) {
                               [](auto& c, auto*) -> auto& { return c.recovery.max_messages_per_request; }));
   keys.push_back(unsigned_key("recovery.min_interval_us", "least time between two requests", 0, kMinuteUs,
                               [](auto& c, auto*) -> auto& { return c.recovery.min_interval_ns; }, 1000));
+  keys.push_back(unsigned_key("recovery.max_hole_messages",
+                              "a larger hole is not asked for: declared a gap at once (0: any size)", 0, 1ull << 40,
+                              [](auto& c, auto*) -> auto& { return c.recovery.max_hole_messages; }));
 
   // workers
   keys.push_back(unsigned_key("workers.count", "worker threads behind the RX thread (0: inline, one thread)", 0,
@@ -773,7 +776,7 @@ bool same(const feed::SequencerConfig& a, const feed::SequencerConfig& b) {
 bool same(const recovery::RecoveryConfig& a, const recovery::RecoveryConfig& b) {
   return a.request_after_ns == b.request_after_ns && a.retry_after_ns == b.retry_after_ns &&
          a.max_attempts == b.max_attempts && a.max_messages_per_request == b.max_messages_per_request &&
-         a.min_interval_ns == b.min_interval_ns;
+         a.min_interval_ns == b.min_interval_ns && a.max_hole_messages == b.max_hole_messages;
 }
 
 bool same(const sched::WorkerConfig& a, const sched::WorkerConfig& b) {
@@ -938,6 +941,14 @@ bool validate(const AppConfig& config, std::string& error) {
       error = prefix + "plugin: required: " + stage.name + " is not the built-in " + std::string(kBuiltInStage);
       return false;
     }
+  }
+  // Re-requests go out only once a hole has waited for line B; if the window gave up first,
+  // recovery would never ask.
+  if (!config.recovery_server.empty() && config.recovery.request_after_ns >= config.sequencer.reorder_window_ns) {
+    error = "recovery.request_after_us: " + std::to_string(config.recovery.request_after_ns / 1000) +
+            " must be below sequencer.reorder_window_us (" +
+            std::to_string(config.sequencer.reorder_window_ns / 1000) + "), or no hole is ever asked for";
+    return false;
   }
   {
     std::vector<unsigned> cpus;

@@ -44,7 +44,9 @@ class RecoveringFeed {
         policy_(config),
         ask_after_ns_(ask_after_ns),
         wait_(wait),
-        policy_clock_(policy_clock) {}
+        policy_clock_(policy_clock) {
+    inner_.pace_gaps_for_recovery();
+  }
 
   void on_frame(const std::uint8_t* frame, std::uint32_t length, net::LinkType link, std::uint64_t t) noexcept {
     if (wait_ == AnswerWait::kPoll) {
@@ -81,7 +83,10 @@ class RecoveringFeed {
   // that a hole they close makes way for the next one in the same step: that one is asked
   // for and held before any packet's time can expire it.
   void service(std::uint64_t receive_now) noexcept {
-    if (asking_) {
+    // Answers are looked for once per burst (its frames share a receive time) and on each
+    // idle poll: a system call per frame would slow the RX core just when it is behind.
+    if (asking_ && receive_now != last_answer_poll_ns_) {
+      last_answer_poll_ns_ = receive_now;
       for (unsigned i = 0; i < kAnswersPerPoll; ++i) {
         const std::size_t n = client_.receive(answer_.data(), answer_.size(), 0);
         if (n == 0) break;
@@ -152,6 +157,7 @@ class RecoveringFeed {
   std::uint64_t (*policy_clock_)() noexcept;
   bool asking_ = false;  // kPoll: recovery owns the hole from asked_first_ (line B had its chance)
   std::uint64_t asked_first_ = 0;
+  std::uint64_t last_answer_poll_ns_ = ~std::uint64_t{0};
   std::uint64_t last_receive_ns_ = 0;
   std::array<std::uint8_t, 65536> answer_{};
 };

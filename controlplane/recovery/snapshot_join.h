@@ -10,6 +10,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <thread>
@@ -68,7 +69,11 @@ class SnapshotJoin {
   }
 
   void on_frame(const std::uint8_t* frame, std::uint32_t length, net::LinkType link, std::uint64_t t) noexcept {
-    if (TW_UNLIKELY(!settled_)) settle(t);
+    // One step per burst (a burst's frames share their receive time), not per frame.
+    if (TW_UNLIKELY(!settled_) && t != last_step_ns_) {
+      last_step_ns_ = t;
+      settle(t);
+    }
     feed_.on_frame(frame, length, link, t);
   }
   void poll(std::uint64_t now_ns) noexcept {
@@ -78,9 +83,12 @@ class SnapshotJoin {
   // End of input: the snapshot is waited for (its own deadline bounds that), so what was
   // held is judged against it; a stop (SIGINT, SIGTERM) gives it up at once.
   void finish(std::uint64_t t) noexcept {
-    if (stopping_()) cancel_.store(true, std::memory_order_relaxed);
+    while (!fetched_.load(std::memory_order_acquire)) {
+      if (stopping_()) cancel_.store(true, std::memory_order_relaxed);
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     if (fetcher_.joinable()) fetcher_.join();
-    settle(t);
+    while (!settled_) settle(t);
     if constexpr (requires { feed_.finish(t); }) feed_.finish(t);
   }
 
@@ -102,19 +110,23 @@ class SnapshotJoin {
     fetched_.store(true, std::memory_order_release);
   }
 
+  // A bounded piece of the snapshot per call, so the RX loop keeps reading its ports (and
+  // holding what they bring) while a large snapshot goes into the books.
   void settle(std::uint64_t now_ns) noexcept {
     if (!fetched_.load(std::memory_order_acquire)) return;
-    settled_ = true;
     if (result_.ok()) {
-      for (std::size_t at = 0; at < messages_.size();) {
+      for (std::size_t applied = 0; applied_to_ < messages_.size() && applied < kMessagesPerStep; ++applied) {
         std::uint32_t n;
-        std::memcpy(&n, messages_.data() + at, sizeof n);
-        apply_.message(messages_.data() + at + sizeof n, n);
-        at += sizeof n + n;
+        std::memcpy(&n, messages_.data() + applied_to_, sizeof n);
+        apply_.message(messages_.data() + applied_to_ + sizeof n, n);
+        applied_to_ += sizeof n + n;
       }
+      if (applied_to_ < messages_.size()) return;
+      settled_ = true;
       apply_.done(result_);  // before the held packets are released through the same books
       (void)sequenced_.resume_at(snapshot_session(result_), result_.resume_sequence, now_ns);
     } else {
+      settled_ = true;
       apply_.done(result_);
       sequenced_.abandon_join(now_ns);
     }
@@ -128,7 +140,11 @@ class SnapshotJoin {
   bool (*stopping_)();
   std::atomic<bool> cancel_{false};
   std::thread fetcher_;
+  // About a millisecond of book building: the ports are read again before their rings fill.
+  static constexpr std::size_t kMessagesPerStep = 4096;
   std::vector<std::uint8_t> messages_;  // length (4 bytes, host order) + message, repeated
+  std::size_t applied_to_ = 0;          // bytes of messages_ applied
+  std::uint64_t last_step_ns_ = 0;
   SnapshotResult result_;
   std::atomic<bool> fetched_{false};
   bool settled_ = false;

@@ -12,6 +12,7 @@
 // counted, and still moves the clock (its timestamp is right, it just came late).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 namespace tickwire::book {
@@ -66,19 +67,31 @@ class ExchangeClock {
   [[nodiscard]] std::uint64_t resyncs() const noexcept { return resyncs_; }
 
  private:
-  // Whether the message is late; learns the least delay.
+  // Whether the message is late; learns the least delay. The baseline is the least delay of
+  // the current and the previous window of exchange time, so that slow drift between the two
+  // clocks (tens of ppm add up to a second over a day) or a lasting change of route becomes
+  // the new normal instead of flagging every message from then on.
   bool judge_delay(std::uint64_t timestamp_ns, std::uint64_t receive_ns) noexcept {
     if (config_.late_after_ns == 0) return false;
     // Receive times are epoch or boot based, ITCH times since midnight: the difference is
     // large, and only its changes matter.
     const auto delay = static_cast<std::int64_t>(receive_ns - timestamp_ns);
-    if (!delay_seen_ || delay < least_delay_) {
-      least_delay_ = delay;
+    if (!delay_seen_) {
       delay_seen_ = true;
+      least_now_ = least_before_ = delay;
+      window_start_ns_ = timestamp_ns;
       return false;
     }
-    return static_cast<std::uint64_t>(delay - least_delay_) > config_.late_after_ns;
+    if (timestamp_ns - window_start_ns_ >= kDelayWindowNs) {
+      least_before_ = least_now_;
+      least_now_ = delay;
+      window_start_ns_ = timestamp_ns;
+    }
+    const bool late = delay - std::min(least_now_, least_before_) > static_cast<std::int64_t>(config_.late_after_ns);
+    least_now_ = std::min(least_now_, delay);
+    return late;
   }
+  static constexpr std::uint64_t kDelayWindowNs = 600'000'000'000;  // ten minutes of exchange time
 
   ExchangeClockConfig config_;
   bool started_ = false;
@@ -86,7 +99,9 @@ class ExchangeClock {
   std::uint64_t received_ns_ = 0;  // the receive time of the message that set now_ns_
   unsigned jumped_in_a_row_ = 0;
   bool delay_seen_ = false;
-  std::int64_t least_delay_ = 0;
+  std::int64_t least_now_ = 0;     // least delay in the current window
+  std::int64_t least_before_ = 0;  // ... and in the one before
+  std::uint64_t window_start_ns_ = 0;
   std::uint64_t resyncs_ = 0;
 };
 

@@ -66,6 +66,7 @@ class SequencedFeed {
   // See Sequencer::hold_hole.
   void hold_hole(std::uint64_t first) noexcept { sequencer_.hold_hole(first); }
   void release_hole() noexcept { sequencer_.release_hole(); }
+  void pace_gaps_for_recovery() noexcept { sequencer_.pace_gaps_for_recovery(); }
 
   // Time passes without packets (live: each idle poll).
   void poll(std::uint64_t now_ns) noexcept {

@@ -196,7 +196,7 @@ class Sequencer {
     // time before a hole was known counts as none.
     while (hole_since_ns_ != kNoHole && held_hole_ != expected_ && now_ns > hole_since_ns_ &&
            now_ns - hole_since_ns_ >= config_.reorder_window_ns) {
-      declare_gap(GapCause::kWindowExpired);
+      declare_gap(GapCause::kWindowExpired, now_ns);
     }
   }
 
@@ -206,6 +206,11 @@ class Sequencer {
   // judge it again, at once if it has already passed.
   void hold_hole(std::uint64_t first) noexcept { held_hole_ = first; }
   void release_hole() noexcept { held_hole_ = kNotHeld; }
+  // With recovery, a hole that waited behind another may be older than the window by the
+  // time it comes first: each declared gap dates the next hole from then, so recovery gets
+  // to ask for it before the window gives up on it. (Without recovery every hole past the
+  // window is declared at once.)
+  void pace_gaps_for_recovery() noexcept { paced_for_recovery_ = true; }
 
   // End of input: whatever is still missing is lost.
   void finish() noexcept {
@@ -398,6 +403,7 @@ class Sequencer {
       resume_pending_ = true;
       resume_session_ = session;
       resume_sequence_ = sequence;
+      if (started_ && buffered_ != 0) expected_ = first_of(slot(order_[0]) + kSlotHeader);  // the lowest held
     } else {
       // Also a resume point below the first held packet: the snapshot is older than what
       // came since, and the messages in between are a hole like any other.
@@ -420,7 +426,7 @@ class Sequencer {
       ++stats_.oversized_packets;
       return;
     }
-    if (buffered_ == config_.buffered_packets) declare_gap(GapCause::kBufferFull);
+    if (buffered_ == config_.buffered_packets) declare_gap(GapCause::kBufferFull, receive_ns);
     if (first_of(payload) <= expected_) {  // declaring the gap caught up with it
       deliver_packet(payload, length, receive_ns, line);
       drain_buffer();
@@ -486,7 +492,8 @@ class Sequencer {
 
   // Gives up on the messages from the next expected up to the first buffered packet (or the
   // announced next sequence), reports them, and carries on from there.
-  void declare_gap(GapCause cause) noexcept {
+  // `now_ns` (0: none) dates the next hole when recovery paces gaps: see pace_gaps_for_recovery.
+  void declare_gap(GapCause cause, std::uint64_t now_ns = 0) noexcept {
     const std::uint64_t resume = buffered_ != 0 ? first_of(slot(order_[0]) + kSlotHeader) : next_announced_;
     if (resume > expected_) {
       const SequenceRange lost{expected_, resume - 1};
@@ -497,7 +504,10 @@ class Sequencer {
     }
     hole_since_ns_ = kNoHole;
     drain_buffer();
-    if (buffered_ != 0 || expected_ < next_announced_) hole_since_ns_ = first_hole_known_since();
+    if (buffered_ != 0 || expected_ < next_announced_) {
+      hole_since_ns_ = first_hole_known_since();
+      if (paced_for_recovery_ && now_ns > hole_since_ns_) hole_since_ns_ = now_ns;
+    }
   }
 
   struct FirstArrival {
@@ -521,6 +531,7 @@ class Sequencer {
   std::uint64_t hole_since_ns_ = kNoHole;
   static constexpr std::uint64_t kNotHeld = ~std::uint64_t{0};
   std::uint64_t held_hole_ = kNotHeld;  // first sequence of the hole recovery holds open
+  bool paced_for_recovery_ = false;
   std::uint32_t buffered_ = 0;
   MappedArray<std::uint8_t> slots_;
   MappedArray<std::uint32_t> order_;   // slot numbers, by start sequence

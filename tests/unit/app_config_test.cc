@@ -33,6 +33,7 @@ const std::map<std::string, std::string>& changed_values() {
       {"recovery.server", R"("10.0.0.1:9000")"},
       {"recovery.snapshot_server", R"("10.0.0.2:9100")"},
       {"recovery.snapshot_wait_ms", "5000"},
+      {"recovery.max_hole_messages", "250000"},
       {"recovery.attempts", "3"},
       {"recovery.retry_ms", "20"},
       {"recovery.request_after_us", "100"},
@@ -573,6 +574,19 @@ TEST(AppConfig, RecoveryServerIsAnAddressAndPort) {
   EXPECT_EQ(error, "--set recovery.server=:9000: expected IP:PORT (\"\" for none), got \":9000\"");
   ASSERT_TRUE(apply_override("recovery.server=", c, error)) << error;
   EXPECT_EQ(c.recovery_server, "");
+}
+
+TEST(AppConfig, ARecoveryThatCouldNeverAskIsRefused) {
+  AppConfig c = default_config();
+  std::string error;
+  c.recovery.request_after_ns = c.sequencer.reorder_window_ns;
+  EXPECT_TRUE(validate(c, error)) << error;  // no server: nothing to ask
+  c.recovery_server = "127.0.0.1:9000";
+  ASSERT_FALSE(validate(c, error));
+  EXPECT_EQ(error, "recovery.request_after_us: 2000 must be below sequencer.reorder_window_us (2000), or no hole is "
+                   "ever asked for");
+  c.recovery.request_after_ns = c.sequencer.reorder_window_ns - 1000;
+  EXPECT_TRUE(validate(c, error)) << error;
 }
 
 TEST(AppConfig, CpuListsAreParsedAndCheckedAgainstTheWorkers) {

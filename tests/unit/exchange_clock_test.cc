@@ -38,6 +38,34 @@ TEST(ExchangeClock, AFeedFallingBehindTheReceiveClockIsLateButStillMovesTheClock
   EXPECT_EQ(clock.now_ns(), 1004 * kMs);
 }
 
+TEST(ExchangeClock, SlowDriftBetweenTheClocksIsNotLateness) {
+  ExchangeClock clock;  // late after 1 s beyond the least delay
+  // The receive clock runs 50 ppm fast: 1.17 s over six and a half hours.
+  constexpr std::uint64_t kMinute = 60'000 * kMs;
+  for (std::uint64_t i = 0; i <= 390; ++i) {
+    const std::uint64_t ts = 34'200'000 * kMs + i * kMinute;
+    const std::uint64_t receive = kEpoch + ts + 2 * kMs + i * kMinute / 20'000;
+    ASSERT_EQ(clock.observe(ts, receive, true), ClockVerdict::kOk) << "minute " << i;
+  }
+}
+
+TEST(ExchangeClock, ALastingDelayIsFlaggedUntilItIsTheNewNormal) {
+  ExchangeClock clock;
+  constexpr std::uint64_t kMinute = 60'000 * kMs;
+  std::uint64_t late = 0;
+  std::uint64_t last_late_minute = 0;
+  for (std::uint64_t i = 0; i <= 60; ++i) {
+    const std::uint64_t ts = 34'200'000 * kMs + i * kMinute;
+    const std::uint64_t delay = i < 10 ? 2 * kMs : 2'000 * kMs;  // from minute 10 on, 2 s late
+    if (clock.observe(ts, kEpoch + ts + delay, true) == ClockVerdict::kLate) {
+      ++late;
+      last_late_minute = i;
+    }
+  }
+  EXPECT_GE(late, 10u);              // at least the rest of its window
+  EXPECT_LE(last_late_minute, 30u);  // two windows at most
+}
+
 TEST(ExchangeClock, AJumpedTimestampDoesNotTeachTheLeastDelay) {
   ExchangeClockConfig config;
   config.late_after_ns = 100 * kMs;

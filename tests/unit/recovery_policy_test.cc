@@ -55,6 +55,39 @@ TEST(RecoveryPolicy, CapsTheRangeAndFollowsAHoleThatShrinks) {
   EXPECT_EQ(p.stats().holes_recovered, 1u);
 }
 
+TEST(RecoveryPolicy, AnAnswerArrivingInPiecesIsOneRequestNotMany) {
+  RecoveryPolicy p({0, 10'000, 3, 1000, 0});
+  SequenceRange ask;
+  ASSERT_TRUE(p.next_request(true, {1, 300}, 0, ask));
+  EXPECT_EQ(ask, (SequenceRange{1, 300}));
+  // The answer's first packets fill 1..40, then 41..90: the rest is on its way.
+  EXPECT_FALSE(p.next_request(true, {41, 300}, 10, ask));
+  EXPECT_FALSE(p.next_request(true, {91, 300}, 20, ask));
+  EXPECT_EQ(p.stats().requests, 1u);
+  EXPECT_EQ(p.stats().holes_recovered, 0u);
+  // Stalled past the retry: what is still missing is asked again.
+  ASSERT_TRUE(p.next_request(true, {91, 300}, 10'020, ask));
+  EXPECT_EQ(ask, (SequenceRange{91, 300}));
+  EXPECT_FALSE(p.next_request(false, {}, 10'100, ask));
+  EXPECT_EQ(p.stats().holes_recovered, 1u);
+  EXPECT_EQ(p.stats().latency.max(), 10'100u);
+}
+
+TEST(RecoveryPolicy, AHoleTooLargeIsNotAskedForAndIsGivenUpAtOnce) {
+  RecoveryConfig config{0, 10'000, 3, 100, 0};
+  config.max_hole_messages = 500;
+  RecoveryPolicy p(config);
+  SequenceRange ask;
+  EXPECT_FALSE(p.next_request(true, {1, 501}, 0, ask));
+  EXPECT_TRUE(p.exhausted(0));  // the sequencer's window judges it
+  EXPECT_EQ(p.stats().holes_too_large, 1u);
+  EXPECT_FALSE(p.next_request(false, {}, 10, ask));
+  EXPECT_EQ(p.stats().requests, 0u);
+  EXPECT_EQ(p.stats().holes_abandoned, 0u);
+  ASSERT_TRUE(p.next_request(true, {600, 1099}, 20, ask));  // 500 messages: asked for
+  EXPECT_EQ(p.stats().holes_too_large, 1u);
+}
+
 TEST(RecoveryPolicy, RespectsTheRateLimit) {
   RecoveryPolicy p({0, 0, 10, 100, 5000});
   SequenceRange ask;

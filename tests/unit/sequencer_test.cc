@@ -110,6 +110,25 @@ TEST_F(SequencerTest, AHeldHoleOutlivesTheWindowUntilReleased) {
   EXPECT_EQ(out.sequences, (std::vector<std::uint64_t>{1, 2, 6, 7}));
 }
 
+TEST_F(SequencerTest, WithRecoveryAHoleThatWaitedBehindAnotherGetsAFreshWindow) {
+  seq->pace_gaps_for_recovery();
+  feed(packet(1, 1), 0);
+  feed(packet(3, 1), 10);  // hole 2
+  feed(packet(5, 1), 20);  // hole 4, behind it
+  seq->hold_hole(2);
+  seq->poll(5'000'000);
+  EXPECT_TRUE(out.gaps.empty());
+  seq->release_hole();  // recovery gave up on 2
+  seq->poll(5'000'001);
+  ASSERT_EQ(out.gaps.size(), 1u);  // 4 was not asked for yet: it waits from now
+  EXPECT_EQ(out.gaps[0].first, (SequenceRange{2, 2}));
+  seq->poll(5'999'999);
+  EXPECT_EQ(out.gaps.size(), 1u);
+  seq->poll(6'000'001);
+  ASSERT_EQ(out.gaps.size(), 2u);
+  EXPECT_EQ(out.gaps[1].first, (SequenceRange{4, 4}));
+}
+
 TEST_F(SequencerTest, AHoldCoversOnlyItsOwnHoleAndNotAFullBuffer) {
   feed(packet(1, 1), 0);
   feed(packet(3, 1), 10);  // hole 2
