@@ -7,14 +7,13 @@
 #include <cstring>
 #include <string>
 
-#include "pcap_samples/generator/scenario_runner.h"
 
 namespace tickwire::bench {
 
 namespace {
 std::uint64_t g_messages = 10'000'000;
 std::uint64_t g_seed = 1;
-std::uint64_t g_live_orders = 0;  // 0: the generator's default
+std::uint64_t g_live_orders = 0;  // 0: the generator's own default
 
 bool take_flag(const char* arg, const char* name, std::uint64_t& out) {
   const std::size_t n = std::strlen(name);
@@ -23,22 +22,17 @@ bool take_flag(const char* arg, const char* name, std::uint64_t& out) {
   return true;
 }
 
-// A generated NASDAQ-like day, as BinaryFILE in memory.
+// A generated NASDAQ-like day, as BinaryFILE in memory: the one `tickwire bench` runs on.
 BenchStream build() {
-  generator::ScenarioConfig config;
-  config.seed = g_seed;
-  config.messages = g_messages;
-  config.symbols = 8000;
-  config.live_orders_target = g_live_orders;
+  BenchStreamOptions options;
+  options.messages = g_messages;
+  options.seed = g_seed;
+  options.live_orders = g_live_orders;
   BenchStream s;
-  generator::RunResult result;
-  const std::string error = generator::generate_binary_file(config, s.bytes, &result);
-  if (!error.empty()) {
+  std::string error;
+  if (!load_bench_stream(options, s, error)) {
     std::fprintf(stderr, "generator: %s\n", error.c_str());
     std::exit(1);
-  }
-  for (std::size_t i = 0; i + 2 <= s.bytes.size(); i += 2 + ((std::size_t{s.bytes[i]} << 8) | s.bytes[i + 1])) {
-    ++s.messages;
   }
   return s;
 }

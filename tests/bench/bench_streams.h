@@ -1,15 +1,9 @@
 // The generated inputs benchmarks run on, built once per process.
 #pragma once
 
-#include <cstdint>
-#include <vector>
+#include "controlplane/bench/bench_stream.h"
 
 namespace tickwire::bench {
-
-struct BenchStream {
-  std::vector<std::uint8_t> bytes;  // BinaryFILE: 2-byte length + message, repeated
-  std::uint64_t messages = 0;
-};
 
 // Reads and removes --messages=N, --seed=N and --live-orders=N from argv (defaults: 10M,
 // 1, the generator's own).
