@@ -234,6 +234,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     if (!options.live) worker_config.inbox.when_full.fill(sched::FullPolicy::kBackpressure);
     worker_config.scheduler.max_instruments = static_cast<std::uint32_t>(config.book.max_instruments);
     worker_config.retire_events = journal_events;
+    worker_config.retire_names = journal != nullptr;
     worker_config.arrival = arrival ? &*arrival : nullptr;
     sched::RxProgress progress;
     std::vector<std::unique_ptr<sched::Worker>> owned_workers;
@@ -295,8 +296,9 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     // This thread is the control plane: it merges the workers' outputs into the journal.
     runtime::pin_this_thread(placement.control);
     runtime::OutputMerger merger(worker_list);
-    auto emit = [&](const sched::OutputRecord& r) {
-      alerts.journal_before(r.sequence());
+    auto emit = [&](const sched::OutputRecord& keyed) {
+      alerts.journal_before(keyed.sequence());
+      const sched::OutputRecord r = keyed.for_output();
       if (r.kind == sched::OutputKind::kSignal) {
         signals.emit(r.signal);
       } else if (r.kind == sched::OutputKind::kStageNotice) {
@@ -305,7 +307,8 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
         ++swaps;
         if (journal) journal->swap(r.swap.effective_sequence, r.swap.slot, r.swap.version);
       } else if (journal) {
-        journal->event(r.event);
+        journal->learn(r.event);
+        if (journal_events) journal->event(r.event);
       }
     };
     // Scripted swaps are asked for ahead of the RX core, which waits for each at its sequence.

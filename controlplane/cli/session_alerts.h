@@ -57,10 +57,10 @@ class SessionAlerts {
       ring_.pop();
     }
   }
-  // Control thread: before the merged line at `sequence` is written.
-  void journal_before(std::uint64_t sequence) {
+  // Control thread: before the merged line whose stream key is `key` is written.
+  void journal_before(std::uint64_t key) {
     pull();
-    while (!pending_gaps_.empty() && pending_gaps_.front().sequence <= sequence) write_first_pending();
+    while (!pending_gaps_.empty() && pending_gaps_.front().stream_key <= key) write_first_pending();
   }
   // Control thread, every line merged: the rest, then the summary of what was not printed.
   void finish() {

@@ -33,6 +33,8 @@ void print_worker_report(std::FILE* out, std::span<sched::Worker* const> workers
   print_report_line(out, "router.messages", router.messages);
   print_report_line(out, "router.full_waits", router.full_waits);
   print_report_line(out, "router.dropped.too_many_events", router.too_large);
+  print_report_line(out, "router.dropped.sequence_out_of_range", router.sequence_out_of_range);
+  print_report_line(out, "router.sessions_after_first", router.sessions);
   print_report_line(out, "merge.held_high_water", merge_high_water);
   for (std::size_t w = 0; w < workers.size(); ++w) {
     const std::string prefix = "worker" + std::to_string(w) + ".";

@@ -60,6 +60,7 @@ struct EventTap {
   void operator()(const events::Event& e) {
     if (swaps != nullptr && at_message_start) swap_if_due(e.sequence);
     at_message_start = (e.flags & events::kLastInMessage) != 0;
+    if (journal != nullptr) journal->learn(e);
     if (events_journal != nullptr) events_journal->event(e);
     pipeline(e);
   }
@@ -126,6 +127,10 @@ struct ReplaySink {
       a.session = session;
       a.sequence = lost.first;
       a.last = lost.last;
+      a.stream_key = lost.first;
+      if constexpr (requires(Events& e) { e.gap_key(lost.first); }) {
+        if (events != nullptr) a.stream_key = events->gap_key(lost.first);
+      }
       alerts->post(a);
     }
   }

@@ -1,5 +1,7 @@
 #include "controlplane/format/journal_writer.h"
 
+#include <cstring>
+
 #include <array>
 #include <string>
 
@@ -46,9 +48,22 @@ void JournalWriter::instrument_fields(std::uint32_t instrument) {
   // Bounded by the capacity, not the count: with workers this runs on the control plane
   // while the RX core adds instruments (one named in an event was added before the event).
   if (instrument == book::kNone || instrument > books_.config().max_instruments) return;
+  // The locate never changes; the name may (an instrument named before any event, by a
+  // snapshot applied silently, is read from the books: it cannot have been renamed unseen).
   const book::Instrument& ins = books_.instrument(instrument);
   field("stock_locate", std::uint64_t{ins.locate});
-  field("stock", ins.symbol_text());
+  const LearnedName& learned = names_[instrument];
+  std::string_view symbol = learned.known ? std::string_view(learned.symbol.data(), learned.symbol.size())
+                                          : ins.symbol_text();
+  while (!symbol.empty() && symbol.back() == ' ') symbol.remove_suffix(1);
+  field("stock", symbol);
+}
+
+void JournalWriter::learn(const events::Event& e) {
+  if (e.kind != events::EventKind::kInstrumentAdded || e.instrument >= names_.size()) return;
+  LearnedName& n = names_[e.instrument];
+  n.known = true;
+  std::memcpy(n.symbol.data(), e.symbol, n.symbol.size());
 }
 
 void JournalWriter::signal(const stages::Signal& s) {

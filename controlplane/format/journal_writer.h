@@ -14,6 +14,8 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <array>
+#include <vector>
 #include <span>
 #include <string_view>
 
@@ -29,8 +31,13 @@ namespace tickwire::format {
 class JournalWriter {
  public:
   JournalWriter(std::FILE* out, const book::BookStore& books, std::span<const std::string_view> stage_names)
-      : out_(out), books_(books), stage_names_(stage_names) {}
+      : out_(out), books_(books), names_(books.config().max_instruments + 1), stage_names_(stage_names) {}
 
+  // An instrument's name as of this point in the stream (an instrument-added event). Lines
+  // are named from what was learned, so a later rename (an R that contradicts, or a new
+  // session reusing the locate) never relabels earlier lines, whichever thread wrote the
+  // name into the books meanwhile.
+  void learn(const events::Event& e);
   void signal(const stages::Signal& s);
   void event(const events::Event& e);
   // A hot swap: from message `sequence` on, pipeline slot `slot` runs `version`.
@@ -49,6 +56,11 @@ class JournalWriter {
 
   TextBuffer out_;
   const book::BookStore& books_;
+  struct LearnedName {
+    bool known = false;
+    std::array<char, 8> symbol{};
+  };
+  std::vector<LearnedName> names_;
   std::span<const std::string_view> stage_names_;
 };
 

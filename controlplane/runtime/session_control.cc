@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "controlplane/runtime/stage_factory.h"
+#include "dataplane/events/stream_key.h"
 
 namespace tickwire::runtime {
 
@@ -108,7 +109,7 @@ std::string SessionControl::stats() const {
       line(prefix + ".shed.ring_full", ic.shed_ring_full[c].load(std::memory_order_relaxed));
       line(prefix + ".full_waits", ic.full_waits[c].load(std::memory_order_relaxed));
     }
-    line("worker" + std::to_string(w) + ".retired_before", workers[w]->retired_before());
+    line("worker" + std::to_string(w) + ".retired_before", events::feed_sequence(workers[w]->retired_before()));
   }
   line("swaps.requested", swapper.requested());
   line("swaps.reclaimed", swapper.reclaimed());

@@ -192,6 +192,7 @@ class BookBuilder {
     counters_.count(BookAnomaly::kLocateWithoutDirectory);
     Event& e = stage(ctx, h, EventKind::kInstrumentAdded, id);
     e.code = 0;  // not from the directory
+    std::memcpy(e.symbol, stock.chars, sizeof e.symbol);
     return id;
   }
 
@@ -389,6 +390,7 @@ class BookBuilder {
     Event& e = stage(ctx, m.header, EventKind::kInstrumentAdded, id);
     e.code = 1;  // from the directory
     e.quantity = m.round_lot_size.value();
+    std::memcpy(e.symbol, m.stock.chars, sizeof e.symbol);
     ++counters_.messages_applied;
   }
 

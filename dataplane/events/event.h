@@ -37,6 +37,11 @@ enum EventFlags : std::uint16_t {
   kHiddenTrade = 1u << 4,    // P: no displayed order was touched
   kCrossTrade = 1u << 5,     // Q
   kLevelRemoved = 1u << 6,   // kLevelChange: the level is now empty
+  // Between the RX core's router and the workers only (outputs clear it): the last event of
+  // one instrument's run within a message. A worker schedules such runs, because one message
+  // may touch two books (an add reusing the reference of an order resting in another book
+  // removes that order) and each instrument's events belong to the worker that owns it.
+  kEndOfUnit = 1u << 7,
 };
 
 struct alignas(kCacheLine) Event {
@@ -62,6 +67,7 @@ struct alignas(kCacheLine) Event {
   //   kImbalance:   price = current reference, other_price = near, quantity = imbalance
   //                 shares, other_quantity = paired shares, code = direction
   //   kBookCrossed: price = best bid, other_price = best ask
+  //   kInstrumentAdded: quantity = round lot (from R), symbol = its name from this message on
   std::uint32_t price;             // Price(4) raw
   std::uint32_t other_price;
   std::uint64_t quantity;
@@ -69,6 +75,7 @@ struct alignas(kCacheLine) Event {
     std::uint64_t other_quantity;
     std::uint64_t match_number;
     std::uint64_t order_count;
+    char symbol[8];                // space padded, as on the wire
   };
 };
 static_assert(sizeof(Event) == kCacheLine, "an event is exactly one cache line");

@@ -22,6 +22,8 @@ struct FeedAlert {
   std::uint64_t sequence = 0;
   std::uint64_t last = 0;        // kGap: the last lost sequence
   std::uint64_t receive_ns = 0;  // when, on the receive clock
+  // kGap with workers: where its journal line goes among the merged ones (events::StreamKeys).
+  std::uint64_t stream_key = 0;
 };
 
 [[nodiscard]] constexpr const char* gap_cause_name(GapCause cause) noexcept {

@@ -13,6 +13,7 @@
 #include "dataplane/core/cpu_relax.h"
 #include "dataplane/core/qsbr.h"
 #include "dataplane/events/classification.h"
+#include "dataplane/events/stream_key.h"
 #include "dataplane/sched/worker.h"
 
 namespace tickwire::sched {
@@ -33,6 +34,8 @@ struct RouterStats {
   std::uint64_t too_large = 0;  // more events than a ring record allows: dropped, counted
   std::uint64_t full_waits = 0; // messages that waited for room (backpressure)
   std::uint64_t swaps = 0;      // hot swaps handed to the workers
+  std::uint64_t sequence_out_of_range = 0;  // above events::kMaxKeyedSequence: dropped, counted
+  std::uint64_t sessions = 0;   // MoldUDP64 sessions seen after the first
 };
 
 class EventRouter {
@@ -95,28 +98,36 @@ class EventRouter {
 
   [[nodiscard]] const RouterStats& stats() const noexcept { return stats_; }
 
+  // The stream key of a gap declared now (see events::StreamKeys): where its journal line
+  // goes among the workers' merged output.
+  [[nodiscard]] std::uint64_t gap_key(std::uint64_t first) noexcept { return keys_.gap(first); }
+
  private:
   void route() noexcept {
     ++stats_.messages;
-    const events::Event& last = events_[std::min(buffered_, kMaxMessageEvents) - 1];
-    const std::uint64_t sequence = last.sequence;
-    if (TW_UNLIKELY(requests_ != nullptr)) forward_swaps(sequence);
+    const std::size_t count = std::min(buffered_, kMaxMessageEvents);
+    const events::Event& last = events_[count - 1];
+    const std::uint64_t feed_sequence = last.sequence;
+    if (TW_UNLIKELY(feed_sequence > events::kMaxKeyedSequence)) {
+      ++stats_.sequence_out_of_range;
+      if (qsbr_ != nullptr) qsbr_->quiescent(reader_);
+      return;
+    }
+    const std::uint64_t ordinal = keys_.ordinal();
+    const std::uint64_t sequence = keys_.message(feed_sequence);
+    stats_.sessions += keys_.ordinal() - ordinal;
+    for (std::size_t i = 0; i < count; ++i) events_[i].sequence = sequence;
+    if (TW_UNLIKELY(requests_ != nullptr)) forward_swaps(feed_sequence, sequence);
     if (TW_UNLIKELY(buffered_ > kMaxMessageEvents)) {
       ++stats_.too_large;
     } else {
-      const std::span<const events::Event> message(events_.data(), buffered_);
-      const PriorityClass c = classifier_.classify(message, *table_.load(std::memory_order_acquire));
-      Worker& w = *workers_[last.instrument % workers_.size()];
-      PushResult r = w.inbox().stage(message, c);
-      if (TW_UNLIKELY(r == PushResult::kFull)) {
-        ++stats_.full_waits;
-        w.inbox().count_full_wait(c);
-        publish();  // the worker can only make room for what it sees
-        for (std::uint32_t spins = 1; (r = w.inbox().stage(message, c)) == PushResult::kFull; ++spins) {
-          cpu_relax();
-          // More workers than cores (replay on a small machine): let the worker run.
-          if (spins % 1024 == 0) std::this_thread::yield();
-        }
+      // Each instrument's run of events goes to the worker that owns the instrument.
+      std::size_t begin = 0;
+      for (std::size_t i = 1; i <= count; ++i) {
+        if (i < count && events_[i].instrument == events_[begin].instrument) continue;
+        events_[i - 1].flags |= events::kEndOfUnit;
+        push_unit(std::span<const events::Event>(events_.data() + begin, i - begin));
+        begin = i;
       }
     }
     last_sequence_ = sequence;
@@ -128,11 +139,29 @@ class EventRouter {
 
   static constexpr std::uint32_t kMaxUnpublished = 64;
 
+  void push_unit(std::span<const events::Event> unit) noexcept {
+    const PriorityClass c = classifier_.classify(unit, *table_.load(std::memory_order_acquire));
+    Worker& w = *workers_[unit.front().instrument % workers_.size()];
+    PushResult r = w.inbox().stage(unit, c);
+    if (TW_UNLIKELY(r == PushResult::kFull)) {
+      ++stats_.full_waits;
+      w.inbox().count_full_wait(c);
+      publish();  // the worker can only make room for what it sees
+      for (std::uint32_t spins = 1; (r = w.inbox().stage(unit, c)) == PushResult::kFull; ++spins) {
+        cpu_relax();
+        // More workers than cores (replay on a small machine): let the worker run.
+        if (spins % 1024 == 0) std::this_thread::yield();
+      }
+    }
+  }
+
   // Swaps due by this message go to every worker before the message does, effective at it.
   // A worker holds a bounded number of versions; past that the RX core waits for it to
-  // retire one (it does as soon as it has run the messages pushed so far).
-  void forward_swaps(std::uint64_t sequence) noexcept {
-    while (swap_every_ != 0 && next_scripted_swap_ <= sequence) {
+  // retire one (it does as soon as it has run the messages pushed so far). What is due is
+  // judged on the feed sequence, as the control plane and inline replay count; the swap takes
+  // effect at the message's stream key.
+  void forward_swaps(std::uint64_t feed_sequence, std::uint64_t sequence) noexcept {
+    while (swap_every_ != 0 && next_scripted_swap_ <= feed_sequence) {
       publish();
       for (std::uint32_t spins = 1; requests_->front() == nullptr; ++spins) {
         cpu_relax();
@@ -142,7 +171,7 @@ class EventRouter {
       requests_->pop();
       next_scripted_swap_ += swap_every_;
     }
-    for (const SwapRequest* r; (r = requests_->front()) != nullptr && r->at_sequence <= sequence;
+    for (const SwapRequest* r; (r = requests_->front()) != nullptr && r->at_sequence <= feed_sequence;
          requests_->pop()) {
       forward(*r, sequence);
     }
@@ -173,6 +202,7 @@ class EventRouter {
   std::array<events::Event, kMaxMessageEvents> events_{};
   std::size_t buffered_ = 0;
   RouterStats stats_;
+  events::StreamKeys keys_;
   SpscRing<SwapRequest>* requests_ = nullptr;
   std::array<std::uint64_t, kMaxWorkers> forwarded_{};
   std::uint64_t last_sequence_ = 0;

@@ -159,7 +159,7 @@ class PriorityScheduler {
   }
   [[nodiscard]] std::size_t message_length(const RingState& r, std::size_t pos) const noexcept {
     std::size_t n = 1;
-    while (!(r.ring->at_position(pos + n - 1).flags & events::kLastInMessage) && pos + n < r.available) ++n;
+    while (!(r.ring->at_position(pos + n - 1).flags & events::kEndOfUnit) && pos + n < r.available) ++n;
     return n;
   }
 
@@ -181,7 +181,7 @@ class PriorityScheduler {
     r.available = r.front + r.ring->readable();
     for (; r.indexed < r.available; ++r.indexed) {
       const events::Event& e = r.ring->at_position(r.indexed);
-      if (e.flags & events::kLastInMessage) {
+      if (e.flags & events::kEndOfUnit) {
         link(c, slot_of(e.instrument), r.message_start);
         r.message_start = r.indexed + 1;
       }

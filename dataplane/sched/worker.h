@@ -40,6 +40,7 @@ struct WorkerConfig {
   std::size_t output_capacity = 16'384;  // records
   std::size_t messages_per_poll = 32;
   bool retire_events = false;  // hand every event back (for an events journal)
+  bool retire_names = false;   // hand instrument-added events back (the journal's names)
   bool journal_swaps = false;  // this worker reports each swap it installs (one worker does)
   // When set: latency per class from each message's intended arrival to its retirement.
   const metrics::ArrivalSchedule* arrival = nullptr;
@@ -140,14 +141,14 @@ class Worker {
       OutputRecord r;
       r.signal = s;
       r.kind = OutputKind::kSignal;
-      r.order = worker.signals_in_message_++;
+      r.order = worker.unit_order_ | worker.signals_in_message_++;
       worker.publish(r);
     }
     void notice(const stages::StageNotice& n) noexcept override {
       OutputRecord r;
       r.notice = n;
       r.kind = OutputKind::kStageNotice;
-      r.order = worker.notices_in_message_++;
+      r.order = worker.unit_order_ | worker.notices_in_message_++;
       worker.publish(r);
     }
     Worker& worker;
@@ -156,8 +157,9 @@ class Worker {
   void run(std::span<const events::Event> message, PriorityClass c, std::uint64_t waited) noexcept {
     install_swaps();
     stats_.queue_wait[index_of(c)].record(waited);
-    if (config_.retire_events) {
+    if (config_.retire_events || config_.retire_names) {
       for (const events::Event& e : message) {
+        if (!config_.retire_events && e.kind != events::EventKind::kInstrumentAdded) continue;
         OutputRecord r;
         r.event = e;
         r.kind = OutputKind::kRetiredEvent;
@@ -167,11 +169,15 @@ class Worker {
     }
     signals_in_message_ = 0;
     notices_in_message_ = 0;
+    // A message that touches two books runs as two units, maybe on two workers: their
+    // outputs keep the order of the units, as inline replay emits them.
+    unit_order_ = std::uint32_t{message.front().event_index} << 16;
     pipeline_.run_message(message, c == PriorityClass::kLow);
     if (config_.arrival != nullptr) {
       const std::uint64_t now = clock_.to_ns(metrics::TscClock::now());
       const events::Event& first = message.front();
-      const std::uint64_t intended = config_.arrival->intended_ns(first.sequence, first.receive_time_ns);
+      const std::uint64_t intended =
+          config_.arrival->intended_ns(events::feed_sequence(first.sequence), first.receive_time_ns);
       stats_.end_to_end[index_of(c)].record(now > intended ? now - intended : 0);
     }
   }
@@ -216,6 +222,7 @@ class Worker {
   OutputSink sink_;
   stages::InlinePipeline pipeline_;
   metrics::TscClock clock_;
+  std::uint32_t unit_order_ = 0;
   std::uint32_t signals_in_message_ = 0;
   std::uint32_t notices_in_message_ = 0;
   std::uint64_t watermark_basis_ = UINT64_MAX;  // the RX progress the watermark was computed on

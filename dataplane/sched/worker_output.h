@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "dataplane/events/event.h"
+#include "dataplane/events/stream_key.h"
 #include "dataplane/stages/signal.h"
 #include "dataplane/stages/stage.h"
 
@@ -45,6 +46,21 @@ struct alignas(kCacheLine) OutputRecord {
       case OutputKind::kRetiredEvent: break;
     }
     return event.sequence;
+  }
+  // The record as outputs show it: sequences are stream keys between the RX core's router and
+  // the merge (events::StreamKeys), feed sequences again after it; kEndOfUnit is cleared.
+  [[nodiscard]] OutputRecord for_output() const noexcept {
+    OutputRecord r = *this;
+    switch (kind) {
+      case OutputKind::kSwap: r.swap.effective_sequence = events::feed_sequence(swap.effective_sequence); break;
+      case OutputKind::kSignal: r.signal.sequence = events::feed_sequence(signal.sequence); break;
+      case OutputKind::kStageNotice: r.notice.sequence = events::feed_sequence(notice.sequence); break;
+      case OutputKind::kRetiredEvent:
+        r.event.sequence = events::feed_sequence(event.sequence);
+        r.event.flags = static_cast<std::uint16_t>(event.flags & ~events::kEndOfUnit);
+        break;
+    }
+    return r;
   }
   // The total order of the journal.
   [[nodiscard]] friend bool operator<(const OutputRecord& a, const OutputRecord& b) noexcept {

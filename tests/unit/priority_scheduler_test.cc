@@ -23,7 +23,7 @@ std::vector<Event> message(std::uint64_t sequence, std::uint32_t instrument, std
     m[i].instrument = instrument;
     m[i].receive_time_ns = time_ns;
   }
-  m.back().flags = events::kLastInMessage;
+  m.back().flags = events::kLastInMessage | events::kEndOfUnit;  // as the router marks it
   return m;
 }
 
@@ -42,7 +42,7 @@ struct Recorder {
       EXPECT_EQ(m[i].sequence, m[0].sequence);
       EXPECT_EQ(m[i].event_index, i);
     }
-    EXPECT_TRUE(m.back().flags & events::kLastInMessage);
+    EXPECT_TRUE(m.back().flags & events::kEndOfUnit);
     ran.push_back({m[0].sequence, m[0].instrument, c, waited, m.size()});
   }
 };

@@ -180,6 +180,86 @@ struct VersionProbe final : stages::Stage {
 // 1000 hot swaps while messages flow through two workers that reorder them: every message
 // runs exactly once, on the version that was effective at its sequence, and every retired
 // version is handed back.
+// One ITCH message may touch two books (an add reusing the reference of an order resting in
+// another book removes that order first). Each book's events go to the worker that owns the
+// instrument, run there once, and the merge keeps the message's order.
+struct UnitProbe final : stages::Stage {
+  std::vector<std::pair<std::uint32_t, std::size_t>> units;  // instrument, events
+  std::string_view name() const noexcept override { return "unit_probe"; }
+  bool process(std::span<const Event> m, stages::SignalSink& out) noexcept override {
+    units.emplace_back(m.front().instrument, m.size());
+    for (const Event& e : m) EXPECT_EQ(e.instrument, m.front().instrument);
+    stages::Signal s{};
+    s.sequence = m.front().sequence;
+    s.event_index = m.back().event_index;
+    s.instrument = m.front().instrument;
+    out.emit(s);
+    return true;
+  }
+};
+
+TEST(Worker, AMessageTouchingTwoBooksRunsOnEachInstrumentsWorkerOnce) {
+  WorkerConfig config;
+  config.scheduler.max_instruments = kInstruments;
+  config.retire_events = true;
+  RxProgress progress;
+  const auto clock = metrics::TscClock::from_hz(1'000'000'000);
+  Worker even(config, progress, clock);
+  Worker odd(config, progress, clock);
+  ASSERT_TRUE(even.ok() && odd.ok());
+  UnitProbe probe_even, probe_odd;
+  ASSERT_TRUE(even.pipeline().add(probe_even, 0));
+  ASSERT_TRUE(odd.pipeline().add(probe_odd, 0));
+  Worker* const workers[] = {&even, &odd};
+  const events::ClassificationTable table(events::ClassificationRules{}, kInstruments);
+  std::atomic<const events::ClassificationTable*> published{&table};
+  events::Classifier classifier(kInstruments);
+  EventRouter router(workers, classifier, published, progress);
+
+  // Message 5: the stale order leaves instrument 3's book (two events), the add rests in
+  // instrument 8's (two events).
+  const std::uint32_t instruments[] = {3, 3, 8, 8};
+  for (std::uint16_t i = 0; i < 4; ++i) {
+    Event e{};
+    e.sequence = 5;
+    e.event_index = i;
+    e.instrument = instruments[i];
+    e.kind = i % 2 == 0 ? EventKind::kLevelChange : EventKind::kTopOfBook;
+    e.flags = i == 3 ? events::kLastInMessage : 0;
+    router(e);
+  }
+  router.finish();
+  while (!even.drained() || !odd.drained()) {
+    even.poll(0);
+    odd.poll(0);
+  }
+  using Units = std::vector<std::pair<std::uint32_t, std::size_t>>;
+  EXPECT_EQ(probe_odd.units, (Units{{3, 2}}));
+  EXPECT_EQ(probe_even.units, (Units{{8, 2}}));
+
+  runtime::OutputMerger merger(workers);
+  std::vector<std::pair<OutputKind, std::uint32_t>> merged;  // kind, event index or instrument
+  merger.drain(
+      [&](const OutputRecord& keyed) {
+        const OutputRecord r = keyed.for_output();
+        EXPECT_EQ(r.sequence(), 5u);
+        if (r.kind == OutputKind::kRetiredEvent) {
+          EXPECT_EQ(r.event.flags & events::kEndOfUnit, 0) << "a scheduling mark, not the feed's";
+          merged.emplace_back(r.kind, r.event.event_index);
+        } else {
+          merged.emplace_back(r.kind, r.signal.instrument);
+        }
+      },
+      /*final=*/true);
+  using Merged = std::vector<std::pair<OutputKind, std::uint32_t>>;
+  EXPECT_EQ(merged, (Merged{{OutputKind::kRetiredEvent, 0},
+                            {OutputKind::kRetiredEvent, 1},
+                            {OutputKind::kRetiredEvent, 2},
+                            {OutputKind::kRetiredEvent, 3},
+                            {OutputKind::kSignal, 3},
+                            {OutputKind::kSignal, 8}}));
+}
+
 TEST(Worker, ASwapStormLosesNothingAndRunsEachMessageOnItsVersion) {
   constexpr std::size_t kMessages = 200'000;
   constexpr std::uint64_t kSwaps = 1000;

@@ -1,0 +1,62 @@
+// Stream keys: one rising order over a run that spans MoldUDP64 sessions.
+#include "dataplane/events/stream_key.h"
+
+#include <gtest/gtest.h>
+
+namespace tickwire::events {
+namespace {
+
+TEST(StreamKeys, WithinOneSessionTheKeyIsTheFeedSequence) {
+  StreamKeys keys;
+  EXPECT_EQ(keys.message(5), 5u);
+  EXPECT_EQ(keys.message(6), 6u);
+  EXPECT_EQ(keys.message(900), 900u);
+  EXPECT_EQ(keys.ordinal(), 0u);
+}
+
+TEST(StreamKeys, ASequenceThatFallsBackStartsTheNextSessionAboveTheLast) {
+  StreamKeys keys;
+  const std::uint64_t old_last = keys.message(1'000'000);
+  const std::uint64_t first_new = keys.message(1);
+  EXPECT_GT(first_new, old_last);
+  EXPECT_EQ(feed_sequence(first_new), 1u);
+  EXPECT_EQ(keys.ordinal(), 1u);
+  // A repeated sequence is a new session too: within one the sequencer never repeats one.
+  EXPECT_GT(keys.message(1), first_new);
+  EXPECT_EQ(keys.ordinal(), 2u);
+}
+
+TEST(StreamKeys, AGapAboveTheLastMessageBelongsToTheCurrentSession) {
+  StreamKeys keys;
+  const std::uint64_t before = keys.message(100);
+  const std::uint64_t gap = keys.gap(101);
+  EXPECT_GT(gap, before);
+  EXPECT_LT(gap, keys.message(105));
+  EXPECT_EQ(keys.ordinal(), 0u);
+}
+
+TEST(StreamKeys, AGapAtOrBelowTheLastMessageOpensTheNextSessionForTheMessageAfterIt) {
+  StreamKeys keys;
+  const std::uint64_t old_last = keys.message(5000);
+  // A new session joined at a snapshot's resume point 40 with its first packet at 45.
+  const std::uint64_t gap = keys.gap(40);
+  EXPECT_GT(gap, old_last);
+  const std::uint64_t next = keys.message(45);
+  EXPECT_GT(next, gap);
+  EXPECT_EQ(feed_sequence(next), 45u);
+  EXPECT_EQ(keys.ordinal(), 1u);
+  // Later gaps and messages of that session stay in it.
+  const std::uint64_t later_gap = keys.gap(60);
+  EXPECT_LT(later_gap, keys.message(70));
+  EXPECT_EQ(keys.ordinal(), 1u);
+}
+
+TEST(StreamKeys, TheFirstGapOfARunIsNotANewSession) {
+  StreamKeys keys;
+  EXPECT_EQ(keys.gap(1), 1u);
+  EXPECT_EQ(keys.message(3), 3u);
+  EXPECT_EQ(keys.ordinal(), 0u);
+}
+
+}  // namespace
+}  // namespace tickwire::events
