@@ -109,7 +109,8 @@ std::string SessionControl::stats() const {
       line(prefix + ".shed.ring_full", ic.shed_ring_full[c].load(std::memory_order_relaxed));
       line(prefix + ".full_waits", ic.full_waits[c].load(std::memory_order_relaxed));
     }
-    line("worker" + std::to_string(w) + ".retired_before", events::feed_sequence(workers[w]->retired_before()));
+    const std::uint64_t retired = workers[w]->retired_before();  // a stream key; 0: nothing yet
+    line("worker" + std::to_string(w) + ".retired_before", retired == 0 ? 0 : events::feed_sequence(retired));
   }
   line("swaps.requested", swapper.requested());
   line("swaps.reclaimed", swapper.reclaimed());

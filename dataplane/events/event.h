@@ -46,7 +46,9 @@ enum EventFlags : std::uint16_t {
 
 struct alignas(kCacheLine) Event {
   // Identity and order: (sequence, event_index) is unique and sorts events as they happened.
-  std::uint64_t sequence;          // MoldUDP64 sequence (BinaryFILE: message number)
+  // MoldUDP64 sequence (BinaryFILE: message number). On worker lcores, the stream key the
+  // RX core's router gave the message (events::StreamKeys): feed_sequence() gives it back.
+  std::uint64_t sequence;
   std::uint64_t exchange_time_ns;  // ITCH timestamp: ns since midnight Eastern
   std::uint64_t receive_time_ns;   // capture time in replay, NIC/TSC time live
   std::uint32_t instrument;

@@ -8,6 +8,8 @@
 //
 // So the RX core's router keys every message it routes with the session's ordinal (how many
 // times the sequence fell back) above the feed sequence, and outputs print feed_sequence().
+// Keys start at 1, whatever the feed's first sequence: 0 means "nothing yet" to the
+// watermarks, and a feed that numbers from 0 (some rewrapped captures do) must not look idle.
 // Within one session the sequencer delivers sequences strictly rising, which is what makes
 // "fell back" mean "a new session began".
 #pragma once
@@ -21,7 +23,7 @@ inline constexpr unsigned kSessionOrdinalShift = 48;
 inline constexpr std::uint64_t kMaxKeyedSequence = (std::uint64_t{1} << kSessionOrdinalShift) - 1;
 
 [[nodiscard]] constexpr std::uint64_t feed_sequence(std::uint64_t stream_key) noexcept {
-  return stream_key & kMaxKeyedSequence;
+  return (stream_key - 1) & kMaxKeyedSequence;
 }
 
 // RX core only.
@@ -51,7 +53,7 @@ class StreamKeys {
 
  private:
   [[nodiscard]] static constexpr std::uint64_t key(std::uint64_t ordinal, std::uint64_t sequence) noexcept {
-    return ordinal << kSessionOrdinalShift | (sequence & kMaxKeyedSequence);
+    return (ordinal << kSessionOrdinalShift | (sequence & kMaxKeyedSequence)) + 1;
   }
 
   std::uint64_t ordinal_ = 0;

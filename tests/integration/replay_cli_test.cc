@@ -218,6 +218,29 @@ TEST(ReplayCli, TwoSessionsInOneReplayJournalInStreamOrderOnEveryLayout) {
   }
 }
 
+// Some captures number their MoldUDP64 packets from 0 (the rewrapped real samples do). Key
+// 0 once meant "nothing pushed yet" to the workers, which then never ran such a message: the
+// journal with workers was empty where inline had the message's events.
+TEST(ReplayCli, AFeedNumberedFromZeroGivesTheSameJournalWithWorkers) {
+  const std::string capture = shared_dir() + "/data/itch50/nasdaq-totalview-rewrapped/AddOrderNoMPID.pcap";
+  if (!std::filesystem::exists(capture)) GTEST_SKIP() << "no real captures";
+  const std::string dir = temp_dir();
+  std::string inline_sha;
+  for (const char* workers : {"0", "2"}) {
+    SCOPED_TRACE(std::string(workers) + " workers");
+    const std::string journal = dir + "/w" + workers + ".jsonl";
+    const CommandResult r =
+        run_command(tickwire_binary(), {"replay", "--workers", workers, "--journal", journal, "--journal-events", capture});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_FALSE(read_file(journal).empty());
+    if (inline_sha.empty()) {
+      inline_sha = journal_sha(r);
+    } else {
+      EXPECT_EQ(journal_sha(r), inline_sha);
+    }
+  }
+}
+
 // A swap storm: the detector replaced every 150 messages while the messages flow. Nothing
 // is lost or run twice (the retired events are the same as without swaps), every swap is in
 // the journal at its sequence, and the journal is the same inline and with two workers.

@@ -6,12 +6,34 @@
 namespace tickwire::events {
 namespace {
 
-TEST(StreamKeys, WithinOneSessionTheKeyIsTheFeedSequence) {
+TEST(StreamKeys, WithinOneSessionKeysRiseWithTheFeedSequence) {
   StreamKeys keys;
-  EXPECT_EQ(keys.message(5), 5u);
-  EXPECT_EQ(keys.message(6), 6u);
-  EXPECT_EQ(keys.message(900), 900u);
+  const std::uint64_t a = keys.message(5);
+  const std::uint64_t b = keys.message(6);
+  const std::uint64_t c = keys.message(900);
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, c);
+  EXPECT_EQ(feed_sequence(a), 5u);
+  EXPECT_EQ(feed_sequence(c), 900u);
   EXPECT_EQ(keys.ordinal(), 0u);
+}
+
+// 0 is what a watermark holds before anything came: a feed numbered from 0 must not key 0.
+TEST(StreamKeys, AFeedNumberedFromZeroNeverGetsKeyZero) {
+  StreamKeys keys;
+  const std::uint64_t first = keys.message(0);
+  EXPECT_GT(first, 0u);
+  EXPECT_EQ(feed_sequence(first), 0u);
+  EXPECT_GT(keys.message(1), first);
+}
+
+TEST(StreamKeys, TheLargestKeyedSequenceStaysBelowTheNextSession) {
+  StreamKeys keys;
+  const std::uint64_t last = keys.message(kMaxKeyedSequence);
+  EXPECT_EQ(feed_sequence(last), kMaxKeyedSequence);
+  const std::uint64_t next = keys.message(0);
+  EXPECT_GT(next, last);
+  EXPECT_EQ(feed_sequence(next), 0u);
 }
 
 TEST(StreamKeys, ASequenceThatFallsBackStartsTheNextSessionAboveTheLast) {
@@ -53,8 +75,9 @@ TEST(StreamKeys, AGapAtOrBelowTheLastMessageOpensTheNextSessionForTheMessageAfte
 
 TEST(StreamKeys, TheFirstGapOfARunIsNotANewSession) {
   StreamKeys keys;
-  EXPECT_EQ(keys.gap(1), 1u);
-  EXPECT_EQ(keys.message(3), 3u);
+  const std::uint64_t gap = keys.gap(1);
+  EXPECT_EQ(feed_sequence(gap), 1u);
+  EXPECT_LT(gap, keys.message(3));
   EXPECT_EQ(keys.ordinal(), 0u);
 }
 

@@ -171,15 +171,14 @@ struct VersionProbe final : stages::Stage {
   std::vector<std::uint8_t>& runs;
   std::string_view name() const noexcept override { return "version_probe"; }
   bool process(std::span<const Event> m, stages::SignalSink&) noexcept override {
-    ran_by[m.front().sequence] = version;
-    ++runs[m.front().sequence];
+    // Workers see stream keys (events::StreamKeys); the probe indexes by the feed's sequence.
+    const std::uint64_t sequence = events::feed_sequence(m.front().sequence);
+    ran_by[sequence] = version;
+    ++runs[sequence];
     return true;
   }
 };
 
-// 1000 hot swaps while messages flow through two workers that reorder them: every message
-// runs exactly once, on the version that was effective at its sequence, and every retired
-// version is handed back.
 // One ITCH message may touch two books (an add reusing the reference of an order resting in
 // another book removes that order first). Each book's events go to the worker that owns the
 // instrument, run there once, and the merge keeps the message's order.
@@ -260,6 +259,9 @@ TEST(Worker, AMessageTouchingTwoBooksRunsOnEachInstrumentsWorkerOnce) {
                             {OutputKind::kSignal, 8}}));
 }
 
+// 1000 hot swaps while messages flow through two workers that reorder them: every message
+// runs exactly once, on the version that was effective at its sequence, and every retired
+// version is handed back.
 TEST(Worker, ASwapStormLosesNothingAndRunsEachMessageOnItsVersion) {
   constexpr std::size_t kMessages = 200'000;
   constexpr std::uint64_t kSwaps = 1000;
@@ -313,7 +315,7 @@ TEST(Worker, ASwapStormLosesNothingAndRunsEachMessageOnItsVersion) {
     });
     runtime::OutputMerger merger(workers);
     auto emit = [&](const OutputRecord& r) {
-      if (r.kind == OutputKind::kSwap) swaps.emplace_back(r.swap.effective_sequence, r.swap.version);
+      if (r.kind == OutputKind::kSwap) swaps.emplace_back(r.for_output().swap.effective_sequence, r.swap.version);
     };
     while (!a.drained() || !b.drained()) {
       if (merger.drain(emit) == 0) std::this_thread::yield();
