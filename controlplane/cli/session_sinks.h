@@ -128,8 +128,8 @@ struct ReplaySink {
       a.sequence = lost.first;
       a.last = lost.last;
       a.stream_key = lost.first;
-      if constexpr (requires(Events& e) { e.gap_key(lost.first); }) {
-        if (events != nullptr) a.stream_key = events->gap_key(lost.first);
+      if constexpr (requires(Events& e) { e.gap_key(lost.first, lost.last); }) {
+        if (events != nullptr) a.stream_key = events->gap_key(lost.first, lost.last);
       }
       alerts->post(a);
     }

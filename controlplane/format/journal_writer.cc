@@ -48,13 +48,14 @@ void JournalWriter::instrument_fields(std::uint32_t instrument) {
   // Bounded by the capacity, not the count: with workers this runs on the control plane
   // while the RX core adds instruments (one named in an event was added before the event).
   if (instrument == book::kNone || instrument > books_.config().max_instruments) return;
-  // The locate never changes; the name may (an instrument named before any event, by a
-  // snapshot applied silently, is read from the books: it cannot have been renamed unseen).
+  // The locate never changes; the name may. One not learned from the stream (a snapshot
+  // applied silently names instruments without events) is the one the instrument was
+  // created with, which the RX core never rewrites; a later rename comes as an event.
   const book::Instrument& ins = books_.instrument(instrument);
   field("stock_locate", std::uint64_t{ins.locate});
   const LearnedName& learned = names_[instrument];
-  std::string_view symbol = learned.known ? std::string_view(learned.symbol.data(), learned.symbol.size())
-                                          : ins.symbol_text();
+  const std::array<char, 8>& name = learned.known ? learned.symbol : ins.first_symbol;
+  std::string_view symbol(name.data(), name.size());
   while (!symbol.empty() && symbol.back() == ' ') symbol.remove_suffix(1);
   field("stock", symbol);
 }

@@ -41,6 +41,7 @@ std::uint32_t BookStore::add_instrument(std::uint16_t feed, std::uint16_t locate
   const std::uint32_t id = ++instrument_count_;
   Instrument& ins = instruments_[id];
   std::memcpy(ins.symbol.data(), symbol, 8);
+  ins.first_symbol = ins.symbol;
   ins.id = id;
   ins.feed = feed;
   ins.locate = locate;

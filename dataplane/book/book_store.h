@@ -38,6 +38,9 @@ struct Instrument {
   char reg_sho_action;         // Y
   bool from_directory;         // named by an R message (not only by adds)
   bool crossed;                // best bid >= best ask, reported once per episode
+  // The name it was created with, never rewritten (symbol may be, by a contradicting R):
+  // what another thread may read without racing the RX core.
+  std::array<char, 8> first_symbol;
 
   [[nodiscard]] std::string_view symbol_text() const noexcept {
     std::size_t n = symbol.size();

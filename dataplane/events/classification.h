@@ -4,8 +4,9 @@
 // classifier is the RX core's side: it remembers each instrument's last top of book, to
 // recognise a price jump or a liquidity withdrawal in the message that causes it.
 //
-// A message is classified as a whole (the most urgent class of its events) because stages
-// act at message boundaries and one instrument's events must reach them in order.
+// A message's part for one instrument is classified as a whole (the most urgent class of its
+// events) because stages act at message boundaries and one instrument's events must reach
+// them in order.
 #pragma once
 
 #include <array>

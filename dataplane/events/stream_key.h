@@ -26,40 +26,31 @@ inline constexpr std::uint64_t kMaxKeyedSequence = (std::uint64_t{1} << kSession
   return (stream_key - 1) & kMaxKeyedSequence;
 }
 
-// RX core only.
+// RX core only. Messages and gaps are observed in stream order; within one session each
+// starts above the last (a gap covers first..last, and what follows it lies above it).
 class StreamKeys {
  public:
   // The key of the next message routed; `sequence` <= kMaxKeyedSequence.
-  [[nodiscard]] std::uint64_t message(std::uint64_t sequence) noexcept {
-    if (next_is_new_session_ || (any_ && sequence <= last_)) {
-      ++ordinal_;
-      next_is_new_session_ = false;
-    }
-    any_ = true;
-    last_ = sequence;
-    return key(ordinal_, sequence);
-  }
+  [[nodiscard]] std::uint64_t message(std::uint64_t sequence) noexcept { return observe(sequence, sequence); }
 
-  // The key of a gap declared now, between messages, whose first lost sequence is `first`.
-  // A gap at or below the last message routed can only be a new session's (one that begins
-  // at a snapshot's resume point, with a hole before its first packet): it takes the next
-  // ordinal, and so does the message after it.
-  [[nodiscard]] std::uint64_t gap(std::uint64_t first) noexcept {
-    if (any_ && first <= last_) next_is_new_session_ = true;
-    return key(ordinal_ + (next_is_new_session_ ? 1 : 0), first);
-  }
+  // The key of a gap declared now, between messages. A gap at or below the last sequence
+  // seen can only be a new session's (one joined at a snapshot's resume point, with a hole
+  // before its first packet).
+  [[nodiscard]] std::uint64_t gap(std::uint64_t first, std::uint64_t last) noexcept { return observe(first, last); }
 
   [[nodiscard]] std::uint64_t ordinal() const noexcept { return ordinal_; }
 
  private:
-  [[nodiscard]] static constexpr std::uint64_t key(std::uint64_t ordinal, std::uint64_t sequence) noexcept {
-    return (ordinal << kSessionOrdinalShift | (sequence & kMaxKeyedSequence)) + 1;
+  [[nodiscard]] std::uint64_t observe(std::uint64_t first, std::uint64_t last) noexcept {
+    if (any_ && first <= last_) ++ordinal_;
+    any_ = true;
+    last_ = last;
+    return (ordinal_ << kSessionOrdinalShift | (first & kMaxKeyedSequence)) + 1;
   }
 
   std::uint64_t ordinal_ = 0;
   std::uint64_t last_ = 0;
   bool any_ = false;
-  bool next_is_new_session_ = false;
 };
 
 }  // namespace tickwire::events

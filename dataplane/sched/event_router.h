@@ -1,6 +1,7 @@
-// The RX core's last step: the book builder's events, gathered per message, classified
-// (the table is read through an RCU-published pointer) and pushed whole onto the inbox of
-// the worker that owns the instrument. A full ring follows its class's policy; with
+// The RX core's last step: the book builder's events, gathered per message, keyed for the
+// stream order (events::StreamKeys), classified (the table is read through an RCU-published
+// pointer) and pushed, one unit per instrument the message touches, onto the inbox of the
+// worker that owns the instrument. A full ring follows its class's policy; with
 // backpressure the RX core waits here, which is the only place it ever waits.
 #pragma once
 
@@ -100,7 +101,11 @@ class EventRouter {
 
   // The stream key of a gap declared now (see events::StreamKeys): where its journal line
   // goes among the workers' merged output.
-  [[nodiscard]] std::uint64_t gap_key(std::uint64_t first) noexcept { return keys_.gap(first); }
+  [[nodiscard]] std::uint64_t gap_key(std::uint64_t first, std::uint64_t last) noexcept {
+    const std::uint64_t key = keys_.gap(first, last);
+    stats_.sessions = keys_.ordinal();
+    return key;
+  }
 
  private:
   void route() noexcept {
@@ -113,22 +118,14 @@ class EventRouter {
       if (qsbr_ != nullptr) qsbr_->quiescent(reader_);
       return;
     }
-    const std::uint64_t ordinal = keys_.ordinal();
     const std::uint64_t sequence = keys_.message(feed_sequence);
-    stats_.sessions += keys_.ordinal() - ordinal;
+    stats_.sessions = keys_.ordinal();
     for (std::size_t i = 0; i < count; ++i) events_[i].sequence = sequence;
     if (TW_UNLIKELY(requests_ != nullptr)) forward_swaps(feed_sequence, sequence);
     if (TW_UNLIKELY(buffered_ > kMaxMessageEvents)) {
       ++stats_.too_large;
     } else {
-      // Each instrument's run of events goes to the worker that owns the instrument.
-      std::size_t begin = 0;
-      for (std::size_t i = 1; i <= count; ++i) {
-        if (i < count && events_[i].instrument == events_[begin].instrument) continue;
-        events_[i - 1].flags |= events::kEndOfUnit;
-        push_unit(std::span<const events::Event>(events_.data() + begin, i - begin));
-        begin = i;
-      }
+      route_units(count);
     }
     last_sequence_ = sequence;
     last_receive_ns_ = last.receive_time_ns;
@@ -138,6 +135,33 @@ class EventRouter {
   }
 
   static constexpr std::uint32_t kMaxUnpublished = 64;
+
+  // Each instrument's events of the message, in their order, go as one unit to the worker
+  // that owns the instrument. Almost every message is one instrument's; one that touches two
+  // books (Y, X, Y: a replace whose new reference still rests in X's book) is regrouped, so
+  // each instrument's part is one unit and runs whole, in order.
+  void route_units(std::size_t count) noexcept {
+    const std::uint32_t first = events_[0].instrument;
+    bool one_instrument = true;
+    for (std::size_t i = 1; i < count; ++i) one_instrument &= events_[i].instrument == first;
+    if (TW_LIKELY(one_instrument)) {
+      events_[count - 1].flags |= events::kEndOfUnit;
+      push_unit(std::span<const events::Event>(events_.data(), count));
+      return;
+    }
+    std::array<bool, kMaxMessageEvents> taken{};
+    for (std::size_t i = 0; i < count; ++i) {
+      if (taken[i]) continue;
+      std::size_t n = 0;
+      for (std::size_t j = i; j < count; ++j) {
+        if (taken[j] || events_[j].instrument != events_[i].instrument) continue;
+        taken[j] = true;
+        unit_[n++] = events_[j];
+      }
+      unit_[n - 1].flags |= events::kEndOfUnit;
+      push_unit(std::span<const events::Event>(unit_.data(), n));
+    }
+  }
 
   void push_unit(std::span<const events::Event> unit) noexcept {
     const PriorityClass c = classifier_.classify(unit, *table_.load(std::memory_order_acquire));
@@ -200,6 +224,7 @@ class EventRouter {
   const std::atomic<const events::ClassificationTable*>& table_;
   RxProgress& progress_;
   std::array<events::Event, kMaxMessageEvents> events_{};
+  std::array<events::Event, kMaxMessageEvents> unit_{};  // one instrument's part of a mixed message
   std::size_t buffered_ = 0;
   RouterStats stats_;
   events::StreamKeys keys_;

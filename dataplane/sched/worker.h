@@ -8,6 +8,7 @@
 // control plane always drains it), so no output is ever lost.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <span>
@@ -141,7 +142,11 @@ class Worker {
       OutputRecord r;
       r.signal = s;
       r.kind = OutputKind::kSignal;
-      r.order = worker.unit_order_ | worker.signals_in_message_++;
+      // Inline replay runs each stage over the whole message, one stage after the other; a
+      // message touching two books runs here as one unit per instrument. Ordering signals by
+      // stage, then the event that raised them, gives the inline order either way.
+      const std::uint32_t emitted = std::min<std::uint32_t>(worker.signals_in_message_++, 0xff);
+      r.order = std::uint32_t{std::min<std::uint16_t>(s.stage, 0xff)} << 24 | std::uint32_t{s.event_index} << 8 | emitted;
       worker.publish(r);
     }
     void notice(const stages::StageNotice& n) noexcept override {
@@ -169,8 +174,8 @@ class Worker {
     }
     signals_in_message_ = 0;
     notices_in_message_ = 0;
-    // A message that touches two books runs as two units, maybe on two workers: their
-    // outputs keep the order of the units, as inline replay emits them.
+    // A message that touches two books runs as one unit per instrument, maybe on two workers:
+    // their notices keep the order of the units.
     unit_order_ = std::uint32_t{message.front().event_index} << 16;
     pipeline_.run_message(message, c == PriorityClass::kLow);
     if (config_.arrival != nullptr) {

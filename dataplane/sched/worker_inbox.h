@@ -1,5 +1,6 @@
-// What the RX core hands one worker: a ring per priority class, each holding whole messages
-// (a message's events are pushed together or not at all), sized once from the config.
+// What the RX core hands one worker: a ring per priority class, each holding whole units (one
+// instrument's events of a message, pushed together or not at all), sized once from the
+// config.
 //
 // A full ring is handled by its class's explicit policy: critical work is never dropped (the
 // RX core waits: backpressure), lower classes may be shed, counted per class. Deterministic

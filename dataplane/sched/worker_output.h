@@ -32,9 +32,10 @@ struct alignas(kCacheLine) OutputRecord {
     SwapRecord swap;
     stages::StageNotice notice;
   };
-  // Within one message: retired events first, by event index, then signals in the order the
-  // stages emitted them, then stage notices likewise (the same on every layout: one worker
-  // runs a whole message).
+  // Within one message: retired events first, by event index, then signals by stage, the
+  // event that raised them and the order they came in, then stage notices by unit and the
+  // order they came in. The same on every layout: a message runs as one unit per instrument
+  // it touches, each whole on one worker.
   std::uint32_t order;
   OutputKind kind;
 

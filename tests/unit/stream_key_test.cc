@@ -51,34 +51,46 @@ TEST(StreamKeys, ASequenceThatFallsBackStartsTheNextSessionAboveTheLast) {
 TEST(StreamKeys, AGapAboveTheLastMessageBelongsToTheCurrentSession) {
   StreamKeys keys;
   const std::uint64_t before = keys.message(100);
-  const std::uint64_t gap = keys.gap(101);
+  const std::uint64_t gap = keys.gap(101, 104);
   EXPECT_GT(gap, before);
   EXPECT_LT(gap, keys.message(105));
   EXPECT_EQ(keys.ordinal(), 0u);
 }
 
-TEST(StreamKeys, AGapAtOrBelowTheLastMessageOpensTheNextSessionForTheMessageAfterIt) {
+TEST(StreamKeys, AGapAtOrBelowTheLastMessageOpensTheNextSession) {
   StreamKeys keys;
   const std::uint64_t old_last = keys.message(5000);
   // A new session joined at a snapshot's resume point 40 with its first packet at 45.
-  const std::uint64_t gap = keys.gap(40);
+  const std::uint64_t gap = keys.gap(40, 44);
   EXPECT_GT(gap, old_last);
   const std::uint64_t next = keys.message(45);
   EXPECT_GT(next, gap);
   EXPECT_EQ(feed_sequence(next), 45u);
   EXPECT_EQ(keys.ordinal(), 1u);
   // Later gaps and messages of that session stay in it.
-  const std::uint64_t later_gap = keys.gap(60);
+  const std::uint64_t later_gap = keys.gap(60, 65);
   EXPECT_LT(later_gap, keys.message(70));
   EXPECT_EQ(keys.ordinal(), 1u);
 }
 
 TEST(StreamKeys, TheFirstGapOfARunIsNotANewSession) {
   StreamKeys keys;
-  const std::uint64_t gap = keys.gap(1);
+  const std::uint64_t gap = keys.gap(1, 2);
   EXPECT_EQ(feed_sequence(gap), 1u);
   EXPECT_LT(gap, keys.message(3));
   EXPECT_EQ(keys.ordinal(), 0u);
+}
+
+// A session that is only a hole, followed by yet another session: each falls back, each is
+// a session of its own, and the keys keep the stream's order.
+TEST(StreamKeys, ASessionThatIsOnlyAHoleIsASessionOfItsOwn) {
+  StreamKeys keys;
+  const std::uint64_t a = keys.message(5000);
+  const std::uint64_t b = keys.gap(40, 44);
+  const std::uint64_t c = keys.message(10);
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, c);
+  EXPECT_EQ(keys.ordinal(), 2u);
 }
 
 }  // namespace

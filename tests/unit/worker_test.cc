@@ -187,7 +187,12 @@ struct UnitProbe final : stages::Stage {
   std::string_view name() const noexcept override { return "unit_probe"; }
   bool process(std::span<const Event> m, stages::SignalSink& out) noexcept override {
     units.emplace_back(m.front().instrument, m.size());
-    for (const Event& e : m) EXPECT_EQ(e.instrument, m.front().instrument);
+    for (std::size_t i = 0; i < m.size(); ++i) {
+      EXPECT_EQ(m[i].instrument, m.front().instrument);
+      if (i > 0) {
+        EXPECT_GT(m[i].event_index, m[i - 1].event_index);
+      }
+    }
     stages::Signal s{};
     s.sequence = m.front().sequence;
     s.event_index = m.back().event_index;
@@ -215,15 +220,16 @@ TEST(Worker, AMessageTouchingTwoBooksRunsOnEachInstrumentsWorkerOnce) {
   events::Classifier classifier(kInstruments);
   EventRouter router(workers, classifier, published, progress);
 
-  // Message 5: the stale order leaves instrument 3's book (two events), the add rests in
-  // instrument 8's (two events).
-  const std::uint32_t instruments[] = {3, 3, 8, 8};
+  // Message 5, a replace whose new reference still rests in another book: the old order
+  // leaves instrument 8's book, the stale one leaves instrument 3's (level and top), and the
+  // new order rests in 8's (its top). Each instrument's part runs whole, once.
+  const std::uint32_t instruments[] = {8, 3, 3, 8};
   for (std::uint16_t i = 0; i < 4; ++i) {
     Event e{};
     e.sequence = 5;
     e.event_index = i;
     e.instrument = instruments[i];
-    e.kind = i % 2 == 0 ? EventKind::kLevelChange : EventKind::kTopOfBook;
+    e.kind = i == 0 || i == 1 ? EventKind::kLevelChange : EventKind::kTopOfBook;
     e.flags = i == 3 ? events::kLastInMessage : 0;
     router(e);
   }
