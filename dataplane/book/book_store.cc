@@ -84,7 +84,7 @@ Handle BookStore::level_for(Instrument& ins, SideIndex side, std::uint32_t price
   BookSide& bs = ins.sides[side];
   Handle after = kNone;
   Handle at = bs.best;
-  for (unsigned step = 0; step < kNearTouchLevels; ++step) {
+  for (unsigned step = 0; step < kWalkedLevels; ++step) {
     if (at == kNone) return open_level(ins, side, price, after, kNone);
     const std::uint32_t p = levels_[at].price;
     if (p == price) return at;
@@ -93,6 +93,7 @@ Handle BookStore::level_for(Instrument& ins, SideIndex side, std::uint32_t price
     at = levels_[at].worse;
   }
   if (at == kNone) return open_level(ins, side, price, after, kNone);
+  // More than kWalkedLevels levels: the side is indexed.
   if (const Handle existing = level_index_.find(level_key(ins.id, side, price)); existing != kNone) return existing;
   // A new level deep in the book: beyond the worst it goes straight to the end, otherwise
   // its place is found by walking on.
@@ -126,6 +127,8 @@ Handle BookStore::open_level(Instrument& ins, SideIndex side, std::uint32_t pric
     levels_[after].worse = h;
   } else {
     bs.best = h;
+    bs.best_price = price;
+    bs.best_shares = 0;
   }
   if (before != kNone) {
     levels_[before].better = h;
@@ -134,8 +137,35 @@ Handle BookStore::open_level(Instrument& ins, SideIndex side, std::uint32_t pric
   }
   ++bs.levels;
   peak_levels_ = std::max(peak_levels_, ++live_levels_);
-  level_index_.insert(level_key(ins.id, side, price), h);
+  if (bs.levels == kWalkedLevels + 1) {
+    index_side(ins, side);  // the levels opened while the side was shallow
+  } else if (bs.levels > kWalkedLevels) {
+    index_level(h);
+  }
   return h;
+}
+
+void BookStore::index_level(Handle h) noexcept {
+  PriceLevel& l = levels_[h];
+  level_index_.insert(level_key(l.instrument, static_cast<SideIndex>(l.side), l.price), h);
+  l.indexed = true;
+}
+
+void BookStore::index_side(Instrument& ins, SideIndex side) noexcept {
+  // Each level is indexed once in its life, so this walk is paid for by the opens it follows.
+  for (Handle h = ins.sides[side].best; h != kNone; h = levels_[h].worse) {
+    if (!levels_[h].indexed) index_level(h);
+  }
+}
+
+void BookStore::refresh_best(BookSide& bs) const noexcept {
+  if (bs.best == kNone) {
+    bs.best_price = 0;
+    bs.best_shares = 0;
+  } else {
+    bs.best_price = levels_[bs.best].price;
+    bs.best_shares = levels_[bs.best].shares;
+  }
 }
 
 void BookStore::remove_level(Handle h) noexcept {
@@ -146,6 +176,7 @@ void BookStore::remove_level(Handle h) noexcept {
     levels_[l.better].worse = l.worse;
   } else {
     bs.best = l.worse;
+    refresh_best(bs);
   }
   if (l.worse != kNone) {
     levels_[l.worse].better = l.better;
@@ -154,7 +185,7 @@ void BookStore::remove_level(Handle h) noexcept {
   }
   --bs.levels;
   --live_levels_;
-  level_index_.erase(level_key(l.instrument, static_cast<SideIndex>(l.side), l.price));
+  if (l.indexed) level_index_.erase(level_key(l.instrument, static_cast<SideIndex>(l.side), l.price));
   l.worse = free_levels_;
   free_levels_ = h;
 }
@@ -193,6 +224,7 @@ AddStatus BookStore::add_order(std::uint32_t instrument, std::uint64_t reference
   l.tail = oh;
   ++l.orders;
   l.shares += shares;
+  if (ins.sides[side].best == lh) ins.sides[side].best_shares = l.shares;
   ++ins.orders;
   order_index_.insert(reference, oh);
   peak_orders_ = std::max(peak_orders_, ++live_orders_);
@@ -217,7 +249,8 @@ LevelState BookStore::remove_order(Handle oh) noexcept {
   }
   --l.orders;
   l.shares -= o.shares;
-  --instruments_[o.instrument].orders;
+  Instrument& ins = instruments_[o.instrument];
+  --ins.orders;
   --live_orders_;
   order_index_.erase(o.reference);
   o.next = free_orders_;
@@ -227,6 +260,8 @@ LevelState BookStore::remove_order(Handle oh) noexcept {
   if (l.orders == 0) {
     after.removed = true;
     remove_level(lh);
+  } else if (BookSide& bs = ins.sides[l.side]; bs.best == lh) {
+    bs.best_shares = l.shares;
   }
   return after;
 }
@@ -237,20 +272,8 @@ LevelState BookStore::reduce_order(Handle oh, std::uint32_t shares) noexcept {
   o.shares -= shares;
   PriceLevel& l = levels_[o.level];
   l.shares -= shares;
+  if (BookSide& bs = instruments_[o.instrument].sides[l.side]; bs.best == o.level) bs.best_shares = l.shares;
   return state_of(o.level);
-}
-
-TopOfBook BookStore::top_of_book(const Instrument& ins) const noexcept {
-  TopOfBook t;
-  if (const Handle b = ins.sides[kBidSide].best; b != kNone) {
-    t.bid_price = levels_[b].price;
-    t.bid_shares = levels_[b].shares;
-  }
-  if (const Handle a = ins.sides[kAskSide].best; a != kNone) {
-    t.ask_price = levels_[a].price;
-    t.ask_shares = levels_[a].shares;
-  }
-  return t;
 }
 
 }  // namespace tickwire::book

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -27,17 +28,20 @@ struct BookConfig {
   bool huge_pages = false;                 // from the reserved huge pages, when enough are free
 };
 
-struct Instrument {
-  std::array<char, 8> symbol;  // space padded, as on the wire
-  std::uint32_t id;
-  std::uint16_t feed;
-  std::uint16_t locate;
+// Fast path first: what every order message of the instrument reads fits one cache line;
+// the names, read when a directory message arrives or a journal is printed, come after.
+struct alignas(kCacheLine) Instrument {
   std::array<BookSide, 2> sides;
+  std::uint32_t id;
   std::uint32_t orders;
   char trading_state;          // H: 'T' trading, 'H' halted, 'P' paused, 'Q' quotation only; 0 unknown
   char reg_sho_action;         // Y
   bool from_directory;         // named by an R message (not only by adds)
   bool crossed;                // best bid >= best ask, reported once per episode
+  std::uint16_t feed;
+  std::uint16_t locate;
+  // --- slow path
+  std::array<char, 8> symbol;  // space padded, as on the wire
   // The name it was created with, never rewritten (symbol may be, by a contradicting R):
   // what another thread may read without racing the RX core.
   std::array<char, 8> first_symbol;
@@ -48,6 +52,7 @@ struct Instrument {
     return {symbol.data(), n};
   }
 };
+static_assert(offsetof(Instrument, symbol) == kCacheLine, "the fast path is one cache line");
 
 // A level as the events report it, after the change.
 struct LevelState {
@@ -124,7 +129,11 @@ class BookStore {
   LevelState reduce_order(Handle order, std::uint32_t shares) noexcept;
   LevelState remove_order(Handle order) noexcept;
 
-  [[nodiscard]] TopOfBook top_of_book(const Instrument& ins) const noexcept;
+  [[nodiscard]] static TopOfBook top_of_book(const Instrument& ins) noexcept {
+    const BookSide& bid = ins.sides[kBidSide];
+    const BookSide& ask = ins.sides[kAskSide];
+    return TopOfBook{bid.best_price, ask.best_price, bid.best_shares, ask.best_shares};
+  }
 
   // --- capacity and occupancy
   [[nodiscard]] std::size_t live_orders() const noexcept { return live_orders_; }
@@ -161,8 +170,16 @@ class BookStore {
   Handle level_for(Instrument& ins, SideIndex side, std::uint32_t price) noexcept;
   // Links a new level between `after` (better) and `before` (worse).
   Handle open_level(Instrument& ins, SideIndex side, std::uint32_t price, Handle after, Handle before) noexcept;
-  static constexpr unsigned kNearTouchLevels = 8;
+  // Most level look-ups are for prices near the touch, found by walking from the best; the
+  // price index serves the rest. A side with at most this many levels is never looked up
+  // in the index, so its levels stay out of it (an index update is a cache miss of its own,
+  // per level opened and closed); once a side grows past it, all its levels are indexed.
+  static constexpr unsigned kWalkedLevels = 8;
+  void index_side(Instrument& ins, SideIndex side) noexcept;
+  void index_level(Handle h) noexcept;
   void remove_level(Handle h) noexcept;
+  // After the best level of a side changed or its shares did.
+  void refresh_best(BookSide& bs) const noexcept;
   LevelState state_of(Handle h) const noexcept;
 
   BookConfig config_{};

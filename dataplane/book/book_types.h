@@ -38,15 +38,22 @@ struct PriceLevel {
   Handle worse;          // also links the free list
   std::uint32_t instrument;
   std::uint8_t side;     // SideIndex
-  std::uint8_t reserved[3];
+  bool indexed;          // in the price index (see BookStore::kWalkedLevels)
+  std::uint8_t reserved[2];
 };
 static_assert(sizeof(PriceLevel) == 40);
 
+// One side of a book. The best level's price and shares are kept here as well, so the top
+// of book is read from the instrument, which the message has loaded already, instead of
+// from two level records that may be anywhere in the pool.
 struct BookSide {
   Handle best = kNone;
   Handle worst = kNone;
   std::uint32_t levels = 0;
+  std::uint32_t best_price = 0;   // 0 when the side is empty
+  std::uint64_t best_shares = 0;  // 0 when the side is empty
 };
+static_assert(sizeof(BookSide) == 24);
 
 // What a book looks like from the top, for change detection and events.
 struct TopOfBook {

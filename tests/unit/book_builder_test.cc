@@ -154,6 +154,7 @@ class BookBuilderTest : public ::testing::Test {
     c.max_instruments = 64;
     return c;
   }
+  void random_stream_matches_reference(std::uint32_t price_points);
   void apply(const Bytes& b, std::uint64_t receive_ns = 0, bool filled_hole = false) {
     ++sequence;
     feed::MessageContext ctx;
@@ -200,6 +201,11 @@ class BookBuilderTest : public ::testing::Test {
         });
       }
       ASSERT_EQ(actual, expected) << "locate " << locate << " side " << side << " after seq " << sequence;
+      deepest_side = std::max(deepest_side, actual.size());
+    }
+    // The top the instrument keeps is the top its levels give.
+    if (id != kNone) {
+      EXPECT_EQ(BookStore::top_of_book(store.instrument(id)), reference.top(locate));
     }
   }
 
@@ -209,6 +215,7 @@ class BookBuilderTest : public ::testing::Test {
   BookBuilder<Recorder> builder{store, recorder, counters, 0};
   Reference reference;
   std::uint64_t sequence = 0;
+  std::size_t deepest_side = 0;  // most levels seen on one side by expect_same_book
 };
 
 // Generated days (valid references, FIFO executions, halts, crosses): the books equal the
@@ -587,7 +594,8 @@ TEST_F(BookBuilderTest, PrefetchHintsNeverChangeWhatTheBooksBecome) {
   for (std::uint16_t l = 1; l <= 12; ++l) expect_same_book(l);
 }
 
-TEST_F(BookBuilderTest, RandomStreamsMatchTheReferenceAfterEveryMessage) {
+// A random stream over `price_points` prices per book, checked after every message.
+void BookBuilderTest::random_stream_matches_reference(std::uint32_t price_points) {
   init();
   std::mt19937_64 rng(7);
   std::vector<std::uint64_t> live;
@@ -600,7 +608,7 @@ TEST_F(BookBuilderTest, RandomStreamsMatchTheReferenceAfterEveryMessage) {
   };
   for (int step = 0; step < 20000; ++step) {
     const std::uint16_t locate = static_cast<std::uint16_t>(1 + rng() % 4);  // 4 has no R
-    const std::uint32_t price = 10000 + static_cast<std::uint32_t>(rng() % 12) * 100;
+    const std::uint32_t price = 10000 + static_cast<std::uint32_t>(rng() % price_points) * 100;
     const std::uint32_t shares = 1 + static_cast<std::uint32_t>(rng() % 500);
     const unsigned op = static_cast<unsigned>(rng() % 100);
     Bytes msg;
@@ -655,6 +663,16 @@ TEST_F(BookBuilderTest, RandomStreamsMatchTheReferenceAfterEveryMessage) {
   EXPECT_EQ(reference.anomalies.size(), 10u) << "the stream should exercise every order anomaly";
   EXPECT_EQ(store.live_orders(), reference.orders.size());
   for (const std::uint64_t r : live) EXPECT_NE(store.find_order(r), kNone);
+}
+
+TEST_F(BookBuilderTest, RandomStreamsMatchTheReferenceAfterEveryMessage) { random_stream_matches_reference(12); }
+
+// Sides deeper than the levels walked from the touch: levels are found through the price
+// index, which takes in a side's levels when it grows past that depth and keeps them as it
+// shrinks and grows again.
+TEST_F(BookBuilderTest, DeepRandomStreamsMatchTheReferenceAfterEveryMessage) {
+  random_stream_matches_reference(60);
+  EXPECT_GT(deepest_side, 20u);
 }
 
 TEST_F(BookBuilderTest, AGeneratedDayMatchesTheReferenceAfterEveryMessage) {
