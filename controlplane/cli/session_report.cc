@@ -53,6 +53,7 @@ void print_worker_report(std::FILE* out, std::span<sched::Worker* const> workers
       print_report_line(out, cls + "shed.ring_full", ic.shed_ring_full[c].load(std::memory_order_relaxed));
       print_report_line(out, cls + "full_waits", ic.full_waits[c].load(std::memory_order_relaxed));
       print_report_line(out, cls + "messages", ss.messages[c]);
+      print_report_line(out, cls + "units", ss.units[c]);
       print_report_line(out, cls + "aged", ss.aged[c]);
       print_report_line(out, cls + "run_early", ss.run_early[c]);
       print_report_line(out, cls + "ring_high_water", ss.high_water[c]);

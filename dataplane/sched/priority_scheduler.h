@@ -41,7 +41,10 @@ struct SchedulerConfig {
 };
 
 struct SchedulerStats {
+  // A message is counted once, by the worker and class that ran its last event: a message
+  // touching two books runs as two units, maybe on two workers, and is still one message.
   std::array<std::uint64_t, kPriorityClassCount> messages{};
+  std::array<std::uint64_t, kPriorityClassCount> units{};
   std::array<std::uint64_t, kPriorityClassCount> aged{};       // run because overdue
   std::array<std::uint64_t, kPriorityClassCount> run_early{};  // run ahead of their ring for order
   std::array<std::uint64_t, kPriorityClassCount> high_water{}; // events queued, as seen by the worker
@@ -229,12 +232,17 @@ class PriorityScheduler {
       for (std::size_t k = 0; k < kPriorityClassCount; ++k) drop_run_early(k);
     }
     const std::size_t n = message_length(r, r.front);
+    count_run(c, r.ring->at_position(r.front + n - 1));
     run(view(r, r.front, n), static_cast<PriorityClass>(c), waited);
-    ++stats_.messages[c];
     unlink_head(c, slot);
     r.ring->pop(n);
     r.front += n;
     drop_run_early(c);
+  }
+
+  void count_run(std::size_t c, const events::Event& unit_end) noexcept {
+    ++stats_.units[c];
+    if (unit_end.flags & events::kLastInMessage) ++stats_.messages[c];
   }
 
   // The class priority alone would have chosen (to count aging's decisions).
@@ -283,8 +291,8 @@ class PriorityScheduler {
       const std::size_t n = message_length(r, pos);
       const events::Event& head = r.ring->at_position(pos);
       const std::uint64_t waited = now_ns > head.receive_time_ns ? now_ns - head.receive_time_ns : 0;
+      count_run(b, r.ring->at_position(pos + n - 1));
       run(view(r, pos, n), static_cast<PriorityClass>(b), waited);
-      ++stats_.messages[b];
       ++stats_.run_early[b];
       unlink_head(b, slot);
       for (std::size_t i = 0; i < n; ++i) set_early(r, pos + i, true);

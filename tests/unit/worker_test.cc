@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <numeric>
 #include <random>
 #include <thread>
 #include <vector>
@@ -241,6 +242,11 @@ TEST(Worker, AMessageTouchingTwoBooksRunsOnEachInstrumentsWorkerOnce) {
   using Units = std::vector<std::pair<std::uint32_t, std::size_t>>;
   EXPECT_EQ(probe_odd.units, (Units{{3, 2}}));
   EXPECT_EQ(probe_even.units, (Units{{8, 2}}));
+  // Two units, one message: counted by the worker that ran its last event.
+  const auto sum = [](const auto& per_class) { return std::accumulate(per_class.begin(), per_class.end(), 0ull); };
+  EXPECT_EQ(sum(even.scheduler_stats().units) + sum(odd.scheduler_stats().units), 2u);
+  EXPECT_EQ(sum(even.scheduler_stats().messages), 1u);
+  EXPECT_EQ(sum(odd.scheduler_stats().messages), 0u);
 
   runtime::OutputMerger merger(workers);
   std::vector<std::pair<OutputKind, std::uint32_t>> merged;  // kind, event index or instrument
