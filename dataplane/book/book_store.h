@@ -96,30 +96,30 @@ class BookStore {
   // miss; a stale or wrong candidate costs a useless prefetch, never a wrong answer.
   void prefetch_order_slot(std::uint64_t reference) const noexcept { order_index_.prefetch(reference); }
   void prefetch_order(std::uint64_t reference) const noexcept {
-    __builtin_prefetch(&orders_[order_index_.candidate(reference)]);
+    prefetch_line(&orders_[order_index_.candidate(reference)]);
   }
   void prefetch_order_neighbours(std::uint64_t reference) const noexcept {
     const Order& o = orders_[order_index_.candidate(reference)];
-    __builtin_prefetch(&levels_[o.level]);
-    __builtin_prefetch(&orders_[o.prev]);
-    __builtin_prefetch(&orders_[o.next]);
-    __builtin_prefetch(&instruments_[o.instrument]);
+    prefetch_line(&levels_[o.level]);
+    prefetch_line(&orders_[o.prev]);
+    prefetch_line(&orders_[o.next]);
+    prefetch_line(&instruments_[o.instrument]);
   }
-  void prefetch_instrument(std::uint32_t instrument) const noexcept { __builtin_prefetch(&instruments_[instrument]); }
+  void prefetch_instrument(std::uint32_t instrument) const noexcept { prefetch_line(&instruments_[instrument]); }
   // The levels the top of book is read from; the instrument must be on its way already.
   void prefetch_top(std::uint32_t instrument) const noexcept {
     const Instrument& ins = instruments_[instrument];
-    __builtin_prefetch(&levels_[ins.sides[kBidSide].best]);
-    __builtin_prefetch(&levels_[ins.sides[kAskSide].best]);
+    prefetch_line(&levels_[ins.sides[kBidSide].best]);
+    prefetch_line(&levels_[ins.sides[kAskSide].best]);
   }
   void prefetch_level_slot(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
     level_index_.prefetch(level_key(instrument, side, price));
   }
   void prefetch_level(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
-    __builtin_prefetch(&levels_[level_index_.candidate(level_key(instrument, side, price))]);
+    prefetch_line(&levels_[level_index_.candidate(level_key(instrument, side, price))]);
   }
   void prefetch_level_tail(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
-    __builtin_prefetch(&orders_[levels_[level_index_.candidate(level_key(instrument, side, price))].tail]);
+    prefetch_line(&orders_[levels_[level_index_.candidate(level_key(instrument, side, price))].tail]);
   }
 
   // Rests a new order at the back of its price level. Nothing changes unless kAdded.
