@@ -28,6 +28,7 @@ struct RunFigures {
   std::size_t reserved = 0;
   double bytes_per_order = 0;
   std::uint64_t checksum = 0;
+  bool huge_pages = false;
 };
 
 bool one_run(const BenchStream& stream, const BookBenchOptions& options, RunFigures& figures) {
@@ -93,6 +94,7 @@ bool one_run(const BenchStream& stream, const BookBenchOptions& options, RunFigu
   figures.reserved = store.reserved_bytes();
   figures.bytes_per_order = store.bytes_per_order();
   figures.checksum = sink.sum;
+  figures.huge_pages = store.on_huge_pages();
   return true;
 }
 
@@ -103,7 +105,8 @@ bool run_book_bench(const BenchStream& stream, const BookBenchOptions& options, 
   for (unsigned r = 0; r < std::max(1u, options.repeat); ++r) {
     RunFigures run;
     if (!one_run(stream, options, run)) return false;
-    std::fprintf(out, "run %u ns_per_msg %.1f\n", r + 1, run.seconds * 1e9 / static_cast<double>(stream.messages));
+    std::fprintf(out, "run %u ns_per_msg %.1f%s\n", r + 1, run.seconds * 1e9 / static_cast<double>(stream.messages),
+                 run.huge_pages ? "" : " (orders not on huge pages)");
     if (r == 0 || run.seconds < best.seconds) best = run;
   }
   const double n = static_cast<double>(stream.messages);
@@ -116,6 +119,7 @@ bool run_book_bench(const BenchStream& stream, const BookBenchOptions& options, 
   std::fprintf(out, "bytes_per_order %.1f\n", best.bytes_per_order);
   std::fprintf(out, "reserved_MiB %.0f\n", static_cast<double>(best.reserved) / (1 << 20));
   std::fprintf(out, "startup_ms %.1f\n", best.startup_ms);
+  std::fprintf(out, "huge_pages %s\n", best.huge_pages ? "yes" : "no");
   std::fprintf(out, "anomalies %" PRIu64 "\n", best.anomalies);
   std::fprintf(out, "peak_rss_MiB %.0f\n", peak_rss_mib());
   std::fprintf(out, "checksum %" PRIu64 "\n", best.checksum);

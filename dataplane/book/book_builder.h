@@ -106,7 +106,7 @@ class BookBuilder {
         break;
       case 1:
         if (id != kNone) {
-          store_.prefetch_top(id);
+          store_.prefetch_best(id, side);
           store_.prefetch_level(id, side, m.price.value());
         }
         break;

@@ -106,11 +106,10 @@ class BookStore {
     prefetch_line(&instruments_[o.instrument]);
   }
   void prefetch_instrument(std::uint32_t instrument) const noexcept { prefetch_line(&instruments_[instrument]); }
-  // The levels the top of book is read from; the instrument must be on its way already.
-  void prefetch_top(std::uint32_t instrument) const noexcept {
-    const Instrument& ins = instruments_[instrument];
-    prefetch_line(&levels_[ins.sides[kBidSide].best]);
-    prefetch_line(&levels_[ins.sides[kAskSide].best]);
+  // The best level of one side, where an add's walk for its level starts; the instrument
+  // must be on its way already.
+  void prefetch_best(std::uint32_t instrument, SideIndex side) const noexcept {
+    prefetch_line(&levels_[instruments_[instrument].sides[side].best]);
   }
   void prefetch_level_slot(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
     level_index_.prefetch(level_key(instrument, side, price));
@@ -143,6 +142,8 @@ class BookStore {
   [[nodiscard]] const BookConfig& config() const noexcept { return config_; }
   // Bytes reserved for books (virtual; resident only once touched unless prefaulted).
   [[nodiscard]] std::size_t reserved_bytes() const noexcept;
+  // Whether the order pool and its index got reserved huge pages (asked for, and enough free).
+  [[nodiscard]] bool on_huge_pages() const noexcept { return orders_.huge_pages() && order_index_.huge_pages(); }
   // What one order the books can hold costs: its pool record and its share of the index.
   [[nodiscard]] double bytes_per_order() const noexcept {
     return static_cast<double>(orders_.bytes() + order_index_.bytes()) / static_cast<double>(config_.max_orders);

@@ -32,6 +32,7 @@ class FlatIndex {
   [[nodiscard]] std::size_t slot_count() const noexcept { return slots_.capacity(); }
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] std::size_t bytes() const noexcept { return slots_.bytes(); }
+  [[nodiscard]] bool huge_pages() const noexcept { return slots_.huge_pages(); }
 
   // The handle stored for `key`, or 0.
   [[nodiscard]] std::uint32_t find(std::uint64_t key) const noexcept {

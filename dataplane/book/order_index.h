@@ -34,6 +34,7 @@ class OrderIndex {
   [[nodiscard]] bool ok() const noexcept { return recent_.ok() && long_lived_.ok(); }
   [[nodiscard]] std::size_t bytes() const noexcept { return recent_.bytes() + long_lived_.bytes(); }
   [[nodiscard]] std::size_t long_lived() const noexcept { return long_lived_.size(); }
+  [[nodiscard]] bool huge_pages() const noexcept { return recent_.huge_pages() && long_lived_.huge_pages(); }
 
   [[nodiscard]] std::uint32_t find(std::uint64_t reference) const noexcept {
     const std::uint32_t h = recent_[reference & mask_];
