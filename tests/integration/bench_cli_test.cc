@@ -19,6 +19,8 @@ TEST(BenchCli, BookRunsOnAGeneratedDayAndOnABinaryFile) {
   EXPECT_GT(stat(generated.out, "peak_live_orders"), 1000) << generated.out;
   EXPECT_NE(generated.out.find("run 2 ns_per_msg "), std::string::npos) << generated.out;
   EXPECT_NE(generated.out.find("\nns_per_msg "), std::string::npos) << generated.out;
+  EXPECT_NE(generated.out.find("\nns_per_msg_median "), std::string::npos) << generated.out;
+  EXPECT_NE(generated.out.find("\nhuge_pages "), std::string::npos) << generated.out;
 
   const std::string dir = temp_dir();
   ASSERT_EQ(run_command(tickwire_binary(), {"generate", "--out", dir + "/day.bin", "--messages", "12345", "--quiet"})
@@ -35,6 +37,12 @@ TEST(BenchCli, BookRunsOnAGeneratedDayAndOnABinaryFile) {
     if (line.rfind("book.anomalies.", 0) == 0) anomalies += std::stoll(line.substr(line.find_last_of(' ') + 1));
   }
   EXPECT_EQ(stat(file.out, "anomalies"), anomalies) << file.out;
+  // Prefetch hints only load lines: without them the same events come out.
+  const CommandResult plain =
+      run_command(tickwire_binary(), {"bench", "book", "--repeat", "1", "--no-prefetch", dir + "/day.bin"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(stat(plain.out, "checksum"), stat(file.out, "checksum"));
+  EXPECT_GT(stat(file.out, "checksum"), 0);
 }
 
 TEST(BenchCli, PipelineReportsEveryRunOnASmallDay) {
