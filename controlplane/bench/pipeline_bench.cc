@@ -272,16 +272,17 @@ double run_low_overload(const BenchStream& stream, std::uint64_t limit, std::uin
   const auto& ic = worker.inbox().counters();
   const std::size_t critical = sched::index_of(sched::PriorityClass::kCritical);
   const std::size_t low = sched::index_of(sched::PriorityClass::kLow);
-  const std::uint64_t low_messages = worker.scheduler_stats().messages[low] + ic.shed_ring_full[low].load();
+  // Units, as the rings shed them (almost every message is one unit).
+  const std::uint64_t low_units = worker.scheduler_stats().units[low] + ic.shed_ring_full[low].load();
   std::printf("overload rate=%-8" PRIu64 " low_cost_ns=%-6" PRIu64 " policy=%-8s messages=%" PRIu64
               " low_shed=%" PRIu64 " low_run=%" PRIu64 " low_aged=%" PRIu64 " low_skipped=%" PRIu64
               " critical_waits=%" PRIu64 "\n",
               rate, low_cost_ns, skip_low ? "skip_low" : "count", n, ic.shed_ring_full[low].load(),
-              worker.scheduler_stats().messages[low], worker.scheduler_stats().aged[low],
+              worker.scheduler_stats().units[low], worker.scheduler_stats().aged[low],
               worker.pipeline().slots()[0].skipped, ic.full_waits[critical].load());
   report_latency("critical", worker.stats().end_to_end[critical]);
   report_latency("low", worker.stats().end_to_end[low]);
-  return n == 0 ? 0.0 : static_cast<double>(low_messages) / static_cast<double>(n);
+  return n == 0 ? 0.0 : static_cast<double>(low_units) / static_cast<double>(n);
 }
 
 }  // namespace

@@ -38,13 +38,14 @@ struct alignas(kCacheLine) Instrument {
   char reg_sho_action;         // Y
   bool from_directory;         // named by an R message (not only by adds)
   bool crossed;                // best bid >= best ask, reported once per episode
-  std::uint16_t feed;
-  std::uint16_t locate;
-  // --- slow path
-  std::array<char, 8> symbol;  // space padded, as on the wire
+  // --- slow path: also what other threads read (journal names and locates), so they never
+  // share the RX core's hot line
+  alignas(kCacheLine) std::array<char, 8> symbol;  // space padded, as on the wire
   // The name it was created with, never rewritten (symbol may be, by a contradicting R):
   // what another thread may read without racing the RX core.
   std::array<char, 8> first_symbol;
+  std::uint16_t feed;
+  std::uint16_t locate;
 
   [[nodiscard]] std::string_view symbol_text() const noexcept {
     std::size_t n = symbol.size();
@@ -111,14 +112,17 @@ class BookStore {
   void prefetch_best(std::uint32_t instrument, SideIndex side) const noexcept {
     prefetch_line(&levels_[instruments_[instrument].sides[side].best]);
   }
+  // An add's level: in an indexed side, the index's candidate for its price; in a shallow
+  // side (never indexed, see kWalkedLevels) the best level, where most adds land.
   void prefetch_level_slot(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
     level_index_.prefetch(level_key(instrument, side, price));
   }
   void prefetch_level(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
-    prefetch_line(&levels_[level_index_.candidate(level_key(instrument, side, price))]);
+    prefetch_line(&levels_[likely_level(instrument, side, price)]);
   }
+  // The order the new one will queue behind; the level must be on its way already.
   void prefetch_level_tail(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
-    prefetch_line(&orders_[levels_[level_index_.candidate(level_key(instrument, side, price))].tail]);
+    prefetch_line(&orders_[levels_[likely_level(instrument, side, price)].tail]);
   }
 
   // Rests a new order at the back of its price level. Nothing changes unless kAdded.
@@ -137,6 +141,9 @@ class BookStore {
   // --- capacity and occupancy
   [[nodiscard]] std::size_t live_orders() const noexcept { return live_orders_; }
   [[nodiscard]] std::size_t live_levels() const noexcept { return live_levels_; }
+  // Levels in the price index: those of sides deeper than kWalkedLevels (and those such a
+  // side kept as it shrank).
+  [[nodiscard]] std::size_t indexed_levels() const noexcept { return level_index_.size(); }
   [[nodiscard]] std::size_t peak_orders() const noexcept { return peak_orders_; }
   [[nodiscard]] std::size_t peak_levels() const noexcept { return peak_levels_; }
   [[nodiscard]] const BookConfig& config() const noexcept { return config_; }
@@ -163,6 +170,10 @@ class BookStore {
  private:
   [[nodiscard]] static constexpr std::uint64_t level_key(std::uint32_t instrument, SideIndex side, std::uint32_t price) noexcept {
     return (std::uint64_t{instrument} << 33) | (std::uint64_t{side} << 32) | price;
+  }
+  [[nodiscard]] Handle likely_level(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
+    const BookSide& bs = instruments_[instrument].sides[side];
+    return bs.levels > kWalkedLevels ? level_index_.candidate(level_key(instrument, side, price)) : bs.best;
   }
   [[nodiscard]] static bool better(SideIndex side, std::uint32_t a, std::uint32_t b) noexcept {
     return side == kBidSide ? a > b : a < b;

@@ -671,6 +671,33 @@ void BookBuilderTest::random_stream_matches_reference(std::uint32_t price_points
 
 TEST_F(BookBuilderTest, RandomStreamsMatchTheReferenceAfterEveryMessage) { random_stream_matches_reference(12); }
 
+// A side enters the price index only when it grows past the levels walked from the touch,
+// all of it at once; its levels stay indexed as it shrinks, and those opened while it is
+// shallow again join when it next grows past.
+TEST_F(BookBuilderTest, ASideIsIndexedOnlyOnceItIsDeeperThanTheWalk) {
+  init();
+  apply(test::stock_directory(1, "AAA"));
+  std::uint64_t ref = 0;
+  auto add_bid = [&](std::uint32_t cents) { apply(test::add_order(1, ++ref, 'B', 100, "AAA", cents * 100)); };
+  for (std::uint32_t p = 101; p <= 108; ++p) add_bid(p);
+  for (std::uint32_t p = 201; p <= 205; ++p) apply(test::add_order(1, ++ref, 'S', 100, "AAA", p * 100));
+  EXPECT_EQ(store.live_levels(), 13u);
+  EXPECT_EQ(store.indexed_levels(), 0u) << "sides of 8 and 5 levels are walked, never indexed";
+  add_bid(100);  // the 9th bid level, the deepest
+  EXPECT_EQ(store.indexed_levels(), 9u);
+  add_bid(100);  // joins it: found through the index (it is 9 levels from the touch)
+  expect_same_book(1);
+  for (std::uint64_t r = 1; r <= 6; ++r) apply(test::order_delete(1, r));  // 101..106 go
+  EXPECT_EQ(store.indexed_levels(), 3u) << "100, 107, 108 stay indexed";
+  for (std::uint32_t p = 111; p <= 115; ++p) add_bid(p);  // 8 levels again
+  EXPECT_EQ(store.indexed_levels(), 3u);
+  add_bid(90);
+  EXPECT_EQ(store.indexed_levels(), 9u);
+  expect_same_book(1);
+  EXPECT_EQ(BookStore::top_of_book(store.instrument(store.instrument_id(0, 1))),
+            (TopOfBook{11500, 20100, 100, 100}));
+}
+
 // Sides deeper than the levels walked from the touch: levels are found through the price
 // index, which takes in a side's levels when it grows past that depth and keeps them as it
 // shrinks and grows again.
