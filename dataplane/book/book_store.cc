@@ -158,7 +158,7 @@ void BookStore::index_side(Instrument& ins, SideIndex side) noexcept {
   }
 }
 
-void BookStore::refresh_best(BookSide& bs) const noexcept {
+void BookStore::refresh_best(BookSide& bs) noexcept {
   if (bs.best == kNone) {
     bs.best_price = 0;
     bs.best_shares = 0;

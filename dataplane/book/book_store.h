@@ -112,11 +112,11 @@ class BookStore {
   void prefetch_best(std::uint32_t instrument, SideIndex side) const noexcept {
     prefetch_line(&levels_[instruments_[instrument].sides[side].best]);
   }
-  // An add's level: in an indexed side, the index's candidate for its price; in a shallow
-  // side (never indexed, see kWalkedLevels) the best level, where most adds land.
   void prefetch_level_slot(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
     level_index_.prefetch(level_key(instrument, side, price));
   }
+  // An add's level: in an indexed side, the index's candidate for its price; in a shallow
+  // side (never indexed, see kWalkedLevels) the best level, where most adds land.
   void prefetch_level(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
     prefetch_line(&levels_[likely_level(instrument, side, price)]);
   }
@@ -191,7 +191,7 @@ class BookStore {
   void index_level(Handle h) noexcept;
   void remove_level(Handle h) noexcept;
   // After the best level of a side changed or its shares did.
-  void refresh_best(BookSide& bs) const noexcept;
+  void refresh_best(BookSide& bs) noexcept;
   LevelState state_of(Handle h) const noexcept;
 
   BookConfig config_{};
