@@ -262,6 +262,8 @@ int run_book_command(int argc, char** argv) {
     if (recovering) print_recovery_report(stderr, recovering->stats());
     print_report_line(stderr, "book.messages_applied", book_counters.messages_applied);
     print_report_line(stderr, "book.events", book_counters.events);
+    print_report_line(stderr, "book.days_begun", book_counters.days_begun);
+    print_report_line(stderr, "book.orders_dropped_at_day_end", book_counters.orders_dropped_at_day_end);
     for (std::size_t i = 0; i < kEventKindNames.size(); ++i) {
       print_report_line(stderr, "book.events." + std::string(kEventKindNames[i]), tally.by_kind[i]);
     }

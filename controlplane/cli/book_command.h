@@ -42,6 +42,7 @@ struct BookSink {
   std::uint64_t skipped_before_resume = 0;
 
   void on_gap(const feed::SessionId&, feed::SequenceRange, feed::GapCause) noexcept { builder.set_suspect(true); }
+  void on_new_session(const feed::SessionId&) noexcept { builder.begin_day(); }
 
   template <class Message>
   void operator()(const feed::MessageContext& ctx, const Message& m) {

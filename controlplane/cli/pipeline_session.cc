@@ -464,6 +464,8 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     }
   }
   if (config.stats) {
+    print_report_line(stderr, "book.days_begun", book_counters.days_begun);
+    print_report_line(stderr, "book.orders_dropped_at_day_end", book_counters.orders_dropped_at_day_end);
     for (std::size_t i = 0; i < book::kBookAnomalyCount; ++i) {
       print_report_line(stderr, "book.anomalies." + std::string(book::kBookAnomalyNames[i]),
                         book_counters.anomalies[i]);

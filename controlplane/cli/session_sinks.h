@@ -134,6 +134,9 @@ struct ReplaySink {
       alerts->post(a);
     }
   }
+  // The next trading day: the books start empty (what stages keep per instrument starts
+  // afresh with each instrument's first event of the day, in stream order on every layout).
+  void on_new_session(const feed::SessionId&) { builder.begin_day(); }
   void on_line_state(unsigned line, bool stale, std::uint64_t receive_ns) {
     if (alerts == nullptr) return;
     feed::FeedAlert a;

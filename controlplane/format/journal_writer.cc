@@ -48,12 +48,12 @@ void JournalWriter::instrument_fields(std::uint32_t instrument) {
   // Bounded by the capacity, not the count: with workers this runs on the control plane
   // while the RX core adds instruments (one named in an event was added before the event).
   if (instrument == book::kNone || instrument > books_.config().max_instruments) return;
-  // The locate never changes; the name may. One not learned from the stream (a snapshot
-  // applied silently names instruments without events) is the one the instrument was
-  // created with, which the RX core never rewrites; a later rename comes as an event.
+  // The name and locate as of this line: those learned from the stream, else (a snapshot
+  // applied silently names instruments without events) those it was created with, which the
+  // RX core never rewrites. A rename, or a new day's locate, comes as an event.
   const book::Instrument& ins = books_.instrument(instrument);
-  field("stock_locate", std::uint64_t{ins.locate});
   const LearnedName& learned = names_[instrument];
+  field("stock_locate", std::uint64_t{learned.known ? learned.locate : ins.first_locate});
   const std::array<char, 8>& name = learned.known ? learned.symbol : ins.first_symbol;
   std::string_view symbol(name.data(), name.size());
   while (!symbol.empty() && symbol.back() == ' ') symbol.remove_suffix(1);
@@ -64,6 +64,7 @@ void JournalWriter::learn(const events::Event& e) {
   if (e.kind != events::EventKind::kInstrumentAdded || e.instrument >= names_.size()) return;
   LearnedName& n = names_[e.instrument];
   n.known = true;
+  n.locate = static_cast<std::uint16_t>(e.stock_locate);
   std::memcpy(n.symbol.data(), e.symbol, n.symbol.size());
 }
 

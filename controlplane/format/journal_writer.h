@@ -33,10 +33,10 @@ class JournalWriter {
   JournalWriter(std::FILE* out, const book::BookStore& books, std::span<const std::string_view> stage_names)
       : out_(out), books_(books), names_(books.config().max_instruments + 1), stage_names_(stage_names) {}
 
-  // An instrument's name as of this point in the stream (an instrument-added event). Lines
-  // are named from what was learned, so a later rename (an R that contradicts, or a new
-  // session reusing the locate) never relabels earlier lines, whichever thread wrote the
-  // name into the books meanwhile.
+  // An instrument's name and locate as of this point in the stream (an instrument-added
+  // event). Lines are labelled from what was learned, so a later rename (an R that
+  // contradicts, or a new day's locate) never relabels earlier lines, whichever thread wrote
+  // it into the books meanwhile.
   void learn(const events::Event& e);
   void signal(const stages::Signal& s);
   void event(const events::Event& e);
@@ -58,6 +58,7 @@ class JournalWriter {
   const book::BookStore& books_;
   struct LearnedName {
     bool known = false;
+    std::uint16_t locate = 0;
     std::array<char, 8> symbol{};
   };
   std::vector<LearnedName> names_;

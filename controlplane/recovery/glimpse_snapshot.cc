@@ -133,10 +133,11 @@ SnapshotWriteResult write_snapshot(const book::BookStore& books, const SnapshotM
   SnapshotWriteResult result;
   if (!write_system_events(state, sink, result)) return result;
   // Instrument ids start at 1 and are handed out in order: visiting them in id order makes a
-  // fresh store on the client hand out the same ids.
+  // fresh store on the client hand out the same ids (within one day: an instrument of an
+  // earlier day that has not traded today is not in the snapshot).
   for (std::uint32_t id = 1; id <= books.instrument_count(); ++id) {
     const book::Instrument& ins = books.instrument(id);
-    if (ins.feed != state.feed) continue;
+    if (ins.feed != state.feed || !books.in_session(ins)) continue;
     if (!write_instrument(ins, state, sink, result)) return result;
     ++result.instruments;
   }

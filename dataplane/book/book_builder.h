@@ -40,6 +40,18 @@ class BookBuilder {
   void set_silent(bool silent) noexcept { silent_ = silent; }
   [[nodiscard]] const MarketSession& session() const noexcept { return session_; }
 
+  // A new MoldUDP64 session began: the next trading day (BookStore::begin_day). The clock and
+  // the market session start over too (ITCH time counts from midnight again), and the books,
+  // empty now, are no longer suspect. Each instrument's first event of the day is flagged
+  // events::kStartsAfresh, so stages reset what they keep about it in stream order.
+  void begin_day() noexcept {
+    counters_.orders_dropped_at_day_end += store_.begin_day(feed_);
+    ++counters_.days_begun;
+    clock_.restart();
+    session_ = MarketSession{};
+    suspect_ = false;
+  }
+
   template <class Message>
   void operator()(const feed::MessageContext& ctx, const Message& m) noexcept {
     staged_ = 0;
@@ -190,7 +202,7 @@ class BookBuilder {
       return kNone;
     }
     counters_.count(BookAnomaly::kLocateWithoutDirectory);
-    Event& e = stage(ctx, h, EventKind::kInstrumentAdded, id);
+    Event& e = stage_instrument(ctx, h, id, true);
     e.code = 0;  // not from the directory
     std::memcpy(e.symbol, stock.chars, sizeof e.symbol);
     return id;
@@ -369,10 +381,19 @@ class BookBuilder {
     ++counters_.messages_applied;
   }
 
+  Event& stage_instrument(const feed::MessageContext& ctx, const itch::MessageHeader& h, std::uint32_t id,
+                          bool mapped_now) noexcept {
+    Event& e = stage(ctx, h, EventKind::kInstrumentAdded, id);
+    e.stock_locate = h.stock_locate.value();
+    if (mapped_now) e.flags |= events::kStartsAfresh;
+    return e;
+  }
+
   // --- directory and state
   void apply(const feed::MessageContext& ctx, const itch::StockDirectory& m) noexcept {
     const std::uint16_t locate = m.header.stock_locate.value();
     std::uint32_t id = store_.instrument_id(feed_, locate);
+    const bool mapped_now = id == kNone;
     if (id == kNone) {
       id = store_.add_instrument(feed_, locate, m.stock.chars);
       if (id == kNone) {
@@ -387,7 +408,7 @@ class BookBuilder {
       }
     }
     store_.instrument(id).from_directory = true;
-    Event& e = stage(ctx, m.header, EventKind::kInstrumentAdded, id);
+    Event& e = stage_instrument(ctx, m.header, id, mapped_now);
     e.code = 1;  // from the directory
     e.quantity = m.round_lot_size.value();
     std::memcpy(e.symbol, m.stock.chars, sizeof e.symbol);

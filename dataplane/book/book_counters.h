@@ -45,6 +45,8 @@ inline constexpr std::array<std::string_view, kBookAnomalyCount> kBookAnomalyNam
 struct BookCounters {
   std::uint64_t messages_applied = 0;  // messages that changed a book or a state
   std::uint64_t events = 0;            // events emitted
+  std::uint64_t days_begun = 0;        // new MoldUDP64 sessions after the first: books emptied
+  std::uint64_t orders_dropped_at_day_end = 0;  // still resting when their day's session ended
   std::array<std::uint64_t, kBookAnomalyCount> anomalies{};
 
   void count(BookAnomaly a) noexcept { ++anomalies[static_cast<std::size_t>(a)]; }

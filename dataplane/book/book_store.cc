@@ -15,11 +15,12 @@ bool BookStore::init(const BookConfig& config, std::string& error) {
   locate_map_ = MappedArray<std::uint32_t>(config.max_feeds << 16, config.prefault, huge);
   order_index_ = OrderIndex(config.max_orders, orders_.data(), config.prefault, huge);
   level_index_ = FlatIndex<LevelKeyOf>(config.max_levels, LevelKeyOf{levels_.data()}, config.prefault, huge);
+  symbol_index_ = FlatIndex<SymbolKeyOf>(config.max_instruments, SymbolKeyOf{instruments_.data()}, config.prefault);
   // Every instrument once, and room for as many renames.
   directory_ = MappedArray<DirectoryEntry>(2 * config.max_instruments + 1);
   directory_size_.store(0, std::memory_order_relaxed);
   if (!orders_.ok() || !levels_.ok() || !instruments_.ok() || !locate_map_.ok() || !order_index_.ok() ||
-      !level_index_.ok() || !directory_.ok()) {
+      !level_index_.ok() || !symbol_index_.ok() || !directory_.ok()) {
     error = "cannot reserve " + std::to_string(reserved_bytes() >> 20) +
             " MiB for books (max_orders=" + std::to_string(config.max_orders) +
             ", max_levels=" + std::to_string(config.max_levels) + ")";
@@ -30,29 +31,102 @@ bool BookStore::init(const BookConfig& config, std::string& error) {
 
 std::size_t BookStore::reserved_bytes() const noexcept {
   return orders_.bytes() + levels_.bytes() + instruments_.bytes() + locate_map_.bytes() + order_index_.bytes() +
-         level_index_.bytes();
+         level_index_.bytes() + symbol_index_.bytes();
 }
 
 std::uint32_t BookStore::add_instrument(std::uint16_t feed, std::uint16_t locate, const char (&symbol)[8]) noexcept {
   if (feed >= config_.max_feeds) return kNone;
   std::uint32_t& slot = locate_map_[std::size_t{feed} << 16 | locate];
   if (slot != kNone) return slot;
+  std::array<char, 8> name;
+  std::memcpy(name.data(), symbol, name.size());
+  // A symbol of an earlier day comes back to its instrument (unless a locate of this day
+  // already has it: two locates, one name, is two instruments).
+  if (std::uint64_t key; symbol_key(feed, name, key)) {
+    if (const std::uint32_t id = symbol_index_.find(key); id != kNone && !in_session(instruments_[id])) {
+      instruments_[id].locate = locate;
+      slot = id;
+      return id;
+    }
+  }
   if (instrument_count_ == config_.max_instruments) return kNone;
   const std::uint32_t id = ++instrument_count_;
   Instrument& ins = instruments_[id];
-  std::memcpy(ins.symbol.data(), symbol, 8);
-  ins.first_symbol = ins.symbol;
+  ins.symbol = name;
+  ins.first_symbol = name;
   ins.id = id;
   ins.feed = feed;
   ins.locate = locate;
+  ins.first_locate = locate;
   slot = id;
+  index_symbol(id);
   publish_symbol(id, symbol);
   return id;
 }
 
 void BookStore::rename_instrument(std::uint32_t id, const char (&symbol)[8]) noexcept {
+  unindex_symbol(id);
   std::memcpy(instruments_[id].symbol.data(), symbol, 8);
+  index_symbol(id);
   publish_symbol(id, symbol);
+}
+
+void BookStore::index_symbol(std::uint32_t id) noexcept {
+  const Instrument& ins = instruments_[id];
+  std::uint64_t key;
+  if (!symbol_key(ins.feed, ins.symbol, key)) return;
+  // The newest holder of a name wins it: the index has room for every instrument once.
+  if (const std::uint32_t holder = symbol_index_.find(key); holder != kNone) symbol_index_.erase(key);
+  symbol_index_.insert(key, id);
+}
+
+void BookStore::unindex_symbol(std::uint32_t id) noexcept {
+  const Instrument& ins = instruments_[id];
+  std::uint64_t key;
+  if (symbol_key(ins.feed, ins.symbol, key) && symbol_index_.find(key) == id) symbol_index_.erase(key);
+}
+
+std::size_t BookStore::begin_day(std::uint16_t feed) noexcept {
+  if (feed >= config_.max_feeds) return 0;
+  std::size_t dropped = 0;
+  for (std::uint32_t id = 1; id <= instrument_count_; ++id) {
+    Instrument& ins = instruments_[id];
+    if (ins.feed != feed) continue;
+    for (BookSide& bs : ins.sides) dropped += clear_side(bs);
+    ins.orders = 0;
+    ins.trading_state = 0;
+    ins.reg_sho_action = 0;
+    ins.from_directory = false;
+    ins.crossed = false;
+  }
+  live_orders_ -= dropped;
+  for (std::size_t locate = 0; locate <= 0xFFFF; ++locate) locate_map_[std::size_t{feed} << 16 | locate] = kNone;
+  if (live_orders_ == 0) order_index_.forget_references();
+  return dropped;
+}
+
+std::size_t BookStore::clear_side(BookSide& bs) noexcept {
+  std::size_t orders = 0;
+  for (Handle lh = bs.best; lh != kNone;) {
+    PriceLevel& l = levels_[lh];
+    for (Handle oh = l.head; oh != kNone;) {
+      Order& o = orders_[oh];
+      const Handle next = o.next;
+      order_index_.erase(o.reference);
+      o.next = free_orders_;
+      free_orders_ = oh;
+      oh = next;
+      ++orders;
+    }
+    const Handle worse = l.worse;
+    if (l.indexed) level_index_.erase(level_key(l.instrument, static_cast<SideIndex>(l.side), l.price));
+    l.worse = free_levels_;
+    free_levels_ = lh;
+    --live_levels_;
+    lh = worse;
+  }
+  bs = BookSide{};
+  return orders;
 }
 
 void BookStore::publish_symbol(std::uint32_t id, const char (&symbol)[8]) noexcept {

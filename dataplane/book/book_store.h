@@ -41,11 +41,13 @@ struct alignas(kCacheLine) Instrument {
   // --- slow path: also what other threads read (journal names and locates), so they never
   // share the RX core's hot line
   alignas(kCacheLine) std::array<char, 8> symbol;  // space padded, as on the wire
-  // The name it was created with, never rewritten (symbol may be, by a contradicting R):
-  // what another thread may read without racing the RX core.
+  // The name and locate it was created with, never rewritten (a contradicting R renames it,
+  // a later trading day may give it another locate): what another thread may read without
+  // racing the RX core.
   std::array<char, 8> first_symbol;
+  std::uint16_t first_locate;
   std::uint16_t feed;
-  std::uint16_t locate;
+  std::uint16_t locate;  // in its feed's current session (see BookStore::in_session)
 
   [[nodiscard]] std::string_view symbol_text() const noexcept {
     std::size_t n = symbol.size();
@@ -82,10 +84,25 @@ class BookStore {
   [[nodiscard]] std::uint32_t instrument_count() const noexcept { return instrument_count_; }
   // A new symbol for an instrument (an R that contradicts what named it first).
   void rename_instrument(std::uint32_t id, const char (&symbol)[8]) noexcept;
+  // Whether a locate of its feed's current session names it. An instrument of an earlier
+  // trading day that has not traded since is out of session: no locate, no orders.
+  [[nodiscard]] bool in_session(const Instrument& ins) const noexcept {
+    return instrument_id(ins.feed, ins.locate) == ins.id;
+  }
   // Any thread (the control plane): the instrument a symbol (space padded, as on the wire)
   // names now, or kNone. Reads the symbol directory, which the RX core appends to and
   // publishes with release order, never rewriting an entry.
   [[nodiscard]] std::uint32_t find_instrument(const std::array<char, 8>& symbol) const noexcept;
+
+  // --- trading days
+  // A new MoldUDP64 session of `feed`, the next trading day. Locates and order references are
+  // valid within one day only, and every order expires at its end, so the feed's books are
+  // emptied (without events) and its locates forgotten; each instrument's day state (trading
+  // state, Reg SHO, crossed) is cleared. The instruments stay: a symbol named again is mapped
+  // back to its instrument, under whatever locate the new day gives it, so what is keyed by
+  // instrument (a promotion, a worker's share) carries over and a run of many days does not
+  // fill the instrument table. Returns the orders still resting, which are dropped.
+  std::size_t begin_day(std::uint16_t feed) noexcept;
 
   // --- orders
   [[nodiscard]] Handle find_order(std::uint64_t reference) const noexcept { return order_index_.find(reference); }
@@ -190,6 +207,8 @@ class BookStore {
   void index_side(Instrument& ins, SideIndex side) noexcept;
   void index_level(Handle h) noexcept;
   void remove_level(Handle h) noexcept;
+  // Frees every level and order of one side, without events (a day's end).
+  std::size_t clear_side(BookSide& bs) noexcept;
   // After the best level of a side changed or its shares did.
   void refresh_best(BookSide& bs) noexcept;
   LevelState state_of(Handle h) const noexcept;
@@ -205,8 +224,34 @@ class BookStore {
       return level_key(levels[h].instrument, static_cast<SideIndex>(levels[h].side), levels[h].price);
     }
   };
+  // (feed, symbol) as one exact 64-bit key, for mapping a symbol back to its instrument on a
+  // later day: ITCH symbols are printable ASCII, 7 bits a character. False for a symbol with
+  // any other byte (or a feed past 255), which then gets a new instrument each day.
+  [[nodiscard]] static bool symbol_key(std::uint16_t feed, const std::array<char, 8>& symbol,
+                                       std::uint64_t& key) noexcept {
+    if (feed > 0xFF) return false;
+    key = feed;
+    for (const char ch : symbol) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c >= 0x80) return false;
+      key = key << 7 | c;
+    }
+    return true;
+  }
+  struct SymbolKeyOf {
+    const Instrument* instruments = nullptr;
+    [[nodiscard]] std::uint64_t operator()(std::uint32_t h) const noexcept {
+      std::uint64_t key = 0;
+      (void)symbol_key(instruments[h].feed, instruments[h].symbol, key);  // indexed only when it has one
+      return key;
+    }
+  };
+  void index_symbol(std::uint32_t id) noexcept;
+  void unindex_symbol(std::uint32_t id) noexcept;
+
   OrderIndex order_index_;                 // reference -> order
   FlatIndex<LevelKeyOf> level_index_;      // (instrument, side, price) -> level
+  FlatIndex<SymbolKeyOf> symbol_index_;    // (feed, symbol) -> the instrument that last held it
   Handle free_orders_ = kNone;
   Handle free_levels_ = kNone;
   Handle next_fresh_order_ = 1;  // handles never used yet: their pages stay untouched until needed

@@ -62,6 +62,13 @@ class ExchangeClock {
     return receive_ns != 0 && judge_delay(timestamp_ns, receive_ns) ? ClockVerdict::kLate : ClockVerdict::kOk;
   }
 
+  // A new trading day: ITCH time counts from midnight again, and the feed's delay is learnt anew.
+  void restart() noexcept {
+    const std::uint64_t resyncs = resyncs_;  // a count over the whole run
+    *this = ExchangeClock(config_);
+    resyncs_ = resyncs;
+  }
+
   // Exchange time as event-time logic should see it: never decreasing.
   [[nodiscard]] std::uint64_t now_ns() const noexcept { return now_ns_; }
   [[nodiscard]] std::uint64_t resyncs() const noexcept { return resyncs_; }

@@ -46,6 +46,8 @@ class OrderIndex {
   // which is how the feed hands out new ones, and saves the lookup a new order would do.
   [[nodiscard]] bool may_contain(std::uint64_t reference) const noexcept { return reference <= highest_; }
 
+  // Only once every order is erased: a new trading day hands out references from 1 again.
+  void forget_references() noexcept { highest_ = 0; }
   // The caller has checked that `reference` is absent and filled the order's reference.
   void insert(std::uint64_t reference, std::uint32_t handle) noexcept {
     if (reference > highest_) highest_ = reference;

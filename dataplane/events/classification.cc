@@ -58,7 +58,12 @@ PriorityClass Classifier::classify(std::span<const Event> message, const Classif
   for (const Event& e : message) {
     const bool tracked = e.instrument != 0 && e.instrument <= max_instruments_;
     PriorityClass k = rules.by_kind[static_cast<std::size_t>(e.kind)];
-    if (e.kind == EventKind::kTopOfBook && tracked) {
+    if (TW_UNLIKELY(e.flags & kStartsAfresh)) {
+      // Stages reset the instrument on it, so it may not be shed; and yesterday's last top
+      // is no reference for today's first.
+      k = PriorityClass::kCritical;
+      if (tracked) tops_[e.instrument] = Top{};
+    } else if (e.kind == EventKind::kTopOfBook && tracked) {
       k = classify_top(e, rules);
     } else if (e.kind == EventKind::kLevelChange && tracked) {
       const Top& top = tops_[e.instrument];

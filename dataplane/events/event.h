@@ -42,6 +42,10 @@ enum EventFlags : std::uint16_t {
   // may touch two books (an add reusing the reference of an order resting in another book
   // removes that order) and each instrument's events belong to the worker that owns it.
   kEndOfUnit = 1u << 7,
+  // kInstrumentAdded: a locate maps to the instrument from this message on, where none did
+  // (it is new, or back on a later trading day). Whatever was kept about it before belongs to
+  // another day: stages start its state afresh, and the event is never shed.
+  kStartsAfresh = 1u << 8,
 };
 
 struct alignas(kCacheLine) Event {
@@ -69,9 +73,13 @@ struct alignas(kCacheLine) Event {
   //   kImbalance:   price = current reference, other_price = near, quantity = imbalance
   //                 shares, other_quantity = paired shares, code = direction
   //   kBookCrossed: price = best bid, other_price = best ask
-  //   kInstrumentAdded: quantity = round lot (from R), symbol = its name from this message on
+  //   kInstrumentAdded: quantity = round lot (from R), symbol and stock_locate = its name and
+  //                 locate from this message on
   std::uint32_t price;             // Price(4) raw
-  std::uint32_t other_price;
+  union {
+    std::uint32_t other_price;
+    std::uint32_t stock_locate;
+  };
   std::uint64_t quantity;
   union {
     std::uint64_t other_quantity;

@@ -18,6 +18,9 @@ namespace tickwire::feed {
 //   void on_gap(const SessionId&, SequenceRange lost, GapCause)
 // and optionally, when a line falls silent for the stale interval and when it comes back:
 //   void on_line_state(unsigned line, bool stale, std::uint64_t receive_ns)
+// and when a MoldUDP64 session follows another (the next trading day), between the old
+// session's last message or gap and the new one's first:
+//   void on_new_session(const SessionId&)
 template <class Sink>
 class SequencedFeed {
  public:
@@ -99,6 +102,9 @@ class SequencedFeed {
     }
     void on_gap(const SessionId& session, SequenceRange lost, GapCause cause) noexcept {
       sink.on_gap(session, lost, cause);
+    }
+    void on_new_session(const SessionId& session) noexcept {
+      if constexpr (requires { sink.on_new_session(session); }) sink.on_new_session(session);
     }
     void on_block_overrun(std::uint64_t messages_lost) noexcept {
       counters.drop(metrics::DropReason::kMoldBlockOverrun);

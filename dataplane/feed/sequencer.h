@@ -79,6 +79,9 @@ struct SequencerStats {
 //   void on_gap(const SessionId&, SequenceRange lost, GapCause)
 // and optionally, for a packet whose blocks run past its end (this copy's tail is lost):
 //   void on_block_overrun(std::uint64_t messages_lost)
+// and, when a session follows another (the next trading day; called after the old one's
+// last message or gap, before the new one's first):
+//   void on_new_session(const SessionId&)
 template <class Output>
 class Sequencer {
  public:
@@ -245,6 +248,9 @@ class Sequencer {
   }
 
   void start_session(const SessionId& session, std::uint64_t first, std::uint64_t now_ns) noexcept {
+    // While joining, nothing has been delivered yet: there is no day to end. Nor is there
+    // when a snapshot of this session was applied (below): the books hold its state.
+    bool follows_another = started_ && !joining_;
     if (started_) {
       ++stats_.session_changes;
       if (TW_UNLIKELY(joining_)) {
@@ -267,12 +273,16 @@ class Sequencer {
         resume_pending_ = false;
         expected_ = resume_sequence_;
         resume_floor_ = resume_sequence_;
+        follows_another = false;
       } else {
         ++stats_.resume_session_mismatches;
       }
     }
     next_announced_ = expected_;
     announced_at_ns_ = now_ns;
+    if constexpr (requires { output_.on_new_session(session); }) {
+      if (follows_another) output_.on_new_session(session);
+    }
   }
 
   static bool any_session(const SessionId& s) noexcept {

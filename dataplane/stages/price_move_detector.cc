@@ -60,9 +60,14 @@ void PriceMoveDetector::on_top(const events::Event& e, std::uint64_t now_ns, Sig
 
 bool PriceMoveDetector::process(std::span<const events::Event> message_events, SignalSink& out) noexcept {
   for (const events::Event& e : message_events) {
-    if (e.kind != events::EventKind::kTopOfBook || e.instrument == 0 || e.instrument > config_.max_instruments) {
+    if (e.instrument == 0 || e.instrument > config_.max_instruments) continue;
+    if (e.kind == events::EventKind::kInstrumentAdded && (e.flags & events::kStartsAfresh)) {
+      // Back on a new trading day: yesterday's window and clock say nothing about today.
+      state_[e.instrument] = Window{};
+      clock_ns_[e.instrument] = 0;
       continue;
     }
+    if (e.kind != events::EventKind::kTopOfBook) continue;
     std::uint64_t& clock = clock_ns_[e.instrument];
     if (!(e.flags & events::kTimestampAnomaly) && e.exchange_time_ns > clock) clock = e.exchange_time_ns;
     on_top(e, clock, out);

@@ -100,5 +100,16 @@ TEST_F(ClassificationTest, APromotedInstrumentIsAtLeastItsFloor) {
   EXPECT_EQ(classify({top(1'000'000, 1, 1, 2, 2)}), PriorityClass::kHigh);
 }
 
+// The first event of an instrument on a new day is never shed (stages reset on it), and the
+// day before's last top is no reference: today's first top is no jump.
+TEST_F(ClassificationTest, AnInstrumentStartingAfreshIsCriticalAndForgetsItsLastTop) {
+  EXPECT_EQ(classify({top(4, 1000000, 1000, 1000200, 1000)}), PriorityClass::kHigh);
+  Event mapped = of_kind(EventKind::kInstrumentAdded, 4);
+  EXPECT_EQ(classify({mapped}), PriorityClass::kLow);  // an R naming it again mid-day
+  mapped.flags |= kStartsAfresh;
+  EXPECT_EQ(classify({mapped}), PriorityClass::kCritical);
+  EXPECT_EQ(classify({top(4, 1200000, 1000, 1200200, 1000)}), PriorityClass::kHigh);
+}
+
 }  // namespace
 }  // namespace tickwire::events

@@ -120,5 +120,23 @@ TEST_F(PriceMoveDetectorTest, AnomalousTimestampsDoNotMoveItsClock) {
   EXPECT_EQ(out.signals.size(), 1u);
 }
 
+// A new trading day (the instrument is mapped again, flagged kStartsAfresh): the day before
+// says nothing. Its clock had reached the evening; kept, today's morning times would never
+// move it, the window would never end and today's tops would be judged against yesterday's.
+TEST_F(PriceMoveDetectorTest, AnInstrumentStartingAfreshForgetsItsWindowAndClock) {
+  feed(top(1, 57'000'000'000'000, 1000000, 1000, 1000200, 1000));  // 15:50, day one
+  events::Event again{};
+  again.kind = events::EventKind::kInstrumentAdded;
+  again.instrument = 1;
+  again.flags = events::kLastInMessage | events::kStartsAfresh;
+  feed(again);
+  feed(top(1, 34'300'000'000'000, 1100000, 1000, 1100200, 1000));  // 09:31, day two, +10%
+  EXPECT_TRUE(out.signals.empty()) << "day two's first top was judged against day one's";
+  feed(top(1, 34'300'500'000'000, 1107000, 1000, 1107200, 1000));  // +64 bps within today's window
+  ASSERT_EQ(out.signals.size(), 1u);
+  EXPECT_EQ(out.signals[0].kind, SignalKind::kPriceJump);
+  EXPECT_EQ(out.signals[0].price_before, 2200200u);
+}
+
 }  // namespace
 }  // namespace tickwire::stages

@@ -26,6 +26,9 @@ struct Recorder {
   std::vector<std::pair<SequenceRange, GapCause>> gaps;
   void on_message(const MessageContext& ctx, const std::uint8_t*, std::size_t) { sequences.push_back(ctx.sequence); }
   void on_gap(const SessionId&, SequenceRange lost, GapCause cause) { gaps.emplace_back(lost, cause); }
+  // Where each new session began: (messages, gaps) delivered before it.
+  std::vector<std::pair<std::size_t, std::size_t>> new_sessions;
+  void on_new_session(const SessionId&) { new_sessions.emplace_back(sequences.size(), gaps.size()); }
 };
 
 std::vector<std::uint64_t> range(std::uint64_t first, std::uint64_t last) {
@@ -201,6 +204,9 @@ TEST_F(SequencerTest, ANewSessionEndsTheOldOnesHoles) {
   EXPECT_EQ(out.gaps[0].second, GapCause::kSessionEnded);
   EXPECT_EQ(out.sequences, (std::vector<std::uint64_t>{1, 4, 1, 2}));
   EXPECT_EQ(seq->stats().session_changes, 1u);
+  // The next day begins after the old session's last message and gap, before the new one's
+  // first message; the first session is no change.
+  EXPECT_EQ(out.new_sessions, (std::vector<std::pair<std::size_t, std::size_t>>{{2, 1}}));
 }
 
 TEST_F(SequencerTest, TwoLinesFillEachOthersLossesAndReportLag) {
@@ -306,6 +312,20 @@ TEST_F(SequencerTest, ABlankSessionResumesWhicheverSessionComesFirst) {
   EXPECT_EQ(seq->stats().before_resume, 2u);
   EXPECT_FALSE(seq->resume_at(session_id("ANYNAME001"), 10)) << "that session has started";
   EXPECT_FALSE(seq->resume_at(SessionId{}, 10)) << "a session has started";
+}
+
+// The session a snapshot was taken of starts after another: the books hold that snapshot,
+// so its start is no new day for them (which would empty them).
+TEST_F(SequencerTest, TheSessionASnapshotWasTakenOfIsNoNewDayForTheBooks) {
+  ASSERT_TRUE(seq->resume_at(session_id("SESSION002"), 3));
+  feed(packet(1, 2, "SESSION001"), 0);
+  EXPECT_EQ(seq->stats().resume_session_mismatches, 1u);
+  feed(packet(1, 4, "SESSION002"), 10);
+  ASSERT_GE(out.sequences.size(), 2u);
+  EXPECT_EQ(std::vector<std::uint64_t>(out.sequences.end() - 2, out.sequences.end()), range(3, 4));
+  EXPECT_TRUE(out.new_sessions.empty());
+  feed(packet(1, 1, "SESSION003"), 20);
+  EXPECT_EQ(out.new_sessions.size(), 1u) << "the day after it is";
 }
 
 TEST_F(SequencerTest, AJoinHoldsEverythingUntilTheSnapshotThenDeliversFromItsResumePoint) {
