@@ -35,14 +35,17 @@ struct BookSink {
   std::optional<std::uint64_t> at;
   bool reached = false;
   std::uint64_t last_applied = 0;  // sequence number of the last message applied (0: none)
-  // After a snapshot, for BinaryFILE input (no sequencer: messages are numbered from 1 across
-  // the files, which is the day's MoldUDP64 numbering for a file that holds the whole day):
-  // messages numbered below this are in the snapshot.
+  // After a snapshot, for BinaryFILE input (no sequencer: a file's messages are numbered from
+  // 1, which is the day's MoldUDP64 numbering for a file that holds the whole day): messages
+  // of the first day numbered below this are in the snapshot.
   std::uint64_t snapshot_resume = 0;
   std::uint64_t skipped_before_resume = 0;
 
   void on_gap(const feed::SessionId&, feed::SequenceRange, feed::GapCause) noexcept { builder.set_suspect(true); }
-  void on_new_session(const feed::SessionId&) noexcept { builder.begin_day(); }
+  void on_new_session(const feed::SessionId&) noexcept {
+    builder.begin_day();
+    snapshot_resume = 0;  // the snapshot was of the day that ended
+  }
 
   template <class Message>
   void operator()(const feed::MessageContext& ctx, const Message& m) {

@@ -164,8 +164,13 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Feed& feed, Sink&
       }
       const std::uint8_t* message;
       std::size_t length;
-      // BinaryFILE has no sequence numbers: messages are numbered from 1 across the files,
-      // which orders events the same way.
+      // A BinaryFILE is one trading day, as NASDAQ publishes them, with neither sequence
+      // numbers nor a session: its messages are numbered from 1, and a file after one that
+      // had messages is the next day (as a new MoldUDP64 session is).
+      if (binary_messages != 0) {
+        binary_messages = 0;
+        if constexpr (requires { sink.on_new_session(feed::SessionId{}); }) sink.on_new_session(feed::SessionId{});
+      }
       feed::MessageContext ctx{};
       while (!should_stop(sink) && (status = reader->next(message, length)) == drivers::ReadStatus::kFrame) {
         ctx.sequence = ++binary_messages;

@@ -170,29 +170,36 @@ TEST(BookCliOnFaultyLines, BooksEqualTheCleanDaysWithoutWhatBothLinesLost) {
   }
 }
 
-// Two days in one run (a capture over midnight): the books at the end are the second day's
-// alone. Its locates and references start over; every order of the first day expired with it.
+// Two days in one run (a capture over midnight, two BinaryFILEs): the books at the end are
+// the second day's alone. Its locates and references start over; every order of the first
+// day expired with it.
 TEST(BookCliOverTwoDays, TheBooksAtTheEndAreTheLastDaysAlone) {
   const std::string dir = temp_dir();
   const std::vector<std::vector<std::string>> days = {{"--symbols", "40", "--session", "DAYONE0001"},
                                                       {"--symbols", "45", "--session", "DAYTWO0002", "--date",
                                                        "2026-11-25"}};
-  for (std::size_t d = 0; d < days.size(); ++d) {
-    std::vector<std::string> args = {"generate", "--out", dir + "/d" + std::to_string(d) + ".pcap", "--quiet",
-                                     "--seed", "5", "--messages", "30000"};
-    args.insert(args.end(), days[d].begin(), days[d].end());
-    ASSERT_EQ(run_command(tickwire_binary(), args).exit_code, 0);
+  for (const std::string format : {"pcap", "itch"}) {
+    SCOPED_TRACE(format);
+    std::vector<std::string> files;
+    for (std::size_t d = 0; d < days.size(); ++d) {
+      files.push_back(dir + "/d" + std::to_string(d) + "." + format);
+      std::vector<std::string> args = {"generate", "--out", files.back(), "--quiet", "--seed", "5", "--messages",
+                                       "30000"};
+      args.insert(args.end(), days[d].begin(), days[d].end());
+      ASSERT_EQ(run_command(tickwire_binary(), args).exit_code, 0);
+    }
+    const CommandResult alone = run_command(tickwire_binary(), {"book", "--stats", files[1]});
+    const CommandResult both = run_command(tickwire_binary(), {"book", "--stats", files[0], files[1]});
+    ASSERT_EQ(both.exit_code, 0) << both.err;
+    EXPECT_FALSE(alone.out.empty());
+    EXPECT_TRUE(both.out == alone.out) << "the first day's orders are still in the books";
+    EXPECT_EQ(stat(both.err, "book.days_begun"), 1);
+    EXPECT_GT(stat(both.err, "book.orders_dropped_at_day_end"), 0);
+    EXPECT_EQ(stat(both.err, "book.anomalies.add_live_reference"),
+              stat(alone.err, "book.anomalies.add_live_reference"));
+    EXPECT_EQ(stat(both.err, "book.instruments"), stat(alone.err, "book.instruments"))
+        << "the same securities on both days are the same instruments";
   }
-  const CommandResult alone = run_command(tickwire_binary(), {"book", "--stats", dir + "/d1.pcap"});
-  const CommandResult both = run_command(tickwire_binary(), {"book", "--stats", dir + "/d0.pcap", dir + "/d1.pcap"});
-  ASSERT_EQ(both.exit_code, 0) << both.err;
-  EXPECT_FALSE(alone.out.empty());
-  EXPECT_TRUE(both.out == alone.out) << "the first day's orders are still in the books";
-  EXPECT_EQ(stat(both.err, "book.days_begun"), 1);
-  EXPECT_GT(stat(both.err, "book.orders_dropped_at_day_end"), 0);
-  EXPECT_EQ(stat(both.err, "book.anomalies.add_live_reference"), stat(alone.err, "book.anomalies.add_live_reference"));
-  EXPECT_EQ(stat(both.err, "book.instruments"), stat(alone.err, "book.instruments"))
-      << "the same securities on both days are the same instruments";
 }
 
 TEST_F(BookCli, BadOptionsExitWith2) {

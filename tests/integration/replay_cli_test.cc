@@ -159,53 +159,59 @@ TEST(ReplayCli, EveryGapIsAnAlertWithItsRangeInTheJournalOnEveryLayout) {
 }
 
 // Two days back to back (a capture over midnight, or two captures replayed in one go): the
-// second MoldUDP64 session is the next trading day. Its sequence starts again, and so do its
-// locates and order references, and every order of the first day has expired. So the run
-// must be exactly the two days run apart: the journal is the first day's alone followed by
-// the second day's alone, line for line, on every layout. That holds only if the books start
-// the second day empty (day one's resting orders once met day two's references), the clock
-// starts over at midnight, and the detector forgets each instrument's day-one window.
-TEST(ReplayCli, TwoSessionsInOneReplayAreTheTwoDaysRunApartOnEveryLayout) {
+// second MoldUDP64 session is the next trading day, as the second of two BinaryFILEs is. Its
+// sequence starts again, and so do its locates and order references, and every order of the
+// first day has expired. So the run must be exactly the two days run apart: the journal is
+// the first day's alone followed by the second day's alone, line for line, on every layout.
+// That holds only if the books start the second day empty (day one's resting orders once met
+// day two's references), the clock starts over at midnight, and the detector forgets each
+// instrument's day-one window.
+TEST(ReplayCli, TwoDaysInOneReplayAreTheTwoDaysRunApartOnEveryLayout) {
   const std::string dir = temp_dir();
   // The same securities both days (one seed), ten more listed on the second, which moves
   // most locates; each day's trading is its own.
   const std::vector<std::vector<std::string>> days = {
       {"--symbols", "80", "--session", "DAYONE0001"},
       {"--symbols", "90", "--session", "DAYTWO0002", "--date", "2026-11-25"}};
-  std::string apart;
-  for (std::size_t d = 0; d < days.size(); ++d) {
-    const std::string capture = dir + "/d" + std::to_string(d) + ".pcap";
-    std::vector<std::string> args = {"generate", "--out", capture, "--quiet", "--messages", "60000",
-                                     "--seed", "11", "--gap-rate", "0.01"};
-    args.insert(args.end(), days[d].begin(), days[d].end());
-    const CommandResult generated = run_command(tickwire_binary(), args);
-    ASSERT_EQ(generated.exit_code, 0) << generated.err;
-    const std::string journal = dir + "/alone" + std::to_string(d) + ".jsonl";
-    const CommandResult alone = run_command(tickwire_binary(), {"replay", "--jump-bps", "5", "--journal", journal,
-                                                                "--journal-events", capture});
-    ASSERT_EQ(alone.exit_code, 0) << alone.err;
-    const std::vector<std::uint8_t> bytes = read_file(journal);
-    apart.append(bytes.begin(), bytes.end());
-  }
-  std::size_t signals = 0;
-  for (const std::string& line : split_lines(apart)) signals += line.find("\"signal\"") != std::string::npos;
-  EXPECT_GT(signals, 0u) << "no signal in either day: the detector's reset is not exercised";
-  for (const char* workers : {"0", "1", "2"}) {
-    SCOPED_TRACE(std::string(workers) + " workers");
-    const std::string journal = dir + "/w" + workers + ".jsonl";
-    const CommandResult r =
-        run_command(tickwire_binary(), {"replay", "--workers", workers, "--stats", "--jump-bps", "5", "--journal",
-                                        journal, "--journal-events", dir + "/d0.pcap", dir + "/d1.pcap"});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(stat(r.err, "book.days_begun"), 1) << r.err;
-    EXPECT_GT(stat(r.err, "book.orders_dropped_at_day_end"), 0) << r.err;
-    if (std::string(workers) != "0") {
-      EXPECT_EQ(stat(r.err, "router.sessions_after_first"), 1) << r.err;
+  for (const std::string format : {"pcap", "itch"}) {
+    SCOPED_TRACE(format);
+    std::string apart;
+    std::vector<std::string> captures;
+    for (std::size_t d = 0; d < days.size(); ++d) {
+      captures.push_back(dir + "/d" + std::to_string(d) + "." + format);
+      std::vector<std::string> args = {"generate", "--out", captures.back(), "--quiet", "--messages", "60000",
+                                       "--seed", "11"};
+      if (format == "pcap") args.insert(args.end(), {"--gap-rate", "0.01"});
+      args.insert(args.end(), days[d].begin(), days[d].end());
+      const CommandResult generated = run_command(tickwire_binary(), args);
+      ASSERT_EQ(generated.exit_code, 0) << generated.err;
+      const std::string journal = dir + "/alone" + std::to_string(d) + ".jsonl";
+      const CommandResult alone = run_command(
+          tickwire_binary(), {"replay", "--jump-bps", "5", "--journal", journal, "--journal-events", captures.back()});
+      ASSERT_EQ(alone.exit_code, 0) << alone.err;
+      const std::vector<std::uint8_t> bytes = read_file(journal);
+      apart.append(bytes.begin(), bytes.end());
     }
-    const std::vector<std::uint8_t> bytes = read_file(journal);
-    const std::string together(bytes.begin(), bytes.end());
-    EXPECT_EQ(together.size(), apart.size());
-    EXPECT_TRUE(together == apart) << "the two days run together differ from the two days run apart";
+    std::size_t signals = 0;
+    for (const std::string& line : split_lines(apart)) signals += line.find("\"signal\"") != std::string::npos;
+    EXPECT_GT(signals, 0u) << "no signal in either day: the detector's reset is not exercised";
+    for (const char* workers : {"0", "1", "2"}) {
+      SCOPED_TRACE(std::string(workers) + " workers");
+      const std::string journal = dir + "/w" + workers + ".jsonl";
+      const CommandResult r =
+          run_command(tickwire_binary(), {"replay", "--workers", workers, "--stats", "--jump-bps", "5", "--journal",
+                                          journal, "--journal-events", captures[0], captures[1]});
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      EXPECT_EQ(stat(r.err, "book.days_begun"), 1) << r.err;
+      EXPECT_GT(stat(r.err, "book.orders_dropped_at_day_end"), 0) << r.err;
+      if (std::string(workers) != "0") {
+        EXPECT_EQ(stat(r.err, "router.sessions_after_first"), 1) << r.err;
+      }
+      const std::vector<std::uint8_t> bytes = read_file(journal);
+      const std::string together(bytes.begin(), bytes.end());
+      EXPECT_EQ(together.size(), apart.size());
+      EXPECT_TRUE(together == apart) << "the two days run together differ from the two days run apart";
+    }
   }
 }
 
