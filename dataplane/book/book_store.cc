@@ -43,7 +43,9 @@ std::uint32_t BookStore::add_instrument(std::uint16_t feed, std::uint16_t locate
   // A symbol of an earlier day comes back to its instrument (unless a locate of this day
   // already has it: two locates, one name, is two instruments).
   if (std::uint64_t key; symbol_key(feed, name, key)) {
-    if (const std::uint32_t id = symbol_index_.find(key); id != kNone && !in_session(instruments_[id])) {
+    std::uint32_t id = symbol_index_.find(key);
+    if (id != kNone && in_session(instruments_[id])) id = earlier_namesake(feed, name);
+    if (id != kNone) {
       instruments_[id].locate = locate;
       slot = id;
       return id;
@@ -62,6 +64,16 @@ std::uint32_t BookStore::add_instrument(std::uint16_t feed, std::uint16_t locate
   index_symbol(id);
   publish_symbol(id, symbol);
   return id;
+}
+
+std::uint32_t BookStore::earlier_namesake(std::uint16_t feed, const std::array<char, 8>& symbol) const noexcept {
+  // Only when a name is held by two locates on one day (rare): a walk of the table beats
+  // keeping a chain per name in every instrument.
+  for (std::uint32_t id = 1; id <= instrument_count_; ++id) {
+    const Instrument& ins = instruments_[id];
+    if (ins.feed == feed && ins.symbol == symbol && !in_session(ins)) return id;
+  }
+  return kNone;
 }
 
 void BookStore::rename_instrument(std::uint32_t id, const char (&symbol)[8]) noexcept {

@@ -26,6 +26,9 @@ struct BookConfig {
   std::size_t max_feeds = 4;
   bool prefault = false;                   // touch every page now (live mode), not on first use
   bool huge_pages = false;                 // from the reserved huge pages, when enough are free
+  // Not the store's: whoever feeds the builder issues its prefetch hints for the messages
+  // ahead when it has them in memory (book::apply_prefetched).
+  bool prefetch = true;
 };
 
 // Fast path first: what every order message of the instrument reads fits one cache line;
@@ -247,6 +250,8 @@ class BookStore {
     }
   };
   void index_symbol(std::uint32_t id) noexcept;
+  // An instrument of an earlier day named `symbol` and out of session, or kNone.
+  [[nodiscard]] std::uint32_t earlier_namesake(std::uint16_t feed, const std::array<char, 8>& symbol) const noexcept;
   void unindex_symbol(std::uint32_t id) noexcept;
 
   OrderIndex order_index_;                 // reference -> order

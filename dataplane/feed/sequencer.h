@@ -65,7 +65,12 @@ struct SequencerStats {
   // Late join (resume_at): copies of messages below the resume point, which the snapshot
   // already reflects; counted here, not as duplicates.
   std::uint64_t before_resume = 0;
-  std::uint64_t resume_session_mismatches = 0;  // sessions started while a resume waited for another
+  // Packets of another session while a resume waited for the snapshot's session: dropped,
+  // since applying another day onto the snapshot would mix two days in the books.
+  std::uint64_t resume_session_mismatches = 0;
+  // Packets of a session that has ended (a late copy on the other line, a retransmission
+  // answered after the rollover): dropped; starting that session again would end today's.
+  std::uint64_t ended_session_packets = 0;
   // Live late join (begin_join): packets held while the snapshot was on its way, and the
   // oldest of them let go when the buffer was full (what they carried then comes from the
   // snapshot, recovery, or is a gap: never silently).
@@ -163,7 +168,17 @@ class Sequencer {
     const std::uint64_t first = header.sequence_number.value();
     ++stats_.lines[line].packets;
 
-    if (TW_UNLIKELY(!started_ || !(session == session_))) start_session(session, first, receive_ns);
+    if (TW_UNLIKELY(!started_ || !(session == session_))) {
+      if (TW_UNLIKELY(ended(session))) {
+        ++stats_.ended_session_packets;
+        return;
+      }
+      if (TW_UNLIKELY(resume_pending_ && !any_session(resume_session_) && !(resume_session_ == session))) {
+        ++stats_.resume_session_mismatches;
+        return;
+      }
+      start_session(session, first, receive_ns);
+    }
     audit_line(line, session, first, count);
     if (TW_UNLIKELY(joining_)) {
       hold_for_join(payload, length, receive_ns, line, first, count);
@@ -253,6 +268,7 @@ class Sequencer {
     bool follows_another = started_ && !joining_;
     if (started_) {
       ++stats_.session_changes;
+      ended_[ended_count_++ % ended_.size()] = session_;
       if (TW_UNLIKELY(joining_)) {
         // Still joining: the old session's packets are no use to a snapshot of the new one.
         evict_oldest_held(buffered_);
@@ -264,25 +280,31 @@ class Sequencer {
     session_ = session;
     held_hole_ = kNotHeld;
     // A feed may be joined at any point: what came before is not a gap (a snapshot would
-    // supply it).
-    expected_ = first;
+    // supply it). Not a session that follows one we saw: it starts at 1 (0 in captures that
+    // number from 0), and a first packet above that leaves a hole, found or declared lost.
+    expected_ = follows_another && first > 1 ? 1 : first;
     resume_floor_ = 0;
     if (TW_UNLIKELY(resume_pending_)) {
-      if (any_session(resume_session_) || resume_session_ == session) {
-        // The snapshot supplied everything below its resume point.
-        resume_pending_ = false;
-        expected_ = resume_sequence_;
-        resume_floor_ = resume_sequence_;
-        follows_another = false;
-      } else {
-        ++stats_.resume_session_mismatches;
-      }
+      // on_packet lets only the awaited session (or any, for a blank one) start meanwhile:
+      // the snapshot supplied everything below its resume point.
+      resume_pending_ = false;
+      expected_ = resume_sequence_;
+      resume_floor_ = resume_sequence_;
+      follows_another = false;
     }
     next_announced_ = expected_;
     announced_at_ns_ = now_ns;
     if constexpr (requires { output_.on_new_session(session); }) {
       if (follows_another) output_.on_new_session(session);
     }
+  }
+
+  [[nodiscard]] bool ended(const SessionId& session) const noexcept {
+    const std::size_t n = std::min<std::size_t>(ended_count_, ended_.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      if (ended_[i] == session) return true;
+    }
+    return false;
   }
 
   static bool any_session(const SessionId& s) noexcept {
@@ -407,13 +429,19 @@ class Sequencer {
   bool end_join(const SessionId& session, std::uint64_t sequence, std::uint64_t now_ns) noexcept {
     joining_ = false;
     if (!started_ || !(any_session(session) || session == session_)) {
-      // Nothing came yet, or only another session: the resume waits for its session, and
-      // what is held is that other session's, delivered from its first packet.
-      if (started_) ++stats_.resume_session_mismatches;
+      // Nothing came yet, or only another session: the resume waits for its session. What
+      // is held is that other session's, which the snapshot does not continue: let go, so
+      // that two days never mix in the books.
+      if (started_) {
+        stats_.resume_session_mismatches += buffered_;
+        for (std::uint32_t i = 0; i < buffered_; ++i) free_[free_count_++] = order_[i];
+        buffered_ = 0;
+        next_announced_ = expected_;  // nothing of that session is owed either
+        started_ = false;
+      }
       resume_pending_ = true;
       resume_session_ = session;
       resume_sequence_ = sequence;
-      if (started_ && buffered_ != 0) expected_ = first_of(slot(order_[0]) + kSlotHeader);  // the lowest held
     } else {
       // Also a resume point below the first held packet: the snapshot is older than what
       // came since, and the messages in between are a hole like any other.
@@ -530,6 +558,9 @@ class Sequencer {
   Output& output_;
   bool started_ = false;
   SessionId session_{};
+  // The sessions that ended most recently: their late packets are not a new session.
+  std::array<SessionId, 4> ended_{};
+  std::size_t ended_count_ = 0;
   std::uint64_t expected_ = 0;         // next sequence number to deliver
   bool resume_pending_ = false;        // resume_at() waits for its session
   bool joining_ = false;               // begin_join(): holding every packet for the snapshot

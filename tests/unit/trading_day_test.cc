@@ -128,15 +128,43 @@ TEST_F(TradingDayTest, AnAddNamingAnInstrumentOnANewDayMapsItBackAndStartsItAfre
   EXPECT_EQ(counters[BookAnomaly::kAddLiveReference], 0u);
 }
 
-// Two locates with one name on one day are two instruments; a name of an earlier day that is
-// already taken today is not taken twice.
-TEST_F(TradingDayTest, ANameAlreadyMappedTodayIsNotMappedTwice) {
-  apply(test::stock_directory(1, "DUP"));
-  builder.begin_day();
-  apply(test::stock_directory(2, "DUP"));
-  apply(test::stock_directory(4, "DUP"));
-  EXPECT_NE(store.instrument_id(0, 2), store.instrument_id(0, 4));
-  EXPECT_NE(store.instrument_id(0, 4), kNone);
+// Two locates with one name on one day are two instruments; on the days after, both come
+// back to theirs, so the table does not grow day after day.
+TEST_F(TradingDayTest, ANameOnTwoLocatesIsTwoInstrumentsEveryDayWithoutGrowing) {
+  for (int day = 0; day < 6; ++day) {
+    apply(test::stock_directory(1, "DUP"));
+    apply(test::stock_directory(2, "DUP"));
+    EXPECT_NE(store.instrument_id(0, 1), store.instrument_id(0, 2));
+    EXPECT_NE(store.instrument_id(0, 2), kNone);
+    builder.begin_day();
+  }
+  EXPECT_EQ(store.instrument_count(), 2u);
+  EXPECT_EQ(counters[BookAnomaly::kNoInstrumentRoom], 0u);
+}
+
+// Deep sides (in the price index) and long-lived orders (in the order index's hash part: with
+// 1000 orders the direct table has 1024 slots, so references 1024 apart share one) are
+// cleared from both indexes: the next day's same prices and references are new.
+TEST_F(TradingDayTest, ANewDayClearsDeepSidesAndLongLivedOrdersFromTheIndexes) {
+  for (int day = 0; day < 3; ++day) {
+    apply(test::stock_directory(1, "DEEP", kMorning));
+    for (std::uint64_t k = 0; k < 40; ++k) {
+      for (std::uint64_t r : {1 + k, 1 + k + 1024, 1 + k + 2048}) {
+        apply(test::add_order(1, r, k % 2 ? 'B' : 'S', 100, "DEEP",
+                              static_cast<std::uint32_t>(k % 2 ? 1000 - k : 2000 + k), kAfternoon));
+      }
+    }
+    apply(test::order_delete(1, 1 + 1024, kAfternoon));  // found through the hash part
+    EXPECT_EQ(store.find_order(1 + 1024), kNone);
+    EXPECT_GT(store.indexed_levels(), 0u);
+    EXPECT_EQ(store.live_orders(), 119u);
+    builder.begin_day();
+    EXPECT_EQ(store.indexed_levels(), 0u);
+    EXPECT_EQ(store.live_levels(), 0u);
+    for (std::uint64_t r : {std::uint64_t{1}, std::uint64_t{2048}, std::uint64_t{2049}}) EXPECT_EQ(store.find_order(r), kNone);
+  }
+  EXPECT_EQ(anomalies(), 0u);
+  EXPECT_EQ(counters.orders_dropped_at_day_end, 3u * 119u);
 }
 
 // A month of days over a table of 8 instruments and a pool of 1000 orders: the same six
