@@ -69,4 +69,21 @@ ReadStatus BinaryFileReader::next(const std::uint8_t*& message, std::size_t& len
   }
 }
 
+ReadStatus BinaryFileReader::next_run(book::MessageRef* out, std::size_t max, std::size_t& count) {
+  count = 0;
+  if (max == 0) return ReadStatus::kFrame;
+  // Only the first message may refill the buffer, which would move what came before it.
+  const ReadStatus first = next(out[0].data, out[0].length);
+  if (first != ReadStatus::kFrame) return first;
+  count = 1;
+  while (count < max && end_ - begin_ >= kLengthPrefix) {
+    const std::uint8_t* p = buffer_.data() + begin_;
+    const std::size_t n = (std::size_t{p[0]} << 8) | p[1];
+    if (end_ - begin_ < kLengthPrefix + n) break;
+    out[count++] = {p + kLengthPrefix, n};
+    begin_ += kLengthPrefix + n;
+  }
+  return ReadStatus::kFrame;
+}
+
 }  // namespace tickwire::drivers

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "dataplane/book/prefetch_window.h"
 #include "drivers/capture_file_reader.h"
 #include "drivers/gzip_stream.h"
 
@@ -26,6 +27,10 @@ class BinaryFileReader {
   // kFrame: `message`/`length` point at one message body (without the length prefix),
   // valid until the next call. kTruncated: the file ends inside a message.
   ReadStatus next(const std::uint8_t*& message, std::size_t& length);
+  // Up to `max` messages at once (`count` of them, at least one when kFrame), all valid until
+  // the next call: what the chunk holds after the first, so that a consumer can look ahead
+  // (prefetch) without a copy.
+  ReadStatus next_run(book::MessageRef* out, std::size_t max, std::size_t& count);
   [[nodiscard]] const std::string& error() const noexcept { return error_; }
   [[nodiscard]] std::uint64_t bytes_read() const noexcept { return bytes_read_; }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dataplane/book/book_builder.h"
+#include "dataplane/book/prefetch_window.h"
 #include "dataplane/itch/decoder.h"
 
 namespace tickwire::bench {
@@ -55,40 +56,36 @@ bool one_run(const BenchStream& stream, const BookBenchOptions& options, RunFigu
   book::BookBuilder<EventChecksum> builder(store, sink, counters, 0);
   feed::MessageContext ctx;
 
-  // A software pipeline over the stream: while message i is applied, message i + kFar gets
-  // its first prefetch stage, message i + kNear its second and message i + kClose its third.
-  constexpr std::size_t kFar = 16;
-  constexpr std::size_t kNear = 8;
-  constexpr std::size_t kClose = 4;
-  constexpr std::size_t kRing = 32;
-  static_assert(kFar < kRing);
-  const std::uint8_t* at[kRing];
-  std::size_t length[kRing];
-  std::size_t read = 0;
+  // The stream in runs, as `tickwire replay` reads a BinaryFILE, each applied with the book
+  // builder's prefetch stages issued ahead (book::apply_prefetched).
+  constexpr std::size_t kRun = 256;
+  book::MessageRef run[kRun];
   const std::uint8_t* p = stream.bytes.data();
   const std::uint8_t* const end = p + stream.bytes.size();
   auto hint = [&](unsigned stage, std::size_t j) {
-    itch::decode_message(at[j], length[j], [&](const auto& message) { builder.prefetch(stage, message); });
+    itch::decode_message(run[j].data, run[j].length, [&](const auto& message) { builder.prefetch(stage, message); });
   };
-  auto fill_to = [&](std::size_t count) {
-    while (read < count && end - p >= 2) {
-      const std::size_t n = (std::size_t{p[0]} << 8) | p[1];
-      at[read % kRing] = p + 2;
-      length[read % kRing] = n;
-      ++read;
-      p += 2 + n;
-      if (options.prefetch) hint(0, (read - 1) % kRing);
-    }
+  std::uint64_t sequence = 0;
+  auto apply = [&](std::size_t j) {
+    ctx.sequence = ++sequence;
+    itch::decode_message(run[j].data, run[j].length, [&](const auto& message) { builder(ctx, message); });
+    return true;
   };
   const auto t0 = std::chrono::steady_clock::now();
-  std::uint64_t sequence = 0;
-  for (std::size_t i = 0;; ++i) {
-    fill_to(i + kFar + 1);
-    if (i >= read) break;
-    if (options.prefetch && i + kNear < read) hint(1, (i + kNear) % kRing);
-    if (options.prefetch && i + kClose < read) hint(2, (i + kClose) % kRing);
-    ctx.sequence = ++sequence;
-    itch::decode_message(at[i % kRing], length[i % kRing], [&](const auto& message) { builder(ctx, message); });
+  while (end - p >= 2) {
+    std::size_t count = 0;
+    for (; count < kRun && end - p >= 2; ++count) {
+      const std::size_t n = (std::size_t{p[0]} << 8) | p[1];
+      if (static_cast<std::size_t>(end - p) < 2 + n) break;  // a cut last message
+      run[count] = {p + 2, n};
+      p += 2 + n;
+    }
+    if (count == 0) break;
+    if (options.prefetch) {
+      (void)book::apply_prefetched(count, hint, apply);
+    } else {
+      for (std::size_t j = 0; j < count; ++j) apply(j);
+    }
   }
   figures.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   figures.peak_orders = store.peak_orders();

@@ -115,6 +115,7 @@ bool BookBuild::init(const BookBuildOptions& options, const net::UdpFilter& feed
   if (!books.init(options.config, error)) return false;
   builder = std::make_unique<book::BookBuilder<EventTally>>(books, tally, book_counters, 0);
   sink = std::make_unique<BookSink>(BookSink{*builder, options.at});
+  sink->prefetch_ahead = options.config.prefetch;
   sequenced = std::make_unique<feed::SequencedFeed<BookSink>>(*sink, filter, feed_counters, options.sequencing);
   if (!sequenced->ok()) {
     error = "cannot reserve the reorder buffer";

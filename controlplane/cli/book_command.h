@@ -41,6 +41,13 @@ struct BookSink {
   std::uint64_t snapshot_resume = 0;
   std::uint64_t skipped_before_resume = 0;
 
+  bool prefetch_ahead = true;  // book.prefetch
+  [[nodiscard]] bool prefetching() const noexcept { return prefetch_ahead; }
+  template <class Message>
+  void prefetch(unsigned stage, const Message& m) const noexcept {
+    builder.prefetch(stage, m);
+  }
+
   void on_gap(const feed::SessionId&, feed::SequenceRange, feed::GapCause) noexcept { builder.set_suspect(true); }
   void on_new_session(const feed::SessionId&) noexcept {
     builder.begin_day();

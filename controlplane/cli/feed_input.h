@@ -2,6 +2,7 @@
 // through one decoder into a sink, counting everything in one set of counters.
 #pragma once
 
+#include <array>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -11,7 +12,9 @@
 #include "controlplane/cli/arg_parser.h"
 #include "controlplane/cli/stop_signal.h"
 #include "controlplane/recovery/recovery_policy.h"
+#include "dataplane/book/prefetch_window.h"
 #include "dataplane/feed/mold_feed_decoder.h"
+#include "dataplane/itch/decoder.h"
 #include "drivers/binary_file_reader.h"
 #include "drivers/capture_file_reader.h"
 #include "dataplane/metrics/tsc_clock.h"
@@ -90,6 +93,25 @@ bool should_stop(const Sink& sink) {
   return stop_requested();
 }
 
+// A BinaryFILE is read in runs of messages that stay in place together, so that a sink that
+// builds books can prefetch for the messages ahead (book::apply_prefetched).
+inline constexpr std::size_t kBinaryFileRun = 256;
+
+template <class Sink>
+bool prefetching(const Sink& sink) {
+  if constexpr (requires { sink.prefetching(); }) {
+    return sink.prefetching();
+  } else {
+    return false;
+  }
+}
+template <class Sink>
+void prefetch_message(Sink& sink, unsigned stage, const book::MessageRef& m) {
+  if constexpr (requires { sink.prefetching(); }) {
+    (void)itch::decode_message(m.data, m.length, [&](const auto& message) { sink.prefetch(stage, message); });
+  }
+}
+
 // Every input through `feed` (frames: feed.on_frame) or, for BinaryFILE, straight to
 // `sink`; at the end feed.finish(last receive time) when the feed has one (what a sequencer
 // still waits for is then lost).
@@ -162,8 +184,6 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Feed& feed, Sink&
         result.all_inputs_usable = false;
         continue;
       }
-      const std::uint8_t* message;
-      std::size_t length;
       // A BinaryFILE is one trading day, as NASDAQ publishes them, with neither sequence
       // numbers nor a session: its messages are numbered from 1, and a file after one that
       // had messages is the next day (as a new MoldUDP64 session is).
@@ -172,9 +192,22 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Feed& feed, Sink&
         if constexpr (requires { sink.on_new_session(feed::SessionId{}); }) sink.on_new_session(feed::SessionId{});
       }
       feed::MessageContext ctx{};
-      while (!should_stop(sink) && (status = reader->next(message, length)) == drivers::ReadStatus::kFrame) {
-        ctx.sequence = ++binary_messages;
-        feed::deliver_message(message, length, ctx, sink, counters);
+      std::array<book::MessageRef, kBinaryFileRun> run;
+      std::size_t count = 0;
+      const bool hints = prefetching(sink);
+      while (!should_stop(sink) && (status = reader->next_run(run.data(), run.size(), count)) == drivers::ReadStatus::kFrame) {
+        auto apply = [&](std::size_t i) {
+          ctx.sequence = ++binary_messages;
+          feed::deliver_message(run[i].data, run[i].length, ctx, sink, counters);
+          return !should_stop(sink);
+        };
+        if (hints) {
+          (void)book::apply_prefetched(count, [&](unsigned stage, std::size_t i) { prefetch_message(sink, stage, run[i]); },
+                                       apply);
+        } else {
+          for (std::size_t i = 0; i < count && apply(i); ++i) {
+          }
+        }
       }
       counters.bytes += reader->bytes_read();
       detail = reader->error();

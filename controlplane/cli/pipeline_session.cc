@@ -207,6 +207,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     EventTap tap{pipeline, journal_events ? journal.get() : nullptr, journal.get(), swap_every != 0 ? &script : nullptr};
     book::BookBuilder<EventTap> builder(books, tap, book_counters, 0);
     ReplaySink<EventTap> sink{builder, nullptr, pacing};
+    sink.prefetch_ahead = config.book.prefetch;
     sink.pacing.inline_latency = arrival ? &inline_end_to_end : nullptr;
     sink.alerts = &alerts;
     auto sequenced =
@@ -270,6 +271,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     std::uint64_t next_swap_at = swap_every;
     book::BookBuilder<sched::EventRouter> builder(books, router, book_counters, 0);
     ReplaySink<sched::EventRouter> sink{builder, &router, pacing};
+    sink.prefetch_ahead = config.book.prefetch;
     sink.alerts = &alerts;
     auto sequenced = std::make_unique<feed::SequencedFeed<ReplaySink<sched::EventRouter>>>(
         sink, feed_input.filter, *counters, config.sequencer);

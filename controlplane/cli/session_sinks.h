@@ -107,6 +107,14 @@ struct ReplaySink {
       if (events != nullptr) events->idle();
     }
   }
+  // Hints for messages ahead of the one applied (book.prefetch; see book::apply_prefetched).
+  bool prefetch_ahead = true;
+  [[nodiscard]] bool prefetching() const noexcept { return prefetch_ahead; }
+  template <class Message>
+  void prefetch(unsigned stage, const Message& m) const noexcept {
+    builder.prefetch(stage, m);
+  }
+
   template <class Message>
   void operator()(const feed::MessageContext& ctx, const Message& m) {
     if (pacing.schedule == nullptr && pacing.inline_latency == nullptr) return builder(ctx, m);

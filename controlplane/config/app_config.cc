@@ -322,6 +322,9 @@ void add_global_keys(std::vector<Key>& keys) {
                           [](auto& c, auto*) -> auto& { return c.book.prefault; }));
   keys.push_back(bool_key("book.huge_pages", "take the books from reserved huge pages when enough are free",
                           [](auto& c, auto*) -> auto& { return c.book.huge_pages; }));
+  keys.push_back(bool_key("book.prefetch",
+                          "start loading the order and level records of the messages ahead (BinaryFILE input)",
+                          [](auto& c, auto*) -> auto& { return c.book.prefetch; }));
 
   // sequencer
   keys.push_back(unsigned_key("sequencer.reorder_window_us", "how long a sequence hole waits for its messages", 0,
@@ -765,7 +768,7 @@ bool read_whole_file(const std::string& path, std::string& text, std::string& er
 
 bool same(const book::BookConfig& a, const book::BookConfig& b) {
   return a.max_orders == b.max_orders && a.max_levels == b.max_levels && a.max_instruments == b.max_instruments &&
-         a.prefault == b.prefault && a.huge_pages == b.huge_pages;
+         a.prefault == b.prefault && a.huge_pages == b.huge_pages && a.prefetch == b.prefetch;
 }
 
 bool same(const feed::SequencerConfig& a, const feed::SequencerConfig& b) {

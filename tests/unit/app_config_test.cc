@@ -26,6 +26,7 @@ const std::map<std::string, std::string>& changed_values() {
       {"book.max_instruments", "300"},
       {"book.prefault", "true"},
       {"book.huge_pages", "true"},
+      {"book.prefetch", "false"},
       {"sequencer.reorder_window_us", "750"},
       {"sequencer.reorder_buffer", "64"},
       {"sequencer.max_packet_bytes", "1472"},

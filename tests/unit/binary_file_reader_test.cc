@@ -45,6 +45,33 @@ TEST(BinaryFileReader, ReadsEveryMessageAcrossChunkBoundaries) {
   EXPECT_EQ(r->bytes_read(), binary_file(messages).size());
 }
 
+// Runs of messages (for prefetching ahead): every message once, in order, each run intact
+// until the next call, across chunk boundaries and to the truncation at the end.
+TEST(BinaryFileReader, RunsHoldEveryMessageAndStayInPlaceUntilTheNextCall) {
+  const auto messages = many_messages(20000);
+  test::Bytes file = binary_file(messages);
+  file.resize(file.size() - 3);  // the last message is cut
+  const std::string path = test::temp_dir() + "/runs.itch";
+  test::write_file(path, file);
+  std::string error;
+  auto r = BinaryFileReader::open(path, error, 1000);
+  ASSERT_TRUE(r) << error;
+  std::vector<test::Bytes> read;
+  book::MessageRef run[64];
+  std::size_t count = 0;
+  std::size_t runs = 0;
+  ReadStatus status;
+  while ((status = r->next_run(run, 64, count)) == ReadStatus::kFrame) {
+    ASSERT_GE(count, 1u);
+    ++runs;
+    // Checked only now, after the whole run was handed out: no message moved meanwhile.
+    for (std::size_t i = 0; i < count; ++i) read.emplace_back(run[i].data, run[i].data + run[i].length);
+  }
+  EXPECT_EQ(status, ReadStatus::kTruncated);
+  EXPECT_EQ(read, std::vector<test::Bytes>(messages.begin(), messages.end() - 1));
+  EXPECT_LT(runs, messages.size() / 8) << "runs of one message would prefetch nothing";
+}
+
 TEST(BinaryFileReader, ReadsGzip) {
   const auto messages = many_messages(5000);
   const std::string path = test::temp_dir() + "/day.itch.gz";
