@@ -55,6 +55,8 @@ void print_sequencer_report(std::FILE* out, const feed::SequencerStats& s, const
   line(out, "sequencer.gaps", s.gaps);
   line(out, "sequencer.gap_messages", s.gap_messages);
   line(out, "sequencer.session_changes", s.session_changes);
+  line(out, "sequencer.ended_session_packets", s.ended_session_packets);
+  line(out, "sequencer.other_session_packets", s.resume_session_mismatches);
   line(out, "sequencer.oversized_packets", s.oversized_packets);
   line(out, "sequencer.before_resume", s.before_resume);
   line(out, "sequencer.join_held_packets", s.join_held_packets);
