@@ -215,6 +215,59 @@ TEST(ReplayCli, TwoDaysInOneReplayAreTheTwoDaysRunApartOnEveryLayout) {
   }
 }
 
+// One message may touch two books: an add (or a replace) onto the reference of an order still
+// resting in another book removes that order first. Each book's part runs on the worker that
+// owns its instrument, and the journal is the inline one. Real feeds never reuse a live
+// reference, so this is built by hand; instruments 1 and 2 land on different workers.
+TEST(ReplayCli, AMessageTouchingTwoBooksGivesTheInlineJournalOnEveryLayout) {
+  const std::string dir = temp_dir();
+  std::vector<Bytes> messages = {test::stock_directory(1, "XXX"), test::stock_directory(2, "YYY")};
+  for (std::uint64_t k = 0; k < 40; ++k) {
+    messages.push_back(test::add_order(1, 100 + k, 'B', 1000, "XXX", 100000 - 10 * static_cast<std::uint32_t>(k)));
+    messages.push_back(test::add_order(2, 200 + k, 'S', 1000, "YYY", 200000 + 10 * static_cast<std::uint32_t>(k)));
+  }
+  for (std::uint64_t k = 0; k < 20; ++k) {
+    messages.push_back(test::add_order(2, 100 + k, 'B', 500, "YYY", 150000));  // X's order, now Y's
+    messages.push_back(test::order_replace(1, 300 + k, 200 + k, 700, 99000));  // unknown original: counted
+    messages.push_back(test::order_replace(1, 120 + k, 200 + k, 700, 99000));  // new reference rests in Y
+  }
+  std::vector<Bytes> frames;
+  for (std::size_t i = 0; i < messages.size(); i += 4) {
+    const std::vector<Bytes> part(messages.begin() + static_cast<long>(i),
+                                  messages.begin() + static_cast<long>(std::min(i + 4, messages.size())));
+    frames.push_back(test::udp_frame(test::mold_packet("TWOBOOKS01", 1 + i, part)));
+  }
+  write_file(dir + "/two_books.pcap", test::pcap_file(frames));
+  std::string inline_journal;
+  for (const char* workers : {"0", "1", "2"}) {
+    SCOPED_TRACE(std::string(workers) + " workers");
+    const std::string journal = dir + "/w" + workers + ".jsonl";
+    const CommandResult r = run_command(tickwire_binary(), {"replay", "--workers", workers, "--stats", "--journal", journal,
+                                                            "--journal-events", dir + "/two_books.pcap"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(stat(r.err, "book.anomalies.add_live_reference"), 20) << r.err;
+    EXPECT_EQ(stat(r.err, "book.anomalies.replace_to_live_reference"), 20) << r.err;
+    const std::vector<std::uint8_t> bytes = read_file(journal);
+    const std::string text(bytes.begin(), bytes.end());
+    if (inline_journal.empty()) {
+      inline_journal = text;
+      std::map<std::int64_t, std::set<std::int64_t>> locates_by_seq;
+      for (const std::string& line : split_lines(text)) {
+        const auto o = parse_json_line(line);
+        ASSERT_TRUE(o) << line;
+        if (o->count("event") && o->count("stock_locate")) {
+          locates_by_seq[std::get<std::int64_t>(o->at("seq"))].insert(std::get<std::int64_t>(o->at("stock_locate")));
+        }
+      }
+      const auto two_books = std::count_if(locates_by_seq.begin(), locates_by_seq.end(),
+                                           [](const auto& entry) { return entry.second.size() > 1; });
+      EXPECT_EQ(two_books, 40);
+    } else {
+      EXPECT_TRUE(text == inline_journal) << "the journal differs from the inline one";
+    }
+  }
+}
+
 // Some captures number their MoldUDP64 packets from 0 (the rewrapped real samples do). Key
 // 0 once meant "nothing pushed yet" to the workers, which then never ran such a message: the
 // journal with workers was empty where inline had the message's events.
