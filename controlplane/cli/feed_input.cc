@@ -75,6 +75,9 @@ struct FrameSinkDecoder {
   void on_frame(const std::uint8_t* data, std::uint32_t length, net::LinkType, std::uint64_t t) {
     sink.on_frame(data, length, t);
   }
+  void begin_look_ahead() { sink.begin_look_ahead(); }
+  void look_ahead(const std::uint8_t* data, std::uint32_t length, net::LinkType) { sink.look_ahead(data, length); }
+  void end_look_ahead() { sink.end_look_ahead(); }
 };
 }  // namespace
 

@@ -73,6 +73,11 @@ class FrameSink {
   [[nodiscard]] virtual bool done() const = 0;
   virtual void end_of_burst() {}
   virtual void idle(std::uint64_t /*now_ns*/) {}  // a poll that received nothing, on the receive clock
+  // A burst's frames before they come one by one (SequencedFeed::look_ahead); the frames stay
+  // valid until end_look_ahead().
+  virtual void begin_look_ahead() {}
+  virtual void look_ahead(const std::uint8_t* /*data*/, std::uint32_t /*length*/) {}
+  virtual void end_look_ahead() {}
 };
 bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::FeedCounters& counters,
                      FeedRunResult& result, std::FILE* err);
@@ -144,6 +149,15 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Feed& feed, Sink&
         last = t;
         f.on_frame(data, length, net::LinkType::kEthernet, t);
       }
+      void begin_look_ahead() override {
+        if constexpr (requires { f.begin_look_ahead(); }) f.begin_look_ahead();
+      }
+      void look_ahead(const std::uint8_t* data, std::uint32_t length) override {
+        if constexpr (requires { f.begin_look_ahead(); }) f.look_ahead(data, length, net::LinkType::kEthernet);
+      }
+      void end_look_ahead() override {
+        if constexpr (requires { f.begin_look_ahead(); }) f.end_look_ahead();
+      }
       [[nodiscard]] bool done() const override { return should_stop(s); }
     } adapter(feed, sink, last_receive_ns);
     result.started = result.all_inputs_usable = read_dpdk_ports(options, adapter, counters, result, err);
@@ -173,7 +187,13 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Feed& feed, Sink&
       drivers::Frame frame;
       while (!should_stop(sink) && (status = reader->next(frame)) == drivers::ReadStatus::kFrame) {
         last_receive_ns = frame.receive_time_ns;
+        // A capture hands over one frame at a time: the look-ahead spans its messages.
+        if constexpr (requires { feed.begin_look_ahead(); }) {
+          feed.begin_look_ahead();
+          feed.look_ahead(frame.data, frame.captured_length, frame.link);
+        }
         feed.on_frame(frame.data, frame.captured_length, frame.link, frame.receive_time_ns);
+        if constexpr (requires { feed.begin_look_ahead(); }) feed.end_look_ahead();
         end_of_burst(sink);
       }
       detail = reader->error();

@@ -21,6 +21,7 @@
 #include "controlplane/recovery/rerequest_client.h"
 #include "controlplane/recovery/snapshot_join.h"
 #include "dataplane/book/book_builder.h"
+#include "dataplane/book/prefetch_window.h"
 #include "dataplane/core/cpu_relax.h"
 #include "dataplane/feed/sequenced_feed.h"
 #include "dataplane/metrics/arrival_schedule.h"
@@ -107,16 +108,25 @@ struct ReplaySink {
       if (events != nullptr) events->idle();
     }
   }
-  // Hints for messages ahead of the one applied (book.prefetch; see book::apply_prefetched).
+  // Hints for messages ahead of the one applied (book.prefetch): a BinaryFILE's runs call
+  // prefetch() (book::apply_prefetched); a received burst is listed by the feed's look-ahead
+  // and hinted here as its messages are applied.
   bool prefetch_ahead = true;
   [[nodiscard]] bool prefetching() const noexcept { return prefetch_ahead; }
   template <class Message>
   void prefetch(unsigned stage, const Message& m) const noexcept {
     builder.prefetch(stage, m);
   }
+  void look_ahead(const std::uint8_t* message, std::size_t length) noexcept {
+    if (prefetch_ahead) burst.add({message, length});
+  }
+  void reset_look_ahead() noexcept { burst.reset(); }
 
   template <class Message>
   void operator()(const feed::MessageContext& ctx, const Message& m) {
+    burst.before_apply([this](unsigned stage, const book::MessageRef& ahead) {
+      (void)itch::decode_message(ahead.data, ahead.length, [&](const auto& message) { builder.prefetch(stage, message); });
+    });
     if (pacing.schedule == nullptr && pacing.inline_latency == nullptr) return builder(ctx, m);
     const std::uint64_t intended = pacing.schedule != nullptr ? wait_until_due(ctx) : ctx.receive_time_ns;
     builder(ctx, m);
@@ -154,6 +164,9 @@ struct ReplaySink {
     alerts->post(a);
   }
   SessionAlerts* alerts = nullptr;
+  // The received burst's messages, listed ahead (a burst of 32 full frames of the shortest
+  // messages holds more; the rest go unhinted).
+  book::PrefetchSchedule<1024> burst{};
 
  private:
   std::uint64_t wait_until_due(const feed::MessageContext& ctx) {

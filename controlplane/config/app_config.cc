@@ -323,7 +323,7 @@ void add_global_keys(std::vector<Key>& keys) {
   keys.push_back(bool_key("book.huge_pages", "take the books from reserved huge pages when enough are free",
                           [](auto& c, auto*) -> auto& { return c.book.huge_pages; }));
   keys.push_back(bool_key("book.prefetch",
-                          "start loading the order and level records of the messages ahead (BinaryFILE input)",
+                          "start loading the order and level records of the messages ahead (a BinaryFILE's, a burst's)",
                           [](auto& c, auto*) -> auto& { return c.book.prefetch; }));
 
   // sequencer

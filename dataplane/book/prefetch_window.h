@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 
@@ -24,21 +25,55 @@ inline constexpr std::size_t kPrefetchFar = 16;
 inline constexpr std::size_t kPrefetchNear = 8;
 inline constexpr std::size_t kPrefetchClose = 4;
 
-// hint(stage, i) issues stage `stage` for message i; apply(i) applies it and returns false
-// to stop there. Returns how many messages were applied.
+// The hints due before message i of a run of `count` is applied: hint(stage, index). The
+// run's first message also brings the first ones their every stage at once (their misses
+// still overlap each other).
+template <class Hint>
+void hints_before(std::size_t i, std::size_t count, Hint&& hint) {
+  if (i == 0) {
+    for (std::size_t j = 0; j < std::min(count, kPrefetchFar); ++j) hint(0u, j);
+    for (std::size_t j = 0; j < std::min(count, kPrefetchNear); ++j) hint(1u, j);
+    for (std::size_t j = 0; j < std::min(count, kPrefetchClose); ++j) hint(2u, j);
+  }
+  if (i + kPrefetchFar < count) hint(0u, i + kPrefetchFar);
+  if (i + kPrefetchNear < count) hint(1u, i + kPrefetchNear);
+  if (i + kPrefetchClose < count) hint(2u, i + kPrefetchClose);
+}
+
+// A run given as an array: hint(stage, i) issues stage `stage` for message i; apply(i)
+// applies it and returns false to stop there. Returns how many messages were applied.
 template <class Hint, class Apply>
 std::size_t apply_prefetched(std::size_t count, Hint&& hint, Apply&& apply) {
-  // The run's first messages get every stage at once: their misses still overlap each other.
-  for (std::size_t i = 0; i < std::min(count, kPrefetchFar); ++i) hint(0u, i);
-  for (std::size_t i = 0; i < std::min(count, kPrefetchNear); ++i) hint(1u, i);
-  for (std::size_t i = 0; i < std::min(count, kPrefetchClose); ++i) hint(2u, i);
   for (std::size_t i = 0; i < count; ++i) {
-    if (i + kPrefetchFar < count) hint(0u, i + kPrefetchFar);
-    if (i + kPrefetchNear < count) hint(1u, i + kPrefetchNear);
-    if (i + kPrefetchClose < count) hint(2u, i + kPrefetchClose);
+    hints_before(i, count, hint);
     if (!apply(i)) return i + 1;
   }
   return count;
 }
+
+// A run listed ahead of a loop that applies its messages elsewhere (a received burst, whose
+// frames the sequencer applies one by one): add() each message, then before_apply(hint)
+// before each is applied; hint(stage, ref). Messages applied beyond the run get no hints. The
+// run's memory must stay valid until reset().
+template <std::size_t Capacity>
+class PrefetchSchedule {
+ public:
+  void reset() noexcept { count_ = applied_ = 0; }
+  void add(const MessageRef& m) noexcept {
+    if (count_ < Capacity) refs_[count_++] = m;
+  }
+  [[nodiscard]] std::size_t size() const noexcept { return count_; }
+
+  template <class Hint>
+  void before_apply(Hint&& hint) noexcept {
+    if (applied_ >= count_) return;
+    hints_before(applied_++, count_, [&](unsigned stage, std::size_t j) { hint(stage, refs_[j]); });
+  }
+
+ private:
+  std::array<MessageRef, Capacity> refs_{};
+  std::size_t count_ = 0;
+  std::size_t applied_ = 0;
+};
 
 }  // namespace tickwire::book

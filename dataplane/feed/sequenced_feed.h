@@ -6,6 +6,7 @@
 // other is line B (A/B feeds publish the same session to two groups).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "dataplane/feed/datagram_intake.h"
@@ -45,6 +46,45 @@ class SequencedFeed {
     check_lines(receive_time_ns);
     heard(line, receive_time_ns);
     sequencer_.on_packet(d.payload, d.payload_length, receive_time_ns, line);
+  }
+
+  // Look-ahead over a received burst, before its frames are handed in one by one: the
+  // messages of each frame that the sequencer will deliver (not copies of what it already
+  // did), listed for a sink that prefetches for the messages ahead of the one it applies:
+  //   void look_ahead(const std::uint8_t* message, std::size_t length)
+  //   void reset_look_ahead()   (end_look_ahead: the burst's memory is about to be freed)
+  // Pure otherwise: nothing is counted, the frames are parsed again by on_frame.
+  void begin_look_ahead() noexcept {
+    if constexpr (kSinkLooksAhead) {
+      look_ahead_next_ = sequencer_.expected();
+      sink_.reset_look_ahead();
+    }
+  }
+  void look_ahead(const std::uint8_t* frame, std::uint32_t captured_length, net::LinkType link) noexcept {
+    if constexpr (kSinkLooksAhead) {
+      const net::FrameResult r = net::parse_udp_frame(frame, captured_length, link);
+      if (r.drop || !filter_.accepts(r.datagram.destination_ip, r.datagram.destination_port) ||
+          r.datagram.payload_length < sizeof(MoldUdp64Header)) {
+        return;
+      }
+      const std::uint8_t* p = r.datagram.payload;
+      const std::uint8_t* const end = p + r.datagram.payload_length;
+      const auto& header = wire::view_as<MoldUdp64Header>(p);
+      const std::uint16_t count = header.message_count.value();
+      if (count == MoldUdp64Header::kHeartbeat || count == MoldUdp64Header::kEndOfSession) return;
+      std::uint64_t sequence = header.sequence_number.value();
+      p += sizeof(MoldUdp64Header);
+      for (std::uint16_t k = 0; k < count && end - p >= 2; ++k, ++sequence) {
+        const std::size_t length = (std::size_t{p[0]} << 8) | p[1];
+        if (static_cast<std::size_t>(end - p) < 2 + length) break;
+        if (sequence >= look_ahead_next_) sink_.look_ahead(p + 2, length);
+        p += 2 + length;
+      }
+      look_ahead_next_ = std::max(look_ahead_next_, sequence);
+    }
+  }
+  void end_look_ahead() noexcept {
+    if constexpr (kSinkLooksAhead) sink_.reset_look_ahead();
   }
 
   // A packet a re-request server sent back (UDP payload), spliced in like any other copy.
@@ -146,6 +186,10 @@ class SequencedFeed {
   }
 
   static constexpr std::uint64_t kUnset = ~std::uint64_t{0};
+  static constexpr bool kSinkLooksAhead = requires(Sink& s, const std::uint8_t* m) {
+    s.look_ahead(m, std::size_t{});
+    s.reset_look_ahead();
+  };
   Sink& sink_;
   const net::UdpFilter& filter_;
   metrics::FeedCounters& counters_;
@@ -154,6 +198,7 @@ class SequencedFeed {
   Output output_;
   Sequencer<Output> sequencer_;
   std::uint64_t line_a_ = kUnset;
+  std::uint64_t look_ahead_next_ = 0;  // the first sequence not listed yet in this burst
 };
 
 }  // namespace tickwire::feed

@@ -74,5 +74,31 @@ TEST(PrefetchWindow, AStopEndsTheRunThere) {
   EXPECT_EQ(apply_prefetched(100, [](unsigned, std::size_t) {}, [&](std::size_t) { return ++n < 10; }), 10u);
 }
 
+// The same schedule over a listed run (a received burst): each listed message gets its three
+// stages before it is applied, messages applied beyond the list get none, and a reset list
+// hints nothing (its memory may be gone).
+TEST(PrefetchSchedule, HintsEachListedMessageAheadOfItsTurnAndNothingAfterAReset) {
+  static const std::uint8_t bytes[40] = {};
+  PrefetchSchedule<32> run;
+  for (std::size_t i = 0; i < 40; ++i) run.add({&bytes[i], 1});
+  EXPECT_EQ(run.size(), 32u) << "beyond its capacity a run is not listed";
+  std::vector<std::string> per_message(40);
+  for (std::size_t applied = 0; applied < 40; ++applied) {
+    run.before_apply([&](unsigned stage, const MessageRef& m) {
+      const auto i = static_cast<std::size_t>(m.data - bytes);
+      ASSERT_LT(i, 32u);
+      EXPECT_GE(i, applied) << "a hint for a message already applied";
+      per_message[i] += static_cast<char>('0' + stage);
+    });
+    per_message[applied] += 'a';
+  }
+  for (std::size_t i = 0; i < 32; ++i) EXPECT_EQ(per_message[i], "012a") << i;
+  for (std::size_t i = 32; i < 40; ++i) EXPECT_EQ(per_message[i], "a") << i;
+  run.reset();
+  bool hinted = false;
+  run.before_apply([&](unsigned, const MessageRef&) { hinted = true; });
+  EXPECT_FALSE(hinted);
+}
+
 }  // namespace
 }  // namespace tickwire::book

@@ -129,5 +129,56 @@ TEST_F(SequencedFeedTest, NonMoldDatagramsAreCountedNotSequenced) {
   EXPECT_TRUE(sink.sequences.empty());
 }
 
+// The look-ahead over a burst lists the messages the sequencer will deliver, in order, once:
+// not the other line's copies, not heartbeats; and the sink drops the list at the burst's end,
+// before the frames are freed.
+struct LookingSink : Sink {
+  std::vector<std::uint64_t> listed;  // each listed message's timestamp, which is its sequence here
+  std::size_t resets = 0;
+  void look_ahead(const std::uint8_t* message, std::size_t length) {
+    ASSERT_GE(length, 11u);
+    std::uint64_t t = 0;
+    for (int i = 5; i < 11; ++i) t = t << 8 | message[i];
+    listed.push_back(t);
+  }
+  void reset_look_ahead() { ++resets; }
+};
+
+TEST(SequencedFeedLookAhead, ListsWhatWillBeDeliveredOnceInOrder) {
+  LookingSink sink;
+  net::UdpFilter filter;
+  metrics::FeedCounters counters;
+  auto feed = std::make_unique<SequencedFeed<LookingSink>>(sink, filter, counters, SequencerConfig{});
+  auto frame = [](unsigned line, std::uint64_t first, unsigned count) {
+    test::FrameSpec spec;
+    spec.destination_ip = line == 0 ? 0xE9360C6F : 0xE9360D6F;
+    std::vector<Bytes> messages;
+    for (unsigned k = 0; k < count; ++k) messages.push_back(test::itch_message('S', 1, first + k));
+    return test::udp_frame(count == 0 ? test::mold_packet_with_count("SESSION001", first, 0, {})
+                                      : test::mold_packet("SESSION001", first, messages),
+                           spec);
+  };
+  const std::vector<Bytes> first_burst = {frame(0, 1, 3), frame(1, 1, 3), frame(0, 4, 2), frame(0, 6, 0)};
+  const std::vector<Bytes> second_burst = {frame(1, 4, 3), frame(0, 6, 2)};  // 4, 5 already delivered
+  std::uint64_t t = 100;
+  for (const auto* burst : {&first_burst, &second_burst}) {
+    sink.listed.clear();
+    feed->begin_look_ahead();
+    std::vector<test::ExactBuffer> frames;
+    for (const Bytes& f : *burst) frames.emplace_back(f);
+    for (const auto& b : frames) feed->look_ahead(b.data(), b.size(), net::LinkType::kEthernet);
+    const std::vector<std::uint64_t> listed = sink.listed;
+    const std::size_t delivered_before = sink.sequences.size();
+    for (const auto& b : frames) feed->on_frame(b.data(), b.size(), net::LinkType::kEthernet, t++);
+    feed->end_look_ahead();
+    const std::vector<std::uint64_t> delivered(sink.sequences.begin() + static_cast<long>(delivered_before),
+                                               sink.sequences.end());
+    EXPECT_EQ(listed, delivered) << "the listing must match what the burst delivers";
+  }
+  EXPECT_EQ(sink.sequences, (std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6, 7}));
+  EXPECT_EQ(sink.resets, 4u);  // begin and end of each burst
+  EXPECT_EQ(counters.packets, 6u) << "the look-ahead counts nothing";
+}
+
 }  // namespace
 }  // namespace tickwire::feed
