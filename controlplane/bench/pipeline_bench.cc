@@ -12,6 +12,7 @@
 // the stage's skip_low overrun policy.
 #include "controlplane/bench/pipeline_bench.h"
 
+#include <array>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "dataplane/book/book_builder.h"
+#include "dataplane/book/prefetch_window.h"
 #include "dataplane/events/classification.h"
 #include "dataplane/itch/decoder.h"
 #include "dataplane/sched/event_router.h"
@@ -55,38 +57,73 @@ book::BookConfig book_config() {
   return config;
 }
 
-// Feeds up to `limit` messages of the stream to `builder`; paced when rate > 0 (each
-// message waits for its intended arrival time, which becomes its receive time). A burst
-// ends (`burst_end()`) when the next message is not due yet, or unpaced every
+// How a run feeds the stream: up to `limit` messages, paced at `rate` messages/s (0: as fast
+// as it goes), with or without the book builder's prefetch hints.
+struct FeedPlan {
+  std::uint64_t limit = UINT64_MAX;
+  std::uint64_t rate = 0;
+  bool prefetch = true;
+  metrics::TscClock clock;
+};
+
+// Feeds the stream to `builder` in runs, as a receive loop gets them: unpaced, kRun messages
+// at a time; paced, the messages already due when the loop comes round (at least the next,
+// waited for), each stamped with its intended arrival as its receive time. Each run is
+// applied as `replay` and `run` apply theirs (book::apply_prefetched, unless the plan says
+// no). A burst ends (`burst_end()`) when the RX core is about to wait, or unpaced every
 // kMessagesPerBurst messages, as a received batch of packets would.
 constexpr std::uint64_t kMessagesPerBurst = 8;
+constexpr std::size_t kRun = 256;
 
 template <class Builder, class BurstEnd>
-std::uint64_t feed(const BenchStream& s, Builder& builder, std::uint64_t limit, std::uint64_t rate, metrics::TscClock clock,
-                   BurstEnd&& burst_end, metrics::LatencyHistogram* done_latency = nullptr) {
+std::uint64_t feed(const BenchStream& s, Builder& builder, const FeedPlan& plan, BurstEnd&& burst_end,
+                   metrics::LatencyHistogram* done_latency = nullptr) {
   const std::uint8_t* p = s.bytes.data();
-  const std::uint8_t* end = p + s.bytes.size();
-  feed::MessageContext ctx;
+  const std::uint8_t* const end = p + s.bytes.size();
+  const metrics::TscClock& clock = plan.clock;
   const std::uint64_t start_ns = clock.to_ns(metrics::TscClock::now()) + 1000;
-  const double gap_ns = rate != 0 ? 1e9 / static_cast<double>(rate) : 0;
+  const double gap_ns = plan.rate != 0 ? 1e9 / static_cast<double>(plan.rate) : 0;
+  auto due_ns = [&](std::uint64_t k) { return start_ns + static_cast<std::uint64_t>(static_cast<double>(k) * gap_ns); };
+  feed::MessageContext ctx;
+  std::array<book::MessageRef, kRun> run;
   std::uint64_t n = 0;
-  while (n < limit && end - p >= 2) {
-    const std::size_t length = (std::size_t{p[0]} << 8) | p[1];
-    if (rate != 0) {
-      const auto due = start_ns + static_cast<std::uint64_t>(static_cast<double>(n) * gap_ns);
-      if (clock.to_ns(metrics::TscClock::now()) < due) {
+  auto hint = [&](unsigned stage, std::size_t i) {
+    itch::decode_message(run[i].data, run[i].length, [&](const auto& message) { builder.prefetch(stage, message); });
+  };
+  while (n < plan.limit && end - p >= 2) {
+    std::uint64_t now = 0;
+    if (plan.rate != 0) {
+      now = clock.to_ns(metrics::TscClock::now());
+      if (now < due_ns(n)) {
         burst_end();
-        while (clock.to_ns(metrics::TscClock::now()) < due) cpu_relax();
+        while ((now = clock.to_ns(metrics::TscClock::now())) < due_ns(n)) cpu_relax();
       }
-      ctx.receive_time_ns = due;
-    } else {
-      ctx.receive_time_ns = clock.to_ns(metrics::TscClock::now());
     }
-    ctx.sequence = ++n;
-    itch::decode_message(p + 2, length, [&](const auto& message) { builder(ctx, message); });
-    if (done_latency != nullptr) done_latency->record(clock.to_ns(metrics::TscClock::now()) - ctx.receive_time_ns);
-    p += 2 + length;
-    if (rate == 0 && n % kMessagesPerBurst == 0) burst_end();
+    std::size_t count = 0;
+    while (count < kRun && n + count < plan.limit && end - p >= 2 &&
+           (plan.rate == 0 || due_ns(n + count) <= now)) {
+      const std::size_t length = (std::size_t{p[0]} << 8) | p[1];
+      if (static_cast<std::size_t>(end - p) < 2 + length) break;  // a cut last message
+      run[count++] = {p + 2, length};
+      p += 2 + length;
+    }
+    if (count == 0) break;
+    const std::uint64_t first = n;
+    auto apply = [&](std::size_t i) {
+      const std::uint64_t k = first + i;
+      ctx.receive_time_ns = plan.rate != 0 ? due_ns(k) : clock.to_ns(metrics::TscClock::now());
+      ctx.sequence = k + 1;
+      itch::decode_message(run[i].data, run[i].length, [&](const auto& message) { builder(ctx, message); });
+      if (done_latency != nullptr) done_latency->record(clock.to_ns(metrics::TscClock::now()) - ctx.receive_time_ns);
+      if (plan.rate == 0 && (k + 1) % kMessagesPerBurst == 0) burst_end();
+      return true;
+    };
+    if (plan.prefetch) {
+      (void)book::apply_prefetched(count, hint, apply);
+    } else {
+      for (std::size_t i = 0; i < count; ++i) apply(i);
+    }
+    n += count;
   }
   burst_end();
   return n;
@@ -104,7 +141,7 @@ void report_latency(const char* label, const metrics::LatencyHistogram& h) {
               h.percentile(99.99), h.max());
 }
 
-void run_book(const BenchStream& stream, std::uint64_t limit, metrics::TscClock clock) {
+void run_book(const BenchStream& stream, const FeedPlan& plan) {
   book::BookStore store;
   std::string error;
   if (!store.init(book_config(), error)) return (void)std::fprintf(stderr, "%s\n", error.c_str());
@@ -112,13 +149,15 @@ void run_book(const BenchStream& stream, std::uint64_t limit, metrics::TscClock 
   book::BookCounters counters;
   book::BookBuilder<EventChecksum> builder(store, sink, counters, 0);
   const auto t0 = std::chrono::steady_clock::now();
-  const std::uint64_t n = feed(stream, builder, limit, 0, clock, [] {});
+  const std::uint64_t n = feed(stream, builder, plan, [] {});
   const double s = seconds_since(t0);
   std::printf("decode+book        messages=%" PRIu64 " ns_per_msg=%.1f msgs_per_s=%.3gM peak_live_orders=%zu\n", n,
               s * 1e9 / static_cast<double>(n), static_cast<double>(n) / s / 1e6, store.peak_orders());
 }
 
-void run_inline(const BenchStream& stream, std::uint64_t limit, std::uint64_t rate, metrics::TscClock clock) {
+void run_inline(const BenchStream& stream, const FeedPlan& plan) {
+  const std::uint64_t rate = plan.rate;
+  const metrics::TscClock& clock = plan.clock;
   book::BookStore store;
   std::string error;
   if (!store.init(book_config(), error)) return (void)std::fprintf(stderr, "%s\n", error.c_str());
@@ -131,7 +170,7 @@ void run_inline(const BenchStream& stream, std::uint64_t limit, std::uint64_t ra
   book::BookBuilder<InlineSink> builder(store, sink, counters, 0);
   metrics::LatencyHistogram latency;  // intended arrival to the message's stages done
   const auto t0 = std::chrono::steady_clock::now();
-  const std::uint64_t n = feed(stream, builder, limit, rate, clock, [] {}, rate != 0 ? &latency : nullptr);
+  const std::uint64_t n = feed(stream, builder, plan, [] {}, rate != 0 ? &latency : nullptr);
   const double s = seconds_since(t0);
   std::printf("inline  rate=%-8" PRIu64 " messages=%" PRIu64 " ns_per_msg=%.1f msgs_per_s=%.3gM signals=%" PRIu64
               "\n",
@@ -139,7 +178,9 @@ void run_inline(const BenchStream& stream, std::uint64_t limit, std::uint64_t ra
   report_latency("all", latency);
 }
 
-void run_worker(const BenchStream& stream, std::uint64_t limit, std::uint64_t rate, metrics::TscClock clock) {
+void run_worker(const BenchStream& stream, const FeedPlan& plan) {
+  const std::uint64_t rate = plan.rate;
+  const metrics::TscClock& clock = plan.clock;
   book::BookStore store;
   std::string error;
   if (!store.init(book_config(), error)) return (void)std::fprintf(stderr, "%s\n", error.c_str());
@@ -175,7 +216,7 @@ void run_worker(const BenchStream& stream, std::uint64_t limit, std::uint64_t ra
     }
   });
   const auto t0 = std::chrono::steady_clock::now();
-  const std::uint64_t n = feed(stream, builder, limit, rate, clock, [&] {
+  const std::uint64_t n = feed(stream, builder, plan, [&] {
     router.publish();
     drain();
   });
@@ -224,8 +265,9 @@ struct SpinOnLow final : stages::Stage {
   }
 };
 
-double run_low_overload(const BenchStream& stream, std::uint64_t limit, std::uint64_t rate, std::uint64_t low_cost_ns, bool skip_low,
-                        metrics::TscClock clock) {
+double run_low_overload(const BenchStream& stream, const FeedPlan& plan, std::uint64_t low_cost_ns, bool skip_low) {
+  const std::uint64_t rate = plan.rate;
+  const metrics::TscClock& clock = plan.clock;
   book::BookStore store;
   std::string error;
   if (!store.init(book_config(), error)) return (void)std::fprintf(stderr, "%s\n", error.c_str()), 0.0;
@@ -262,7 +304,7 @@ double run_low_overload(const BenchStream& stream, std::uint64_t limit, std::uin
     pin_to_cpu(1);
     while (!worker.drained()) (void)worker.poll(clock.to_ns(metrics::TscClock::now()));
   });
-  const std::uint64_t n = feed(stream, builder, limit, rate, clock, [&] {
+  const std::uint64_t n = feed(stream, builder, plan, [&] {
     router.publish();
     drain();
   });
@@ -290,23 +332,25 @@ double run_low_overload(const BenchStream& stream, std::uint64_t limit, std::uin
 void run_pipeline_bench(const BenchStream& stream, const PipelineBenchOptions& options) {
   pin_to_cpu(0);
   const auto clock = metrics::TscClock::calibrate();
-  std::printf("stream: %" PRIu64 " messages, %.1f MiB\n", stream.messages,
-              static_cast<double>(stream.bytes.size()) / (1 << 20));
-  run_book(stream, UINT64_MAX, clock);
-  run_inline(stream, UINT64_MAX, 0, clock);
-  run_worker(stream, UINT64_MAX, 0, clock);
+  std::printf("stream: %" PRIu64 " messages, %.1f MiB, prefetch %s\n", stream.messages,
+              static_cast<double>(stream.bytes.size()) / (1 << 20), options.prefetch ? "on" : "off");
+  const FeedPlan unpaced{UINT64_MAX, 0, options.prefetch, clock};
+  run_book(stream, unpaced);
+  run_inline(stream, unpaced);
+  run_worker(stream, unpaced);
   for (const std::uint64_t rate : options.rates) {
-    run_inline(stream, options.paced_messages, rate, clock);
-    run_worker(stream, options.paced_messages, rate, clock);
+    const FeedPlan paced{options.paced_messages, rate, options.prefetch, clock};
+    run_inline(stream, paced);
+    run_worker(stream, paced);
   }
   if (options.rates.empty()) return;
   // Critical latency, unloaded and with low work costing twice what the worker can do.
-  const std::uint64_t overload_rate = options.rates.front();
-  const double low_fraction = run_low_overload(stream, options.paced_messages, overload_rate, 0, false, clock);
+  const FeedPlan overload{options.paced_messages, options.rates.front(), options.prefetch, clock};
+  const double low_fraction = run_low_overload(stream, overload, 0, false);
   if (low_fraction > 0) {
-    const auto low_cost_ns = static_cast<std::uint64_t>(2e9 / (static_cast<double>(overload_rate) * low_fraction));
-    run_low_overload(stream, options.paced_messages, overload_rate, low_cost_ns, false, clock);
-    run_low_overload(stream, options.paced_messages, overload_rate, low_cost_ns, true, clock);
+    const auto low_cost_ns = static_cast<std::uint64_t>(2e9 / (static_cast<double>(overload.rate) * low_fraction));
+    run_low_overload(stream, overload, low_cost_ns, false);
+    run_low_overload(stream, overload, low_cost_ns, true);
   }
   std::printf("peak_rss_MiB=%.0f\n", peak_rss_mib());
 }

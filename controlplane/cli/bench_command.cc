@@ -43,7 +43,7 @@ int run_bench_command(int argc, char** argv) {
                               {"live-orders", true, "live orders the generated day peaks at (default 1200000)"},
                               {"seed", true, "seed of the generated day (default 1)"},
                               {"repeat", true, "book: runs, the best reported (default 3)"},
-                              {"no-prefetch", false, "book: without the prefetch pipeline, to see what it buys"},
+                              {"no-prefetch", false, "book, pipeline: without the prefetch pipeline, to see what it buys"},
                               {"max-orders", true, "book: live orders the books can hold (default 4000000)"},
                               {"paced-messages", true, "pipeline: messages per paced run (default 2000000)"},
                               {"rates", true, "pipeline: paced rates in messages/s, comma separated (default "
@@ -77,6 +77,7 @@ int run_bench_command(int argc, char** argv) {
   book_options.repeat = static_cast<unsigned>(repeat);
   book_options.max_orders = max_orders;
   book_options.prefetch = !args.has("no-prefetch");
+  pipeline_options.prefetch = book_options.prefetch;
 
   bench::BenchStream stream;
   std::string error;
