@@ -48,6 +48,7 @@ struct SwapScript {
   std::uint64_t next_at = 0;
   std::uint32_t version = 0;
   std::function<std::unique_ptr<stages::Stage>()> make;  // a new instance for slot 0
+  std::uint64_t last_sequence = 0;  // a sequence below it starts a new day, and the script again
 };
 
 // Between the book builder and the pipeline: the journal sees every event first, when asked;
@@ -66,6 +67,9 @@ struct EventTap {
     pipeline(e);
   }
   void swap_if_due(std::uint64_t sequence) {
+    // Swaps fall at every multiple of `every` of each day's sequence, as the router counts.
+    if (sequence < swaps->last_sequence) swaps->next_at = swaps->every;
+    swaps->last_sequence = sequence;
     for (; swaps->next_at <= sequence; swaps->next_at += swaps->every) {
       const std::uint32_t version = ++swaps->version;
       std::unique_ptr<stages::Stage> next = swaps->make();
@@ -154,7 +158,11 @@ struct ReplaySink {
   }
   // The next trading day: the books start empty (what stages keep per instrument starts
   // afresh with each instrument's first event of the day, in stream order on every layout).
-  void on_new_session(const feed::SessionId&) { builder.begin_day(); }
+  void on_new_session(const feed::SessionId&) {
+    builder.begin_day();
+    ++day;
+    day_begins = true;
+  }
   void on_line_state(unsigned line, bool stale, std::uint64_t receive_ns) {
     if (alerts == nullptr) return;
     feed::FeedAlert a;
@@ -168,12 +176,23 @@ struct ReplaySink {
   // messages holds more; the rest go unhinted).
   book::PrefetchSchedule<1024> burst{};
 
+  // Trading days so far (the router's session ordinal), for the paced schedule.
+  std::uint64_t day = 0;
+  bool day_begins = false;
+  std::uint64_t next_index = 0;  // the first place in the schedule no message has taken
+
  private:
   std::uint64_t wait_until_due(const feed::MessageContext& ctx) {
     metrics::ArrivalSchedule& schedule = *pacing.schedule;
     std::uint64_t now = pacing.clock.to_ns(metrics::TscClock::now());
-    if (!schedule.started()) schedule.start(now, ctx.sequence, ctx.receive_time_ns);
-    const std::uint64_t intended = schedule.intended_ns(ctx.sequence, ctx.receive_time_ns);
+    if (!schedule.started()) {
+      schedule.start(now, ctx.sequence, ctx.receive_time_ns);
+    } else if (day_begins) {
+      schedule.begin_day(day, ctx.sequence, next_index);  // before the day's first message goes on
+    }
+    day_begins = false;
+    const std::uint64_t intended = schedule.intended_ns(day, ctx.sequence, ctx.receive_time_ns);
+    next_index = std::max(next_index, schedule.index(day, ctx.sequence) + 1);
     if (now >= intended) return intended;
     end_of_burst();  // the workers get what is staged before the RX core waits
     while (now < intended && !stop_requested()) {

@@ -25,6 +25,10 @@ inline constexpr std::uint64_t kMaxKeyedSequence = (std::uint64_t{1} << kSession
 [[nodiscard]] constexpr std::uint64_t feed_sequence(std::uint64_t stream_key) noexcept {
   return (stream_key - 1) & kMaxKeyedSequence;
 }
+// How many sessions came before the key's (0: the run's first).
+[[nodiscard]] constexpr std::uint64_t session_ordinal(std::uint64_t stream_key) noexcept {
+  return (stream_key - 1) >> kSessionOrdinalShift;
+}
 
 // RX core only. Messages and gaps are observed in stream order; within one session each
 // starts above the last (a gap covers first..last, and what follows it lies above it).

@@ -185,6 +185,11 @@ class EventRouter {
   // judged on the feed sequence, as the control plane and inline replay count; the swap takes
   // effect at the message's stream key.
   void forward_swaps(std::uint64_t feed_sequence, std::uint64_t sequence) noexcept {
+    // The script runs again with each session (day): swaps at every multiple of the day's sequence.
+    if (TW_UNLIKELY(scripted_session_ != keys_.ordinal())) {
+      scripted_session_ = keys_.ordinal();
+      next_scripted_swap_ = swap_every_;
+    }
     while (swap_every_ != 0 && next_scripted_swap_ <= feed_sequence) {
       publish();
       for (std::uint32_t spins = 1; requests_->front() == nullptr; ++spins) {
@@ -235,6 +240,7 @@ class EventRouter {
   std::uint32_t unpublished_ = 0;
   std::uint64_t swap_every_ = 0;
   std::uint64_t next_scripted_swap_ = 0;
+  std::uint64_t scripted_session_ = 0;  // the session ordinal next_scripted_swap_ counts in
   QsbrDomain* qsbr_ = nullptr;
   std::uint32_t reader_ = 0;
 };

@@ -182,7 +182,8 @@ class Worker {
       const std::uint64_t now = clock_.to_ns(metrics::TscClock::now());
       const events::Event& first = message.front();
       const std::uint64_t intended =
-          config_.arrival->intended_ns(events::feed_sequence(first.sequence), first.receive_time_ns);
+          config_.arrival->intended_ns(events::session_ordinal(first.sequence), events::feed_sequence(first.sequence),
+                                       first.receive_time_ns);
       stats_.end_to_end[index_of(c)].record(now > intended ? now - intended : 0);
     }
   }
