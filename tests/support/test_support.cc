@@ -10,7 +10,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <stdexcept>
+#include <vector>
 
 #include <unistd.h>
 
@@ -30,12 +32,34 @@ std::string shared_dir() { return env_or("TICKWIRE_SHARED_DIR", "../shared"); }
 std::string source_dir() { return env_or("TICKWIRE_SOURCE_DIR", "."); }
 std::string build_dir() { return env_or("TICKWIRE_BUILD_DIR", "build"); }
 
+namespace {
+// Every directory temp_dir() made, removed when the test process ends, so that running the
+// suite again and again (and its generated captures, some hundreds of MB) does not fill the
+// disk. TICKWIRE_KEEP_TEST_DIRS=1 keeps them, to look at after a failure.
+struct TempDirs {
+  std::mutex mutex;
+  std::vector<std::filesystem::path> made;
+  ~TempDirs() {
+    if (std::getenv("TICKWIRE_KEEP_TEST_DIRS") != nullptr) return;
+    std::error_code ignored;
+    for (const auto& dir : made) std::filesystem::remove_all(dir, ignored);
+  }
+};
+TempDirs& temp_dirs() {
+  static TempDirs dirs;
+  return dirs;
+}
+}  // namespace
+
 std::string temp_dir() {
   static std::atomic<int> counter{0};
   const auto dir = std::filesystem::temp_directory_path() /
                    ("tickwire-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
+  TempDirs& dirs = temp_dirs();
+  const std::lock_guard<std::mutex> lock(dirs.mutex);
+  dirs.made.push_back(dir);
   return dir.string();
 }
 
