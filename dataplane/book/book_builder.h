@@ -117,12 +117,14 @@ class BookBuilder {
         }
         break;
       case 1:
+        store_.prefetch_order(m.order_reference_number.value());
         if (id != kNone) {
           store_.prefetch_best(id, side);
           store_.prefetch_level(id, side, m.price.value());
         }
         break;
       default:
+        store_.prefetch_displaced_order_slot(m.order_reference_number.value());
         if (id != kNone) store_.prefetch_level_tail(id, side, m.price.value());
         break;
     }

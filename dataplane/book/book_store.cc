@@ -159,30 +159,27 @@ std::uint32_t BookStore::find_instrument(const std::array<char, 8>& symbol) cons
   return kNone;
 }
 
-LevelState BookStore::state_of(Handle h) const noexcept {
-  const PriceLevel& l = levels_[h];
-  return LevelState{l.price, l.shares, l.orders, static_cast<SideIndex>(l.side), false};
-}
-
 Handle BookStore::level_for(Instrument& ins, SideIndex side, std::uint32_t price) noexcept {
-  // Most adds join or open a level at or near the touch: walk a few levels from the best
-  // before asking the index, which would cost a cache miss of its own.
   BookSide& bs = ins.sides[side];
   Handle after = kNone;
   Handle at = bs.best;
-  for (unsigned step = 0; step < kWalkedLevels; ++step) {
-    if (at == kNone) return open_level(ins, side, price, after, kNone);
-    const std::uint32_t p = levels_[at].price;
-    if (p == price) return at;
-    if (!better(side, p, price)) return open_level(ins, side, price, after, at);
-    after = at;
-    at = levels_[at].worse;
+  if (bs.levels <= kWalkedLevels) {
+    // A shallow side is not indexed: its levels are walked from the best, and most adds
+    // join or open a level at or near the touch.
+    while (at != kNone) {
+      const std::uint32_t p = levels_[at].price;
+      if (p == price) return at;
+      if (!better(side, p, price)) break;
+      after = at;
+      at = levels_[at].worse;
+    }
+    return open_level(ins, side, price, after, at);
   }
-  if (at == kNone) return open_level(ins, side, price, after, kNone);
-  // More than kWalkedLevels levels: the side is indexed.
+  // An indexed side asks the index first: its slot and candidate level are what the
+  // prefetch stages loaded, where a walk from the best would miss on every level it passes.
   if (const Handle existing = level_index_.find(level_key(ins.id, side, price)); existing != kNone) return existing;
-  // A new level deep in the book: beyond the worst it goes straight to the end, otherwise
-  // its place is found by walking on.
+  // A new level: beyond the worst it goes straight to the end, otherwise its place is found
+  // by walking from the best.
   if (better(side, levels_[bs.worst].price, price)) return open_level(ins, side, price, bs.worst, kNone);
   while (at != kNone && better(side, levels_[at].price, price)) {
     after = at;

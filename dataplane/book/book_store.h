@@ -140,9 +140,19 @@ class BookStore {
   void prefetch_level(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
     prefetch_line(&levels_[likely_level(instrument, side, price)]);
   }
-  // The order the new one will queue behind; the level must be on its way already.
+  // The order the new one will queue behind, and the level after the likely one (a shallow
+  // side's walk passes it when the add is not at the touch); the level must be on its way.
   void prefetch_level_tail(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
-    prefetch_line(&orders_[levels_[likely_level(instrument, side, price)].tail]);
+    const PriceLevel& l = levels_[likely_level(instrument, side, price)];
+    prefetch_line(&orders_[l.tail]);
+    prefetch_line(&levels_[l.worse]);
+  }
+  // A new reference takes its direct slot in the order index; a live order still there
+  // moves to the long-lived index. Stage 1 loads that order (prefetch_order), stage 2 the
+  // long-lived slot its reference hashes to; the direct slot must be on its way.
+  void prefetch_displaced_order_slot(std::uint64_t reference) const noexcept {
+    const Handle displaced = order_index_.candidate(reference);
+    if (displaced != kNone) order_index_.prefetch_long_lived(orders_[displaced].reference);
   }
 
   // Rests a new order at the back of its price level. Nothing changes unless kAdded.
@@ -202,10 +212,10 @@ class BookStore {
   Handle level_for(Instrument& ins, SideIndex side, std::uint32_t price) noexcept;
   // Links a new level between `after` (better) and `before` (worse).
   Handle open_level(Instrument& ins, SideIndex side, std::uint32_t price, Handle after, Handle before) noexcept;
-  // Most level look-ups are for prices near the touch, found by walking from the best; the
-  // price index serves the rest. A side with at most this many levels is never looked up
-  // in the index, so its levels stay out of it (an index update is a cache miss of its own,
-  // per level opened and closed); once a side grows past it, all its levels are indexed.
+  // A side with at most this many levels is walked from the best, never looked up in the
+  // price index, so its levels stay out of it (an index update is a cache miss of its own,
+  // per level opened and closed); once a side grows past it, all its levels are indexed and
+  // an add asks the index first.
   static constexpr unsigned kWalkedLevels = 8;
   void index_side(Instrument& ins, SideIndex side) noexcept;
   void index_level(Handle h) noexcept;
@@ -214,7 +224,10 @@ class BookStore {
   std::size_t clear_side(BookSide& bs) noexcept;
   // After the best level of a side changed or its shares did.
   void refresh_best(BookSide& bs) noexcept;
-  LevelState state_of(Handle h) const noexcept;
+  [[nodiscard]] LevelState state_of(Handle h) const noexcept {
+    const PriceLevel& l = levels_[h];
+    return LevelState{l.price, l.shares, l.orders, static_cast<SideIndex>(l.side), false};
+  }
 
   BookConfig config_{};
   MappedArray<Order> orders_;

@@ -67,6 +67,7 @@ class OrderIndex {
   }
 
   void prefetch(std::uint64_t reference) const noexcept { prefetch_line(&recent_[reference & mask_]); }
+  void prefetch_long_lived(std::uint64_t reference) const noexcept { long_lived_.prefetch(reference); }
   // The handle in the reference's direct slot, unverified (it may be another order's): for
   // prefetching, where loading the order to check it would stall on the miss we are hiding.
   [[nodiscard]] std::uint32_t candidate(std::uint64_t reference) const noexcept { return recent_[reference & mask_]; }
