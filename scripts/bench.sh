@@ -2,7 +2,7 @@
 # The benchmarks, as the closing notes report them. Release build; reserves huge pages when
 # run as root (the book pools use them when they exist). Never run in CI: figures from a
 # shared 2-core VM are context, not a pass/fail.
-#   scripts/bench.sh [decode|book|pipeline|io|all]
+#   scripts/bench.sh [jitter|decode|book|pipeline|io|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -13,6 +13,11 @@ if [ "$(id -u)" = 0 ] && [ "$(cat /proc/sys/vm/nr_hugepages)" -lt 512 ]; then
   echo 512 > /proc/sys/vm/nr_hugepages || true
 fi
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores"
+if [ "$what" = jitter ] || [ "$what" = all ]; then
+  echo "== platform jitter: what a spinning core loses (the floor under every latency figure)"
+  build/tickwire bench jitter --seconds 5 --cpu 0
+  build/tickwire bench jitter --seconds 5 --cpu 1
+fi
 if [ "$what" = decode ] || [ "$what" = all ]; then
   echo "== decode: 10M generated messages, every field into a verified checksum"
   build/tests/decode_bench --messages=10000000 --benchmark_repetitions=6 --benchmark_report_aggregates_only=true

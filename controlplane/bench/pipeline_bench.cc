@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "controlplane/bench/platform_jitter.h"
 #include "dataplane/book/book_builder.h"
 #include "dataplane/book/prefetch_window.h"
 #include "dataplane/events/classification.h"
@@ -329,6 +330,8 @@ double run_low_overload(const BenchStream& stream, const FeedPlan& plan, std::ui
 
 }  // namespace
 
+constexpr std::uint64_t kJitterSampleNs = 1'000'000'000;
+
 void run_pipeline_bench(const BenchStream& stream, const PipelineBenchOptions& options) {
   pin_to_cpu(0);
   const auto clock = metrics::TscClock::calibrate();
@@ -338,6 +341,13 @@ void run_pipeline_bench(const BenchStream& stream, const PipelineBenchOptions& o
   run_book(stream, unpaced);
   run_inline(stream, unpaced);
   run_worker(stream, unpaced);
+  if (!options.rates.empty()) {
+    // The floor under the paced latencies: what each core loses to the platform.
+    for (const int cpu : {0, 1}) {
+      print_jitter(stdout, "platform", measure_platform_jitter(clock, kJitterSampleNs, cpu));
+    }
+    pin_to_cpu(0);
+  }
   for (const std::uint64_t rate : options.rates) {
     const FeedPlan paced{options.paced_messages, rate, options.prefetch, clock};
     run_inline(stream, paced);

@@ -1,6 +1,9 @@
 #include "controlplane/cli/bench_command.h"
 
+#include <sched.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -8,17 +11,24 @@
 
 #include "controlplane/bench/book_bench.h"
 #include "controlplane/bench/pipeline_bench.h"
+#include "controlplane/bench/platform_jitter.h"
 #include "controlplane/cli/arg_parser.h"
 
 namespace tickwire::cli {
 namespace {
 
-constexpr std::string_view kSynopsis = "book|pipeline [options] [INPUT]   (INPUT: a BinaryFILE; default: a generated day)";
+constexpr std::string_view kSynopsis =
+    "book|pipeline [options] [INPUT]   (INPUT: a BinaryFILE; default: a generated day)\n"
+    "       tickwire bench jitter [--seconds N] [--cpu N]";
 constexpr std::string_view kMoreHelp =
     "\nbook:      decode + book + event emission, the RX core's floor (best of --repeat runs)\n"
     "pipeline:  decode + book alone, inline with the detector, and with one worker thread;\n"
     "           then paced at each --rates value (latency from intended arrival), then critical\n"
-    "           latency while low-class work costs twice what the worker can do\n"
+    "           latency while low-class work costs twice what the worker can do, with each\n"
+    "           core's platform jitter (below) as the floor under those latencies\n"
+    "jitter:    a core that only reads the clock: how often and how long the platform\n"
+    "           (interrupts, scheduler, hypervisor) takes it away; no latency measured on it\n"
+    "           can be better\n"
     "Run on a quiet machine; the pipeline pins to CPUs 0 and 1.\n";
 
 bool parse_rates(const std::string& text, std::vector<std::uint64_t>& rates) {
@@ -35,6 +45,25 @@ bool parse_rates(const std::string& text, std::vector<std::uint64_t>& rates) {
   return !rates.empty();
 }
 
+int run_jitter(ArgParser& args) {
+  if (args.positional().size() != 1) return args.usage_error("jitter takes no INPUT", kSynopsis);
+  std::uint64_t seconds = 5;
+  if (!args.uint_value("seconds", seconds)) return args.usage_error(args.error(), kSynopsis);
+  int cpu = 0;
+  if (const auto text = args.value("cpu")) {
+    char* end = nullptr;
+    const long value = std::strtol(text->c_str(), &end, 10);
+    if (text->empty() || *end != '\0' || value < -1 || value >= CPU_SETSIZE) {
+      return args.usage_error("--cpu: expected a CPU number, or -1", kSynopsis);
+    }
+    cpu = static_cast<int>(value);
+  }
+  if (seconds == 0 || seconds > 3600) return args.usage_error("--seconds: expected 1 to 3600", kSynopsis);
+  const auto clock = metrics::TscClock::calibrate();
+  bench::print_jitter(stdout, "platform", bench::measure_platform_jitter(clock, seconds * 1'000'000'000, cpu));
+  return 0;
+}
+
 }  // namespace
 
 int run_bench_command(int argc, char** argv) {
@@ -46,6 +75,8 @@ int run_bench_command(int argc, char** argv) {
                               {"no-prefetch", false, "book, pipeline: without the prefetch pipeline, to see what it buys"},
                               {"max-orders", true, "book: live orders the books can hold (default 4000000)"},
                               {"paced-messages", true, "pipeline: messages per paced run (default 2000000)"},
+                              {"seconds", true, "jitter: how long to spin (default 5)"},
+                              {"cpu", true, "jitter: the CPU to spin on (default 0; -1: wherever the scheduler puts it)"},
                               {"rates", true, "pipeline: paced rates in messages/s, comma separated (default "
                                              "1000000,5000000)"},
                           });
@@ -54,6 +85,7 @@ int run_bench_command(int argc, char** argv) {
     return args.usage_error("expected book or pipeline, then at most one INPUT", kSynopsis);
   }
   const std::string& what = args.positional()[0];
+  if (what == "jitter") return run_jitter(args);
   if (what != "book" && what != "pipeline") return args.usage_error("unknown benchmark '" + what + "'", kSynopsis);
   bench::BenchStreamOptions stream_options;
   if (args.positional().size() == 2) stream_options.input = args.positional()[1];

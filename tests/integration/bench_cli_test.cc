@@ -45,9 +45,32 @@ TEST(BenchCli, PipelineReportsEveryRunOnASmallDay) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* line : {"decode+book        messages=20000", "inline  rate=0", "worker  rate=0",
                            "inline  rate=100000   messages=5000", "worker  rate=100000   messages=5000",
-                           "overload rate=100000", "peak_rss_MiB="}) {
+                           "overload rate=100000", "platform cpu=0 spun_s=1.00", "platform cpu=1 spun_s=1.00",
+                           "peak_rss_MiB="}) {
     EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n" << r.out;
   }
+}
+
+// The floor under every latency figure: how much of a spinning core the platform took.
+TEST(BenchCli, JitterSpinsForTheTimeAskedAndAccountsForIt) {
+  const CommandResult r = run_command(tickwire_binary(), {"bench", "jitter", "--seconds", "1", "--cpu", "-1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(r.out.rfind("platform cpu=", 0), 0u) << r.out;
+  auto figure = [&r](const std::string& key) {
+    const std::size_t at = r.out.find(" " + key + "=");
+    return at == std::string::npos ? -1.0 : std::stod(r.out.substr(at + key.size() + 2));
+  };
+  EXPECT_GE(figure("spun_s"), 1.0) << r.out;
+  EXPECT_LT(figure("spun_s"), 1.1) << r.out;
+  // What was lost fits in what was spun, and the longest loss in the total.
+  EXPECT_GE(figure("lost_us_per_s"), 0.0) << r.out;
+  EXPECT_LE(figure("lost_us_per_s"), 1e6) << r.out;
+  EXPECT_LE(figure("longest_us"), figure("spun_s") * 1e6) << r.out;
+  EXPECT_LE(figure("over_10us_per_s"), figure("interruptions_per_s")) << r.out;
+
+  EXPECT_EQ(run_command(tickwire_binary(), {"bench", "jitter", "--cpu", "x"}).exit_code, 2);
+  EXPECT_EQ(run_command(tickwire_binary(), {"bench", "jitter", "--seconds", "0"}).exit_code, 2);
+  EXPECT_EQ(run_command(tickwire_binary(), {"bench", "jitter", "day.bin"}).exit_code, 2);
 }
 
 TEST(BenchCli, BadInputAndOptionsAreRefused) {
