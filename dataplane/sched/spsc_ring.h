@@ -1,11 +1,12 @@
 // A bounded single-producer single-consumer ring of trivially copyable records: the link
 // between two cores (RX core to worker, control plane to RX core and back).
 //
-// Cold fields first; then the producer's index with its cached copy of the consumer's, and
-// the consumer's index with its cached copy of the producer's, each pair on its own cache
-// line so the two cores never write the same line. Indices run free (they only grow and are
-// masked on use): full and empty differ without a spare slot, and wrap-around needs 2^64
-// records. The slots are allocated once, at construction.
+// Cold fields first; then each side's own bookkeeping (its index, what it has published,
+// its cached copy of the other side's index) on a line of its own, and apart from it, on
+// another line, the one index it publishes: the other side polls only that line, which
+// changes once per publish, and neither core ever writes a line the other writes. Indices
+// run free (they only grow and are masked on use): full and empty differ without a spare
+// slot, and wrap-around needs 2^64 records. The slots are allocated once, at construction.
 #pragma once
 
 #include <atomic>
@@ -34,13 +35,8 @@ class SpscRing {
 
   // Producer side.
   [[nodiscard]] bool try_push(const T& record) noexcept {
-    const std::size_t write = producer_.index.load(std::memory_order_relaxed);
-    if (TW_UNLIKELY(write - producer_.cached_other == capacity())) {
-      producer_.cached_other = consumer_.index.load(std::memory_order_acquire);
-      if (write - producer_.cached_other == capacity()) return false;
-    }
-    slots_[write & mask_] = record;
-    producer_.index.store(write + 1, std::memory_order_release);
+    if (!try_stage_all(std::span<const T>(&record, 1))) return false;
+    publish();
     return true;
   }
 
@@ -48,20 +44,19 @@ class SpscRing {
   // half a message). Written now, visible to the consumer at the next publish(): a producer
   // that pushes many records per burst then pays for one shared store, not one per push.
   [[nodiscard]] bool try_stage_all(std::span<const T> records) noexcept {
-    const std::size_t write = producer_.index.load(std::memory_order_relaxed) + producer_.staged;
+    const std::size_t write = producer_.next;
     if (TW_UNLIKELY(write + records.size() - producer_.cached_other > capacity())) {
-      producer_.cached_other = consumer_.index.load(std::memory_order_acquire);
+      producer_.cached_other = consumer_published_.index.load(std::memory_order_acquire);
       if (write + records.size() - producer_.cached_other > capacity()) return false;
     }
     for (std::size_t i = 0; i < records.size(); ++i) slots_[(write + i) & mask_] = records[i];
-    producer_.staged += records.size();
+    producer_.next = write + records.size();
     return true;
   }
   void publish() noexcept {
-    if (producer_.staged == 0) return;
-    producer_.index.store(producer_.index.load(std::memory_order_relaxed) + producer_.staged,
-                          std::memory_order_release);
-    producer_.staged = 0;
+    if (producer_.next == producer_.published) return;
+    producer_.published = producer_.next;
+    producer_published_.index.store(producer_.next, std::memory_order_release);
   }
   [[nodiscard]] bool try_push_all(std::span<const T> records) noexcept {
     if (!try_stage_all(records)) return false;
@@ -71,47 +66,55 @@ class SpscRing {
 
   // Consumer side: the oldest record, or null when empty; valid until pop().
   [[nodiscard]] const T* front() noexcept {
-    const std::size_t read = consumer_.index.load(std::memory_order_relaxed);
+    const std::size_t read = consumer_.next;
     if (read == consumer_.cached_other) {
-      consumer_.cached_other = producer_.index.load(std::memory_order_acquire);
+      consumer_.cached_other = producer_published_.index.load(std::memory_order_acquire);
       if (read == consumer_.cached_other) return nullptr;
     }
     return &slots_[read & mask_];
   }
-  void pop() noexcept {
-    consumer_.index.store(consumer_.index.load(std::memory_order_relaxed) + 1, std::memory_order_release);
-  }
+  void pop() noexcept { pop(1); }
 
   // Consumer side, for a consumer that looks past the oldest record (the scheduler keeps one
   // instrument's messages in order across rings): records readable now, the record at a running
   // position (valid until popped past), the running count of records popped.
   [[nodiscard]] std::size_t readable() noexcept {
-    consumer_.cached_other = producer_.index.load(std::memory_order_acquire);
-    return consumer_.cached_other - consumer_.index.load(std::memory_order_relaxed);
+    consumer_.cached_other = producer_published_.index.load(std::memory_order_acquire);
+    return consumer_.cached_other - consumer_.next;
   }
   [[nodiscard]] const T& at_position(std::size_t position) const noexcept { return slots_[position & mask_]; }
-  [[nodiscard]] std::size_t read_position() const noexcept { return consumer_.index.load(std::memory_order_relaxed); }
+  [[nodiscard]] std::size_t read_position() const noexcept { return consumer_.next; }
   void pop(std::size_t n) noexcept {
-    consumer_.index.store(consumer_.index.load(std::memory_order_relaxed) + n, std::memory_order_release);
+    consumer_.next += n;
+    consumer_published_.index.store(consumer_.next, std::memory_order_release);
   }
 
   // Records waiting (exact from either side when the other is idle; a snapshot otherwise).
   [[nodiscard]] std::size_t size() const noexcept {
-    return producer_.index.load(std::memory_order_acquire) - consumer_.index.load(std::memory_order_acquire);
+    return producer_published_.index.load(std::memory_order_acquire) -
+           consumer_published_.index.load(std::memory_order_acquire);
   }
 
  private:
-  struct alignas(kCacheLine) Side {
+  // What a side publishes, alone on its line: the other side polls it, and a line the
+  // owner also wrote for its own bookkeeping would cross between the cores on every record.
+  struct alignas(kCacheLine) Published {
     std::atomic<std::size_t> index{0};
-    std::size_t cached_other = 0;  // the other side's index, as last read
-    std::size_t staged = 0;        // producer: written past `index`, not yet published
   };
-  static_assert(sizeof(Side) == kCacheLine);
+  // What only its side reads and writes.
+  struct alignas(kCacheLine) Own {
+    std::size_t next = 0;          // producer: written up to (staged included); consumer: read up to
+    std::size_t published = 0;     // producer: what `Published::index` says
+    std::size_t cached_other = 0;  // the other side's published index, as last read
+  };
+  static_assert(sizeof(Published) == kCacheLine && sizeof(Own) == kCacheLine);
 
   MappedArray<T> slots_;
   std::size_t mask_;
-  Side producer_;
-  Side consumer_;
+  Own producer_;
+  Published producer_published_;
+  Own consumer_;
+  Published consumer_published_;
 };
 
 }  // namespace tickwire::sched
