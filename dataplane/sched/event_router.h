@@ -39,7 +39,9 @@ struct RouterStats {
   std::uint64_t sessions = 0;   // MoldUDP64 sessions seen after the first
 };
 
-class EventRouter {
+// Cache-line aligned: the RX core writes it for every message, and a line shared with a
+// worker's state would cross between the cores each time.
+class alignas(kCacheLine) EventRouter {
  public:
   EventRouter(std::span<Worker* const> workers, events::Classifier& classifier,
               const std::atomic<const events::ClassificationTable*>& table, RxProgress& progress) noexcept

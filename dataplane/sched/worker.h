@@ -60,7 +60,9 @@ struct WorkerStats {
   std::array<metrics::LatencyHistogram, kPriorityClassCount> end_to_end;  // with an arrival schedule: ns
 };
 
-class Worker {
+// Cache-line aligned, so that no object the RX core writes (a router, a builder beside it on
+// the same stack or heap) shares a line with what this worker writes.
+class alignas(kCacheLine) Worker {
  public:
   Worker(const WorkerConfig& config, const RxProgress& rx, metrics::TscClock clock)
       : config_(config),
