@@ -12,7 +12,7 @@ meson test -C build-asan --print-errorlogs --num-processes 2 --timeout-multiplie
 # ThreadSanitizer for the code that runs on two cores at once.
 [ -d build-tsan ] || meson setup build-tsan --buildtype=debugoptimized -Dwerror=true -Db_sanitize=thread \
   -Db_lundef=false
-tsan_tests=(spsc_ring_test priority_scheduler_test worker_test qsbr_test)
+tsan_tests=(spsc_ring_test priority_scheduler_test worker_test qsbr_test figure_snapshot_test)
 ninja -C build-tsan "${tsan_tests[@]/#/tests/}"
 for t in "${tsan_tests[@]}"; do TSAN_OPTIONS=halt_on_error=1 "./build-tsan/tests/$t"; done
 

@@ -224,6 +224,7 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Feed& feed, Sink&
           for (std::size_t i = 0; i < count && apply(i); ++i) {
           }
         }
+        end_of_burst(sink);
       }
       counters.bytes += reader->bytes_read();
       detail = reader->error();

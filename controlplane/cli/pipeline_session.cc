@@ -275,6 +275,30 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     sink.alerts = &alerts;
     auto sequenced = std::make_unique<feed::SequencedFeed<ReplaySink<sched::EventRouter>>>(
         sink, feed_input.filter, *counters, config.sequencer);
+    // `ctl stats` shows the RX core's counters as of its last safe point.
+    auto rx_snapshot = std::make_unique<FigureSnapshot<RxFigures>>();
+    struct RxFigureServer final : RxSafePoint {
+      FigureSnapshot<RxFigures>& snapshot;
+      const metrics::FeedCounters& feed;
+      const feed::SequencedFeed<ReplaySink<sched::EventRouter>>& sequenced;
+      const book::BookCounters& book;
+      const sched::EventRouter& router;
+      RxFigureServer(FigureSnapshot<RxFigures>& s, const metrics::FeedCounters& f,
+                     const feed::SequencedFeed<ReplaySink<sched::EventRouter>>& q, const book::BookCounters& b,
+                     const sched::EventRouter& r)
+          : snapshot(s), feed(f), sequenced(q), book(b), router(r) {}
+      void serve() noexcept override {
+        snapshot.serve([this](RxFigures& out) {
+          out.feed = feed;
+          out.sequencer = sequenced.stats();
+          out.line_missing[0] = sequenced.line_missing(0);
+          out.line_missing[1] = sequenced.line_missing(1);
+          out.book = book;
+          out.router = router.stats();
+        });
+      }
+    } rx_figure_server(*rx_snapshot, *counters, *sequenced, book_counters, router);
+    sink.safe_point = &rx_figure_server;
     FeedRecovery<ReplaySink<sched::EventRouter>> recovery;
     if (!recovery.open(config, *sequenced, answer_wait(feed_input), error)) {
       std::fprintf(stderr, "%s: %s\n", who.c_str(), error.c_str());
@@ -323,8 +347,8 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
       }
     };
     config::AppConfig live = config;
-    runtime::SessionControl session_control{live, books, table, swapper, worker_list, [&signals] {
-      std::string lines;
+    runtime::SessionControl session_control{live, books, table, swapper, worker_list, [&signals, &rx_snapshot] {
+      std::string lines = fetch_rx_stats(*rx_snapshot, std::chrono::milliseconds(200));
       for (std::size_t k = 0; k < stages::kSignalKindCount; ++k) {
         lines += "signals." + std::string(stages::kSignalKindNames[k]) + " " + std::to_string(signals.by_kind[k]) + "\n";
       }

@@ -13,6 +13,7 @@
 
 #include "controlplane/cli/feed_input.h"
 #include "controlplane/cli/feed_report.h"
+#include "controlplane/cli/rx_figures.h"
 #include "controlplane/cli/session_alerts.h"
 #include "controlplane/cli/stop_signal.h"
 #include "controlplane/config/app_config.h"
@@ -102,15 +103,20 @@ struct ReplaySink {
   Pacing pacing;
   std::uint64_t gaps = 0;
 
+  // Where the RX core copies its figures when the control plane asks (`ctl stats`).
+  RxSafePoint* safe_point = nullptr;
+
   void end_of_burst() {
     if constexpr (requires(Events& e) { e.publish(); }) {
       if (events != nullptr) events->publish();
     }
+    if (safe_point != nullptr) safe_point->serve();
   }
   void idle() {
     if constexpr (requires(Events& e) { e.idle(); }) {
       if (events != nullptr) events->idle();
     }
+    if (safe_point != nullptr) safe_point->serve();
   }
   // Hints for messages ahead of the one applied (book.prefetch): a BinaryFILE's runs call
   // prefetch() (book::apply_prefetched); a received burst is listed by the feed's look-ahead

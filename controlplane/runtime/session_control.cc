@@ -12,7 +12,8 @@ namespace {
 
 constexpr std::string_view kHelp =
     "ok\n"
-    "stats                 counters: messages queued and shed per worker and class, signals\n"
+    "stats                 counters: messages queued and shed per worker and class, signals; the\n"
+    "                      RX core's packets, messages, drops, gaps and book anomalies\n"
     "config                the settings running now, as TOML\n"
     "promote SYMBOL CLASS  every message of SYMBOL at least CLASS (critical, high, normal, low)\n"
     "demote SYMBOL         back to what its events say\n"

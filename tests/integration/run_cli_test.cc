@@ -207,6 +207,21 @@ TEST(ControlCli, ARunningSessionIsAdjustedFromTheCommandLine) {
   EXPECT_EQ(stats.exit_code, 0);
   EXPECT_GT(stat(stats.out, "worker0.critical.queued"), 0) << stats.out;
   EXPECT_EQ(stat(stats.out, "swaps.requested"), 1) << stats.out;
+  // The RX core's own figures, copied at one safe point: they agree with each other.
+  EXPECT_EQ(stat(stats.out, "rx.answered"), 1) << stats.out;
+  const std::int64_t received = stat(stats.out, "messages");
+  EXPECT_GT(received, 0) << stats.out;
+  EXPECT_LE(received, 200000) << stats.out;
+  EXPECT_EQ(stat(stats.out, "sequencer.delivered"), received) << stats.out;
+  // The router sees the messages that gave events (not, e.g., a market-participant position).
+  EXPECT_GT(stat(stats.out, "router.messages"), 0) << stats.out;
+  EXPECT_LE(stat(stats.out, "router.messages"), received) << stats.out;
+  EXPECT_GE(stat(stats.out, "book.messages_applied"), 0) << stats.out;
+  EXPECT_EQ(stat(stats.out, "sequencer.gaps"), 0) << stats.out;
+  EXPECT_EQ(stat(stats.out, "book.anomalies.no_order_room"), 0) << stats.out;
+  // Later figures never fall behind earlier ones.
+  const CommandResult later = ctl({"stats"});
+  EXPECT_GE(stat(later.out, "messages"), received) << later.out;
   const CommandResult config = ctl({"config"});
   EXPECT_NE(config.out.find("jump_bps = 20"), std::string::npos) << config.out;
 

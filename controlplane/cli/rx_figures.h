@@ -1,0 +1,39 @@
+// What `tickwire ctl stats` shows of the RX core while a session runs: its feed counters
+// (packets, messages by type, drops by reason), the sequencer's figures (gaps, duplicates,
+// per line), the book anomalies and what the router did. The RX core copies them at a safe
+// point when the control plane asks (FigureSnapshot), so its counters stay plain.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "dataplane/book/book_counters.h"
+#include "dataplane/core/figure_snapshot.h"
+#include "dataplane/feed/sequencer.h"
+#include "dataplane/metrics/feed_counters.h"
+#include "dataplane/sched/event_router.h"
+
+namespace tickwire::cli {
+
+struct RxFigures {
+  metrics::FeedCounters feed;
+  feed::SequencerStats sequencer;
+  std::uint64_t line_missing[2] = {0, 0};
+  book::BookCounters book;
+  sched::RouterStats router;
+};
+
+// What the RX loop calls at each safe point (the end of a burst, an idle poll).
+struct RxSafePoint {
+  virtual void serve() noexcept = 0;
+
+ protected:
+  ~RxSafePoint() = default;
+};
+
+// The RX core's figures as "key value" lines for `ctl stats` (the names of the final
+// report), or a line saying the RX core did not answer within `wait`.
+std::string fetch_rx_stats(FigureSnapshot<RxFigures>& snapshot, std::chrono::microseconds wait);
+
+}  // namespace tickwire::cli
