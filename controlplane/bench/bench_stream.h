@@ -38,7 +38,7 @@ void for_each_message(const BenchStream& stream, Fn&& fn) {
 
 // Peak resident set of this process, MiB.
 double peak_rss_mib();
-// Pins the calling thread to one CPU (ignored when not allowed).
-void pin_to_cpu(int cpu);
+// Pins the calling thread to one CPU; false (and left where it was) when not allowed.
+bool pin_to_cpu(int cpu);
 
 }  // namespace tickwire::bench

@@ -209,7 +209,7 @@ void run_worker(const BenchStream& stream, const FeedPlan& plan) {
     out.pop(n);
   };
   std::thread thread([&] {
-    pin_to_cpu(1);
+    (void)pin_to_cpu(1);
     std::uint32_t idle = 0;
     while (!worker.drained()) {
       if (worker.poll(clock.to_ns(metrics::TscClock::now())) != 0) idle = 0;
@@ -302,7 +302,7 @@ double run_low_overload(const BenchStream& stream, const FeedPlan& plan, std::ui
   book::BookBuilder<sched::EventRouter> builder(store, router, counters, 0);
   auto drain = [&] { worker.output().pop(worker.output().readable()); };
   std::thread thread([&] {
-    pin_to_cpu(1);
+    (void)pin_to_cpu(1);
     while (!worker.drained()) (void)worker.poll(clock.to_ns(metrics::TscClock::now()));
   });
   const std::uint64_t n = feed(stream, builder, plan, [&] {
@@ -333,7 +333,7 @@ double run_low_overload(const BenchStream& stream, const FeedPlan& plan, std::ui
 constexpr std::uint64_t kJitterSampleNs = 1'000'000'000;
 
 void run_pipeline_bench(const BenchStream& stream, const PipelineBenchOptions& options) {
-  pin_to_cpu(0);
+  (void)pin_to_cpu(0);
   const auto clock = metrics::TscClock::calibrate();
   std::printf("stream: %" PRIu64 " messages, %.1f MiB, prefetch %s\n", stream.messages,
               static_cast<double>(stream.bytes.size()) / (1 << 20), options.prefetch ? "on" : "off");
@@ -344,9 +344,9 @@ void run_pipeline_bench(const BenchStream& stream, const PipelineBenchOptions& o
   if (!options.rates.empty()) {
     // The floor under the paced latencies: what each core loses to the platform.
     for (const int cpu : {0, 1}) {
-      print_jitter(stdout, "platform", measure_platform_jitter(clock, kJitterSampleNs, cpu));
+      if (pin_to_cpu(cpu)) print_jitter(stdout, "platform", measure_platform_jitter(clock, kJitterSampleNs));
     }
-    pin_to_cpu(0);
+    (void)pin_to_cpu(0);
   }
   for (const std::uint64_t rate : options.rates) {
     const FeedPlan paced{options.paced_messages, rate, options.prefetch, clock};

@@ -42,10 +42,12 @@ struct JitterTally {
   }
 };
 
-// Spins on the calling thread for `duration_ns`, pinned to `cpu` when it is not negative.
-JitterTally measure_platform_jitter(const metrics::TscClock& clock, std::uint64_t duration_ns, int cpu);
+// Spins on the calling thread for `duration_ns`, wherever it runs now (pin it first to
+// measure one CPU).
+JitterTally measure_platform_jitter(const metrics::TscClock& clock, std::uint64_t duration_ns);
 
-// One line: `label cpu=... spun_s=... interruptions_per_s=... over_10us_per_s=... lost_us_per_s=... longest_us=...`
+// One line: `label cpu=... spun_s=... interruptions_per_s=... over_10us_per_s=...
+// over_100us_per_s=... over_1ms_per_s=... lost_us_per_s=... longest_us=...`
 void print_jitter(std::FILE* out, std::string_view label, const JitterTally& tally);
 
 }  // namespace tickwire::bench

@@ -47,8 +47,13 @@ bool parse_rates(const std::string& text, std::vector<std::uint64_t>& rates) {
 
 int run_jitter(ArgParser& args) {
   if (args.positional().size() != 1) return args.usage_error("jitter takes no INPUT", kSynopsis);
+  for (const char* other : {"messages", "live-orders", "seed", "repeat", "no-prefetch", "max-orders", "paced-messages",
+                            "rates"}) {
+    if (args.has(other)) return args.usage_error(std::string("--") + other + " is not an option of jitter", kSynopsis);
+  }
   std::uint64_t seconds = 5;
   if (!args.uint_value("seconds", seconds)) return args.usage_error(args.error(), kSynopsis);
+  if (seconds == 0 || seconds > 3600) return args.usage_error("--seconds: expected 1 to 3600", kSynopsis);
   int cpu = 0;
   if (const auto text = args.value("cpu")) {
     char* end = nullptr;
@@ -58,9 +63,12 @@ int run_jitter(ArgParser& args) {
     }
     cpu = static_cast<int>(value);
   }
-  if (seconds == 0 || seconds > 3600) return args.usage_error("--seconds: expected 1 to 3600", kSynopsis);
+  if (cpu >= 0 && !bench::pin_to_cpu(cpu)) {
+    std::fprintf(stderr, "tickwire bench: cannot run on CPU %d (not present, or not allowed to this process)\n", cpu);
+    return 2;
+  }
   const auto clock = metrics::TscClock::calibrate();
-  bench::print_jitter(stdout, "platform", bench::measure_platform_jitter(clock, seconds * 1'000'000'000, cpu));
+  bench::print_jitter(stdout, "platform", bench::measure_platform_jitter(clock, seconds * 1'000'000'000));
   return 0;
 }
 
@@ -87,6 +95,7 @@ int run_bench_command(int argc, char** argv) {
   const std::string& what = args.positional()[0];
   if (what == "jitter") return run_jitter(args);
   if (what != "book" && what != "pipeline") return args.usage_error("unknown benchmark '" + what + "'", kSynopsis);
+  if (args.has("seconds") || args.has("cpu")) return args.usage_error("--seconds and --cpu are for jitter", kSynopsis);
   bench::BenchStreamOptions stream_options;
   if (args.positional().size() == 2) stream_options.input = args.positional()[1];
   bench::BookBenchOptions book_options;

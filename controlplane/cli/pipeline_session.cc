@@ -288,14 +288,16 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
                      const sched::EventRouter& r)
           : snapshot(s), feed(f), sequenced(q), book(b), router(r) {}
       void serve() noexcept override {
-        snapshot.serve([this](RxFigures& out) {
-          out.feed = feed;
-          out.sequencer = sequenced.stats();
-          out.line_missing[0] = sequenced.line_missing(0);
-          out.line_missing[1] = sequenced.line_missing(1);
-          out.book = book;
-          out.router = router.stats();
-        });
+        snapshot.serve([this](RxFigures& out) { fill(out); });
+      }
+      // On the RX thread; or on another once the RX core has finished (it writes no more).
+      void fill(RxFigures& out) const noexcept {
+        out.feed = feed;
+        out.sequencer = sequenced.stats();
+        out.line_missing[0] = sequenced.line_missing(0);
+        out.line_missing[1] = sequenced.line_missing(1);
+        out.book = book;
+        out.router = router.stats();
       }
     } rx_figure_server(*rx_snapshot, *counters, *sequenced, book_counters, router);
     sink.safe_point = &rx_figure_server;
@@ -346,9 +348,25 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
         next_swap_at += swap_every;
       }
     };
+    // The control plane's own work, between requests: what the RX core and the workers may
+    // be waiting for (swaps to forward, outputs to merge), so also done while a request waits.
+    auto keep_flowing = [&] {
+      request_swaps();
+      swapper.reclaim();
+      (void)table.collect();
+      alerts.pull();  // printed as they come, also while no line is merged
+      if (merger.drain(emit) == 0) std::this_thread::sleep_for(std::chrono::microseconds(100));
+    };
     config::AppConfig live = config;
-    runtime::SessionControl session_control{live, books, table, swapper, worker_list, [&signals, &rx_snapshot] {
-      std::string lines = fetch_rx_stats(*rx_snapshot, std::chrono::milliseconds(200));
+    runtime::SessionControl session_control{live, books, table, swapper, worker_list, [&] {
+      std::string lines;
+      if (progress.finished.load(std::memory_order_acquire)) {
+        auto final_figures = std::make_unique<RxFigures>();  // the RX core has stopped: read them here
+        rx_figure_server.fill(*final_figures);
+        lines = format_rx_stats(*final_figures);
+      } else {
+        lines = fetch_rx_stats(*rx_snapshot, std::chrono::milliseconds(200), keep_flowing);
+      }
       for (std::size_t k = 0; k < stages::kSignalKindCount; ++k) {
         lines += "signals." + std::string(stages::kSignalKindNames[k]) + " " + std::to_string(signals.by_kind[k]) + "\n";
       }
@@ -365,12 +383,8 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
       return true;
     };
     while (!all_drained()) {
-      request_swaps();
-      swapper.reclaim();
       if (control) control->serve([&](const std::string& line) { return session_control.handle(line); });
-      (void)table.collect();
-      alerts.pull();  // printed as they come, also while no line is merged
-      if (merger.drain(emit) == 0) std::this_thread::sleep_for(std::chrono::microseconds(100));
+      keep_flowing();
     }
     for (std::thread& t : threads) t.join();
     merger.drain(emit, /*final=*/true);

@@ -8,32 +8,37 @@
 
 namespace tickwire::cli {
 
-std::string fetch_rx_stats(FigureSnapshot<RxFigures>& snapshot, std::chrono::microseconds wait) {
-  // Large (the counters of every message type and drop reason): not on the control thread's stack.
-  auto figures = std::make_unique<RxFigures>();
-  if (!snapshot.fetch(*figures, wait)) return "rx.answered 0\n";
+std::string format_rx_stats(const RxFigures& figures) {
   char* text = nullptr;
   std::size_t size = 0;
   std::FILE* out = open_memstream(&text, &size);
   if (out == nullptr) return "rx.answered 0\n";
   print_report_line(out, "rx.answered", 1);
-  print_feed_counters(out, figures->feed);
-  print_sequencer_report(out, figures->sequencer, figures->line_missing);
-  print_report_line(out, "book.messages_applied", figures->book.messages_applied);
-  print_report_line(out, "book.events", figures->book.events);
-  print_report_line(out, "book.days_begun", figures->book.days_begun);
-  print_report_line(out, "book.orders_dropped_at_day_end", figures->book.orders_dropped_at_day_end);
+  print_feed_counters(out, figures.feed);
+  print_sequencer_report(out, figures.sequencer, figures.line_missing);
+  print_report_line(out, "book.messages_applied", figures.book.messages_applied);
+  print_report_line(out, "book.events", figures.book.events);
+  print_report_line(out, "book.days_begun", figures.book.days_begun);
+  print_report_line(out, "book.orders_dropped_at_day_end", figures.book.orders_dropped_at_day_end);
   for (std::size_t i = 0; i < book::kBookAnomalyCount; ++i) {
-    print_report_line(out, "book.anomalies." + std::string(book::kBookAnomalyNames[i]), figures->book.anomalies[i]);
+    print_report_line(out, "book.anomalies." + std::string(book::kBookAnomalyNames[i]), figures.book.anomalies[i]);
   }
-  print_report_line(out, "router.messages", figures->router.messages);
-  print_report_line(out, "router.too_large", figures->router.too_large);
-  print_report_line(out, "router.full_waits", figures->router.full_waits);
-  print_report_line(out, "router.sequence_out_of_range", figures->router.sequence_out_of_range);
+  print_report_line(out, "router.messages", figures.router.messages);
+  print_report_line(out, "router.too_large", figures.router.too_large);
+  print_report_line(out, "router.full_waits", figures.router.full_waits);
+  print_report_line(out, "router.sequence_out_of_range", figures.router.sequence_out_of_range);
   std::fclose(out);
   std::string lines(text, size);
   std::free(text);
   return lines;
+}
+
+std::string fetch_rx_stats(FigureSnapshot<RxFigures>& snapshot, std::chrono::microseconds wait,
+                           const std::function<void()>& while_waiting) {
+  // Large (the counters of every message type and drop reason): not on the control thread's stack.
+  auto figures = std::make_unique<RxFigures>();
+  if (!snapshot.fetch(*figures, wait, while_waiting)) return "rx.answered 0\n";
+  return format_rx_stats(*figures);
 }
 
 }  // namespace tickwire::cli

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "dataplane/book/book_counters.h"
@@ -32,8 +33,13 @@ struct RxSafePoint {
   ~RxSafePoint() = default;
 };
 
-// The RX core's figures as "key value" lines for `ctl stats` (the names of the final
-// report), or a line saying the RX core did not answer within `wait`.
-std::string fetch_rx_stats(FigureSnapshot<RxFigures>& snapshot, std::chrono::microseconds wait);
+// The RX core's figures as "key value" lines for `ctl stats`, with the names of the final
+// report.
+std::string format_rx_stats(const RxFigures& figures);
+// The same, asked of a running RX core; `while_waiting()` keeps the control plane's work going
+// meanwhile (the RX core may be waiting for it). A line saying the RX core did not answer
+// when it did not within `wait`.
+std::string fetch_rx_stats(FigureSnapshot<RxFigures>& snapshot, std::chrono::microseconds wait,
+                           const std::function<void()>& while_waiting);
 
 }  // namespace tickwire::cli

@@ -106,11 +106,16 @@ struct ReplaySink {
   // Where the RX core copies its figures when the control plane asks (`ctl stats`).
   RxSafePoint* safe_point = nullptr;
 
+  // Between two packets: what is staged reaches the workers, and the RX figures may be
+  // copied (every count of the packets before is complete).
   void end_of_burst() {
+    publish();
+    if (safe_point != nullptr) safe_point->serve();
+  }
+  void publish() {
     if constexpr (requires(Events& e) { e.publish(); }) {
       if (events != nullptr) events->publish();
     }
-    if (safe_point != nullptr) safe_point->serve();
   }
   void idle() {
     if constexpr (requires(Events& e) { e.idle(); }) {
@@ -200,7 +205,10 @@ struct ReplaySink {
     const std::uint64_t intended = schedule.intended_ns(day, ctx.sequence, ctx.receive_time_ns);
     next_index = std::max(next_index, schedule.index(day, ctx.sequence) + 1);
     if (now >= intended) return intended;
-    end_of_burst();  // the workers get what is staged before the RX core waits
+    // The workers get what is staged before the RX core waits. Not a safe point for the
+    // figures: this can be halfway through a packet, whose messages the sequencer counts
+    // as delivered only once all of it is.
+    publish();
     while (now < intended && !stop_requested()) {
       cpu_relax();
       now = pacing.clock.to_ns(metrics::TscClock::now());

@@ -34,17 +34,23 @@ class FigureSnapshot {
   }
 
   // The asker: the figures as of the server's next safe point, or false when the server did
-  // not reach one within `wait` (it is stopped or busy; ask again later).
-  [[nodiscard]] bool fetch(Figures& out, std::chrono::microseconds wait) {
+  // not reach one within `wait` (it is stopped or busy; ask again later). `while_waiting()`
+  // runs between looks: what the server may be waiting for (the asker's other duties) goes
+  // on meanwhile.
+  template <class WhileWaiting>
+  [[nodiscard]] bool fetch(Figures& out, std::chrono::microseconds wait, WhileWaiting&& while_waiting) {
     const std::uint64_t ticket = ++tickets_;
     asked_.store(ticket, std::memory_order_release);
     const auto deadline = std::chrono::steady_clock::now() + wait;
     while (served_.load(std::memory_order_acquire) != ticket) {
       if (std::chrono::steady_clock::now() >= deadline) return false;
-      std::this_thread::sleep_for(std::chrono::microseconds(50));
+      while_waiting();
     }
     out = copy_;
     return true;
+  }
+  [[nodiscard]] bool fetch(Figures& out, std::chrono::microseconds wait) {
+    return fetch(out, wait, [] { std::this_thread::sleep_for(std::chrono::microseconds(50)); });
   }
 
  private:

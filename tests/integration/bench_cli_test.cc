@@ -45,7 +45,7 @@ TEST(BenchCli, PipelineReportsEveryRunOnASmallDay) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* line : {"decode+book        messages=20000", "inline  rate=0", "worker  rate=0",
                            "inline  rate=100000   messages=5000", "worker  rate=100000   messages=5000",
-                           "overload rate=100000", "platform cpu=0 spun_s=1.00", "platform cpu=1 spun_s=1.00",
+                           "overload rate=100000", "platform cpu=0 spun_s=", "platform cpu=1 spun_s=",
                            "peak_rss_MiB="}) {
     EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n" << r.out;
   }
@@ -61,13 +61,22 @@ TEST(BenchCli, JitterSpinsForTheTimeAskedAndAccountsForIt) {
     return at == std::string::npos ? -1.0 : std::stod(r.out.substr(at + key.size() + 2));
   };
   EXPECT_GE(figure("spun_s"), 1.0) << r.out;
-  EXPECT_LT(figure("spun_s"), 1.1) << r.out;
-  // What was lost fits in what was spun, and the longest loss in the total.
+  EXPECT_LT(figure("spun_s"), 5.0) << r.out;  // it ends at its first look past the second
+  // What was lost fits in what was spun, the longest loss in the total, each band in the
+  // wider one (rates to one decimal: half a count per second of rounding each).
   EXPECT_GE(figure("lost_us_per_s"), 0.0) << r.out;
-  EXPECT_LE(figure("lost_us_per_s"), 1e6) << r.out;
+  EXPECT_LE(figure("lost_us_per_s"), 1e6 + 1) << r.out;
   EXPECT_LE(figure("longest_us"), figure("spun_s") * 1e6) << r.out;
-  EXPECT_LE(figure("over_10us_per_s"), figure("interruptions_per_s")) << r.out;
+  EXPECT_LE(figure("over_10us_per_s"), figure("interruptions_per_s") + 0.1) << r.out;
+  EXPECT_LE(figure("over_100us_per_s"), figure("over_10us_per_s") + 0.1) << r.out;
+  EXPECT_LE(figure("over_1ms_per_s"), figure("over_100us_per_s") + 0.01) << r.out;
 
+  // A CPU it may not run on is refused, not measured elsewhere and reported as asked.
+  const CommandResult absent = run_command(tickwire_binary(), {"bench", "jitter", "--seconds", "1", "--cpu", "1023"});
+  EXPECT_EQ(absent.exit_code, 2) << absent.out;
+  EXPECT_NE(absent.err.find("cannot run on CPU 1023"), std::string::npos) << absent.err;
+  EXPECT_EQ(run_command(tickwire_binary(), {"bench", "jitter", "--rates", "1000"}).exit_code, 2);
+  EXPECT_EQ(run_command(tickwire_binary(), {"bench", "book", "--cpu", "1"}).exit_code, 2);
   EXPECT_EQ(run_command(tickwire_binary(), {"bench", "jitter", "--cpu", "x"}).exit_code, 2);
   EXPECT_EQ(run_command(tickwire_binary(), {"bench", "jitter", "--seconds", "0"}).exit_code, 2);
   EXPECT_EQ(run_command(tickwire_binary(), {"bench", "jitter", "day.bin"}).exit_code, 2);

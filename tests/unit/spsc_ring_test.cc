@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <span>
 #include <thread>
 
 namespace tickwire::sched {
@@ -47,6 +48,32 @@ TEST(SpscRing, WrapsAroundManyTimes) {
   }
   EXPECT_EQ(next_in, next_out);
   EXPECT_GT(next_in, 15'000u);
+}
+
+// Staged records are the consumer's only once published; a whole group is refused when it
+// does not fit, and a push after staged records publishes them all, in order.
+TEST(SpscRing, StagedRecordsAreSeenOnlyOncePublished) {
+  SpscRing<Record> ring(8);
+  const Record three[] = {{0, {}}, {1, {}}, {2, {}}};
+  ASSERT_TRUE(ring.try_stage_all(three));
+  EXPECT_EQ(ring.front(), nullptr);
+  EXPECT_EQ(ring.readable(), 0u);
+  ring.publish();
+  EXPECT_EQ(ring.readable(), 3u);
+  const Record six[] = {{3, {}}, {4, {}}, {5, {}}, {6, {}}, {7, {}}, {8, {}}};
+  EXPECT_FALSE(ring.try_stage_all(six));  // 3 + 6 > 8: none of it
+  ASSERT_TRUE(ring.try_stage_all(std::span<const Record>(six, 4)));
+  ASSERT_TRUE(ring.try_push({7, {}}));  // publishes the staged four with it
+  EXPECT_FALSE(ring.try_push({8, {}}));
+  EXPECT_EQ(ring.readable(), 8u);
+  for (std::uint64_t i = 0; i < 8; ++i) {
+    const Record* r = ring.front();
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ(r->sequence, i);
+    ring.pop();
+  }
+  EXPECT_EQ(ring.front(), nullptr);
+  EXPECT_EQ(ring.read_position(), 8u);
 }
 
 TEST(SpscRing, TwoThreadsPassEveryRecordOnceInOrder) {
