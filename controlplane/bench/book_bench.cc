@@ -63,7 +63,7 @@ bool one_run(const BenchStream& stream, const BookBenchOptions& options, RunFigu
   const std::uint8_t* p = stream.bytes.data();
   const std::uint8_t* const end = p + stream.bytes.size();
   auto hint = [&](unsigned stage, std::size_t j) {
-    itch::decode_message(run[j].data, run[j].length, [&](const auto& message) { builder.prefetch(stage, message); });
+    builder.prefetch_encoded(stage, run[j]);
   };
   std::uint64_t sequence = 0;
   auto apply = [&](std::size_t j) {

@@ -89,7 +89,7 @@ std::uint64_t feed(const BenchStream& s, Builder& builder, const FeedPlan& plan,
   std::array<book::MessageRef, kRun> run;
   std::uint64_t n = 0;
   auto hint = [&](unsigned stage, std::size_t i) {
-    itch::decode_message(run[i].data, run[i].length, [&](const auto& message) { builder.prefetch(stage, message); });
+    builder.prefetch_encoded(stage, run[i]);
   };
   while (n < plan.limit && end - p >= 2) {
     std::uint64_t now = 0;

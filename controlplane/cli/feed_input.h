@@ -113,7 +113,7 @@ bool prefetching(const Sink& sink) {
 template <class Sink>
 void prefetch_message(Sink& sink, unsigned stage, const book::MessageRef& m) {
   if constexpr (requires { sink.prefetching(); }) {
-    (void)itch::decode_message(m.data, m.length, [&](const auto& message) { sink.prefetch(stage, message); });
+    sink.prefetch_encoded(stage, m);
   }
 }
 

@@ -13,9 +13,11 @@
 #include "dataplane/book/book_store.h"
 #include "dataplane/book/exchange_clock.h"
 #include "dataplane/book/market_session.h"
+#include "dataplane/book/prefetch_window.h"
 #include "dataplane/core/cache.h"
 #include "dataplane/events/event.h"
 #include "dataplane/feed/message_context.h"
+#include "dataplane/itch/decoder.h"
 #include "dataplane/itch/messages.h"
 
 namespace tickwire::book {
@@ -78,6 +80,11 @@ class BookBuilder {
   // applying it. Each stage starts the loads the next one needs, so the window's cache
   // misses overlap. Only hints: what the messages in between change makes a hint useless,
   // never wrong.
+  // The same for a message still in its wire form (a run read ahead, a listed burst): one
+  // decode of it per builder type, whoever holds the run.
+  void prefetch_encoded(unsigned stage, const MessageRef& m) const noexcept {
+    (void)itch::decode_message(m.data, m.length, [&](const auto& message) { prefetch(stage, message); });
+  }
   template <class Message>
   void prefetch(unsigned stage, const Message& m) const noexcept {
     if constexpr (requires { m.order_reference_number; }) {
