@@ -13,5 +13,11 @@ meson test -C build-cov --num-processes 2 --timeout-multiplier 3 --print-errorlo
 common=(--root . --object-directory build-cov --filter 'dataplane/' --filter 'drivers/'
         --exclude-unreachable-branches --exclude-throw-branches --gcov-ignore-parse-errors)
 gcovr "${common[@]}" --branches --txt build-cov/coverage-branches.txt
+tail -2 build-cov/coverage-branches.txt | head -1 | sed 's/^TOTAL/branches, all files:/'
+# gcov counts a template's branches once per instantiation: the decoder's 23-way dispatch is
+# compiled once per sink type, and most sinks see only some message types in the tests. The
+# branch figure without it says how well the rest is exercised.
+gcovr "${common[@]}" --exclude 'dataplane/itch/decoder.h' --branches --txt build-cov/coverage-branches-no-decoder.txt
+tail -2 build-cov/coverage-branches-no-decoder.txt | head -1 | sed 's/^TOTAL/branches, decoder.h aside:/'
 gcovr "${common[@]}" --txt build-cov/coverage-lines.txt --print-summary
 cat build-cov/coverage-lines.txt
