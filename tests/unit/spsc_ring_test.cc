@@ -15,6 +15,17 @@ struct Record {
   std::uint64_t payload[3];
 };
 
+// Pops `count` records numbered 0, 1, ... in that order, and then finds the ring empty.
+void expect_pops_in_order(SpscRing<Record>& ring, std::uint64_t count) {
+  for (std::uint64_t i = 0; i < count; ++i) {
+    const Record* r = ring.front();
+    ASSERT_NE(r, nullptr) << "record " << i;
+    EXPECT_EQ(r->sequence, i);
+    ring.pop();
+  }
+  EXPECT_EQ(ring.front(), nullptr);
+}
+
 TEST(SpscRing, KeepsOrderAndRefusesWhenFull) {
   SpscRing<Record> ring(5);  // rounded to 8
   ASSERT_TRUE(ring.ok());
@@ -23,13 +34,7 @@ TEST(SpscRing, KeepsOrderAndRefusesWhenFull) {
   for (std::uint64_t i = 0; i < 8; ++i) EXPECT_TRUE(ring.try_push({i, {i, i, i}}));
   EXPECT_FALSE(ring.try_push({99, {}}));
   EXPECT_EQ(ring.size(), 8u);
-  for (std::uint64_t i = 0; i < 8; ++i) {
-    const Record* r = ring.front();
-    ASSERT_NE(r, nullptr);
-    EXPECT_EQ(r->sequence, i);
-    ring.pop();
-  }
-  EXPECT_EQ(ring.front(), nullptr);
+  expect_pops_in_order(ring, 8);
 }
 
 TEST(SpscRing, WrapsAroundManyTimes) {
@@ -66,13 +71,7 @@ TEST(SpscRing, StagedRecordsAreSeenOnlyOncePublished) {
   ASSERT_TRUE(ring.try_push({7, {}}));  // publishes the staged four with it
   EXPECT_FALSE(ring.try_push({8, {}}));
   EXPECT_EQ(ring.readable(), 8u);
-  for (std::uint64_t i = 0; i < 8; ++i) {
-    const Record* r = ring.front();
-    ASSERT_NE(r, nullptr);
-    EXPECT_EQ(r->sequence, i);
-    ring.pop();
-  }
-  EXPECT_EQ(ring.front(), nullptr);
+  expect_pops_in_order(ring, 8);
   EXPECT_EQ(ring.read_position(), 8u);
 }
 
