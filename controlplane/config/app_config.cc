@@ -56,8 +56,9 @@ struct Key {
 
 // TOML integers are signed 64-bit: nothing larger can be written in a file.
 constexpr std::uint64_t kTomlMax = std::numeric_limits<std::int64_t>::max();
-// Book handles are 32-bit with 0 meaning none.
+// Book handles are 32-bit with 0 meaning none; orders need more than one handle each.
 constexpr std::uint64_t kMaxHandles = std::numeric_limits<book::Handle>::max() - 1;
+constexpr std::uint64_t kMaxOrders = book::OrderTable::kMaxOrders;
 // An instrument is a (feed, locate) pair, so the locate table bounds how many there can be.
 constexpr std::uint64_t kMaxInstruments = std::uint64_t{book::BookConfig{}.max_feeds} << 16;
 constexpr std::uint64_t kMinuteUs = 60'000'000;
@@ -312,7 +313,7 @@ void add_global_keys(std::vector<Key>& keys) {
   }
 
   // book
-  keys.push_back(unsigned_key("book.max_orders", "live orders at once, all books together", 1, kMaxHandles,
+  keys.push_back(unsigned_key("book.max_orders", "live orders at once, all books together", 1, kMaxOrders,
                               [](auto& c, auto*) -> auto& { return c.book.max_orders; }));
   keys.push_back(unsigned_key("book.max_levels", "non-empty price levels at once, all books together", 1,
                               kMaxHandles, [](auto& c, auto*) -> auto& { return c.book.max_levels; }));

@@ -100,15 +100,15 @@ bool write_instrument(const book::Instrument& ins, const SnapshotMarketState& st
   return true;
 }
 
-bool write_orders(const book::BookStore& books, const book::Instrument& ins, const SnapshotMarketState& state,
-                  const SnapshotSink& sink, SnapshotWriteResult& result) {
+bool write_orders(const book::BookStore& books, const book::LevelQueues& queues, const book::Instrument& ins,
+                  const SnapshotMarketState& state, const SnapshotSink& sink, SnapshotWriteResult& result) {
   const std::string_view symbol(ins.symbol.data(), ins.symbol.size());
   bool ok = true;
   for (const book::SideIndex side : {book::kBidSide, book::kAskSide}) {
     const char indicator = side == book::kBidSide ? 'B' : 'S';
     books.for_each_level(ins, side, [&](const book::PriceLevel& level) {
       // Oldest first: each add goes to the back of its level, so the client's queue is ours.
-      books.for_each_order(level, [&](const book::Order& o) {
+      for (const book::Order& o : queues.of(level)) {
         if (!ok) return;
         // The store does not keep an order's MPID attribution: every order goes out as 'A'.
         auto a = blank<itch::AddOrder>(ins.locate, state.timestamp_ns);
@@ -119,7 +119,7 @@ bool write_orders(const book::BookStore& books, const book::Instrument& ins, con
         a.price.set(level.price);
         ok = emit(sink, a, result);
         result.orders += ok;
-      });
+      }
     });
     if (!ok) return false;
   }
@@ -141,10 +141,11 @@ SnapshotWriteResult write_snapshot(const book::BookStore& books, const SnapshotM
     if (!write_instrument(ins, state, sink, result)) return result;
     ++result.instruments;
   }
+  const book::LevelQueues queues = books.queues();
   for (std::uint32_t id = 1; id <= books.instrument_count(); ++id) {
     const book::Instrument& ins = books.instrument(id);
     if (ins.feed != state.feed || ins.orders == 0) continue;
-    if (!write_orders(books, ins, state, sink, result)) return result;
+    if (!write_orders(books, queues, ins, state, sink, result)) return result;
   }
   EndOfSnapshot g;
   g.message_type.set(std::string_view(&EndOfSnapshot::kType, 1));

@@ -107,7 +107,7 @@ class BookBuilder {
   void prefetch_reference(unsigned stage, std::uint64_t reference) const noexcept {
     switch (stage) {
       case 0: store_.prefetch_order_slot(reference); break;
-      case 1: store_.prefetch_order(reference); break;
+      case 1: store_.prefetch_order_level(reference); break;
       default: store_.prefetch_order_neighbours(reference); break;
     }
   }
@@ -124,15 +124,14 @@ class BookBuilder {
         }
         break;
       case 1:
-        store_.prefetch_order(m.order_reference_number.value());
+        store_.prefetch_displaced_order_slot(m.order_reference_number.value());
         if (id != kNone) {
           store_.prefetch_best(id, side);
           store_.prefetch_level(id, side, m.price.value());
         }
         break;
       default:
-        store_.prefetch_displaced_order_slot(m.order_reference_number.value());
-        if (id != kNone) store_.prefetch_level_tail(id, side, m.price.value());
+        if (id != kNone) store_.prefetch_level_after(id, side, m.price.value());
         break;
     }
   }
@@ -250,9 +249,8 @@ class BookBuilder {
   // while it lives), so the new order takes its place.
   void add(const feed::MessageContext& ctx, const itch::MessageHeader& h, Instrument& ins, std::uint64_t reference,
            SideIndex side, std::uint32_t price, std::uint32_t shares, BookAnomaly on_live_reference) noexcept {
-    Handle order;
     LevelState level;
-    AddStatus status = store_.add_order(ins.id, reference, side, price, shares, order, level);
+    AddStatus status = store_.add_order(ins.id, reference, side, price, shares, level);
     if (TW_UNLIKELY(status == AddStatus::kDuplicateReference)) {
       counters_.count(on_live_reference);
       const Handle stale = store_.find_order(reference);
@@ -261,7 +259,7 @@ class BookBuilder {
       stage_level(ctx, h, stale_ins.id, store_.remove_order(stale));
       // The stale order may rest in another book, whose top then moves too.
       if (stale_ins.id != ins.id) note_top_change(ctx, h, stale_ins, stale_before);
-      status = store_.add_order(ins.id, reference, side, price, shares, order, level);
+      status = store_.add_order(ins.id, reference, side, price, shares, level);
     }
     if (TW_UNLIKELY(status != AddStatus::kAdded)) {
       counters_.count(status == AddStatus::kNoOrderRoom ? BookAnomaly::kNoOrderRoom : BookAnomaly::kNoLevelRoom);

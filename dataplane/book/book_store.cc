@@ -7,19 +7,23 @@ namespace tickwire::book {
 
 bool BookStore::init(const BookConfig& config, std::string& error) {
   config_ = config;
+  if (config.max_orders > OrderTable::kMaxOrders) {
+    error = "max_orders=" + std::to_string(config.max_orders) + " is above the most the order table can name (" +
+            std::to_string(OrderTable::kMaxOrders) + ")";
+    return false;
+  }
   // Handle 0 is "none" in every pool, hence the + 1.
   const bool huge = config.huge_pages;
-  orders_ = MappedArray<Order>(config.max_orders + 1, config.prefault, huge);
+  orders_ = OrderTable(config.max_orders, config.prefault, huge);
   levels_ = MappedArray<PriceLevel>(config.max_levels + 1, config.prefault, huge);
   instruments_ = MappedArray<Instrument>(config.max_instruments + 1, config.prefault, huge);
   locate_map_ = MappedArray<std::uint32_t>(config.max_feeds << 16, config.prefault, huge);
-  order_index_ = OrderIndex(config.max_orders, orders_.data(), config.prefault, huge);
   level_index_ = FlatIndex<LevelKeyOf>(config.max_levels, LevelKeyOf{levels_.data()}, config.prefault, huge);
   symbol_index_ = FlatIndex<SymbolKeyOf>(config.max_instruments, SymbolKeyOf{instruments_.data()}, config.prefault);
   // Every instrument once, and room for as many renames.
   directory_ = MappedArray<DirectoryEntry>(2 * config.max_instruments + 1);
   directory_size_.store(0, std::memory_order_relaxed);
-  if (!orders_.ok() || !levels_.ok() || !instruments_.ok() || !locate_map_.ok() || !order_index_.ok() ||
+  if (!orders_.ok() || !levels_.ok() || !instruments_.ok() || !locate_map_.ok() ||
       !level_index_.ok() || !symbol_index_.ok() || !directory_.ok()) {
     error = "cannot reserve " + std::to_string(reserved_bytes() >> 20) +
             " MiB for books (max_orders=" + std::to_string(config.max_orders) +
@@ -30,7 +34,7 @@ bool BookStore::init(const BookConfig& config, std::string& error) {
 }
 
 std::size_t BookStore::reserved_bytes() const noexcept {
-  return orders_.bytes() + levels_.bytes() + instruments_.bytes() + locate_map_.bytes() + order_index_.bytes() +
+  return orders_.bytes() + levels_.bytes() + instruments_.bytes() + locate_map_.bytes() +
          level_index_.bytes() + symbol_index_.bytes();
 }
 
@@ -100,36 +104,31 @@ void BookStore::unindex_symbol(std::uint32_t id) noexcept {
 
 std::size_t BookStore::begin_day(std::uint16_t feed) noexcept {
   if (feed >= config_.max_feeds) return 0;
-  std::size_t dropped = 0;
+  std::size_t resting = 0;
   for (std::uint32_t id = 1; id <= instrument_count_; ++id) {
     Instrument& ins = instruments_[id];
     if (ins.feed != feed) continue;
-    for (BookSide& bs : ins.sides) dropped += clear_side(bs);
+    for (BookSide& bs : ins.sides) clear_side(bs);
+    resting += ins.orders;
     ins.orders = 0;
     ins.trading_state = 0;
     ins.reg_sho_action = 0;
     ins.from_directory = false;
     ins.crossed = false;
   }
+  // Orders do not hang off their levels, so the feed's are found by a scan of the table:
+  // once a day, at the first message of the next, and only when some were left resting.
+  const std::size_t dropped =
+      resting == 0 ? 0 : orders_.release_where([&](const Order& o) { return instruments_[o.instrument].feed == feed; });
   live_orders_ -= dropped;
   for (std::size_t locate = 0; locate <= 0xFFFF; ++locate) locate_map_[std::size_t{feed} << 16 | locate] = kNone;
-  if (live_orders_ == 0) order_index_.forget_references();
+  if (live_orders_ == 0) orders_.forget_references();
   return dropped;
 }
 
-std::size_t BookStore::clear_side(BookSide& bs) noexcept {
-  std::size_t orders = 0;
+void BookStore::clear_side(BookSide& bs) noexcept {
   for (Handle lh = bs.best; lh != kNone;) {
     PriceLevel& l = levels_[lh];
-    for (Handle oh = l.head; oh != kNone;) {
-      Order& o = orders_[oh];
-      const Handle next = o.next;
-      order_index_.erase(o.reference);
-      o.next = free_orders_;
-      free_orders_ = oh;
-      oh = next;
-      ++orders;
-    }
     const Handle worse = l.worse;
     if (l.indexed) level_index_.erase(level_key(l.instrument, static_cast<SideIndex>(l.side), l.price));
     l.worse = free_levels_;
@@ -138,7 +137,19 @@ std::size_t BookStore::clear_side(BookSide& bs) noexcept {
     lh = worse;
   }
   bs = BookSide{};
-  return orders;
+}
+
+LevelQueues BookStore::queues() const {
+  LevelQueues q;
+  q.levels_ = levels_.data();
+  orders_.for_each_live([&](Handle, const Order& o) { q.orders_.push_back(o); });
+  std::sort(q.orders_.begin(), q.orders_.end(), [](const Order& a, const Order& b) {
+    return a.level != b.level ? a.level < b.level : a.arrival < b.arrival;
+  });
+  q.begin_.assign(std::size_t{next_fresh_level_} + 1, 0);
+  for (const Order& o : q.orders_) ++q.begin_[std::size_t{o.level} + 1];
+  for (std::size_t h = 1; h < q.begin_.size(); ++h) q.begin_[h] += q.begin_[h - 1];
+  return q;
 }
 
 void BookStore::publish_symbol(std::uint32_t id, const char (&symbol)[8]) noexcept {
@@ -274,44 +285,26 @@ void BookStore::remove_level(Handle h) noexcept {
 }
 
 AddStatus BookStore::add_order(std::uint32_t instrument, std::uint64_t reference, SideIndex side,
-                               std::uint32_t price, std::uint32_t shares, Handle& order_out,
-                               LevelState& level_out) noexcept {
-  if (order_index_.may_contain(reference) && order_index_.find(reference) != kNone) {
-    return AddStatus::kDuplicateReference;
-  }
-  if (free_orders_ == kNone && next_fresh_order_ > config_.max_orders) return AddStatus::kNoOrderRoom;
+                               std::uint32_t price, std::uint32_t shares, LevelState& level_out) noexcept {
+  if (orders_.may_contain(reference) && orders_.find(reference) != kNone) return AddStatus::kDuplicateReference;
+  if (live_orders_ >= config_.max_orders || !orders_.can_place(reference)) return AddStatus::kNoOrderRoom;
 
   Instrument& ins = instruments_[instrument];
   const Handle lh = level_for(ins, side, price);
   if (lh == kNone) return AddStatus::kNoLevelRoom;
 
-  Handle oh = free_orders_;
-  if (oh != kNone) {
-    free_orders_ = orders_[oh].next;
-  } else {
-    oh = next_fresh_order_++;
-  }
-  PriceLevel& l = levels_[lh];
-  Order& o = orders_[oh];
+  Order& o = orders_[orders_.place(reference)];
   o.reference = reference;
+  o.arrival = ++arrivals_;
   o.shares = shares;
   o.level = lh;
-  o.prev = l.tail;
-  o.next = kNone;
   o.instrument = instrument;
-  if (l.tail != kNone) {
-    orders_[l.tail].next = oh;
-  } else {
-    l.head = oh;
-  }
-  l.tail = oh;
+  PriceLevel& l = levels_[lh];
   ++l.orders;
   l.shares += shares;
   if (ins.sides[side].best == lh) ins.sides[side].best_shares = l.shares;
   ++ins.orders;
-  order_index_.insert(reference, oh);
   peak_orders_ = std::max(peak_orders_, ++live_orders_);
-  order_out = oh;
   level_out = state_of(lh);
   return AddStatus::kAdded;
 }
@@ -320,24 +313,12 @@ LevelState BookStore::remove_order(Handle oh) noexcept {
   Order& o = orders_[oh];
   const Handle lh = o.level;
   PriceLevel& l = levels_[lh];
-  if (o.prev != kNone) {
-    orders_[o.prev].next = o.next;
-  } else {
-    l.head = o.next;
-  }
-  if (o.next != kNone) {
-    orders_[o.next].prev = o.prev;
-  } else {
-    l.tail = o.prev;
-  }
   --l.orders;
   l.shares -= o.shares;
   Instrument& ins = instruments_[o.instrument];
   --ins.orders;
   --live_orders_;
-  order_index_.erase(o.reference);
-  o.next = free_orders_;
-  free_orders_ = oh;
+  orders_.release(oh);
 
   LevelState after = state_of(lh);
   if (l.orders == 0) {

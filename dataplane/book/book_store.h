@@ -10,11 +10,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <span>
 #include <string_view>
+#include <vector>
 
 #include "dataplane/book/book_types.h"
 #include "dataplane/book/flat_index.h"
-#include "dataplane/book/order_index.h"
+#include "dataplane/book/order_table.h"
 #include "dataplane/core/mapped_array.h"
 
 namespace tickwire::book {
@@ -71,6 +73,24 @@ struct LevelState {
 
 enum class AddStatus : std::uint8_t { kAdded, kDuplicateReference, kNoOrderRoom, kNoLevelRoom };
 
+// Every live order grouped by its level, each level's queue oldest first (the next to execute
+// first). Built by one scan of the order table: for what lists queues (a snapshot, a test),
+// never for the data path, and valid until the books change.
+class LevelQueues {
+ public:
+  [[nodiscard]] std::span<const Order> of(const PriceLevel& l) const noexcept {
+    const auto h = static_cast<std::size_t>(&l - levels_);
+    if (h + 1 >= begin_.size()) return {};
+    return {orders_.data() + begin_[h], begin_[h + 1] - begin_[h]};
+  }
+
+ private:
+  friend class BookStore;
+  const PriceLevel* levels_ = nullptr;
+  std::vector<Order> orders_;        // by (level, arrival)
+  std::vector<std::size_t> begin_;   // level handle -> its first order in orders_
+};
+
 class BookStore {
  public:
   [[nodiscard]] bool init(const BookConfig& config, std::string& error);
@@ -108,23 +128,41 @@ class BookStore {
   std::size_t begin_day(std::uint16_t feed) noexcept;
 
   // --- orders
-  [[nodiscard]] Handle find_order(std::uint64_t reference) const noexcept { return order_index_.find(reference); }
+  // A handle names an order until the next add_order, which may move it (OrderTable).
+  [[nodiscard]] Handle find_order(std::uint64_t reference) const noexcept { return orders_.find(reference); }
   [[nodiscard]] const Order& order(Handle h) const noexcept { return orders_[h]; }
   [[nodiscard]] const PriceLevel& level(Handle h) const noexcept { return levels_[h]; }
 
   // Hints for the messages ahead (see BookBuilder::prefetch): each stage reads only lines
   // the stage before started loading, and starts the next ones, so no hint ever waits on a
   // miss; a stale or wrong candidate costs a useless prefetch, never a wrong answer.
-  void prefetch_order_slot(std::uint64_t reference) const noexcept { order_index_.prefetch(reference); }
-  void prefetch_order(std::uint64_t reference) const noexcept {
-    prefetch_line(&orders_[order_index_.candidate(reference)]);
+  // Stage 0 of any order message: the record in the reference's direct slot (the order, or
+  // for an add the one the new order displaces).
+  void prefetch_order_slot(std::uint64_t reference) const noexcept { orders_.prefetch(reference); }
+  // Stage 1 of a message on a resting order: its level and instrument when the direct slot
+  // holds it, else the long-lived index slot that finds it.
+  void prefetch_order_level(std::uint64_t reference) const noexcept {
+    const Order& o = orders_.candidate(reference);
+    if (o.reference == reference && o.level != kNone) {
+      prefetch_line(&levels_[o.level]);
+      prefetch_line(&instruments_[o.instrument]);
+    } else {
+      orders_.prefetch_long_lived(reference);
+    }
   }
+  // Stage 2: a long-lived order's record; for one in its direct slot, the neighbour levels
+  // that removing its level relinks, when it is the level's last order.
   void prefetch_order_neighbours(std::uint64_t reference) const noexcept {
-    const Order& o = orders_[order_index_.candidate(reference)];
-    prefetch_line(&levels_[o.level]);
-    prefetch_line(&orders_[o.prev]);
-    prefetch_line(&orders_[o.next]);
-    prefetch_line(&instruments_[o.instrument]);
+    const Order& o = orders_.candidate(reference);
+    if (o.reference == reference && o.level != kNone) {
+      const PriceLevel& l = levels_[o.level];
+      if (l.orders == 1) {
+        prefetch_line(&levels_[l.better]);
+        prefetch_line(&levels_[l.worse]);
+      }
+    } else {
+      orders_.prefetch_long_lived_order(reference);
+    }
   }
   void prefetch_instrument(std::uint32_t instrument) const noexcept { prefetch_line(&instruments_[instrument]); }
   // The best level of one side, where an add's walk for its level starts; the instrument
@@ -140,24 +178,22 @@ class BookStore {
   void prefetch_level(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
     prefetch_line(&levels_[likely_level(instrument, side, price)]);
   }
-  // The order the new one will queue behind, and the level after the likely one (a shallow
-  // side's walk passes it when the add is not at the touch); the level must be on its way.
-  void prefetch_level_tail(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
-    const PriceLevel& l = levels_[likely_level(instrument, side, price)];
-    prefetch_line(&orders_[l.tail]);
-    prefetch_line(&levels_[l.worse]);
+  // The level after the likely one (a shallow side's walk passes it when the add is not at
+  // the touch); the likely level must be on its way.
+  void prefetch_level_after(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
+    prefetch_line(&levels_[levels_[likely_level(instrument, side, price)].worse]);
   }
-  // A new reference takes its direct slot in the order index; a live order still there
-  // moves to the long-lived index. Stage 1 loads that order (prefetch_order), stage 2 the
-  // long-lived slot its reference hashes to; the direct slot must be on its way.
+  // A new reference takes its direct slot; a live order still there moves to the overflow
+  // region, through the long-lived index slot its reference hashes to. The direct slot must
+  // be on its way (stage 0).
   void prefetch_displaced_order_slot(std::uint64_t reference) const noexcept {
-    const Handle displaced = order_index_.candidate(reference);
-    if (displaced != kNone) order_index_.prefetch_long_lived(orders_[displaced].reference);
+    const Order& displaced = orders_.candidate(reference);
+    if (displaced.level != kNone) orders_.prefetch_long_lived(displaced.reference);
   }
 
   // Rests a new order at the back of its price level. Nothing changes unless kAdded.
   AddStatus add_order(std::uint32_t instrument, std::uint64_t reference, SideIndex side, std::uint32_t price,
-                      std::uint32_t shares, Handle& order_out, LevelState& level_out) noexcept;
+                      std::uint32_t shares, LevelState& level_out) noexcept;
   // Takes `shares` (<= the order's remaining) off the order; removes it when none remain.
   LevelState reduce_order(Handle order, std::uint32_t shares) noexcept;
   LevelState remove_order(Handle order) noexcept;
@@ -180,17 +216,16 @@ class BookStore {
   // Bytes reserved for books (virtual; resident only once touched unless prefaulted).
   [[nodiscard]] std::size_t reserved_bytes() const noexcept;
   // Whether the order pool and its index got reserved huge pages (asked for, and enough free).
-  [[nodiscard]] bool on_huge_pages() const noexcept { return orders_.huge_pages() && order_index_.huge_pages(); }
-  // What one order the books can hold costs: its pool record and its share of the index.
+  [[nodiscard]] bool on_huge_pages() const noexcept { return orders_.huge_pages(); }
+  // What the order table reserves per order it can hold: direct slots, overflow region and
+  // long-lived index together. One order stored is one 32-byte record (sizeof(Order)).
   [[nodiscard]] double bytes_per_order() const noexcept {
-    return static_cast<double>(orders_.bytes() + order_index_.bytes()) / static_cast<double>(config_.max_orders);
+    return static_cast<double>(orders_.bytes()) / static_cast<double>(config_.max_orders);
   }
+  // Orders that outlived their direct slot (OrderTable).
+  [[nodiscard]] std::size_t long_lived_orders() const noexcept { return orders_.long_lived(); }
 
-  // Visits the orders of a level in time priority (the next to execute first).
-  template <class Fn>
-  void for_each_order(const PriceLevel& l, Fn&& fn) const {
-    for (Handle h = l.head; h != kNone; h = orders_[h].next) fn(orders_[h]);
-  }
+  [[nodiscard]] LevelQueues queues() const;
   // Visits the levels of one side from the best price outwards.
   template <class Fn>
   void for_each_level(const Instrument& ins, SideIndex side, Fn&& fn) const {
@@ -220,8 +255,8 @@ class BookStore {
   void index_side(Instrument& ins, SideIndex side) noexcept;
   void index_level(Handle h) noexcept;
   void remove_level(Handle h) noexcept;
-  // Frees every level and order of one side, without events (a day's end).
-  std::size_t clear_side(BookSide& bs) noexcept;
+  // Frees every level of one side, without events (a day's end; its orders go separately).
+  void clear_side(BookSide& bs) noexcept;
   // After the best level of a side changed or its shares did.
   void refresh_best(BookSide& bs) noexcept;
   [[nodiscard]] LevelState state_of(Handle h) const noexcept {
@@ -230,7 +265,7 @@ class BookStore {
   }
 
   BookConfig config_{};
-  MappedArray<Order> orders_;
+  OrderTable orders_;
   MappedArray<PriceLevel> levels_;
   MappedArray<Instrument> instruments_;
   MappedArray<std::uint32_t> locate_map_;  // (feed << 16 | locate) -> instrument id
@@ -267,13 +302,11 @@ class BookStore {
   [[nodiscard]] std::uint32_t earlier_namesake(std::uint16_t feed, const std::array<char, 8>& symbol) const noexcept;
   void unindex_symbol(std::uint32_t id) noexcept;
 
-  OrderIndex order_index_;                 // reference -> order
   FlatIndex<LevelKeyOf> level_index_;      // (instrument, side, price) -> level
   FlatIndex<SymbolKeyOf> symbol_index_;    // (feed, symbol) -> the instrument that last held it
-  Handle free_orders_ = kNone;
   Handle free_levels_ = kNone;
-  Handle next_fresh_order_ = 1;  // handles never used yet: their pages stay untouched until needed
-  Handle next_fresh_level_ = 1;
+  Handle next_fresh_level_ = 1;  // handles never used yet: their pages stay untouched until needed
+  std::uint64_t arrivals_ = 0;   // adds so far: the next order's Order::arrival
   std::uint32_t instrument_count_ = 0;
   // Symbol directory for other threads: (symbol, id) entries, appended, never rewritten.
   struct DirectoryEntry {

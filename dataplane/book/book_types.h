@@ -15,25 +15,24 @@ inline constexpr Handle kNone = 0;
 
 enum SideIndex : unsigned { kBidSide = 0, kAskSide = 1 };
 
-// One resting order. Its price and side are its level's.
+// One resting order. Its price and side are its level's. Orders do not link to each other:
+// a level's queue is its orders in `arrival` order, which only a slow-path listing needs
+// (BookStore::queues), while links would cost every add and delete the neighbours' lines.
 struct Order {
   std::uint64_t reference;
-  std::uint32_t shares;  // remaining
-  Handle level;
-  Handle prev;           // FIFO neighbours at the level: prev arrived earlier
-  Handle next;           // also links the free list
-  std::uint32_t instrument;
+  std::uint64_t arrival;     // rises with every add in the store: time priority
+  std::uint32_t shares;      // remaining
+  Handle level;              // kNone: the record is free
+  std::uint32_t instrument;  // a free overflow record's next (OrderTable)
   std::uint32_t reserved;
 };
 static_assert(sizeof(Order) == 32, "two orders per cache line");
 
-// All orders at one price on one side of one book, in time priority.
+// All orders at one price on one side of one book.
 struct PriceLevel {
   std::uint64_t shares;  // sum of the orders' remaining shares (64-bit: may pass 2^32)
   std::uint32_t price;
   std::uint32_t orders;
-  Handle head;           // oldest order: executes first
-  Handle tail;
   Handle better;         // neighbours in price priority on this side
   Handle worse;          // also links the free list
   std::uint32_t instrument;
@@ -41,7 +40,7 @@ struct PriceLevel {
   bool indexed;          // in the price index (see BookStore::kWalkedLevels)
   std::uint8_t reserved[2];
 };
-static_assert(sizeof(PriceLevel) == 40);
+static_assert(sizeof(PriceLevel) == 32, "two levels per cache line");
 
 // One side of a book. The best level's price and shares are kept here as well, so the top
 // of book is read from the instrument, which the message has loaded already, instead of

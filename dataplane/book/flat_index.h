@@ -76,7 +76,7 @@ class FlatIndex {
 
   // Starts loading the cache line where `key`'s probe begins.
   void prefetch(std::uint64_t key) const noexcept { prefetch_line(&slots_[home(key)]); }
-  // The handle in `key`'s home slot, unverified: for prefetching (see OrderIndex::candidate).
+  // The handle in `key`'s home slot, unverified: for prefetching (see OrderTable::candidate).
   [[nodiscard]] std::uint32_t candidate(std::uint64_t key) const noexcept { return slots_[home(key)]; }
 
  private:

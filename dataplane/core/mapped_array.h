@@ -87,6 +87,7 @@ class MappedArray {
   T& operator[](std::size_t i) noexcept { return data_[i]; }
   const T& operator[](std::size_t i) const noexcept { return data_[i]; }
   T* data() noexcept { return data_; }
+  const T* data() const noexcept { return data_; }
 
  private:
   // A write per page: with huge pages, one fault per 2 MiB.

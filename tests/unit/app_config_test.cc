@@ -307,7 +307,7 @@ TEST(AppConfig, WrongTypeNamesTheKey) {
   EXPECT_FALSE(apply_text("book = 5\n", "t.toml", c, error));
   EXPECT_EQ(error, "t.toml:1: book: expected a table, got 5");
   EXPECT_FALSE(apply_text("book.max_orders = 1.5\n", "t.toml", c, error));
-  EXPECT_EQ(error, "t.toml:1: book.max_orders: expected an integer from 1 to 4294967294, got 1.5");
+  EXPECT_EQ(error, "t.toml:1: book.max_orders: expected an integer from 1 to 1073741824, got 1.5");
   EXPECT_FALSE(apply_text("classification.deep_level = \"urgent\"\n", "t.toml", c, error));
   EXPECT_EQ(error,
             "t.toml:1: classification.deep_level: expected one of \"critical\", \"high\", \"normal\", \"low\", got "
@@ -415,7 +415,7 @@ TEST(AppConfig, OverrideErrorsNameTheAssignment) {
   const AppConfig before = c;
   std::string error;
   EXPECT_FALSE(apply_override("book.max_orders=abc", c, error));
-  EXPECT_EQ(error, "--set book.max_orders=abc: expected an integer from 1 to 4294967294, got \"abc\"");
+  EXPECT_EQ(error, "--set book.max_orders=abc: expected an integer from 1 to 1073741824, got \"abc\"");
   EXPECT_FALSE(apply_override("book.max_ordrs=5", c, error));
   EXPECT_EQ(error, "--set book.max_ordrs=5: unknown key");
   EXPECT_FALSE(apply_override("workers.count", c, error));

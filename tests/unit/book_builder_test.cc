@@ -169,7 +169,10 @@ class BookBuilderTest : public ::testing::Test {
 
   // The whole book of `locate` equals the reference's: levels in price priority with their
   // totals, and the orders of each level in time priority.
-  void expect_same_book(std::uint16_t locate) {
+  void expect_same_book(std::uint16_t locate) { expect_same_book(locate, store.queues()); }
+  // The same for a caller that checks several books after one message: one listing of the
+  // queues serves them all.
+  void expect_same_book(std::uint16_t locate, const LevelQueues& queues) {
     const std::uint32_t id = store.instrument_id(0, locate);
     auto& ref = reference.books[locate];
     for (int side = 0; side < 2; ++side) {
@@ -191,10 +194,10 @@ class BookBuilderTest : public ::testing::Test {
         store.for_each_level(store.instrument(id), static_cast<SideIndex>(side), [&](const PriceLevel& l) {
           std::vector<std::uint64_t> refs;
           std::uint64_t total = 0;
-          store.for_each_order(l, [&](const Order& o) {
+          for (const Order& o : queues.of(l)) {
             refs.push_back(o.reference);
             total += o.shares;
-          });
+          }
           EXPECT_EQ(total, l.shares);
           EXPECT_EQ(refs.size(), l.orders);
           actual.emplace_back(l.price, l.shares, refs);
@@ -238,7 +241,8 @@ TEST_F(BookBuilderTest, AddExecuteCancelDeleteReplaceInFifoOrder) {
   expect_same_book(7);
   const PriceLevel& best = store.level(store.instrument(store.instrument_id(0, 7)).sides[kBidSide].best);
   std::vector<std::uint64_t> fifo;
-  store.for_each_order(best, [&](const Order& o) { fifo.push_back(o.reference); });
+  const LevelQueues queues = store.queues();
+  for (const Order& o : queues.of(best)) fifo.push_back(o.reference);
   EXPECT_EQ(fifo, (std::vector<std::uint64_t>{2, 5}));
   apply(test::order_delete(7, 2));
   apply(test::order_delete(7, 5));
@@ -595,7 +599,8 @@ TEST_F(BookBuilderTest, PrefetchHintsNeverChangeWhatTheBooksBecome) {
     itch::decode_message(packet.data(), bogus.size(), [&](const auto& msg) { builder.prefetch(1, msg); });
     apply(day[i]);
   }
-  for (std::uint16_t l = 1; l <= 12; ++l) expect_same_book(l);
+  const LevelQueues queues = store.queues();
+  for (std::uint16_t l = 1; l <= 12; ++l) expect_same_book(l, queues);
 }
 
 // A random stream over `price_points` prices per book, checked after every message.
@@ -639,7 +644,8 @@ void BookBuilderTest::random_stream_matches_reference(std::uint32_t price_points
     const std::array<TopOfBook, 5> tops_before = {TopOfBook{}, reference.top(1), reference.top(2), reference.top(3),
                                                   reference.top(4)};
     apply(msg);
-    for (std::uint16_t l = 1; l <= 4; ++l) expect_same_book(l);
+    const LevelQueues queues = store.queues();
+    for (std::uint16_t l = 1; l <= 4; ++l) expect_same_book(l, queues);
     // One top-of-book event exactly when the reference's top changed, with its values.
     for (std::uint16_t l = 1; l <= 4; ++l) {
       const TopOfBook now = reference.top(l);
@@ -716,7 +722,8 @@ TEST_F(BookBuilderTest, AGeneratedDayMatchesTheReferenceAfterEveryMessage) {
       expect_same_book(static_cast<std::uint16_t>((m[1] << 8) | m[2]));
     }
   }
-  for (std::uint16_t l = 1; l <= 12; ++l) expect_same_book(l);
+  const LevelQueues queues = store.queues();
+  for (std::uint16_t l = 1; l <= 12; ++l) expect_same_book(l, queues);
   std::uint64_t anomalies = 0;
   for (auto a : counters.anomalies) anomalies += a;
   EXPECT_EQ(anomalies, 0u) << "a generated day is clean";
@@ -729,7 +736,8 @@ TEST_F(BookBuilderTest, ALargerGeneratedDayMatchesTheReferenceAtTheEnd) {
   init(config);
   const auto day = generated_day(300'000, 200, 4);
   for (const Bytes& m : day) apply(m);
-  for (std::uint16_t l = 1; l <= 200; ++l) expect_same_book(l);
+  const LevelQueues queues = store.queues();
+  for (std::uint16_t l = 1; l <= 200; ++l) expect_same_book(l, queues);
   EXPECT_EQ(store.live_orders(), reference.orders.size());
   std::uint64_t anomalies = 0;
   for (auto a : counters.anomalies) anomalies += a;

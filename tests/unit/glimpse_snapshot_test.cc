@@ -82,13 +82,14 @@ struct InstrumentRow {
 
 std::vector<InstrumentRow> contents(const book::BookStore& store) {
   std::vector<InstrumentRow> rows;
+  const book::LevelQueues queues = store.queues();
   for (std::uint32_t id = 1; id <= store.instrument_count(); ++id) {
     const book::Instrument& ins = store.instrument(id);
     InstrumentRow row{id, ins.locate, std::string(ins.symbol_text()), ins.trading_state, ins.reg_sho_action, {}, {}};
     for (const book::SideIndex side : {book::kBidSide, book::kAskSide}) {
       store.for_each_level(ins, side, [&](const book::PriceLevel& l) {
         std::vector<OrderRow> queue;
-        store.for_each_order(l, [&](const book::Order& o) { queue.emplace_back(o.reference, o.shares); });
+        for (const book::Order& o : queues.of(l)) queue.emplace_back(o.reference, o.shares);
         (side == book::kBidSide ? row.bids : row.asks).emplace_back(l.price, l.shares, l.orders, queue);
       });
     }
