@@ -144,6 +144,11 @@ TEST(AppConfig, ShippedFileLoadsToExactlyTheDefaults) {
   EXPECT_TRUE(validate(c, error)) << error;
 }
 
+TEST(AppConfig, ShippedFileIsWhatPrintConfigShowsForTheDefaults) {
+  // Comments included: a range or a description that changed in the code shows here.
+  EXPECT_EQ(read_text(shipped_config_path()), to_toml(default_config()));
+}
+
 TEST(AppConfig, ShippedFileHasEveryKeyWithACommentLine) {
   const std::string text = read_text(shipped_config_path());
   ASSERT_FALSE(text.empty()) << shipped_config_path();
