@@ -33,6 +33,7 @@ struct RunFigures {
   double startup_ms = 0;
   std::size_t reserved = 0;
   double bytes_per_order = 0;
+  std::size_t long_lived_orders = 0;
   std::uint64_t checksum = 0;
   bool huge_pages = false;
 };
@@ -95,6 +96,7 @@ bool one_run(const BenchStream& stream, const BookBenchOptions& options, RunFigu
   for (const std::uint64_t a : counters.anomalies) figures.anomalies += a;
   figures.reserved = store.reserved_bytes();
   figures.bytes_per_order = store.bytes_per_order();
+  figures.long_lived_orders = store.long_lived_orders();
   figures.checksum = sink.sum;
   figures.huge_pages = store.on_huge_pages();
   return true;
@@ -127,7 +129,11 @@ bool run_book_bench(const BenchStream& stream, const BookBenchOptions& options, 
   std::fprintf(out, "events_per_msg %.3f\n", static_cast<double>(best.events) / n);
   std::fprintf(out, "peak_live_orders %zu\n", best.peak_orders);
   std::fprintf(out, "peak_levels %zu\n", best.peak_levels);
-  std::fprintf(out, "bytes_per_order %.1f\n", best.bytes_per_order);
+  // What one order stored costs, and what the order table reserves per order it can hold
+  // (direct slots, overflow region, long-lived index: address space, resident as used).
+  std::fprintf(out, "order_record_bytes %zu\n", sizeof(book::Order));
+  std::fprintf(out, "reserved_bytes_per_order %.1f\n", best.bytes_per_order);
+  std::fprintf(out, "long_lived_orders_at_end %zu\n", best.long_lived_orders);
   std::fprintf(out, "reserved_MiB %.0f\n", static_cast<double>(best.reserved) / (1 << 20));
   std::fprintf(out, "startup_ms %.1f\n", best.startup_ms);
   std::fprintf(out, "huge_pages %s\n", best.huge_pages ? "yes" : "no");
