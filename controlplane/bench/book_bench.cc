@@ -130,7 +130,8 @@ bool run_book_bench(const BenchStream& stream, const BookBenchOptions& options, 
   std::fprintf(out, "peak_live_orders %zu\n", best.peak_orders);
   std::fprintf(out, "peak_levels %zu\n", best.peak_levels);
   // What one order stored costs, and what the order table reserves per order it can hold
-  // (direct slots, overflow region, long-lived index: address space, resident as used).
+  // (direct slots, overflow region, long-lived index: address space, resident as used, or
+  // all of it from start-up with book.prefault).
   std::fprintf(out, "order_record_bytes %zu\n", sizeof(book::Order));
   std::fprintf(out, "reserved_bytes_per_order %.1f\n", best.bytes_per_order);
   std::fprintf(out, "long_lived_orders_at_end %zu\n", best.long_lived_orders);

@@ -20,7 +20,7 @@ enum class BookAnomaly : std::uint8_t {
   kReplaceToLiveReference,    // U whose new reference is live: the new order replaced it
   kLocateWithoutDirectory,    // a locate no R named: the instrument is taken from the stock field
   kInvalidSide,               // buy_sell_indicator neither B nor S: message dropped
-  kNoOrderRoom,               // order pool full: message dropped (alert)
+  kNoOrderRoom,               // book.max_orders live: message dropped (alert)
   kNoLevelRoom,               // level pool full: message dropped (alert)
   kNoInstrumentRoom,          // instrument table full: message dropped (alert)
   kLocateSymbolChanged,       // an R renames a locate that adds had named differently

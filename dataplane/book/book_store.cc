@@ -12,7 +12,7 @@ bool BookStore::init(const BookConfig& config, std::string& error) {
             std::to_string(OrderTable::kMaxOrders) + ")";
     return false;
   }
-  // Handle 0 is "none" in every pool, hence the + 1.
+  // Handle 0 is "none" in every pool, hence the + 1 (the order table adds its own).
   const bool huge = config.huge_pages;
   orders_ = OrderTable(config.max_orders, config.prefault, huge);
   levels_ = MappedArray<PriceLevel>(config.max_levels + 1, config.prefault, huge);

@@ -129,6 +129,8 @@ class BookStore {
 
   // --- orders
   // A handle names an order until the next add_order, which may move it (OrderTable).
+  // References are looked up without their feed: every builder in the product gives its
+  // store one feed, and feeds that shared a store would need references that never meet.
   [[nodiscard]] Handle find_order(std::uint64_t reference) const noexcept { return orders_.find(reference); }
   [[nodiscard]] const Order& order(Handle h) const noexcept { return orders_[h]; }
   [[nodiscard]] const PriceLevel& level(Handle h) const noexcept { return levels_[h]; }
@@ -215,7 +217,7 @@ class BookStore {
   [[nodiscard]] const BookConfig& config() const noexcept { return config_; }
   // Bytes reserved for books (virtual; resident only once touched unless prefaulted).
   [[nodiscard]] std::size_t reserved_bytes() const noexcept;
-  // Whether the order pool and its index got reserved huge pages (asked for, and enough free).
+  // Whether the order table got reserved huge pages (asked for, and enough free).
   [[nodiscard]] bool on_huge_pages() const noexcept { return orders_.huge_pages(); }
   // What the order table reserves per order it can hold: direct slots, overflow region and
   // long-lived index together. One order stored is one 32-byte record (sizeof(Order)).
@@ -306,7 +308,7 @@ class BookStore {
   FlatIndex<SymbolKeyOf> symbol_index_;    // (feed, symbol) -> the instrument that last held it
   Handle free_levels_ = kNone;
   Handle next_fresh_level_ = 1;  // handles never used yet: their pages stay untouched until needed
-  std::uint64_t arrivals_ = 0;   // adds so far: the next order's Order::arrival
+  std::uint64_t arrivals_ = 0;   // adds so far: the last Order::arrival handed out
   std::uint32_t instrument_count_ = 0;
   // Symbol directory for other threads: (symbol, id) entries, appended, never rewritten.
   struct DirectoryEntry {

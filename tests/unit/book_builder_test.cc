@@ -154,7 +154,7 @@ class BookBuilderTest : public ::testing::Test {
     c.max_instruments = 64;
     return c;
   }
-  void random_stream_matches_reference(std::uint32_t price_points);
+  void random_stream_matches_reference(std::uint32_t price_points, const BookConfig& config = small_config());
   void apply(const Bytes& b, std::uint64_t receive_ns = 0, bool filled_hole = false) {
     ++sequence;
     feed::MessageContext ctx;
@@ -580,7 +580,10 @@ TEST_F(BookBuilderTest, SuspectBooksFlagEveryEvent) {
 }
 
 TEST_F(BookBuilderTest, PrefetchHintsNeverChangeWhatTheBooksBecome) {
-  init();
+  // Few direct slots, so hints also meet orders moved to the overflow region.
+  BookConfig config = small_config();
+  config.max_orders = 2048;
+  init(config);
   const auto day = generated_day(20'000, 12, 9);
   std::mt19937_64 rng(3);
   for (std::size_t i = 0; i < day.size(); ++i) {
@@ -601,11 +604,12 @@ TEST_F(BookBuilderTest, PrefetchHintsNeverChangeWhatTheBooksBecome) {
   }
   const LevelQueues queues = store.queues();
   for (std::uint16_t l = 1; l <= 12; ++l) expect_same_book(l, queues);
+  EXPECT_GT(store.long_lived_orders(), 0u);
 }
 
 // A random stream over `price_points` prices per book, checked after every message.
-void BookBuilderTest::random_stream_matches_reference(std::uint32_t price_points) {
-  init();
+void BookBuilderTest::random_stream_matches_reference(std::uint32_t price_points, const BookConfig& config) {
+  init(config);
   std::mt19937_64 rng(7);
   std::vector<std::uint64_t> live;
   std::uint64_t next_ref = 1;
@@ -676,6 +680,17 @@ void BookBuilderTest::random_stream_matches_reference(std::uint32_t price_points
 }
 
 TEST_F(BookBuilderTest, RandomStreamsMatchTheReferenceAfterEveryMessage) { random_stream_matches_reference(12); }
+
+// With room for few orders, the direct slots are few and references soon pass them: older
+// orders move to the overflow region, and must keep their place in their level's queue and
+// be found by every message that names them.
+TEST_F(BookBuilderTest, OrdersMovedOutOfTheirSlotsKeepTheirPlaceAndAreFound) {
+  BookConfig config = small_config();
+  config.max_orders = 2048;
+  random_stream_matches_reference(12, config);
+  EXPECT_LE(store.peak_orders(), config.max_orders) << "the stream must fit, or the comparison means nothing";
+  EXPECT_GT(store.long_lived_orders(), 0u) << "some orders outlived their slot";
+}
 
 // A side enters the price index only when it grows past the levels walked from the touch,
 // all of it at once; its levels stay indexed as it shrinks, and those opened while it is
@@ -795,10 +810,18 @@ TEST(BookStore, ReportsWhatItReservedAndRefusesWhatCannotBe) {
   config.max_instruments = 10;
   ASSERT_TRUE(store.init(config, error)) << error;
   EXPECT_GT(store.reserved_bytes(), 1000u * sizeof(Order));
+  // More orders than 32-bit handles can name: refused before anything is reserved.
+  BookStore unnameable;
+  config.max_orders = OrderTable::kMaxOrders + 1;
+  EXPECT_FALSE(unnameable.init(config, error));
+  EXPECT_NE(error.find("max_orders=" + std::to_string(config.max_orders) + " is above"), std::string::npos) << error;
+  // Nameable, but more than the address space holds.
   BookStore impossible;
-  config.max_orders = std::size_t{1} << 50;
+  config.max_orders = 1000;
+  config.max_levels = std::size_t{1} << 50;
   EXPECT_FALSE(impossible.init(config, error));
-  EXPECT_NE(error.find("max_orders=" + std::to_string(config.max_orders)), std::string::npos) << error;
+  EXPECT_NE(error.find("cannot reserve"), std::string::npos) << error;
+  EXPECT_NE(error.find("max_levels=" + std::to_string(config.max_levels)), std::string::npos) << error;
 }
 
 TEST_F(BookBuilderTest, BuildingBooksAllocatesNothing) {

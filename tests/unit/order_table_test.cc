@@ -7,6 +7,7 @@
 
 #include <map>
 #include <random>
+#include <set>
 #include <vector>
 
 namespace tickwire::book {
@@ -17,7 +18,9 @@ class OrderTableTest : public ::testing::Test {
   static constexpr std::size_t kMax = 4096;
   OrderTable table{kMax, false, false};
   std::map<std::uint64_t, std::uint32_t> model;  // reference -> shares
+  std::set<std::uint64_t> gone;                   // released, not placed again
   std::uint64_t arrivals = 0;
+  std::map<std::uint64_t, std::uint64_t> ref_arrival;  // of the live orders
 
   void add(std::uint64_t ref) {
     ASSERT_EQ(table.find(ref), kNone);
@@ -25,24 +28,30 @@ class OrderTableTest : public ::testing::Test {
     Order& o = table[table.place(ref)];
     const auto shares = static_cast<std::uint32_t>(ref % 1000 + 1);
     o = Order{ref, ++arrivals, shares, /*level=*/1, /*instrument=*/2, 0};
+    ref_arrival[ref] = arrivals;
     model[ref] = shares;
+    gone.erase(ref);
   }
   void remove(std::uint64_t ref) {
     const Handle h = table.find(ref);
     ASSERT_NE(h, kNone) << ref;
     table.release(h);
     model.erase(ref);
+    gone.insert(ref);
   }
-  // Every live order is found with what was stored for it, nothing else is, and a scan
-  // visits exactly the live ones.
+  // Every live order is found with what was stored for it (a move keeps all of it), no
+  // released one is, nor any other, and a scan visits exactly the live ones.
   void check(std::mt19937_64& rng) {
     for (const auto& [ref, shares] : model) {
       const Handle h = table.find(ref);
       ASSERT_NE(h, kNone) << ref;
       ASSERT_EQ(table[h].reference, ref);
       ASSERT_EQ(table[h].shares, shares);
+      ASSERT_EQ(table[h].arrival, ref_arrival.at(ref));
+      ASSERT_EQ(table[h].level, 1u);
       ASSERT_EQ(table[h].instrument, 2u);
     }
+    for (const std::uint64_t ref : gone) ASSERT_EQ(table.find(ref), kNone) << ref;
     for (int i = 0; i < 100; ++i) {
       const std::uint64_t probe = rng();
       if (!model.count(probe)) {
@@ -110,10 +119,13 @@ TEST_F(OrderTableTest, CollidingReferencesFillTheOverflowRegionThenAreRefused) {
   EXPECT_FALSE(table.can_place((kMax + 2) * kStride)) << "slot taken and no overflow room";
   EXPECT_TRUE(table.can_place(1)) << "a free slot needs no overflow room";
   check(rng);
-  // Releasing an overflow record makes room again, and it is reused.
+  // Releasing an overflow record makes room again, and it is reused (no fresh record is
+  // left: the region is full again after).
   remove(5 * kStride);
   EXPECT_TRUE(table.can_place((kMax + 2) * kStride));
   add((kMax + 2) * kStride);
+  EXPECT_EQ(table.long_lived(), kMax);
+  EXPECT_FALSE(table.can_place((kMax + 3) * kStride));
   check(rng);
 }
 
@@ -128,6 +140,7 @@ TEST_F(OrderTableTest, ReleaseWhereFreesExactlyTheChosenOrders) {
   std::size_t expected = 0;
   for (auto it = model.begin(); it != model.end();) {
     if (it->first % 2 == 0) {
+      gone.insert(it->first);
       it = model.erase(it);
       ++expected;
     } else {
@@ -142,11 +155,15 @@ TEST_F(OrderTableTest, ReleasingLeavesOtherReferencesOfTheSlotAlone) {
   std::mt19937_64 rng(5);
   add(10);
   add(10 + 8192);  // same direct slot: 10 moves out
+  EXPECT_EQ(table.long_lived(), 1u);
   remove(10 + 8192);
   check(rng);
+  EXPECT_EQ(table.find(10 + 8192), kNone);
   add(10 + 2 * 8192);
   remove(10);
+  EXPECT_EQ(table.long_lived(), 0u);
   check(rng);
+  EXPECT_EQ(table.find(10), kNone);
 }
 
 }  // namespace

@@ -142,9 +142,9 @@ TEST_F(TradingDayTest, ANameOnTwoLocatesIsTwoInstrumentsEveryDayWithoutGrowing) 
   EXPECT_EQ(counters[BookAnomaly::kNoInstrumentRoom], 0u);
 }
 
-// Deep sides (in the price index) and long-lived orders (in the order index's hash part: with
-// 1000 orders the direct table has 1024 slots, so references 1024 apart share one) are
-// cleared from both indexes: the next day's same prices and references are new.
+// Deep sides (in the price index) and long-lived orders (in the order table's overflow region:
+// with 1000 orders the table has 1024 direct slots, so references 1024 apart share one) are
+// cleared from the table and both indexes: the next day's same prices and references are new.
 TEST_F(TradingDayTest, ANewDayClearsDeepSidesAndLongLivedOrdersFromTheIndexes) {
   for (int day = 0; day < 3; ++day) {
     apply(test::stock_directory(1, "DEEP", kMorning));
@@ -154,17 +154,60 @@ TEST_F(TradingDayTest, ANewDayClearsDeepSidesAndLongLivedOrdersFromTheIndexes) {
                               static_cast<std::uint32_t>(k % 2 ? 1000 - k : 2000 + k), kAfternoon));
       }
     }
-    apply(test::order_delete(1, 1 + 1024, kAfternoon));  // found through the hash part
+    apply(test::order_delete(1, 1 + 1024, kAfternoon));  // moved out of its slot by 1 + 2048
     EXPECT_EQ(store.find_order(1 + 1024), kNone);
     EXPECT_GT(store.indexed_levels(), 0u);
     EXPECT_EQ(store.live_orders(), 119u);
     builder.begin_day();
     EXPECT_EQ(store.indexed_levels(), 0u);
     EXPECT_EQ(store.live_levels(), 0u);
-    for (std::uint64_t r : {std::uint64_t{1}, std::uint64_t{2048}, std::uint64_t{2049}}) EXPECT_EQ(store.find_order(r), kNone);
+    EXPECT_EQ(store.long_lived_orders(), 0u);
+    for (std::uint64_t r : {std::uint64_t{1}, std::uint64_t{1025}, std::uint64_t{2049}}) EXPECT_EQ(store.find_order(r), kNone);
   }
   EXPECT_EQ(anomalies(), 0u);
   EXPECT_EQ(counters.orders_dropped_at_day_end, 3u * 119u);
+}
+
+// Two feeds in one store: a new day of one empties its books and frees its orders, in their
+// direct slots or moved out of them, and leaves the other feed's alone.
+TEST_F(TradingDayTest, ANewDayOfOneFeedLeavesTheOtherFeedsOrders) {
+  BookCounters other_counters;
+  BookBuilder<Recorder> other{store, recorder, other_counters, 1};
+  auto apply_other = [&](const Bytes& b) {
+    feed::MessageContext ctx;
+    ctx.sequence = ++sequence;
+    ctx.sequenced = true;
+    ASSERT_EQ(itch::decode_message(b.data(), b.size(), [&](const auto& m) { other(ctx, m); }), itch::DecodeStatus::kOk);
+  };
+  apply(test::stock_directory(1, "ZERO", kMorning));
+  apply_other(test::stock_directory(1, "ONE", kMorning));
+  // References 1024 apart share a direct slot: each feed has orders in both regions.
+  for (std::uint64_t k = 0; k < 100; ++k) {
+    apply(test::add_order(1, 1 + k + (k % 2) * 1024, 'B', 100, "ZERO", 1000, kAfternoon));
+    apply_other(test::add_order(1, 1 + k + 2048 + (k % 3) * 1024, 'S', 100, "ONE", 2000, kAfternoon));
+  }
+  ASSERT_GT(store.long_lived_orders(), 0u);
+  ASSERT_EQ(store.live_orders(), 200u);
+  builder.begin_day();
+  EXPECT_EQ(counters.orders_dropped_at_day_end, 100u);
+  EXPECT_EQ(store.live_orders(), 100u);
+  for (std::uint64_t k = 0; k < 100; ++k) {
+    EXPECT_EQ(store.find_order(1 + k + (k % 2) * 1024), kNone);
+    EXPECT_NE(store.find_order(1 + k + 2048 + (k % 3) * 1024), kNone) << k;
+  }
+  const Instrument& one = store.instrument(store.instrument_id(1, 1));
+  EXPECT_EQ(one.orders, 100u);
+  EXPECT_EQ(BookStore::top_of_book(one), (TopOfBook{0, 2000, 0, 100 * 100}));
+  // The next day of feed 0 reuses references freely; feed 1's orders still execute.
+  apply(test::stock_directory(1, "ZERO", kMorning));
+  apply(test::add_order(1, 1, 'B', 100, "ZERO", 1000, kAfternoon));
+  apply_other(test::order_delete(1, 2048 + 1, kAfternoon));
+  EXPECT_EQ(store.live_orders(), 100u);
+  EXPECT_EQ(anomalies() + [&] {
+    std::uint64_t n = 0;
+    for (const std::uint64_t a : other_counters.anomalies) n += a;
+    return n;
+  }(), 0u);
 }
 
 // A month of days over a table of 8 instruments and a pool of 1000 orders: the same six
