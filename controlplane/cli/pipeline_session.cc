@@ -359,14 +359,13 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     };
     config::AppConfig live = config;
     runtime::SessionControl session_control{live, books, table, swapper, worker_list, [&] {
-      std::string lines;
-      if (progress.finished.load(std::memory_order_acquire)) {
-        auto final_figures = std::make_unique<RxFigures>();  // the RX core has stopped: read them here
-        rx_figure_server.fill(*final_figures);
-        lines = format_rx_stats(*final_figures);
-      } else {
-        lines = fetch_rx_stats(*rx_snapshot, std::chrono::milliseconds(200), keep_flowing);
-      }
+      // Once the RX core has stopped, its final figures are read here (it writes no more).
+      auto if_stopped = [&](RxFigures& out) {
+        if (!progress.finished.load(std::memory_order_acquire)) return false;
+        rx_figure_server.fill(out);
+        return true;
+      };
+      std::string lines = fetch_rx_stats(*rx_snapshot, std::chrono::milliseconds(200), keep_flowing, if_stopped);
       for (std::size_t k = 0; k < stages::kSignalKindCount; ++k) {
         lines += "signals." + std::string(stages::kSignalKindNames[k]) + " " + std::to_string(signals.by_kind[k]) + "\n";
       }

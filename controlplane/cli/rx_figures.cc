@@ -34,11 +34,14 @@ std::string format_rx_stats(const RxFigures& figures) {
 }
 
 std::string fetch_rx_stats(FigureSnapshot<RxFigures>& snapshot, std::chrono::microseconds wait,
-                           const std::function<void()>& while_waiting) {
+                           const std::function<void()>& while_waiting,
+                           const std::function<bool(RxFigures&)>& if_stopped) {
   // Large (the counters of every message type and drop reason): not on the control thread's stack.
   auto figures = std::make_unique<RxFigures>();
-  if (!snapshot.fetch(*figures, wait, while_waiting)) return "rx.answered 0\n";
-  return format_rx_stats(*figures);
+  if (if_stopped(*figures) || snapshot.fetch(*figures, wait, while_waiting) || if_stopped(*figures)) {
+    return format_rx_stats(*figures);
+  }
+  return "rx.answered 0\n";
 }
 
 }  // namespace tickwire::cli

@@ -36,10 +36,13 @@ struct RxSafePoint {
 // The RX core's figures as "key value" lines for `ctl stats`, with the names of the final
 // report.
 std::string format_rx_stats(const RxFigures& figures);
-// The same, asked of a running RX core; `while_waiting()` keeps the control plane's work going
-// meanwhile (the RX core may be waiting for it). A line saying the RX core did not answer
-// when it did not within `wait`.
+// The same, asked of the RX core; `while_waiting()` keeps the control plane's work going
+// meanwhile (the RX core may be waiting for it). `if_stopped(out)` fills `out` with the final
+// figures and returns true once the RX core has stopped (it serves no more requests then):
+// asked first, and again when no answer came, since the RX core may stop while asked. A
+// line saying the RX core did not answer when it did not within `wait`.
 std::string fetch_rx_stats(FigureSnapshot<RxFigures>& snapshot, std::chrono::microseconds wait,
-                           const std::function<void()>& while_waiting);
+                           const std::function<void()>& while_waiting,
+                           const std::function<bool(RxFigures&)>& if_stopped);
 
 }  // namespace tickwire::cli
