@@ -142,6 +142,7 @@ void BookStore::clear_side(BookSide& bs) noexcept {
 LevelQueues BookStore::queues() const {
   LevelQueues q;
   q.levels_ = levels_.data();
+  q.orders_.reserve(live_orders_);
   orders_.for_each_live([&](Handle, const Order& o) { q.orders_.push_back(o); });
   std::sort(q.orders_.begin(), q.orders_.end(), [](const Order& a, const Order& b) {
     return a.level != b.level ? a.level < b.level : a.arrival < b.arrival;
