@@ -6,12 +6,14 @@
 // latency from intended arrival to the message retired on the worker.
 //
 //   tickwire bench pipeline [--messages N] [--live-orders N] [--paced-messages N]
-//                           [--rates 1000000,5000000] [INPUT]
+//                           [--rates 1000000,5000000] [--repeat N] [INPUT]
+// The unpaced modes run --repeat times, interleaved, and their medians are compared.
 // Last, at the first rate: critical-class latency unloaded, then while low-class work costs
 // twice what the worker can do (low is shed when its ring is full, as live), without and with
 // the stage's skip_low overrun policy.
 #include "controlplane/bench/pipeline_bench.h"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cinttypes>
@@ -142,10 +144,10 @@ void report_latency(const char* label, const metrics::LatencyHistogram& h) {
               h.percentile(99.99), h.max());
 }
 
-void run_book(const BenchStream& stream, const FeedPlan& plan) {
+double run_book(const BenchStream& stream, const FeedPlan& plan) {
   book::BookStore store;
   std::string error;
-  if (!store.init(book_config(), error)) return (void)std::fprintf(stderr, "%s\n", error.c_str());
+  if (!store.init(book_config(), error)) return std::fprintf(stderr, "%s\n", error.c_str()), 0.0;
   EventChecksum sink;
   book::BookCounters counters;
   book::BookBuilder<EventChecksum> builder(store, sink, counters, 0);
@@ -154,14 +156,15 @@ void run_book(const BenchStream& stream, const FeedPlan& plan) {
   const double s = seconds_since(t0);
   std::printf("decode+book        messages=%" PRIu64 " ns_per_msg=%.1f msgs_per_s=%.3gM peak_live_orders=%zu\n", n,
               s * 1e9 / static_cast<double>(n), static_cast<double>(n) / s / 1e6, store.peak_orders());
+  return s * 1e9 / static_cast<double>(n);
 }
 
-void run_inline(const BenchStream& stream, const FeedPlan& plan) {
+double run_inline(const BenchStream& stream, const FeedPlan& plan) {
   const std::uint64_t rate = plan.rate;
   const metrics::TscClock& clock = plan.clock;
   book::BookStore store;
   std::string error;
-  if (!store.init(book_config(), error)) return (void)std::fprintf(stderr, "%s\n", error.c_str());
+  if (!store.init(book_config(), error)) return std::fprintf(stderr, "%s\n", error.c_str()), 0.0;
   stages::PriceMoveDetector detector(stages::PriceMoveConfig{});
   NullSignals signals;
   stages::InlinePipeline pipeline(signals, clock);
@@ -177,14 +180,15 @@ void run_inline(const BenchStream& stream, const FeedPlan& plan) {
               "\n",
               rate, n, s * 1e9 / static_cast<double>(n), static_cast<double>(n) / s / 1e6, signals.count);
   report_latency("all", latency);
+  return s * 1e9 / static_cast<double>(n);
 }
 
-void run_worker(const BenchStream& stream, const FeedPlan& plan) {
+double run_worker(const BenchStream& stream, const FeedPlan& plan) {
   const std::uint64_t rate = plan.rate;
   const metrics::TscClock& clock = plan.clock;
   book::BookStore store;
   std::string error;
-  if (!store.init(book_config(), error)) return (void)std::fprintf(stderr, "%s\n", error.c_str());
+  if (!store.init(book_config(), error)) return std::fprintf(stderr, "%s\n", error.c_str()), 0.0;
   sched::WorkerConfig config;
   // The paced producer stamps each message's intended arrival as its receive time.
   const metrics::ArrivalSchedule arrival = metrics::ArrivalSchedule::as_received();
@@ -210,11 +214,7 @@ void run_worker(const BenchStream& stream, const FeedPlan& plan) {
   };
   std::thread thread([&] {
     (void)pin_to_cpu(1);
-    std::uint32_t idle = 0;
-    while (!worker.drained()) {
-      if (worker.poll(clock.to_ns(metrics::TscClock::now())) != 0) idle = 0;
-      else if (++idle % 4096 == 0) std::this_thread::yield();
-    }
+    sched::run_until_drained(worker, progress);
   });
   const auto t0 = std::chrono::steady_clock::now();
   const std::uint64_t n = feed(stream, builder, plan, [&] {
@@ -236,14 +236,25 @@ void run_worker(const BenchStream& stream, const FeedPlan& plan) {
   std::printf("worker  rate=%-8" PRIu64 " messages=%" PRIu64 " ns_per_msg=%.1f msgs_per_s=%.3gM signals=%" PRIu64
               " shed=%" PRIu64 " rx_waits=%" PRIu64 "\n",
               rate, n, s * 1e9 / static_cast<double>(n), static_cast<double>(n) / s / 1e6, signals, shed, waits);
-  std::printf("  rx core ns_per_msg=%.1f (its own loop, until the last message was pushed)\n",
-              rx_seconds * 1e9 / static_cast<double>(n));
+  const sched::WorkerStats& ws = worker.stats();
+  std::printf("  rx core ns_per_msg=%.1f (its own loop, until the last message was pushed); worker busy %.0f%%,"
+              " %.1f messages per busy poll, busy ns_per_msg=%.1f\n",
+              rx_seconds * 1e9 / static_cast<double>(n),
+              100.0 * static_cast<double>(ws.busy_cycles) / static_cast<double>(ws.busy_cycles + ws.idle_cycles),
+              static_cast<double>(n) / static_cast<double>(std::max<std::uint64_t>(1, ws.busy_polls)),
+              static_cast<double>(clock.to_ns(ws.busy_cycles)) / static_cast<double>(n));
   metrics::LatencyHistogram all;
   for (std::size_t c = 0; c < sched::kPriorityClassCount; ++c) {
     report_latency(std::string(sched::kPriorityClassNames[c]).c_str(), worker.stats().end_to_end[c]);
     all.merge(worker.stats().end_to_end[c]);
   }
   report_latency("all", all);
+  return s * 1e9 / static_cast<double>(n);
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0.0 : v[v.size() / 2];
 }
 
 // Low-class work costing more than the worker can do, paced input: does critical work keep
@@ -338,9 +349,21 @@ void run_pipeline_bench(const BenchStream& stream, const PipelineBenchOptions& o
   std::printf("stream: %" PRIu64 " messages, %.1f MiB, prefetch %s\n", stream.messages,
               static_cast<double>(stream.bytes.size()) / (1 << 20), options.prefetch ? "on" : "off");
   const FeedPlan unpaced{UINT64_MAX, 0, options.prefetch, clock};
-  run_book(stream, unpaced);
-  run_inline(stream, unpaced);
-  run_worker(stream, unpaced);
+  // Interleaved, so a slow spell of a shared machine weighs on every mode alike.
+  std::vector<double> book_ns;
+  std::vector<double> inline_ns;
+  std::vector<double> worker_ns;
+  for (unsigned r = 0; r < std::max(1u, options.repeat); ++r) {
+    book_ns.push_back(run_book(stream, unpaced));
+    inline_ns.push_back(run_inline(stream, unpaced));
+    worker_ns.push_back(run_worker(stream, unpaced));
+  }
+  const double book = median(book_ns);
+  if (book > 0) {
+    std::printf("unpaced medians of %zu: decode+book ns_per_msg=%.1f inline=%.1f (%.2fx) worker=%.1f (%.2fx)\n",
+                book_ns.size(), book, median(inline_ns), median(inline_ns) / book, median(worker_ns),
+                median(worker_ns) / book);
+  }
   if (!options.rates.empty()) {
     // The floor under the paced latencies: what each core loses to the platform.
     for (const int cpu : {0, 1}) {
@@ -353,14 +376,15 @@ void run_pipeline_bench(const BenchStream& stream, const PipelineBenchOptions& o
     run_inline(stream, paced);
     run_worker(stream, paced);
   }
-  if (options.rates.empty()) return;
-  // Critical latency, unloaded and with low work costing twice what the worker can do.
-  const FeedPlan overload{options.paced_messages, options.rates.front(), options.prefetch, clock};
-  const double low_fraction = run_low_overload(stream, overload, 0, false);
-  if (low_fraction > 0) {
-    const auto low_cost_ns = static_cast<std::uint64_t>(2e9 / (static_cast<double>(overload.rate) * low_fraction));
-    run_low_overload(stream, overload, low_cost_ns, false);
-    run_low_overload(stream, overload, low_cost_ns, true);
+  if (!options.rates.empty()) {
+    // Critical latency, unloaded and with low work costing twice what the worker can do.
+    const FeedPlan overload{options.paced_messages, options.rates.front(), options.prefetch, clock};
+    const double low_fraction = run_low_overload(stream, overload, 0, false);
+    if (low_fraction > 0) {
+      const auto low_cost_ns = static_cast<std::uint64_t>(2e9 / (static_cast<double>(overload.rate) * low_fraction));
+      run_low_overload(stream, overload, low_cost_ns, false);
+      run_low_overload(stream, overload, low_cost_ns, true);
+    }
   }
   std::printf("peak_rss_MiB=%.0f\n", peak_rss_mib());
 }

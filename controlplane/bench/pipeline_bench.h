@@ -13,6 +13,7 @@ namespace tickwire::bench {
 struct PipelineBenchOptions {
   std::uint64_t paced_messages = 2'000'000;  // per paced run
   std::vector<std::uint64_t> rates = {1'000'000, 5'000'000};
+  unsigned repeat = 3;    // runs of each unpaced mode, interleaved; the medians are compared
   bool prefetch = true;  // the book builder's hints for the messages ahead, as replay and run give them
 };
 

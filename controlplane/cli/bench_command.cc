@@ -22,7 +22,8 @@ constexpr std::string_view kSynopsis =
     "       tickwire bench jitter [--seconds N] [--cpu N]";
 constexpr std::string_view kMoreHelp =
     "\nbook:      decode + book + event emission, the RX core's floor (best of --repeat runs)\n"
-    "pipeline:  decode + book alone, inline with the detector, and with one worker thread;\n"
+    "pipeline:  decode + book alone, inline with the detector, and with one worker thread\n"
+    "           (--repeat runs of each, interleaved, medians compared);\n"
     "           then paced at each --rates value (latency from intended arrival), then critical\n"
     "           latency while low-class work costs twice what the worker can do, with each\n"
     "           core's platform jitter (below) as the floor under those latencies\n"
@@ -33,6 +34,7 @@ constexpr std::string_view kMoreHelp =
 
 bool parse_rates(const std::string& text, std::vector<std::uint64_t>& rates) {
   rates.clear();
+  if (text == "none") return true;
   std::size_t at = 0;
   while (at <= text.size()) {
     const std::size_t comma = std::min(text.find(',', at), text.size());
@@ -79,14 +81,14 @@ int run_bench_command(int argc, char** argv) {
                               {"messages", true, "messages of the generated day (default 10000000)"},
                               {"live-orders", true, "live orders the generated day peaks at (default 1200000)"},
                               {"seed", true, "seed of the generated day (default 1)"},
-                              {"repeat", true, "book: runs, the best reported (default 3)"},
+                              {"repeat", true, "book: runs, the best reported; pipeline: unpaced runs per mode, medians compared (default 3)"},
                               {"no-prefetch", false, "book, pipeline: without the prefetch pipeline, to see what it buys"},
                               {"max-orders", true, "book: live orders the books can hold (default 4000000)"},
                               {"paced-messages", true, "pipeline: messages per paced run (default 2000000)"},
                               {"seconds", true, "jitter: how long to spin (default 5)"},
                               {"cpu", true, "jitter: the CPU to spin on (default 0; -1: wherever the scheduler puts it)"},
                               {"rates", true, "pipeline: paced rates in messages/s, comma separated (default "
-                                             "1000000,5000000)"},
+                                             "1000000,5000000; none: unpaced runs only)"},
                           });
   if (auto code = args.parse_command_line(argc, argv, kSynopsis, kMoreHelp)) return *code;
   if (args.positional().empty() || args.positional().size() > 2) {
@@ -113,9 +115,10 @@ int run_bench_command(int argc, char** argv) {
                             kSynopsis);
   }
   if (const auto rates = args.value("rates"); rates && !parse_rates(*rates, pipeline_options.rates)) {
-    return args.usage_error("--rates: expected positive integers separated by commas", kSynopsis);
+    return args.usage_error("--rates: expected positive integers separated by commas, or none", kSynopsis);
   }
   book_options.repeat = static_cast<unsigned>(repeat);
+  pipeline_options.repeat = static_cast<unsigned>(repeat);
   book_options.max_orders = max_orders;
   book_options.prefetch = !args.has("no-prefetch");
   pipeline_options.prefetch = book_options.prefetch;

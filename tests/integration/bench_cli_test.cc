@@ -46,9 +46,28 @@ TEST(BenchCli, PipelineReportsEveryRunOnASmallDay) {
   for (const char* line : {"decode+book        messages=20000", "inline  rate=0", "worker  rate=0",
                            "inline  rate=100000   messages=5000", "worker  rate=100000   messages=5000",
                            "overload rate=100000", "platform cpu=0 spun_s=", "platform cpu=1 spun_s=",
-                           "peak_rss_MiB="}) {
+                           "peak_rss_MiB=", "unpaced medians of 3: decode+book ns_per_msg=", "worker busy "}) {
     EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n" << r.out;
   }
+}
+
+// Unpaced runs only, as often as asked, each mode once per round, then their medians.
+TEST(BenchCli, PipelineRepeatsTheUnpacedModesAndComparesTheirMedians) {
+  const CommandResult r = run_command(tickwire_binary(), {"bench", "pipeline", "--messages", "20000", "--live-orders",
+                                                          "2000", "--rates", "none", "--repeat", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::size_t book = 0;
+  std::size_t worker = 0;
+  for (const std::string& line : split_lines(r.out)) {
+    book += line.rfind("decode+book        messages=20000", 0) == 0;
+    worker += line.rfind("worker  rate=0        messages=20000", 0) == 0;
+    EXPECT_EQ(line.find("rate=1"), std::string::npos) << "a paced run: " << line;
+    EXPECT_EQ(line.rfind("overload", 0), std::string::npos) << line;
+  }
+  EXPECT_EQ(book, 2u) << r.out;
+  EXPECT_EQ(worker, 2u) << r.out;
+  EXPECT_NE(r.out.find("unpaced medians of 2: decode+book ns_per_msg="), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("peak_rss_MiB="), std::string::npos) << r.out;
 }
 
 // The floor under every latency figure: how much of a spinning core the platform took.
@@ -92,6 +111,7 @@ TEST(BenchCli, BadInputAndOptionsAreRefused) {
   EXPECT_EQ(run_command(tickwire_binary(), {"bench", "nothing"}).exit_code, 2);
   EXPECT_EQ(run_command(tickwire_binary(), {"bench"}).exit_code, 2);
   EXPECT_EQ(run_command(tickwire_binary(), {"bench", "pipeline", "--rates", "1000,x"}).exit_code, 2);
+  EXPECT_EQ(run_command(tickwire_binary(), {"bench", "pipeline", "--rates", "none,1000"}).exit_code, 2);
   EXPECT_EQ(run_command(tickwire_binary(), {"bench", "book", "--repeat", "0"}).exit_code, 2);
 }
 
