@@ -179,9 +179,9 @@ class alignas(kCacheLine) Worker {
     // A message that touches two books runs as one unit per instrument, maybe on two workers:
     // their notices keep the order of the units.
     unit_order_ = std::uint32_t{message.front().event_index} << 16;
-    pipeline_.run_message(message, c == PriorityClass::kLow);
+    const std::uint64_t done = pipeline_.run_message(message, c == PriorityClass::kLow);
     if (config_.arrival != nullptr) {
-      const std::uint64_t now = clock_.to_ns(metrics::TscClock::now());
+      const std::uint64_t now = clock_.to_ns(done);
       const events::Event& first = message.front();
       const std::uint64_t intended =
           config_.arrival->intended_ns(events::session_ordinal(first.sequence), events::feed_sequence(first.sequence),

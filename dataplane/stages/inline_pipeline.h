@@ -74,8 +74,9 @@ class InlinePipeline {
   }
 
   // One whole message (a worker hands them over from its rings). `low_class`: the message is
-  // of the lowest priority class, which a stage over its budget may skip.
-  void run_message(std::span<const events::Event> batch, bool low_class = false) noexcept {
+  // of the lowest priority class, which a stage over its budget may skip. Returns the TSC at
+  // which its last stage finished, so a caller timing the message need not read the clock again.
+  std::uint64_t run_message(std::span<const events::Event> batch, bool low_class = false) noexcept {
     const std::uint64_t start = metrics::TscClock::now();
     const std::uint64_t sequence = batch.front().sequence;
     std::uint64_t t0 = start;
@@ -112,6 +113,7 @@ class InlinePipeline {
     message_cost_.record(clock_.to_ns(t0 - start));
     ++messages_;
     events_seen_ += batch.size();
+    return t0;
   }
 
   [[nodiscard]] std::span<const StageSlot> slots() const noexcept { return {slots_.data(), count_}; }

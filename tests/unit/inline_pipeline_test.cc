@@ -186,6 +186,24 @@ TEST(InlinePipeline, OverBudgetASkipLowStageLetsLowMessagesBypassItUntilCallsFit
                               {1, K::kOverBudget}, {2, K::kSkipped}, {5, K::kSkipped}, {7, K::kWithinBudget}}));
 }
 
+// A worker times a message's end to end from the TSC run_message hands back: it must be
+// read after the last stage, not before it or at some later point.
+TEST(InlinePipeline, RunMessageReturnsTheTimeItsLastStageFinished) {
+  Collect out;
+  InlinePipeline pipeline(out, metrics::TscClock::from_hz(1'000'000'000));
+  Probe first;
+  Slow last;
+  last.slow_calls = {true};
+  ASSERT_TRUE(pipeline.add(first, 0));
+  ASSERT_TRUE(pipeline.add(last, 0));
+  const events::Event m = event(1, 0, true);
+  const std::uint64_t before = metrics::TscClock::now();
+  const std::uint64_t done = pipeline.run_message({&m, 1});
+  const std::uint64_t after = metrics::TscClock::now();
+  EXPECT_GE(done, before + 3 * Slow::kBudget);  // after the slow stage's spin
+  EXPECT_LE(done, after);
+}
+
 TEST(InlinePipeline, OverBudgetADegradeStageRunsInItsCheaperModeUntilACallFits) {
   Collect out;
   Notices notices;
