@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "controlplane/bench/core_to_core.h"
 #include "controlplane/bench/platform_jitter.h"
 #include "dataplane/book/book_builder.h"
 #include "dataplane/book/prefetch_window.h"
@@ -342,12 +343,18 @@ double run_low_overload(const BenchStream& stream, const FeedPlan& plan, std::ui
 }  // namespace
 
 constexpr std::uint64_t kJitterSampleNs = 1'000'000'000;
+constexpr std::uint64_t kCoreToCoreRoundTrips = 200'000;
 
 void run_pipeline_bench(const BenchStream& stream, const PipelineBenchOptions& options) {
   (void)pin_to_cpu(0);
   const auto clock = metrics::TscClock::calibrate();
   std::printf("stream: %" PRIu64 " messages, %.1f MiB, prefetch %s\n", stream.messages,
               static_cast<double>(stream.bytes.size()) / (1 << 20), options.prefetch ? "on" : "off");
+  // What each line the RX core hands the worker costs on this machine, before any figure
+  // that depends on it.
+  if (const auto ns = measure_core_to_core_ns(0, 1, kCoreToCoreRoundTrips)) {
+    std::printf("platform core_to_core cpus=0,1 one_way_ns=%.1f\n", *ns);
+  }
   const FeedPlan unpaced{UINT64_MAX, 0, options.prefetch, clock};
   // Interleaved, so a slow spell of a shared machine weighs on every mode alike.
   std::vector<double> book_ns;

@@ -45,7 +45,7 @@ TEST(BenchCli, PipelineReportsEveryRunOnASmallDay) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* line : {"decode+book        messages=20000", "inline  rate=0", "worker  rate=0",
                            "inline  rate=100000   messages=5000", "worker  rate=100000   messages=5000",
-                           "overload rate=100000", "platform cpu=0 spun_s=", "platform cpu=1 spun_s=",
+                           "overload rate=100000", "platform cpu=0 spun_s=", "platform core_to_core cpus=0,1 one_way_ns=", "platform cpu=1 spun_s=",
                            "peak_rss_MiB=", "unpaced medians of 3: decode+book ns_per_msg=", "worker busy "}) {
     EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n" << r.out;
   }
