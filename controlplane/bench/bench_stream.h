@@ -40,5 +40,7 @@ void for_each_message(const BenchStream& stream, Fn&& fn) {
 double peak_rss_mib();
 // Pins the calling thread to one CPU; false (and left where it was) when not allowed.
 bool pin_to_cpu(int cpu);
+// The middle value; for an even count, the mean of the two middle ones (0 when empty).
+double median(std::vector<double> values);
 
 }  // namespace tickwire::bench

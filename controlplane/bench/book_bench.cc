@@ -119,12 +119,11 @@ bool run_book_bench(const BenchStream& stream, const BookBenchOptions& options, 
     if (r == 0 || run.seconds < best.seconds) best = run;
     seconds.push_back(run.seconds);
   }
-  std::sort(seconds.begin(), seconds.end());
   const double n = static_cast<double>(stream.messages);
   std::fprintf(out, "messages %" PRIu64 "\n", stream.messages);
   std::fprintf(out, "ns_per_msg %.1f\n", best.seconds * 1e9 / n);
   // The best run is the machine's floor; the median says how far a shared machine's noise moves it.
-  std::fprintf(out, "ns_per_msg_median %.1f\n", seconds[(seconds.size() - 1) / 2] * 1e9 / n);
+  std::fprintf(out, "ns_per_msg_median %.1f\n", median(seconds) * 1e9 / n);
   std::fprintf(out, "msgs_per_s %.0f\n", n / best.seconds);
   std::fprintf(out, "events_per_msg %.3f\n", static_cast<double>(best.events) / n);
   std::fprintf(out, "peak_live_orders %zu\n", best.peak_orders);

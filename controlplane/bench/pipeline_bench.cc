@@ -7,7 +7,8 @@
 //
 //   tickwire bench pipeline [--messages N] [--live-orders N] [--paced-messages N]
 //                           [--rates 1000000,5000000] [--repeat N] [INPUT]
-// The unpaced modes run --repeat times, interleaved, and their medians are compared.
+// The unpaced modes run --repeat times, interleaved, and their medians are compared;
+// --rates none runs only those.
 // Last, at the first rate: critical-class latency unloaded, then while low-class work costs
 // twice what the worker can do (low is shed when its ring is full, as live), without and with
 // the stage's skip_low overrun policy.
@@ -148,7 +149,10 @@ void report_latency(const char* label, const metrics::LatencyHistogram& h) {
 double run_book(const BenchStream& stream, const FeedPlan& plan) {
   book::BookStore store;
   std::string error;
-  if (!store.init(book_config(), error)) return std::fprintf(stderr, "%s\n", error.c_str()), 0.0;
+  if (!store.init(book_config(), error)) {
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return 0.0;
+  }
   EventChecksum sink;
   book::BookCounters counters;
   book::BookBuilder<EventChecksum> builder(store, sink, counters, 0);
@@ -165,7 +169,10 @@ double run_inline(const BenchStream& stream, const FeedPlan& plan) {
   const metrics::TscClock& clock = plan.clock;
   book::BookStore store;
   std::string error;
-  if (!store.init(book_config(), error)) return std::fprintf(stderr, "%s\n", error.c_str()), 0.0;
+  if (!store.init(book_config(), error)) {
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return 0.0;
+  }
   stages::PriceMoveDetector detector(stages::PriceMoveConfig{});
   NullSignals signals;
   stages::InlinePipeline pipeline(signals, clock);
@@ -189,7 +196,10 @@ double run_worker(const BenchStream& stream, const FeedPlan& plan) {
   const metrics::TscClock& clock = plan.clock;
   book::BookStore store;
   std::string error;
-  if (!store.init(book_config(), error)) return std::fprintf(stderr, "%s\n", error.c_str()), 0.0;
+  if (!store.init(book_config(), error)) {
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return 0.0;
+  }
   sched::WorkerConfig config;
   // The paced producer stamps each message's intended arrival as its receive time.
   const metrics::ArrivalSchedule arrival = metrics::ArrivalSchedule::as_received();
@@ -213,9 +223,12 @@ double run_worker(const BenchStream& stream, const FeedPlan& plan) {
     signals += n;
     out.pop(n);
   };
+  std::uint64_t worker_span = 0;  // TSC ticks in its loop: polls and what lies between them
   std::thread thread([&] {
     (void)pin_to_cpu(1);
+    const std::uint64_t begin = metrics::TscClock::now();
     sched::run_until_drained(worker, progress);
+    worker_span = metrics::TscClock::now() - begin;
   });
   const auto t0 = std::chrono::steady_clock::now();
   const std::uint64_t n = feed(stream, builder, plan, [&] {
@@ -238,12 +251,14 @@ double run_worker(const BenchStream& stream, const FeedPlan& plan) {
               " shed=%" PRIu64 " rx_waits=%" PRIu64 "\n",
               rate, n, s * 1e9 / static_cast<double>(n), static_cast<double>(n) / s / 1e6, signals, shed, waits);
   const sched::WorkerStats& ws = worker.stats();
+  std::uint64_t ran = 0;  // messages the worker ran (those that routed no event never reach it)
+  for (const std::uint64_t m : worker.scheduler_stats().messages) ran += m;
   std::printf("  rx core ns_per_msg=%.1f (its own loop, until the last message was pushed); worker busy %.0f%%,"
               " %.1f messages per busy poll, busy ns_per_msg=%.1f\n",
               rx_seconds * 1e9 / static_cast<double>(n),
-              100.0 * static_cast<double>(ws.busy_cycles) / static_cast<double>(ws.busy_cycles + ws.idle_cycles),
-              static_cast<double>(n) / static_cast<double>(std::max<std::uint64_t>(1, ws.busy_polls)),
-              static_cast<double>(clock.to_ns(ws.busy_cycles)) / static_cast<double>(n));
+              100.0 * static_cast<double>(ws.busy_cycles) / static_cast<double>(std::max<std::uint64_t>(1, worker_span)),
+              static_cast<double>(ran) / static_cast<double>(std::max<std::uint64_t>(1, ws.busy_polls)),
+              static_cast<double>(clock.to_ns(ws.busy_cycles)) / static_cast<double>(std::max<std::uint64_t>(1, ran)));
   metrics::LatencyHistogram all;
   for (std::size_t c = 0; c < sched::kPriorityClassCount; ++c) {
     report_latency(std::string(sched::kPriorityClassNames[c]).c_str(), worker.stats().end_to_end[c]);
@@ -251,11 +266,6 @@ double run_worker(const BenchStream& stream, const FeedPlan& plan) {
   }
   report_latency("all", all);
   return s * 1e9 / static_cast<double>(n);
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0.0 : v[v.size() / 2];
 }
 
 // Low-class work costing more than the worker can do, paced input: does critical work keep
@@ -313,6 +323,9 @@ double run_low_overload(const BenchStream& stream, const FeedPlan& plan, std::ui
   book::BookCounters counters;
   book::BookBuilder<sched::EventRouter> builder(store, router, counters, 0);
   auto drain = [&] { worker.output().pop(worker.output().readable()); };
+  // Aging here runs on the wall clock, not on the RX core's progress as in the product loop:
+  // under this overload the RX core can wait for room in a ring, its progress clock then
+  // stands still, and the waits aging bounds would stop growing while they go on.
   std::thread thread([&] {
     (void)pin_to_cpu(1);
     while (!worker.drained()) (void)worker.poll(clock.to_ns(metrics::TscClock::now()));
@@ -345,7 +358,7 @@ double run_low_overload(const BenchStream& stream, const FeedPlan& plan, std::ui
 constexpr std::uint64_t kJitterSampleNs = 1'000'000'000;
 constexpr std::uint64_t kCoreToCoreRoundTrips = 200'000;
 
-void run_pipeline_bench(const BenchStream& stream, const PipelineBenchOptions& options) {
+bool run_pipeline_bench(const BenchStream& stream, const PipelineBenchOptions& options) {
   (void)pin_to_cpu(0);
   const auto clock = metrics::TscClock::calibrate();
   std::printf("stream: %" PRIu64 " messages, %.1f MiB, prefetch %s\n", stream.messages,
@@ -360,17 +373,18 @@ void run_pipeline_bench(const BenchStream& stream, const PipelineBenchOptions& o
   std::vector<double> book_ns;
   std::vector<double> inline_ns;
   std::vector<double> worker_ns;
+  // A run that could not start (its books did not fit) returns 0 and ends the bench: a
+  // median over what remains would compare different numbers of runs.
   for (unsigned r = 0; r < std::max(1u, options.repeat); ++r) {
     book_ns.push_back(run_book(stream, unpaced));
     inline_ns.push_back(run_inline(stream, unpaced));
     worker_ns.push_back(run_worker(stream, unpaced));
+    if (book_ns.back() <= 0 || inline_ns.back() <= 0 || worker_ns.back() <= 0) return false;
   }
   const double book = median(book_ns);
-  if (book > 0) {
-    std::printf("unpaced medians of %zu: decode+book ns_per_msg=%.1f inline=%.1f (%.2fx) worker=%.1f (%.2fx)\n",
-                book_ns.size(), book, median(inline_ns), median(inline_ns) / book, median(worker_ns),
-                median(worker_ns) / book);
-  }
+  std::printf("unpaced medians of %zu: decode+book ns_per_msg=%.1f inline=%.1f (%.2fx) worker=%.1f (%.2fx)\n",
+              book_ns.size(), book, median(inline_ns), median(inline_ns) / book, median(worker_ns),
+              median(worker_ns) / book);
   if (!options.rates.empty()) {
     // The floor under the paced latencies: what each core loses to the platform.
     for (const int cpu : {0, 1}) {
@@ -380,8 +394,7 @@ void run_pipeline_bench(const BenchStream& stream, const PipelineBenchOptions& o
   }
   for (const std::uint64_t rate : options.rates) {
     const FeedPlan paced{options.paced_messages, rate, options.prefetch, clock};
-    run_inline(stream, paced);
-    run_worker(stream, paced);
+    if (run_inline(stream, paced) <= 0 || run_worker(stream, paced) <= 0) return false;
   }
   if (!options.rates.empty()) {
     // Critical latency, unloaded and with low work costing twice what the worker can do.
@@ -394,6 +407,7 @@ void run_pipeline_bench(const BenchStream& stream, const PipelineBenchOptions& o
     }
   }
   std::printf("peak_rss_MiB=%.0f\n", peak_rss_mib());
+  return true;
 }
 
 }  // namespace tickwire::bench

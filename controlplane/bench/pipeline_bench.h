@@ -17,7 +17,8 @@ struct PipelineBenchOptions {
   bool prefetch = true;  // the book builder's hints for the messages ahead, as replay and run give them
 };
 
-// Pins this thread to CPU 0 and the worker to CPU 1; prints its figures on stdout.
-void run_pipeline_bench(const BenchStream& stream, const PipelineBenchOptions& options);
+// Pins this thread to CPU 0 and the worker to CPU 1; prints its figures on stdout. False
+// (said on stderr) when a run could not start.
+bool run_pipeline_bench(const BenchStream& stream, const PipelineBenchOptions& options);
 
 }  // namespace tickwire::bench

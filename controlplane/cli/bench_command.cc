@@ -22,8 +22,9 @@ constexpr std::string_view kSynopsis =
     "       tickwire bench jitter [--seconds N] [--cpu N]";
 constexpr std::string_view kMoreHelp =
     "\nbook:      decode + book + event emission, the RX core's floor (best of --repeat runs)\n"
-    "pipeline:  decode + book alone, inline with the detector, and with one worker thread\n"
-    "           (--repeat runs of each, interleaved, medians compared);\n"
+    "pipeline:  first the latency of a cache line from CPU 0 to CPU 1 (every record handed to\n"
+    "           a worker pays it); decode + book alone, inline with the detector, and with one\n"
+    "           worker thread (--repeat runs of each, interleaved, medians compared);\n"
     "           then paced at each --rates value (latency from intended arrival), then critical\n"
     "           latency while low-class work costs twice what the worker can do, with each\n"
     "           core's platform jitter (below) as the floor under those latencies\n"
@@ -81,7 +82,9 @@ int run_bench_command(int argc, char** argv) {
                               {"messages", true, "messages of the generated day (default 10000000)"},
                               {"live-orders", true, "live orders the generated day peaks at (default 1200000)"},
                               {"seed", true, "seed of the generated day (default 1)"},
-                              {"repeat", true, "book: runs, the best reported; pipeline: unpaced runs per mode, medians compared (default 3)"},
+                              {"repeat", true,
+                               "book: runs, the best reported; pipeline: unpaced runs per mode, medians compared "
+                               "(default 3)"},
                               {"no-prefetch", false, "book, pipeline: without the prefetch pipeline, to see what it buys"},
                               {"max-orders", true, "book: live orders the books can hold (default 4000000)"},
                               {"paced-messages", true, "pipeline: messages per paced run (default 2000000)"},
@@ -130,8 +133,7 @@ int run_bench_command(int argc, char** argv) {
     return 1;
   }
   if (what == "book") return bench::run_book_bench(stream, book_options, stdout) ? 0 : 1;
-  bench::run_pipeline_bench(stream, pipeline_options);
-  return 0;
+  return bench::run_pipeline_bench(stream, pipeline_options) ? 0 : 1;
 }
 
 }  // namespace tickwire::cli

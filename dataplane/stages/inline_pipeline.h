@@ -75,7 +75,8 @@ class InlinePipeline {
 
   // One whole message (a worker hands them over from its rings). `low_class`: the message is
   // of the lowest priority class, which a stage over its budget may skip. Returns the TSC at
-  // which its last stage finished, so a caller timing the message need not read the clock again.
+  // which the last stage that ran finished (the start, if none ran), so a caller timing the
+  // message need not read the clock again; a notice told after it is not included.
   std::uint64_t run_message(std::span<const events::Event> batch, bool low_class = false) noexcept {
     const std::uint64_t start = metrics::TscClock::now();
     const std::uint64_t sequence = batch.front().sequence;
