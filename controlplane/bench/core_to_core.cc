@@ -46,12 +46,11 @@ std::optional<double> measure_core_to_core_ns(int cpu_a, int cpu_b, std::uint64_
   const std::uint64_t total = batches * kBatch;
   Line ping;
   Line pong;
-  std::atomic<bool> pinned{false};
   std::atomic<Start> start{Start::kWaiting};
   std::thread other([&] {
-    pinned.store(pin_to_cpu(cpu_b), std::memory_order_relaxed);
-    start.store(pinned.load(std::memory_order_relaxed) ? Start::kGo : Start::kAbort, std::memory_order_release);
-    if (start.load(std::memory_order_relaxed) == Start::kAbort) return;
+    const bool pinned = pin_to_cpu(cpu_b);
+    start.store(pinned ? Start::kGo : Start::kAbort, std::memory_order_release);
+    if (!pinned) return;
     for (std::uint64_t i = 1; i <= total; ++i) {
       wait_for(ping, i);
       pong.value.store(i, std::memory_order_release);

@@ -172,21 +172,17 @@ class BookBuilderTest : public ::testing::Test {
   void expect_same_book(std::uint16_t locate) { expect_same_book(locate, store.queues()); }
   // The same for a caller that checks several books after one message: one listing of the
   // queues serves them all.
-  void expect_same_book(std::uint16_t locate, const LevelQueues& queues) { expect_same_book(locate, &queues); }
-  // Without queues (null): the levels' prices, shares and order counts and the top only,
-  // which costs no scan of the order table.
-  void expect_same_book(std::uint16_t locate, const LevelQueues* queues) {
+  void expect_same_book(std::uint16_t locate, const LevelQueues& queues) {
     const std::uint32_t id = store.instrument_id(0, locate);
     auto& ref = reference.books[locate];
     for (int side = 0; side < 2; ++side) {
-      std::vector<std::tuple<std::uint32_t, std::uint64_t, std::size_t, std::vector<std::uint64_t>>> expected, actual;
+      std::vector<std::tuple<std::uint32_t, std::uint64_t, std::vector<std::uint64_t>>> expected, actual;
       auto collect = [&](auto begin, auto end) {
         for (auto it = begin; it != end; ++it) {
           std::uint64_t total = 0;
-          for (auto r : it->second) total += reference.orders.at(r).shares;
-          std::vector<std::uint64_t> refs;
-          if (queues != nullptr) refs.assign(it->second.begin(), it->second.end());
-          expected.emplace_back(it->first, total, it->second.size(), std::move(refs));
+          std::vector<std::uint64_t> refs(it->second.begin(), it->second.end());
+          for (auto r : refs) total += reference.orders.at(r).shares;
+          expected.emplace_back(it->first, total, refs);
         }
       };
       if (side == 0) {
@@ -197,16 +193,14 @@ class BookBuilderTest : public ::testing::Test {
       if (id != kNone) {
         store.for_each_level(store.instrument(id), static_cast<SideIndex>(side), [&](const PriceLevel& l) {
           std::vector<std::uint64_t> refs;
-          if (queues != nullptr) {
-            std::uint64_t total = 0;
-            for (const Order& o : queues->of(l)) {
-              refs.push_back(o.reference);
-              total += o.shares;
-            }
-            EXPECT_EQ(total, l.shares);
-            EXPECT_EQ(refs.size(), l.orders);
+          std::uint64_t total = 0;
+          for (const Order& o : queues.of(l)) {
+            refs.push_back(o.reference);
+            total += o.shares;
           }
-          actual.emplace_back(l.price, l.shares, std::size_t{l.orders}, refs);
+          EXPECT_EQ(total, l.shares);
+          EXPECT_EQ(refs.size(), l.orders);
+          actual.emplace_back(l.price, l.shares, refs);
         });
       }
       ASSERT_EQ(actual, expected) << "locate " << locate << " side " << side << " after seq " << sequence;
@@ -613,11 +607,7 @@ TEST_F(BookBuilderTest, PrefetchHintsNeverChangeWhatTheBooksBecome) {
   EXPECT_GT(store.long_lived_orders(), 0u);
 }
 
-// A random stream over `price_points` prices per book, checked after every message: levels,
-// counts and tops each time, each level's queue of orders every kQueueCheckEvery messages
-// and at the end (listing the queues scans the whole order table, too slow for every message
-// of 20,000 in an instrumented build; a queue out of order stays out of order until then).
-constexpr int kQueueCheckEvery = 8;
+// A random stream over `price_points` prices per book, checked after every message.
 void BookBuilderTest::random_stream_matches_reference(std::uint32_t price_points, const BookConfig& config) {
   init(config);
   std::mt19937_64 rng(7);
@@ -658,12 +648,8 @@ void BookBuilderTest::random_stream_matches_reference(std::uint32_t price_points
     const std::array<TopOfBook, 5> tops_before = {TopOfBook{}, reference.top(1), reference.top(2), reference.top(3),
                                                   reference.top(4)};
     apply(msg);
-    if (step % kQueueCheckEvery == 0) {
-      const LevelQueues queues = store.queues();
-      for (std::uint16_t l = 1; l <= 4; ++l) expect_same_book(l, queues);
-    } else {
-      for (std::uint16_t l = 1; l <= 4; ++l) expect_same_book(l, nullptr);
-    }
+    const LevelQueues queues = store.queues();
+    for (std::uint16_t l = 1; l <= 4; ++l) expect_same_book(l, queues);
     // One top-of-book event exactly when the reference's top changed, with its values.
     for (std::uint16_t l = 1; l <= 4; ++l) {
       const TopOfBook now = reference.top(l);
@@ -691,8 +677,6 @@ void BookBuilderTest::random_stream_matches_reference(std::uint32_t price_points
   EXPECT_EQ(reference.anomalies.size(), 10u) << "the stream should exercise every order anomaly";
   EXPECT_EQ(store.live_orders(), reference.orders.size());
   for (const std::uint64_t r : live) EXPECT_NE(store.find_order(r), kNone);
-  const LevelQueues queues = store.queues();
-  for (std::uint16_t l = 1; l <= 4; ++l) expect_same_book(l, queues);
 }
 
 TEST_F(BookBuilderTest, RandomStreamsMatchTheReferenceAfterEveryMessage) { random_stream_matches_reference(12); }
