@@ -43,7 +43,7 @@ struct BookSink {
 
   bool prefetch_ahead = true;  // book.prefetch
   [[nodiscard]] bool prefetching() const noexcept { return prefetch_ahead; }
-  void prefetch_encoded(unsigned stage, const book::MessageRef& m) const noexcept { builder.prefetch_encoded(stage, m); }
+  void prefetch_encoded(unsigned stage, book::MessageRef& m) const noexcept { builder.prefetch_encoded(stage, m); }
 
   void on_gap(const feed::SessionId&, feed::SequenceRange, feed::GapCause) noexcept { builder.set_suspect(true); }
   void on_new_session(const feed::SessionId&) noexcept {

@@ -111,7 +111,7 @@ bool prefetching(const Sink& sink) {
   }
 }
 template <class Sink>
-void prefetch_message(Sink& sink, unsigned stage, const book::MessageRef& m) {
+void prefetch_message(Sink& sink, unsigned stage, book::MessageRef& m) {
   if constexpr (requires { sink.prefetching(); }) {
     sink.prefetch_encoded(stage, m);
   }

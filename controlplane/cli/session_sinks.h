@@ -128,7 +128,7 @@ struct ReplaySink {
   // and hinted here as its messages are applied.
   bool prefetch_ahead = true;
   [[nodiscard]] bool prefetching() const noexcept { return prefetch_ahead; }
-  void prefetch_encoded(unsigned stage, const book::MessageRef& m) const noexcept { builder.prefetch_encoded(stage, m); }
+  void prefetch_encoded(unsigned stage, book::MessageRef& m) const noexcept { builder.prefetch_encoded(stage, m); }
   void look_ahead(const std::uint8_t* message, std::size_t length) noexcept {
     if (prefetch_ahead) burst.add({message, length});
   }
@@ -136,7 +136,7 @@ struct ReplaySink {
 
   template <class Message>
   void operator()(const feed::MessageContext& ctx, const Message& m) {
-    burst.before_apply([this](unsigned stage, const book::MessageRef& ahead) { builder.prefetch_encoded(stage, ahead); });
+    burst.before_apply([this](unsigned stage, book::MessageRef& ahead) { builder.prefetch_encoded(stage, ahead); });
     if (pacing.schedule == nullptr && pacing.inline_latency == nullptr) return builder(ctx, m);
     const std::uint64_t intended = pacing.schedule != nullptr ? wait_until_due(ctx) : ctx.receive_time_ns;
     builder(ctx, m);

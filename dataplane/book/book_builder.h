@@ -80,24 +80,30 @@ class BookBuilder {
   // applying it. Each stage starts the loads the next one needs, so the window's cache
   // misses overlap. Only hints: what the messages in between change makes a hint useless,
   // never wrong.
-  // The same for a message still in its wire form (a run read ahead, a listed burst): one
-  // decode of it per builder type, whoever holds the run.
-  void prefetch_encoded(unsigned stage, const MessageRef& m) const noexcept {
-    (void)itch::decode_message(m.data, m.length, [&](const auto& message) { prefetch(stage, message); });
+  // For a message still in its wire form (a run read ahead, a listed burst): stage 0 reads
+  // what the stages need into m.ticket (read_prefetch_ticket), so the message is decoded
+  // once for its three stages, not once per stage; stages 1 and 2 only read the ticket.
+  void prefetch_encoded(unsigned stage, MessageRef& m) const noexcept {
+    if (stage == 0) {
+      read_prefetch_ticket(m.data, m.length, m.ticket);
+      if (m.ticket.kind == TicketKind::kAdd) m.ticket.instrument = store_.instrument_id(feed_, m.ticket.locate);
+    }
+    prefetch(stage, m.ticket);
   }
-  template <class Message>
-  void prefetch(unsigned stage, const Message& m) const noexcept {
-    if constexpr (requires { m.order_reference_number; }) {
-      if constexpr (requires { m.buy_sell_indicator; m.price; }) {
-        if constexpr (Message::kType == itch::AddOrder::kType || Message::kType == itch::AddOrderMpid::kType) {
-          prefetch_add(stage, m);
-          return;
-        }
-      }
-      prefetch_reference(stage, m.order_reference_number.value());
-    } else if constexpr (requires { m.original_order_reference_number; }) {
-      prefetch_reference(stage, m.original_order_reference_number.value());
-      if (stage == 0) store_.prefetch_order_slot(m.new_order_reference_number.value());
+  void prefetch(unsigned stage, const PrefetchTicket& t) const noexcept {
+    switch (t.kind) {
+      case TicketKind::kAdd:
+        prefetch_add(stage, t);
+        break;
+      case TicketKind::kOnOrder:
+        prefetch_reference(stage, t.reference);
+        break;
+      case TicketKind::kReplace:
+        prefetch_reference(stage, t.reference);
+        if (stage == 0) store_.prefetch_order_slot(t.new_reference);
+        break;
+      case TicketKind::kNone:
+        break;
     }
   }
 
@@ -111,27 +117,26 @@ class BookBuilder {
       default: store_.prefetch_order_neighbours(reference); break;
     }
   }
-  template <class AddMessage>
-  void prefetch_add(unsigned stage, const AddMessage& m) const noexcept {
-    const std::uint32_t id = store_.instrument_id(feed_, m.header.stock_locate.value());
-    const SideIndex side = m.buy_sell_indicator.value() == 'B' ? kBidSide : kAskSide;
+  void prefetch_add(unsigned stage, const PrefetchTicket& t) const noexcept {
+    const std::uint32_t id = t.instrument;
+    const SideIndex side = t.bid ? kBidSide : kAskSide;
     switch (stage) {
       case 0:
-        store_.prefetch_order_slot(m.order_reference_number.value());
+        store_.prefetch_order_slot(t.reference);
         if (id != kNone) {
           store_.prefetch_instrument(id);
-          store_.prefetch_level_slot(id, side, m.price.value());
+          store_.prefetch_level_slot(id, side, t.price);
         }
         break;
       case 1:
-        store_.prefetch_displaced_order_slot(m.order_reference_number.value());
+        store_.prefetch_displaced_order_slot(t.reference);
         if (id != kNone) {
           store_.prefetch_best(id, side);
-          store_.prefetch_level(id, side, m.price.value());
+          store_.prefetch_level(id, side, t.price);
         }
         break;
       default:
-        if (id != kNone) store_.prefetch_level_after(id, side, m.price.value());
+        if (id != kNone) store_.prefetch_level_after(id, side, t.price);
         break;
     }
   }

@@ -12,11 +12,15 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "dataplane/book/prefetch_ticket.h"
+
 namespace tickwire::book {
 
 struct MessageRef {
   const std::uint8_t* data = nullptr;
   std::size_t length = 0;
+  // Filled by the first hint stage, read by the later ones (BookBuilder::prefetch_encoded).
+  PrefetchTicket ticket{};
 };
 
 // Distances in messages. Far enough for a miss (~100 ns) to resolve behind the work on the
@@ -65,7 +69,7 @@ class PrefetchSchedule {
   [[nodiscard]] std::size_t size() const noexcept { return count_; }
 
   template <class Hint>
-  void before_apply(Hint&& hint) noexcept {
+  void before_apply(Hint&& hint) noexcept {  // hint(stage, MessageRef&): stage 0 may fill its ticket
     if (applied_ >= count_) return;
     hints_before(applied_++, count_, [&](unsigned stage, std::size_t j) { hint(stage, refs_[j]); });
   }

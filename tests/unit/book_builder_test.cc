@@ -589,17 +589,17 @@ TEST_F(BookBuilderTest, PrefetchHintsNeverChangeWhatTheBooksBecome) {
   for (std::size_t i = 0; i < day.size(); ++i) {
     // Hints for messages ahead (some the books have not seen, some they never will).
     for (std::size_t ahead = 0; ahead < 4 && i + ahead < day.size(); ++ahead) {
-      const Bytes& m = day[i + ahead];
-      itch::decode_message(m.data(), m.size(), [&](const auto& msg) {
-        for (unsigned stage = 0; stage < 3; ++stage) builder.prefetch(stage, msg);
-      });
+      MessageRef m{day[i + ahead].data(), day[i + ahead].size()};
+      for (unsigned stage = 0; stage < 3; ++stage) builder.prefetch_encoded(stage, m);
     }
-    // In a buffer as long as any message, as a packet is (GCC's bounds warning follows the
-    // decoder's other branches into a buffer of exactly a delete's length).
-    const Bytes bogus = test::order_delete(1, rng());
-    std::array<std::uint8_t, 64> packet{};
-    std::copy(bogus.begin(), bogus.end(), packet.begin());
-    itch::decode_message(packet.data(), bogus.size(), [&](const auto& msg) { builder.prefetch(1, msg); });
+    // A ticket naming a reference no order has, and later stages without a first one.
+    PrefetchTicket bogus;
+    bogus.kind = TicketKind::kOnOrder;
+    bogus.reference = rng();
+    builder.prefetch(1, bogus);
+    builder.prefetch(2, bogus);
+    MessageRef unread{day[i].data(), day[i].size()};
+    builder.prefetch_encoded(2, unread);
     apply(day[i]);
   }
   const LevelQueues queues = store.queues();
