@@ -86,60 +86,21 @@ class BookBuilder {
   void prefetch_encoded(unsigned stage, MessageRef& m) const noexcept {
     if (stage == 0) {
       read_prefetch_ticket(m.data, m.length, m.ticket);
-      if (m.ticket.kind == TicketKind::kAdd) m.ticket.instrument = store_.instrument_id(feed_, m.ticket.locate);
+      m.ticket.instrument = store_.instrument_id(feed_, m.ticket.locate);
     }
     prefetch(stage, m.ticket);
   }
   void prefetch(unsigned stage, const PrefetchTicket& t) const noexcept {
-    switch (t.kind) {
-      case TicketKind::kAdd:
-        prefetch_add(stage, t);
-        break;
-      case TicketKind::kOnOrder:
-        prefetch_reference(stage, t.reference);
-        break;
-      case TicketKind::kReplace:
-        prefetch_reference(stage, t.reference);
-        if (stage == 0) store_.prefetch_order_slot(t.new_reference);
-        break;
-      case TicketKind::kNone:
-        break;
+    if (t.kind == TicketKind::kNone) return;  // few messages touch no order: this predicts well
+    switch (stage) {
+      case 0: store_.prefetch_stage0(t); break;
+      case 1: store_.prefetch_stage1(t); break;
+      default: store_.prefetch_stage2(t); break;
     }
   }
 
  private:
   using Stock = wire::Alpha<8>;
-
-  void prefetch_reference(unsigned stage, std::uint64_t reference) const noexcept {
-    switch (stage) {
-      case 0: store_.prefetch_order_slot(reference); break;
-      case 1: store_.prefetch_order_level(reference); break;
-      default: store_.prefetch_order_neighbours(reference); break;
-    }
-  }
-  void prefetch_add(unsigned stage, const PrefetchTicket& t) const noexcept {
-    const std::uint32_t id = t.instrument;
-    const SideIndex side = t.bid ? kBidSide : kAskSide;
-    switch (stage) {
-      case 0:
-        store_.prefetch_order_slot(t.reference);
-        if (id != kNone) {
-          store_.prefetch_instrument(id);
-          store_.prefetch_level_slot(id, side, t.price);
-        }
-        break;
-      case 1:
-        store_.prefetch_displaced_order_slot(t.reference);
-        if (id != kNone) {
-          store_.prefetch_best(id, side);
-          store_.prefetch_level(id, side, t.price);
-        }
-        break;
-      default:
-        if (id != kNone) store_.prefetch_level_after(id, side, t.price);
-        break;
-    }
-  }
 
   // --- event staging
   Event& stage(const feed::MessageContext& ctx, const itch::MessageHeader& h, EventKind kind,

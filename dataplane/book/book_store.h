@@ -12,11 +12,13 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "dataplane/book/book_types.h"
 #include "dataplane/book/flat_index.h"
 #include "dataplane/book/order_table.h"
+#include "dataplane/book/prefetch_ticket.h"
 #include "dataplane/core/mapped_array.h"
 
 namespace tickwire::book {
@@ -135,62 +137,54 @@ class BookStore {
   [[nodiscard]] const Order& order(Handle h) const noexcept { return orders_[h]; }
   [[nodiscard]] const PriceLevel& level(Handle h) const noexcept { return levels_[h]; }
 
-  // Hints for the messages ahead (see BookBuilder::prefetch): each stage reads only lines
-  // the stage before started loading, and starts the next ones, so no hint ever waits on a
-  // miss; a stale or wrong candidate costs a useless prefetch, never a wrong answer.
-  // Stage 0 of any order message: the record in the reference's direct slot (the order, or
-  // for an add the one the new order displaces).
-  void prefetch_order_slot(std::uint64_t reference) const noexcept { orders_.prefetch(reference); }
-  // Stage 1 of a message on a resting order: its level and instrument when the direct slot
-  // holds it, else the long-lived index slot that finds it.
-  void prefetch_order_level(std::uint64_t reference) const noexcept {
-    const Order& o = orders_.candidate(reference);
-    if (o.reference == reference && o.level != kNone) {
-      prefetch_line(&levels_[o.level]);
-      prefetch_line(&instruments_[o.instrument]);
-    } else {
-      orders_.prefetch_long_lived(reference);
-    }
+  // Hints for a message ahead, from its ticket (see BookBuilder::prefetch): stage 0 when the
+  // message is well ahead, 1 a few messages later, 2 just before it is applied. Each stage
+  // reads only lines the stage before started loading, and starts the next ones, so no hint
+  // waits on a miss; a stale or wrong candidate costs a useless prefetch, never a wrong
+  // answer. The stages select the lines to load instead of branching on the message's kind
+  // or the book's state, which are random from one message to the next: what one kind does
+  // not need is a load of record 0 of a pool (every pool keeps it unused, so it stays in
+  // cache) or of a fixed index slot. A kNone ticket gets no hints.
+  // Stage 0: the record in the reference's direct slot (the order, or for an add the one the
+  // new order displaces), U's new slot, the locate's instrument, an add's price index slot.
+  void prefetch_stage0(const PrefetchTicket& t) const noexcept {
+    orders_.prefetch(t.reference);
+    orders_.prefetch(t.new_reference);
+    prefetch_line(&instruments_[t.instrument]);
+    const bool add = t.kind == TicketKind::kAdd;
+    level_index_.prefetch(level_key(pick(add, t.instrument, 0u), ticket_side(t), pick(add, t.price, 0u)));
   }
-  // Stage 2: a long-lived order's record; for one in its direct slot, the neighbour levels
-  // that removing its level relinks, when it is the level's last order.
-  void prefetch_order_neighbours(std::uint64_t reference) const noexcept {
-    const Order& o = orders_.candidate(reference);
-    if (o.reference == reference && o.level != kNone) {
-      const PriceLevel& l = levels_[o.level];
-      if (l.orders == 1) {
-        prefetch_line(&levels_[l.better]);
-        prefetch_line(&levels_[l.worse]);
-      }
-    } else {
-      orders_.prefetch_long_lived_order(reference);
-    }
+  // Stage 1. An order in its direct slot: its level. One that is not: the long-lived index
+  // slot that finds it. An add: the long-lived index slot of the live order it displaces, its
+  // side's best level (where a walk starts) and the level its price likely joins.
+  void prefetch_stage1(const PrefetchTicket& t) const noexcept {
+    const Order& o = orders_.candidate(t.reference);
+    const bool add = t.kind == TicketKind::kAdd;
+    const bool live = o.level != kNone;
+    const bool found = live & (o.reference == t.reference);
+    const bool long_lived = pick(add, live, !found);
+    orders_.prefetch_long_lived(pick(long_lived, pick(add, o.reference, t.reference), std::uint64_t{0}));
+    const std::uint32_t id = pick(add, t.instrument, 0u);
+    const SideIndex side = ticket_side(t);
+    prefetch_line(&levels_[pick(add, instruments_[id].sides[side].best, pick(found, o.level, kNone))]);
+    prefetch_line(&levels_[likely_level(id, side, t.price)]);
   }
-  void prefetch_instrument(std::uint32_t instrument) const noexcept { prefetch_line(&instruments_[instrument]); }
-  // The best level of one side, where an add's walk for its level starts; the instrument
-  // must be on its way already.
-  void prefetch_best(std::uint32_t instrument, SideIndex side) const noexcept {
-    prefetch_line(&levels_[instruments_[instrument].sides[side].best]);
-  }
-  void prefetch_level_slot(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
-    level_index_.prefetch(level_key(instrument, side, price));
-  }
-  // An add's level: in an indexed side, the index's candidate for its price; in a shallow
-  // side (never indexed, see kWalkedLevels) the best level, where most adds land.
-  void prefetch_level(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
-    prefetch_line(&levels_[likely_level(instrument, side, price)]);
-  }
-  // The level after the likely one (a shallow side's walk passes it when the add is not at
-  // the touch); the likely level must be on its way.
-  void prefetch_level_after(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
-    prefetch_line(&levels_[levels_[likely_level(instrument, side, price)].worse]);
-  }
-  // A new reference takes its direct slot; a live order still there moves to the overflow
-  // region, through the long-lived index slot its reference hashes to. The direct slot must
-  // be on its way (stage 0).
-  void prefetch_displaced_order_slot(std::uint64_t reference) const noexcept {
-    const Order& displaced = orders_.candidate(reference);
-    if (displaced.level != kNone) orders_.prefetch_long_lived(displaced.reference);
+  // Stage 2. An add: the level past its likely one (a shallow side's walk passes it when the
+  // add is not at the touch). An order in its direct slot and last at its level: the
+  // neighbour levels that removing the level relinks. One that is not in its slot: the
+  // overflow record its long-lived index slot names.
+  void prefetch_stage2(const PrefetchTicket& t) const noexcept {
+    const Order& o = orders_.candidate(t.reference);
+    const bool add = t.kind == TicketKind::kAdd;
+    const bool found = (o.level != kNone) & (o.reference == t.reference);
+    const std::uint32_t id = pick(add, t.instrument, 0u);
+    const Handle likely = likely_level(id, ticket_side(t), t.price);
+    const PriceLevel& l = levels_[pick(add, likely, pick(found, o.level, kNone))];
+    const bool empties = !add & found & (l.orders == 1);
+    prefetch_line(&levels_[pick(add | empties, l.worse, kNone)]);
+    prefetch_line(&levels_[pick(empties, l.better, kNone)]);
+    const bool overflowed = !add & !found;
+    prefetch_line(&orders_[pick(overflowed, orders_.long_lived_candidate(pick(overflowed, t.reference, std::uint64_t{0})), kNone)]);
   }
 
   // Rests a new order at the back of its price level. Nothing changes unless kAdded.
@@ -238,10 +232,25 @@ class BookStore {
   [[nodiscard]] static constexpr std::uint64_t level_key(std::uint32_t instrument, SideIndex side, std::uint32_t price) noexcept {
     return (std::uint64_t{instrument} << 33) | (std::uint64_t{side} << 32) | price;
   }
+  // The level an add at `price` likely joins (hints only): in an indexed side, the index's
+  // candidate for the price; in a shallow side (never indexed, see kWalkedLevels) the best
+  // level, where most adds land. Both are read, then one is chosen: the slot was loaded by
+  // stage 0, and a branch on the side's depth mispredicted.
   [[nodiscard]] Handle likely_level(std::uint32_t instrument, SideIndex side, std::uint32_t price) const noexcept {
     const BookSide& bs = instruments_[instrument].sides[side];
-    return bs.levels > kWalkedLevels ? level_index_.candidate(level_key(instrument, side, price)) : bs.best;
+    const Handle indexed = level_index_.candidate(level_key(instrument, side, price));
+    return pick(bs.levels > kWalkedLevels, indexed, bs.best);
   }
+  // `c ? a : b` computed with a mask: GCC turns a ternary or an && on a random condition
+  // into a branch, which the hint stages exist to avoid (both values are at hand anyway).
+  template <class T>
+  [[nodiscard]] static T pick(bool c, T a, T b) noexcept {
+    using U = std::make_unsigned_t<T>;
+    const U mask = U{0} - static_cast<U>(c);
+    return static_cast<T>(static_cast<U>(b) ^ ((static_cast<U>(a) ^ static_cast<U>(b)) & mask));
+  }
+  [[nodiscard]] static bool pick(bool c, bool a, bool b) noexcept { return (c & a) | (!c & b); }
+  [[nodiscard]] static SideIndex ticket_side(const PrefetchTicket& t) noexcept { return t.bid ? kBidSide : kAskSide; }
   [[nodiscard]] static bool better(SideIndex side, std::uint32_t a, std::uint32_t b) noexcept {
     return side == kBidSide ? a > b : a < b;
   }

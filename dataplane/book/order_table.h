@@ -126,9 +126,9 @@ class OrderTable {
     return records_[direct_handle(reference)];
   }
   void prefetch_long_lived(std::uint64_t reference) const noexcept { long_lived_.prefetch(reference); }
-  // The overflow record the long-lived index's home slot names, unverified.
-  void prefetch_long_lived_order(std::uint64_t reference) const noexcept {
-    prefetch_line(&records_[long_lived_.candidate(reference)]);
+  // The overflow record the long-lived index's home slot names, unverified (0: none).
+  [[nodiscard]] Handle long_lived_candidate(std::uint64_t reference) const noexcept {
+    return long_lived_.candidate(reference);
   }
 
  private:

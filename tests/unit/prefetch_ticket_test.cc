@@ -42,11 +42,15 @@ TEST(PrefetchTicket, MessagesOnARestingOrderNameItsReference) {
     const PrefetchTicket t = read(m);
     EXPECT_EQ(t.kind, TicketKind::kOnOrder) << char(m[0]);
     EXPECT_EQ(t.reference, 77u) << char(m[0]);
+    EXPECT_EQ(t.new_reference, 77u) << "no second slot to load: the same one again";
+    EXPECT_EQ(t.locate, 1) << char(m[0]);
+    EXPECT_EQ(t.price, 0u) << "read from zeros, not from the message: only adds carry it here";
   }
   const PrefetchTicket u = read(test::order_replace(1, 77, 78, 10, 100));
   EXPECT_EQ(u.kind, TicketKind::kReplace);
   EXPECT_EQ(u.reference, 77u);
   EXPECT_EQ(u.new_reference, 78u);
+  EXPECT_EQ(u.price, 0u);
 }
 
 TEST(PrefetchTicket, OtherMessagesAndWrongLengthsNameNothing) {
@@ -57,7 +61,10 @@ TEST(PrefetchTicket, OtherMessagesAndWrongLengthsNameNothing) {
                             test::order_replace(1, 5, 6, 1, 1)}) {
     // Cut one byte short, in a buffer of exactly that size.
     const std::vector<std::uint8_t> cut(whole.begin(), whole.end() - 1);
-    EXPECT_EQ(read(cut).kind, TicketKind::kNone) << char(whole[0]);
+    const PrefetchTicket t = read(cut);
+    EXPECT_EQ(t.kind, TicketKind::kNone) << char(whole[0]);
+    EXPECT_EQ(t.reference, 0u) << "fields of a refused block come from zeros";
+    EXPECT_EQ(t.instrument, 0u);
     std::vector<std::uint8_t> longer = whole;
     longer.push_back(0);
     EXPECT_EQ(read(longer).kind, TicketKind::kNone) << char(whole[0]);
