@@ -20,6 +20,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -48,9 +49,10 @@ struct NullSignals final : stages::SignalSink {
   void emit(const stages::Signal&) noexcept override { ++count; }
 };
 
+// As `replay` hands the builder's messages to its pipeline (cli::EventTap), journal aside.
 struct InlineSink {
   stages::InlinePipeline& pipeline;
-  void operator()(const events::Event& e) noexcept { pipeline(e); }
+  void message(std::span<const events::Event> m) noexcept { pipeline.message(m); }
 };
 
 book::BookConfig book_config() {

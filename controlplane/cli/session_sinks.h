@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "controlplane/cli/feed_input.h"
@@ -66,6 +67,17 @@ struct EventTap {
     if (journal != nullptr) journal->learn(e);
     if (events_journal != nullptr) events_journal->event(e);
     pipeline(e);
+  }
+  // The book builder's whole message at once: the same, without the pipeline's copy.
+  void message(std::span<const events::Event> m) {
+    if (m.empty()) return;
+    if (swaps != nullptr && at_message_start) swap_if_due(m.front().sequence);
+    at_message_start = (m.back().flags & events::kLastInMessage) != 0;
+    for (const events::Event& e : m) {
+      if (journal != nullptr) journal->learn(e);
+      if (events_journal != nullptr) events_journal->event(e);
+    }
+    pipeline.message(m);
   }
   void swap_if_due(std::uint64_t sequence) {
     // Swaps fall at every multiple of `every` of each day's sequence, as the router counts.

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <span>
 
 #include "dataplane/book/book_counters.h"
 #include "dataplane/book/book_store.h"
@@ -123,7 +124,13 @@ class BookBuilder {
     if (staged_ == 0) return;
     if (TW_UNLIKELY(silent_)) return;
     pending_[staged_ - 1].flags |= events::kLastInMessage;
-    for (std::size_t i = 0; i < staged_; ++i) sink_(pending_[i]);
+    // A sink that takes a whole message reads (and may rewrite) the events where they were
+    // built, instead of copying each into a message buffer of its own.
+    if constexpr (requires(std::span<Event> m) { sink_.message(m); }) {
+      sink_.message(std::span<Event>(pending_.data(), staged_));
+    } else {
+      for (std::size_t i = 0; i < staged_; ++i) sink_(pending_[i]);
+    }
     counters_.events += staged_;
   }
   static events::Side side_of(SideIndex s) noexcept { return s == kBidSide ? events::Side::kBid : events::Side::kAsk; }

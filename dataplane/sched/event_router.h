@@ -47,14 +47,21 @@ class alignas(kCacheLine) EventRouter {
               const std::atomic<const events::ClassificationTable*>& table, RxProgress& progress) noexcept
       : workers_(workers), classifier_(classifier), table_(table), progress_(progress) {}
 
-  // The book builder's event sink.
+  // The book builder's sink: one message's events, which routing rewrites in place (stream
+  // key, end-of-unit flags) before it copies them into the rings.
+  void message(std::span<events::Event> m) noexcept {
+    if (m.empty()) return;
+    route(m.first(std::min(m.size(), kMaxMessageEvents)), m.size() > kMaxMessageEvents);
+  }
+  // The same, an event at a time (the last one flagged kLastInMessage).
   void operator()(const events::Event& e) noexcept {
     if (TW_LIKELY(buffered_ < kMaxMessageEvents)) {
       events_[buffered_] = e;
     }
     ++buffered_;
     if (e.flags & events::kLastInMessage) {
-      route();
+      route(std::span<events::Event>(events_.data(), std::min(buffered_, kMaxMessageEvents)),
+            buffered_ > kMaxMessageEvents);
       buffered_ = 0;
     }
   }
@@ -110,10 +117,10 @@ class alignas(kCacheLine) EventRouter {
   }
 
  private:
-  void route() noexcept {
+  // `too_large`: the message had more events than a ring record holds (`m` is its first ones).
+  void route(std::span<events::Event> m, bool too_large) noexcept {
     ++stats_.messages;
-    const std::size_t count = std::min(buffered_, kMaxMessageEvents);
-    const events::Event& last = events_[count - 1];
+    const events::Event& last = m.back();
     const std::uint64_t feed_sequence = last.sequence;
     if (TW_UNLIKELY(feed_sequence > events::kMaxKeyedSequence)) {
       ++stats_.sequence_out_of_range;
@@ -122,12 +129,12 @@ class alignas(kCacheLine) EventRouter {
     }
     const std::uint64_t sequence = keys_.message(feed_sequence);
     stats_.sessions = keys_.ordinal();
-    for (std::size_t i = 0; i < count; ++i) events_[i].sequence = sequence;
+    for (events::Event& e : m) e.sequence = sequence;
     if (TW_UNLIKELY(requests_ != nullptr)) forward_swaps(feed_sequence, sequence);
-    if (TW_UNLIKELY(buffered_ > kMaxMessageEvents)) {
+    if (TW_UNLIKELY(too_large)) {
       ++stats_.too_large;
     } else {
-      route_units(count);
+      route_units(m);
     }
     last_sequence_ = sequence;
     last_receive_ns_ = last.receive_time_ns;
@@ -142,13 +149,14 @@ class alignas(kCacheLine) EventRouter {
   // that owns the instrument. Almost every message is one instrument's; one that touches two
   // books (Y, X, Y: a replace whose new reference still rests in X's book) is regrouped, so
   // each instrument's part is one unit and runs whole, in order.
-  void route_units(std::size_t count) noexcept {
-    const std::uint32_t first = events_[0].instrument;
+  void route_units(std::span<events::Event> m) noexcept {
+    const std::size_t count = m.size();
+    const std::uint32_t first = m[0].instrument;
     bool one_instrument = true;
-    for (std::size_t i = 1; i < count; ++i) one_instrument &= events_[i].instrument == first;
+    for (std::size_t i = 1; i < count; ++i) one_instrument &= m[i].instrument == first;
     if (TW_LIKELY(one_instrument)) {
-      events_[count - 1].flags |= events::kEndOfUnit;
-      push_unit(std::span<const events::Event>(events_.data(), count));
+      m[count - 1].flags |= events::kEndOfUnit;
+      push_unit(m);
       return;
     }
     std::array<bool, kMaxMessageEvents> taken{};
@@ -156,9 +164,9 @@ class alignas(kCacheLine) EventRouter {
       if (taken[i]) continue;
       std::size_t n = 0;
       for (std::size_t j = i; j < count; ++j) {
-        if (taken[j] || events_[j].instrument != events_[i].instrument) continue;
+        if (taken[j] || m[j].instrument != m[i].instrument) continue;
         taken[j] = true;
-        unit_[n++] = events_[j];
+        unit_[n++] = m[j];
       }
       unit_[n - 1].flags |= events::kEndOfUnit;
       push_unit(std::span<const events::Event>(unit_.data(), n));

@@ -73,6 +73,11 @@ class InlinePipeline {
     }
   }
 
+  // The book builder's sink, a whole message at a time (no copy into the message buffer).
+  void message(std::span<const events::Event> m) noexcept {
+    if (!m.empty()) (void)run_message(m);
+  }
+
   // One whole message (a worker hands them over from its rings). `low_class`: the message is
   // of the lowest priority class, which a stage over its budget may skip. Returns the TSC at
   // which the last stage that ran finished (the start, if none ran), so a caller timing the
