@@ -54,6 +54,7 @@ struct InlineSink {
   stages::InlinePipeline& pipeline;
   void message(std::span<const events::Event> m) noexcept { pipeline.message(m); }
 };
+static_assert(events::MessageSink<InlineSink>);
 
 book::BookConfig book_config() {
   book::BookConfig config;

@@ -60,19 +60,11 @@ struct EventTap {
   format::JournalWriter* events_journal = nullptr;
   format::JournalWriter* journal = nullptr;
   SwapScript* swaps = nullptr;
-  bool at_message_start = true;
-  void operator()(const events::Event& e) {
-    if (swaps != nullptr && at_message_start) swap_if_due(e.sequence);
-    at_message_start = (e.flags & events::kLastInMessage) != 0;
-    if (journal != nullptr) journal->learn(e);
-    if (events_journal != nullptr) events_journal->event(e);
-    pipeline(e);
-  }
-  // The book builder's whole message at once: the same, without the pipeline's copy.
+  // The book builder's sink, a whole message at a time: a swap due at it first, then its
+  // events into the journal and through the pipeline.
   void message(std::span<const events::Event> m) {
     if (m.empty()) return;
-    if (swaps != nullptr && at_message_start) swap_if_due(m.front().sequence);
-    at_message_start = (m.back().flags & events::kLastInMessage) != 0;
+    if (swaps != nullptr) swap_if_due(m.front().sequence);
     for (const events::Event& e : m) {
       if (journal != nullptr) journal->learn(e);
       if (events_journal != nullptr) events_journal->event(e);
@@ -97,6 +89,7 @@ struct EventTap {
     }
   }
 };
+static_assert(events::MessageSink<EventTap>);
 
 // A paced replay: each message is released at its intended arrival time (the RX core spins
 // until then), and latency is measured from that time. The sequencer and the stages still
@@ -136,7 +129,7 @@ struct ReplaySink {
     if (safe_point != nullptr) safe_point->serve();
   }
   // Hints for messages ahead of the one applied (book.prefetch): a BinaryFILE's runs call
-  // prefetch() (book::apply_prefetched); a received burst is listed by the feed's look-ahead
+  // prefetch_encoded() (book::apply_prefetched); a received burst is listed by the feed's look-ahead
   // and hinted here as its messages are applied.
   bool prefetch_ahead = true;
   [[nodiscard]] bool prefetching() const noexcept { return prefetch_ahead; }

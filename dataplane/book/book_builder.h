@@ -32,6 +32,7 @@ class BookBuilder {
   // Worst case, a replace onto a live reference of another book: instrument, stale level,
   // its top, old level, new level, top, crossed.
   static constexpr std::size_t kMaxEventsPerMessage = 8;
+  static_assert(kMaxEventsPerMessage <= events::kMaxEventsPerMessage, "what a sink or a ring record holds");
 
   BookBuilder(BookStore& store, EventSink& sink, BookCounters& counters, std::uint16_t feed) noexcept
       : store_(store), sink_(sink), counters_(counters), feed_(feed) {}
@@ -62,7 +63,7 @@ class BookBuilder {
     // Every event of the message carries these: read off the wire once (a 6-byte timestamp
     // is two loads, two byte swaps and a shift each time).
     message_time_ns_ = timestamp;
-    message_type_ = static_cast<std::uint8_t>(m.header.message_type.value());
+    message_type_ = static_cast<std::uint8_t>(Message::kType);
     // A late fill's receive time is no evidence (0: judged without it).
     const std::uint64_t evidence_ns = ctx.filled_hole ? 0 : ctx.receive_time_ns;
     const ClockVerdict verdict = clock_.observe(timestamp, evidence_ns, session_.continuous(timestamp));
@@ -95,6 +96,12 @@ class BookBuilder {
     }
     prefetch(stage, m.ticket);
   }
+
+ private:
+  using Stock = wire::Alpha<8>;
+
+  // Private: the stages trust a ticket's instrument to name one of the store's (0 or a
+  // locate's), which only prefetch_encoded guarantees.
   void prefetch(unsigned stage, const PrefetchTicket& t) const noexcept {
     if (t.kind == TicketKind::kNone) return;  // few messages touch no order: this predicts well
     switch (stage) {
@@ -103,9 +110,6 @@ class BookBuilder {
       default: store_.prefetch_stage2(t); break;
     }
   }
-
- private:
-  using Stock = wire::Alpha<8>;
 
   // --- event staging
   Event& stage(const feed::MessageContext& ctx, EventKind kind,
@@ -130,7 +134,7 @@ class BookBuilder {
     pending_[staged_ - 1].flags |= events::kLastInMessage;
     // A sink that takes a whole message reads (and may rewrite) the events where they were
     // built, instead of copying each into a message buffer of its own.
-    if constexpr (requires(std::span<Event> m) { sink_.message(m); }) {
+    if constexpr (events::MessageSink<EventSink>) {
       sink_.message(std::span<Event>(pending_.data(), staged_));
     } else {
       for (std::size_t i = 0; i < staged_; ++i) sink_(pending_[i]);

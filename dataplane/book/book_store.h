@@ -144,7 +144,8 @@ class BookStore {
   // answer. The stages select the lines to load instead of branching on the message's kind
   // or the book's state, which are random from one message to the next: what one kind does
   // not need is a load of record 0 of a pool (every pool keeps it unused, so it stays in
-  // cache) or of a fixed index slot. A kNone ticket gets no hints.
+  // cache) or of a fixed index slot. The builder gives a kNone ticket no stage at all, and
+  // every ticket an instrument of the store's (0 or a locate's).
   // Stage 0: the record in the reference's direct slot (the order, or for an add the one the
   // new order displaces), U's new slot, the locate's instrument, an add's price index slot.
   void prefetch_stage0(const PrefetchTicket& t) const noexcept {
@@ -161,7 +162,7 @@ class BookStore {
     const Order& o = orders_.candidate(t.reference);
     const bool add = t.kind == TicketKind::kAdd;
     const bool live = o.level != kNone;
-    const bool found = live & (o.reference == t.reference);
+    const bool found = OrderTable::holds(o, t.reference);
     const bool long_lived = pick(add, live, !found);
     orders_.prefetch_long_lived(pick(long_lived, pick(add, o.reference, t.reference), std::uint64_t{0}));
     const std::uint32_t id = pick(add, t.instrument, 0u);
@@ -176,7 +177,7 @@ class BookStore {
   void prefetch_stage2(const PrefetchTicket& t) const noexcept {
     const Order& o = orders_.candidate(t.reference);
     const bool add = t.kind == TicketKind::kAdd;
-    const bool found = (o.level != kNone) & (o.reference == t.reference);
+    const bool found = OrderTable::holds(o, t.reference);
     const std::uint32_t id = pick(add, t.instrument, 0u);
     const Handle likely = likely_level(id, ticket_side(t), t.price);
     const PriceLevel& l = levels_[pick(add, likely, pick(found, o.level, kNone))];

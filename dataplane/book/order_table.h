@@ -51,11 +51,16 @@ class OrderTable {
   [[nodiscard]] Order& operator[](Handle h) noexcept { return records_[h]; }
   [[nodiscard]] const Order& operator[](Handle h) const noexcept { return records_[h]; }
 
+  // Whether a record holds the live order with `reference` (bitwise, so that the hint
+  // stages, which must not branch on it, compute it as they are).
+  [[nodiscard]] static bool holds(const Order& o, std::uint64_t reference) noexcept {
+    return (o.level != kNone) & (o.reference == reference);
+  }
+
   // The live order with `reference`, or kNone.
   [[nodiscard]] Handle find(std::uint64_t reference) const noexcept {
     const Handle h = direct_handle(reference);
-    const Order& o = records_[h];
-    if (TW_LIKELY(o.level != kNone && o.reference == reference)) return h;
+    if (TW_LIKELY(holds(records_[h], reference))) return h;
     return long_lived_.size() == 0 ? kNone : long_lived_.find(reference);
   }
 

@@ -1,8 +1,8 @@
 // What the book builder's prefetch stages need of one message, read from its wire form once.
-// A message ahead gets three hint stages (prefetch_window.h); decoding it for each of them
-// cost more than the hints saved on a book that fits in cache (bench book on a 50-symbol day:
-// 60 ns/message without hints, 106 with them). Stage 0 reads the ticket, stages 1 and 2 work
-// from it.
+// A message ahead gets three hint stages (prefetch_window.h), and the hints had cost more
+// than they saved on a book that fits in cache (bench book on a 50-symbol day: 60 ns/message
+// without hints, 106 with them): each stage decoded the message again, and each branched on
+// its kind. Stage 0 now reads the ticket, stages 1 and 2 work from it.
 //
 // The kinds of the messages in flight are random, so a branch on the kind mispredicts about
 // every other time: the ticket is read without one (a table gives kind and length, and each

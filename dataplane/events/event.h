@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <type_traits>
 
 #include "dataplane/core/cache.h"
@@ -90,5 +91,11 @@ struct alignas(kCacheLine) Event {
 };
 static_assert(sizeof(Event) == kCacheLine, "an event is exactly one cache line");
 static_assert(std::is_trivially_copyable_v<Event>);
+
+// A consumer of the book builder that takes each message's events in one piece, where they
+// were built (it may rewrite them: they are the builder's scratch until the next message).
+// Any other sink is called once per event, the last one flagged kLastInMessage.
+template <class Sink>
+concept MessageSink = requires(Sink& sink, std::span<Event> message) { sink.message(message); };
 
 }  // namespace tickwire::events

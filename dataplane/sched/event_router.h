@@ -47,8 +47,9 @@ class alignas(kCacheLine) EventRouter {
               const std::atomic<const events::ClassificationTable*>& table, RxProgress& progress) noexcept
       : workers_(workers), classifier_(classifier), table_(table), progress_(progress) {}
 
-  // The book builder's sink: one message's events, which routing rewrites in place (stream
-  // key, end-of-unit flags) before it copies them into the rings.
+  // The book builder's sink: one message's events, which routing rewrites in place (the
+  // stream key; the end-of-unit flag too, unless the message touches two books and is
+  // regrouped into copies) before it copies them into the rings.
   void message(std::span<events::Event> m) noexcept {
     if (m.empty()) return;
     route(m.first(std::min(m.size(), kMaxMessageEvents)), m.size() > kMaxMessageEvents);
@@ -254,5 +255,6 @@ class alignas(kCacheLine) EventRouter {
   QsbrDomain* qsbr_ = nullptr;
   std::uint32_t reader_ = 0;
 };
+static_assert(events::MessageSink<EventRouter>);
 
 }  // namespace tickwire::sched

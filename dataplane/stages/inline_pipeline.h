@@ -184,5 +184,6 @@ class InlinePipeline {
   std::uint64_t swaps_ = 0;
   metrics::LatencyHistogram message_cost_;
 };
+static_assert(events::MessageSink<InlinePipeline>);
 
 }  // namespace tickwire::stages

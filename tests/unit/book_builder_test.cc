@@ -5,8 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
 #include <list>
 #include <set>
+#include <span>
 #include <map>
 #include <random>
 #include <vector>
@@ -579,6 +582,56 @@ TEST_F(BookBuilderTest, SuspectBooksFlagEveryEvent) {
   for (const auto& e : recorder.events) EXPECT_FALSE(e.flags & events::kBookSuspect);
 }
 
+// A sink with message() gets each message's events in one piece, only the last flagged
+// kLastInMessage, and exactly the events a sink taking them one at a time gets.
+struct MessageRecorder {
+  std::vector<events::Event> events;
+  std::vector<std::size_t> sizes;
+  bool only_last_flagged = true;
+  void message(std::span<events::Event> m) {
+    for (std::size_t i = 0; i < m.size(); ++i) {
+      only_last_flagged &= ((m[i].flags & events::kLastInMessage) != 0) == (i + 1 == m.size());
+      events.push_back(m[i]);
+    }
+    sizes.push_back(m.size());
+  }
+};
+static_assert(events::MessageSink<MessageRecorder>);
+static_assert(!events::MessageSink<Recorder>);
+
+TEST(BookBuilderSinks, AMessageSinkGetsWholeMessagesWithTheEventsAnEventSinkGets) {
+  BookConfig config;
+  config.max_orders = 100'000;
+  config.max_levels = 20'000;
+  config.max_instruments = 64;
+  BookStore store_a, store_b;
+  std::string error;
+  ASSERT_TRUE(store_a.init(config, error) && store_b.init(config, error)) << error;
+  Recorder one_at_a_time;
+  MessageRecorder whole;
+  BookCounters counters_a, counters_b;
+  BookBuilder<Recorder> a{store_a, one_at_a_time, counters_a, 0};
+  BookBuilder<MessageRecorder> b{store_b, whole, counters_b, 0};
+  std::uint64_t sequence = 0;
+  for (const Bytes& m : generated_day(5'000, 8, 4)) {
+    feed::MessageContext ctx;
+    ctx.sequence = ++sequence;
+    itch::decode_message(m.data(), m.size(), [&](const auto& message) {
+      a(ctx, message);
+      b(ctx, message);
+    });
+  }
+  EXPECT_TRUE(whole.only_last_flagged);
+  EXPECT_TRUE(std::any_of(whole.sizes.begin(), whole.sizes.end(), [](std::size_t n) { return n > 1; }));
+  ASSERT_EQ(whole.events.size(), one_at_a_time.events.size());
+  std::size_t last_flags = 0;
+  for (std::size_t i = 0; i < whole.events.size(); ++i) {
+    ASSERT_EQ(0, std::memcmp(&whole.events[i], &one_at_a_time.events[i], sizeof(events::Event))) << i;
+    last_flags += (whole.events[i].flags & events::kLastInMessage) != 0;
+  }
+  EXPECT_EQ(last_flags, whole.sizes.size());
+}
+
 TEST_F(BookBuilderTest, PrefetchHintsNeverChangeWhatTheBooksBecome) {
   // Few direct slots, so hints also meet orders moved to the overflow region.
   BookConfig config = small_config();
@@ -586,20 +639,28 @@ TEST_F(BookBuilderTest, PrefetchHintsNeverChangeWhatTheBooksBecome) {
   init(config);
   const auto day = generated_day(20'000, 12, 9);
   std::mt19937_64 rng(3);
+  std::array<MessageRef, 16> stale{};
   for (std::size_t i = 0; i < day.size(); ++i) {
     // Hints for messages ahead (some the books have not seen, some they never will).
     for (std::size_t ahead = 0; ahead < 4 && i + ahead < day.size(); ++ahead) {
       MessageRef m{day[i + ahead].data(), day[i + ahead].size()};
       for (unsigned stage = 0; stage < 3; ++stage) builder.prefetch_encoded(stage, m);
     }
-    // A ticket naming a reference no order has, and later stages without a first one.
-    PrefetchTicket bogus;
-    bogus.kind = TicketKind::kOnOrder;
-    bogus.reference = rng();
-    builder.prefetch(1, bogus);
-    builder.prefetch(2, bogus);
-    MessageRef unread{day[i].data(), day[i].size()};
-    builder.prefetch_encoded(2, unread);
+    // Messages naming what no book has: a reference never given, an add at any price on
+    // either side of a book that may or may not exist (its locate's instrument, if any).
+    const Bytes bogus_delete = test::order_delete(1, rng());
+    const Bytes bogus_add = test::add_order(static_cast<std::uint16_t>(rng() % 16), rng(), rng() % 2 ? 'B' : 'S',
+                                            100, "X", static_cast<std::uint32_t>(rng()));
+    for (const Bytes* bogus : {&bogus_delete, &bogus_add}) {
+      MessageRef m{bogus->data(), bogus->size()};
+      for (unsigned stage = 0; stage < 3; ++stage) builder.prefetch_encoded(stage, m);
+    }
+    // Stale tickets: the later stages of a message read a while ago, its books changed since.
+    if (i >= 16) {
+      for (unsigned stage = 1; stage < 3; ++stage) builder.prefetch_encoded(stage, stale[i % stale.size()]);
+    }
+    stale[i % stale.size()] = MessageRef{day[i].data(), day[i].size()};
+    builder.prefetch_encoded(0, stale[i % stale.size()]);
     apply(day[i]);
   }
   const LevelQueues queues = store.queues();

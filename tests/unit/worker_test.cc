@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <numeric>
 #include <random>
 #include <thread>
@@ -80,6 +81,65 @@ std::vector<Event> generate(std::size_t messages) {
     }
   }
   return events;
+}
+
+// The book builder hands the router whole messages (message()), which it rewrites in place;
+// fed the same events one at a time (operator()), it must queue exactly the same records,
+// also for messages that touch two books and are regrouped into one unit per instrument.
+TEST(EventRouter, AWholeMessageIsRoutedAsItsEventsOneAtATimeAre) {
+  std::vector<Event> events = generate(3'000);
+  // Every 7th message of three events touches two books: its middle event is another's.
+  std::size_t regrouped = 0;
+  for (std::size_t i = 0, start = 0; i < events.size(); ++i) {
+    if (!(events[i].flags & events::kLastInMessage)) continue;
+    if (i - start == 2 && events[i].sequence % 7 == 0) {
+      events[start + 1].instrument = events[start].instrument % kInstruments + 1;
+      ++regrouped;
+    }
+    start = i + 1;
+  }
+  ASSERT_GT(regrouped, 10u);
+  WorkerConfig config;
+  config.inbox.capacity.fill(16'384);  // room for the whole stream: nothing waits
+  config.scheduler.max_instruments = kInstruments;
+  const auto clock = metrics::TscClock::from_hz(1'000'000'000);
+  const events::ClassificationTable table(events::ClassificationRules{}, kInstruments);
+  std::atomic<const events::ClassificationTable*> published{&table};
+  RxProgress progress_one, progress_whole;
+  Worker one(config, progress_one, clock);
+  Worker whole(config, progress_whole, clock);
+  ASSERT_TRUE(one.ok() && whole.ok());
+  Worker* const to_one[] = {&one};
+  Worker* const to_whole[] = {&whole};
+  events::Classifier classifier_one(kInstruments);
+  events::Classifier classifier_whole(kInstruments);
+  EventRouter by_event(to_one, classifier_one, published, progress_one);
+  EventRouter by_message(to_whole, classifier_whole, published, progress_whole);
+  std::vector<Event> message;
+  for (const Event& e : events) {
+    by_event(e);
+    message.push_back(e);
+    if (e.flags & events::kLastInMessage) {
+      by_message.message(message);
+      message.clear();
+    }
+  }
+  by_event.publish();
+  by_message.publish();
+  EXPECT_EQ(by_event.stats().messages, by_message.stats().messages);
+  std::size_t records = 0;
+  for (std::size_t c = 0; c < kPriorityClassCount; ++c) {
+    SpscRing<Event>& a = one.inbox().ring(c);
+    SpscRing<Event>& b = whole.inbox().ring(c);
+    ASSERT_EQ(a.readable(), b.readable()) << "class " << c;
+    for (std::size_t i = 0; i < a.readable(); ++i) {
+      const Event& x = a.at_position(a.read_position() + i);
+      const Event& y = b.at_position(b.read_position() + i);
+      ASSERT_EQ(0, std::memcmp(&x, &y, sizeof(Event))) << "class " << c << " record " << i;
+    }
+    records += a.readable();
+  }
+  EXPECT_EQ(records, events.size());
 }
 
 TEST(Worker, RxTwoWorkersAndTheMergeKeepOrderLoseNothingAndDoNotAllocate) {
