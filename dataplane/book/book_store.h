@@ -185,7 +185,8 @@ class BookStore {
     prefetch_line(&levels_[pick(add | empties, l.worse, kNone)]);
     prefetch_line(&levels_[pick(empties, l.better, kNone)]);
     const bool overflowed = !add & !found;
-    prefetch_line(&orders_[pick(overflowed, orders_.long_lived_candidate(pick(overflowed, t.reference, std::uint64_t{0})), kNone)]);
+    const Handle overflow = orders_.long_lived_candidate(pick(overflowed, t.reference, std::uint64_t{0}));
+    prefetch_line(&orders_[pick(overflowed, overflow, kNone)]);
   }
 
   // Rests a new order at the back of its price level. Nothing changes unless kAdded.
