@@ -129,8 +129,8 @@ struct ReplaySink {
     if (safe_point != nullptr) safe_point->serve();
   }
   // Hints for messages ahead of the one applied (book.prefetch): a BinaryFILE's runs call
-  // prefetch_encoded() (book::apply_prefetched); a received burst is listed by the feed's look-ahead
-  // and hinted here as its messages are applied.
+  // prefetch_encoded() (book::apply_prefetched); a received burst is listed by the feed's
+  // look-ahead and hinted here as its messages are applied.
   bool prefetch_ahead = true;
   [[nodiscard]] bool prefetching() const noexcept { return prefetch_ahead; }
   void prefetch_encoded(unsigned stage, book::MessageRef& m) const noexcept { builder.prefetch_encoded(stage, m); }
