@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <span>
 #include <type_traits>
 #include <variant>
@@ -309,6 +310,20 @@ void add_global_keys(std::vector<Key>& keys) {
     k.get = [](const AppConfig& c, const StageSpec*) -> Value { return c.filters; };
     k.set = [](AppConfig& c, StageSpec*, const Value& v) { c.filters = std::get<List>(v); };
     k.check = [](const Value& v) { return check_filters(std::get<List>(v)); };
+    keys.push_back(std::move(k));
+  }
+  {
+    Key k{.name = "input.files", .kind = Kind::kList,
+          .description = "replay: captures to read when the command line names none (a feed's: its lines)"};
+    k.get = [](const AppConfig& c, const StageSpec*) -> Value { return c.files; };
+    k.set = [](AppConfig& c, StageSpec*, const Value& v) { c.files = std::get<List>(v); };
+    keys.push_back(std::move(k));
+  }
+  {
+    Key k{.name = "input.ports", .kind = Kind::kList,
+          .description = "with EAL: the ports this session polls, by DPDK name (empty: every port)"};
+    k.get = [](const AppConfig& c, const StageSpec*) -> Value { return c.ports; };
+    k.set = [](AppConfig& c, StageSpec*, const Value& v) { c.ports = std::get<List>(v); };
     keys.push_back(std::move(k));
   }
 
@@ -658,6 +673,13 @@ class Applier {
       return;
     }
     if (dotted.starts_with("stage.")) return visit_stage(dotted, node, where);
+    if (dotted == "feed") {
+      const toml::table* t = node.as_table();
+      if (!t) return fail(dotted, "expected a table of [feed.NAME] tables, got " + shown(node), where);
+      for (auto&& [k, v] : *t) visit("feed." + std::string(k.str()), v, k.source().begin);
+      return;
+    }
+    if (dotted.starts_with("feed.")) return visit_feed(dotted, node, where);
     const Schema& s = schema();
     if (const auto it = s.by_name.find(dotted); it != s.by_name.end()) {
       return assign(s.keys[it->second], nullptr, dotted, node, where);
@@ -700,6 +722,48 @@ class Applier {
     assign(*key, &*it, dotted, node, where);
   }
 
+  // A key of a [feed.NAME] table is checked where it is written, against the process's
+  // settings read so far with the feed's own before it, then kept as TOML text: the
+  // process's settings may still change (later files, --set) and the feed's apply over them.
+  void visit_feed(const std::string& dotted, const toml::node& node, toml::source_position where) {
+    const std::string_view rest = std::string_view(dotted).substr(std::string_view("feed.").size());
+    const auto dot = rest.find('.');
+    const std::string name(rest.substr(0, dot));
+    if (!is_bare_name(name)) return fail("feed." + name, "a feed name is letters, digits, '_' and '-'", where);
+    auto feed = std::find_if(config_.feeds.begin(), config_.feeds.end(),
+                             [&](const FeedSpec& f) { return f.name == name; });
+    if (feed == config_.feeds.end()) {
+      if (config_.feeds.size() == kMaxFeeds) {
+        return fail("feed." + name, "at most " + std::to_string(kMaxFeeds) + " feeds", where);
+      }
+      feed = config_.feeds.insert(config_.feeds.end(), FeedSpec{.name = name, .settings = {}});
+    }
+    if (const toml::table* t = node.as_table()) {
+      for (auto&& [k, v] : *t) visit(dotted + "." + std::string(k.str()), v, k.source().begin);
+      return;
+    }
+    if (dot == std::string_view::npos) return fail(dotted, "expected a table, got " + shown(node), where);
+    const std::string key(rest.substr(dot + 1));
+    if (process_wide_key(key)) return fail(dotted, "holds for the whole process: set it outside [feed." + name + "]", where);
+    AppConfig scratch = config_;
+    scratch.feeds.clear();
+    std::string ignored;
+    for (const auto& [k, v] : feed->settings) (void)apply_override(k + "=" + v, scratch, ignored);
+    Applier check(scratch);
+    check.visit(key, node, where);
+    for (const Problem& p : check.problems()) fail("feed." + name + "." + p.key, p.message, p.where);
+    if (!check.problems().empty()) return;
+    std::ostringstream text;
+    node.visit([&text](const auto& n) { text << n; });
+    const auto same_key = std::find_if(feed->settings.begin(), feed->settings.end(),
+                                       [&](const auto& setting) { return setting.first == key; });
+    if (same_key != feed->settings.end()) {
+      same_key->second = text.str();
+    } else {
+      feed->settings.emplace_back(key, text.str());
+    }
+  }
+
   void assign(const Key& key, StageSpec* stage, const std::string& dotted, const toml::node& node,
               toml::source_position where) {
     std::string why;
@@ -732,6 +796,11 @@ std::string at(std::string_view source, toml::source_position where) {
 
 // A global key, a stage key (stage.NAME.KEY), or null for tables and unknown keys.
 const Key* key_named(std::string_view dotted) {
+  if (dotted.starts_with("feed.")) {
+    const std::string_view rest = dotted.substr(std::string_view("feed.").size());
+    const auto dot = rest.find('.');
+    return dot == std::string_view::npos ? nullptr : key_named(rest.substr(dot + 1));
+  }
   if (dotted.starts_with("stage.")) {
     const std::string_view rest = dotted.substr(std::string_view("stage.").size());
     const auto dot = rest.find('.');
@@ -811,7 +880,8 @@ bool operator==(const AppConfig& a, const AppConfig& b) {
          a.replay_speed == b.replay_speed && a.replay_rate == b.replay_rate && a.replay_burst == b.replay_burst &&
          a.journal == b.journal && a.journal_events == b.journal_events && a.latency_report == b.latency_report &&
          a.stats == b.stats && a.control_socket == b.control_socket && a.rx_cpu == b.rx_cpu &&
-         a.worker_cpus == b.worker_cpus && a.control_cpu == b.control_cpu;
+         a.worker_cpus == b.worker_cpus && a.control_cpu == b.control_cpu && a.files == b.files &&
+         a.ports == b.ports && a.feeds == b.feeds;
 }
 
 AppConfig default_config() { return AppConfig{}; }
@@ -988,6 +1058,69 @@ bool validate(const AppConfig& config, std::string& error) {
     error = "output.journal_events: needs output.journal";
     return false;
   }
+  // Each feed as it will run; then what feeds must not share.
+  std::vector<AppConfig> feeds(config.feeds.size());
+  for (std::size_t i = 0; i < feeds.size(); ++i) {
+    if (!feed_config(config, config.feeds[i], feeds[i], error)) return false;
+  }
+  for (std::size_t i = 0; i < feeds.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      const std::string pair = "feed." + config.feeds[j].name + " and feed." + config.feeds[i].name + ": ";
+      if (!feeds[i].journal.empty() && feeds[i].journal == feeds[j].journal) {
+        error = pair + "output.journal: both write " + feeds[i].journal;
+        return false;
+      }
+      if (!feeds[i].rx_cpu.empty() && feeds[i].rx_cpu == feeds[j].rx_cpu) {
+        error = pair + "cpus.rx: both RX threads on CPU " + feeds[i].rx_cpu + " (each feed polls on a core of its own)";
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+bool process_wide_key(std::string_view dotted) {
+  static constexpr std::string_view kProcessWide[] = {"input.eal",   "memory.budget_mb", "cpus.control",
+                                                      "control.socket", "replay.speed", "replay.rate",
+                                                      "replay.burst"};
+  return std::find(std::begin(kProcessWide), std::end(kProcessWide), dotted) != std::end(kProcessWide);
+}
+
+namespace {
+
+// "out/signals.jsonl" -> "out/signals.NAME.jsonl"; "signals" -> "signals.NAME".
+std::string with_feed_name(const std::string& path, const std::string& name) {
+  if (path.empty()) return path;
+  const std::size_t slash = path.rfind('/');
+  const std::size_t dot = path.rfind('.');
+  const bool has_extension = dot != std::string::npos && dot != 0 && (slash == std::string::npos || dot > slash + 1);
+  return has_extension ? path.substr(0, dot) + "." + name + path.substr(dot) : path + "." + name;
+}
+
+}  // namespace
+
+bool feed_config(const AppConfig& process, const FeedSpec& feed, AppConfig& out, std::string& error) {
+  AppConfig next = process;
+  next.feeds.clear();
+  auto sets = [&feed](std::string_view key) {
+    return std::any_of(feed.settings.begin(), feed.settings.end(), [&](const auto& s) { return s.first == key; });
+  };
+  for (const auto& [key, value] : feed.settings) {
+    const std::string assignment = key + "=" + value;
+    if (!apply_override(assignment, next, error)) {
+      // Past apply_override's "--set KEY=VALUE: ".
+      error = "feed." + feed.name + "." + key + ": " + error.substr(std::string("--set " + assignment + ": ").size());
+      return false;
+    }
+  }
+  if (!sets("output.journal")) next.journal = with_feed_name(process.journal, feed.name);
+  if (!sets("output.latency_report")) next.latency_report = with_feed_name(process.latency_report, feed.name);
+  next.control_socket = with_feed_name(process.control_socket, feed.name);
+  if (!validate(next, error)) {
+    error = "feed." + feed.name + ": " + error;
+    return false;
+  }
+  out = std::move(next);
   return true;
 }
 
@@ -1019,6 +1152,20 @@ std::string to_toml(const AppConfig& config) {
       out += "# " + described(key) + "\n";
       out += key.name + " = " + render(key.get(config, &stage)) + "\n";
     }
+  }
+  for (const FeedSpec& feed : config.feeds) {
+    out += "\n# feed session " + feed.name + ": its own RX thread, books and workers; these keys differ from the "
+           "process's\n[feed." + feed.name + "]\n";
+    for (const auto& [key, value] : feed.settings) out += key + " = " + value + "\n";
+  }
+  if (config.feeds.empty()) {
+    out += "\n# Several feed sessions in one process, each with its own RX thread, books and workers:\n"
+           "# a [feed.NAME] table each (at most " + std::to_string(kMaxFeeds) +
+           "), holding the keys above that differ for that feed\n"
+           "# (all but input.eal, memory.budget_mb, cpus.control, control.socket and replay.*), e.g.\n"
+           "#   [feed.nasdaq]\n"
+           "#   input.filter = [\"233.54.12.111:26477\", \"233.49.196.111:26477\"]\n"
+           "#   cpus.rx = \"2\"\n";
   }
   return out;
 }

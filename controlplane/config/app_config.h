@@ -36,6 +36,19 @@ struct StageSpec {
 
 inline constexpr std::string_view kBuiltInStage = stages::PriceMoveDetector::kName;
 
+// One feed session of a process that runs several: its own RX thread polling its lines, its
+// own sequencer, books and workers. `settings` are the keys of its [feed.NAME] table,
+// flattened to (dotted key, value as TOML text), which apply over the process's settings for
+// this feed alone (feed_config()).
+struct FeedSpec {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> settings;
+  friend bool operator==(const FeedSpec&, const FeedSpec&) = default;
+};
+
+// Each feed session takes at least one thread and a set of books.
+inline constexpr std::size_t kMaxFeeds = 16;
+
 struct AppConfig {
   book::BookConfig book;
   feed::SequencerConfig sequencer;
@@ -48,6 +61,8 @@ struct AppConfig {
   std::string eal;                   // EAL arguments; empty: read files
   std::uint64_t idle_exit_ms = 1000;  // with EAL: stop after this long without a packet (0: never)
   std::vector<std::string> filters;  // "GROUP:PORT" each; empty: every datagram
+  std::vector<std::string> files;    // replay: captures read when the command line names none
+  std::vector<std::string> ports;    // with EAL: the ports this session polls; empty: every port
 
   std::uint32_t workers = 0;  // 0: inline, one thread
   sched::WorkerConfig worker;
@@ -77,6 +92,9 @@ struct AppConfig {
   std::string rx_cpu;
   std::string worker_cpus;
   std::string control_cpu;
+
+  // Empty: one feed session, from the settings above. Otherwise one session per entry.
+  std::vector<FeedSpec> feeds;
 };
 
 // "4", "4,6", "4-7,9": the CPUs, in order. False when the text is not such a list.
@@ -108,6 +126,16 @@ struct AppConfig {
 // speed and rate together, a burst without a rate, journal_events without a journal, a
 // non-built-in stage without a plugin. Errors name the key(s).
 [[nodiscard]] bool validate(const AppConfig& config, std::string& error);
+
+// The settings feed session `feed` runs with: `process` without its feeds, then the feed's
+// own keys. Outputs a feed does not name itself (output.journal, output.latency_report,
+// control.socket) get the feed's name before their extension, so that feeds never share a
+// file. False with `error` naming "feed.NAME.KEY" when the result does not validate.
+[[nodiscard]] bool feed_config(const AppConfig& process, const FeedSpec& feed, AppConfig& out, std::string& error);
+
+// Keys that hold for the whole process and so cannot be set in a [feed.NAME] table: EAL,
+// the memory budget, pacing, the control thread and its socket.
+[[nodiscard]] bool process_wide_key(std::string_view dotted);
 
 // Every key with its value, one comment line each; apply_text() of it over default_config()
 // gives `config` back (times are printed in the key's unit, so sub-unit remainders of

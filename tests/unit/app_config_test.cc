@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
@@ -21,6 +22,8 @@ const std::map<std::string, std::string>& changed_values() {
       {"input.eal", R"("--no-huge -m 512")"},
       {"input.idle_exit_ms", "250"},
       {"input.filter", R"(["233.54.12.111:26477", ":26478"])"},
+      {"input.files", R"(["a.pcap", "b.pcap.gz"])"},
+      {"input.ports", R"(["net_pcap1"])"},
       {"book.max_orders", "1000"},
       {"book.max_levels", "2000"},
       {"book.max_instruments", "300"},
@@ -613,6 +616,95 @@ TEST(AppConfig, CpuListsAreParsedAndCheckedAgainstTheWorkers) {
   ASSERT_TRUE(apply_override("cpus.rx=\"1,2\"", c, error)) << error;
   EXPECT_FALSE(validate(c, error));
   EXPECT_NE(error.find("cpus.rx"), std::string::npos) << error;
+}
+
+TEST(AppConfig, FeedTablesGiveEachFeedTheProcessSettingsWithItsOwnOverTop) {
+  AppConfig c = default_config();
+  std::string error;
+  ASSERT_TRUE(apply_text("[output]\njournal = \"out/signals.jsonl\"\n"
+                         "[book]\nmax_orders = 5000\n"
+                         "[feed.nasdaq]\ninput.filter = [\"233.54.12.111:26477\"]\ncpus.rx = \"1\"\n"
+                         "[feed.bx]\nbook.max_orders = 700\ninput.files = [\"bx_a.pcap\", \"bx_b.pcap\"]\n"
+                         "stage.price_move.jump_bps = 75\n",
+                         "t.toml", c, error))
+      << error;
+  ASSERT_EQ(c.feeds.size(), 2u);
+  // A later layer still changes what every feed inherits.
+  ASSERT_TRUE(apply_override("book.max_levels=4321", c, error)) << error;
+  ASSERT_TRUE(validate(c, error)) << error;
+
+  AppConfig nasdaq;
+  AppConfig bx;
+  const auto feed = [&](const std::string& name) {
+    return *std::find_if(c.feeds.begin(), c.feeds.end(), [&](const FeedSpec& f) { return f.name == name; });
+  };
+  ASSERT_TRUE(feed_config(c, feed("nasdaq"), nasdaq, error)) << error;
+  ASSERT_TRUE(feed_config(c, feed("bx"), bx, error)) << error;
+  EXPECT_TRUE(nasdaq.feeds.empty());
+  EXPECT_EQ(nasdaq.filters, (std::vector<std::string>{"233.54.12.111:26477"}));
+  EXPECT_EQ(nasdaq.rx_cpu, "1");
+  EXPECT_EQ(nasdaq.book.max_orders, 5000u);
+  EXPECT_EQ(bx.book.max_orders, 700u);
+  EXPECT_EQ(nasdaq.book.max_levels, 4321u);
+  EXPECT_EQ(bx.book.max_levels, 4321u);
+  EXPECT_EQ(bx.files, (std::vector<std::string>{"bx_a.pcap", "bx_b.pcap"}));
+  EXPECT_TRUE(bx.filters.empty());
+  EXPECT_EQ(bx.price_move.jump_basis_points, 75u);
+  EXPECT_NE(nasdaq.price_move.jump_basis_points, 75u);
+  // Each writes a journal of its own.
+  EXPECT_EQ(nasdaq.journal, "out/signals.nasdaq.jsonl");
+  EXPECT_EQ(bx.journal, "out/signals.bx.jsonl");
+
+  // --print-config shows the feeds, and reading it back gives the same settings.
+  AppConfig again = default_config();
+  ASSERT_TRUE(apply_text(to_toml(c), "printed", again, error)) << error << "\n" << to_toml(c);
+  EXPECT_TRUE(again == c) << to_toml(again);
+}
+
+TEST(AppConfig, FeedKeysAreCheckedWhereTheyAreWritten) {
+  AppConfig c = default_config();
+  std::string error;
+  EXPECT_FALSE(apply_text("[feed.a]\nbook.max_ordrs = 5\n", "t.toml", c, error));
+  EXPECT_EQ(error, "t.toml:2: feed.a.book.max_ordrs: unknown key");
+  EXPECT_FALSE(apply_text("[feed.a.book]\nmax_orders = 0\n", "t.toml", c, error));
+  EXPECT_NE(error.find("t.toml:2: feed.a.book.max_orders: expected"), std::string::npos) << error;
+  EXPECT_FALSE(apply_text("[feed.a]\ninput.eal = \"--no-huge\"\n", "t.toml", c, error));
+  EXPECT_NE(error.find("feed.a.input.eal: holds for the whole process"), std::string::npos) << error;
+  EXPECT_FALSE(apply_text("[feed.a]\nstage.other.jump_bps = 1\n", "t.toml", c, error));
+  EXPECT_NE(error.find("feed.a.stage.other: not in pipeline.stages"), std::string::npos) << error;
+  EXPECT_FALSE(apply_text("feed.a = 3\n", "t.toml", c, error));
+  EXPECT_NE(error.find("feed.a: expected a table"), std::string::npos) << error;
+  EXPECT_TRUE(c == default_config()) << "a failed file changes nothing";
+
+  // --set reaches a feed's keys too, lists written bare as elsewhere.
+  ASSERT_TRUE(apply_override("feed.a.input.files=x.pcap,y.pcap", c, error)) << error;
+  ASSERT_EQ(c.feeds.size(), 1u);
+  AppConfig a;
+  ASSERT_TRUE(feed_config(c, c.feeds[0], a, error)) << error;
+  EXPECT_EQ(a.files, (std::vector<std::string>{"x.pcap", "y.pcap"}));
+  EXPECT_FALSE(apply_override("feed.a.workers.count=99", c, error));
+  EXPECT_NE(error.find("feed.a.workers.count"), std::string::npos) << error;
+}
+
+TEST(AppConfig, FeedsThatWouldShareAJournalOrAnRxCpuAreRefused) {
+  AppConfig c = default_config();
+  std::string error;
+  ASSERT_TRUE(apply_text("[feed.a]\noutput.journal = \"j.jsonl\"\n[feed.b]\noutput.journal = \"j.jsonl\"\n", "t",
+                         c, error))
+      << error;
+  EXPECT_FALSE(validate(c, error));
+  EXPECT_EQ(error, "feed.a and feed.b: output.journal: both write j.jsonl") << error;
+
+  c = default_config();
+  ASSERT_TRUE(apply_text("[feed.a]\ncpus.rx = \"1\"\n[feed.b]\ncpus.rx = \"1\"\n", "t", c, error)) << error;
+  EXPECT_FALSE(validate(c, error));
+  EXPECT_NE(error.find("cpus.rx: both RX threads on CPU 1"), std::string::npos) << error;
+
+  // A rule across keys, broken only by what the feed sets, names the feed.
+  c = default_config();
+  ASSERT_TRUE(apply_text("[feed.a]\noutput.journal_events = true\n", "t", c, error)) << error;
+  EXPECT_FALSE(validate(c, error));
+  EXPECT_EQ(error, "feed.a: output.journal_events: needs output.journal");
 }
 
 }  // namespace
