@@ -48,6 +48,12 @@ std::vector<std::uint16_t> Eal::ports() {
   return ids;
 }
 
+std::string Eal::port_name(std::uint16_t port_id) {
+  char name[RTE_ETH_NAME_MAX_LEN] = {0};
+  if (rte_eth_dev_is_valid_port(port_id) == 0 || rte_eth_dev_get_name_by_port(port_id, name) != 0) return {};
+  return name;
+}
+
 std::uint64_t Eal::tsc_hz() noexcept { return rte_get_tsc_hz(); }
 
 std::unique_ptr<DpdkPort> DpdkPort::open(std::uint16_t port_id, const PortConfig& config, std::string& error) {

@@ -22,6 +22,7 @@ class Eal {
   static void cleanup() noexcept;
   // Every port EAL probed, in port-id order.
   [[nodiscard]] static std::vector<std::uint16_t> ports();
+  [[nodiscard]] static std::string port_name(std::uint16_t port_id);
   [[nodiscard]] static std::uint64_t tsc_hz() noexcept;
 };
 

@@ -4,12 +4,13 @@
 #include <string>
 
 #include "controlplane/cli/arg_parser.h"
+#include "controlplane/config/app_config.h"
 #include "controlplane/runtime/control_server.h"
 
 namespace tickwire::cli {
 
 namespace {
-constexpr std::string_view kSynopsis = "[--socket PATH] COMMAND [ARGUMENTS]...";
+constexpr std::string_view kSynopsis = "[--socket PATH] [--feed NAME] COMMAND [ARGUMENTS]...";
 constexpr std::string_view kMoreHelp =
     "\ncommands (answered by the running session; `help` lists them with what they do):\n"
     "  stats                          counters: messages queued and shed per worker and class, signals\n"
@@ -24,6 +25,8 @@ constexpr std::string_view kMoreHelp =
 
 int run_ctl_command(int argc, char** argv) {
   ArgParser args("ctl", {{"socket", true, "the session's control.socket (default /tmp/tickwire.sock)"},
+                         {"feed", true, "of a process running several feeds: feed NAME's socket (control.socket "
+                                        "with .NAME before its extension)"},
                          {"timeout-ms", true, "how long to wait for the answer (default 5000)"},
                          {"help", false, "this text"}});
   if (auto code = args.parse_command_line(argc, argv, kSynopsis, kMoreHelp)) return *code;
@@ -33,8 +36,10 @@ int run_ctl_command(int argc, char** argv) {
   std::string command;
   for (const std::string& word : args.positional()) command += (command.empty() ? "" : " ") + word;
   std::string error;
-  const std::string reply = runtime::send_control_command(args.value("socket").value_or(kDefaultControlSocket),
-                                                          command, static_cast<int>(timeout_ms), error);
+  std::string socket = args.value("socket").value_or(kDefaultControlSocket);
+  if (const auto feed = args.value("feed")) socket = config::with_feed_name(socket, *feed);
+  const std::string reply =
+      runtime::send_control_command(socket, command, static_cast<int>(timeout_ms), error);
   if (reply.empty()) {
     std::fprintf(stderr, "tickwire ctl: %s\n", error.c_str());
     return 2;

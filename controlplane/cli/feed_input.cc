@@ -1,5 +1,6 @@
 #include "controlplane/cli/feed_input.h"
 
+#include <algorithm>
 #include <chrono>
 #include <sstream>
 #include <string_view>
@@ -114,32 +115,64 @@ std::string eal_arguments(const std::string& given, std::FILE* err) {
   return std::string("--no-huge ") + (memory_given ? "" : "-m 512 ") + given;
 }
 
-bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::FeedCounters& counters,
-                     FeedRunResult& result, std::FILE* err) {
+bool start_eal(const std::string& arguments, std::FILE* err) {
   std::string error;
-  if (!drivers::Eal::init(eal_arguments(options.eal, err), error)) {
+  if (!drivers::Eal::init(eal_arguments(arguments, err), error)) {
     std::fprintf(err, "tickwire: %s\n", error.c_str());
     return false;
   }
+  return true;
+}
+
+std::vector<std::unique_ptr<drivers::DpdkPort>> open_dpdk_ports(const std::string& eal,
+                                                                const std::vector<std::string>& wanted,
+                                                                std::FILE* err) {
   std::vector<std::unique_ptr<drivers::DpdkPort>> ports;
+  std::string error;
   for (const std::uint16_t id : drivers::Eal::ports()) {
+    // A port no session polls is not started.
+    if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), drivers::Eal::port_name(id)) == wanted.end()) {
+      continue;
+    }
     auto port = drivers::DpdkPort::open(id, drivers::PortConfig{}, error);
     if (!port) {
       std::fprintf(err, "tickwire: %s\n", error.c_str());
-      return false;
+      return {};
     }
     ports.push_back(std::move(port));
   }
+  for (const std::string& name : wanted) {
+    if (std::none_of(ports.begin(), ports.end(), [&](const auto& p) { return p->name() == name; })) {
+      std::string have;
+      for (const std::uint16_t id : drivers::Eal::ports()) have += " " + drivers::Eal::port_name(id);
+      std::fprintf(err, "tickwire: input.ports: no DPDK port %s (EAL created:%s)\n", name.c_str(),
+                   have.empty() ? " none" : have.c_str());
+      return {};
+    }
+  }
   if (ports.empty()) {
     std::fprintf(err, "tickwire: EAL arguments \"%s\" created no port (add e.g. --vdev=net_pcap0,rx_pcap=FILE)\n",
-                 options.eal.c_str());
-    return false;
+                 eal.c_str());
+  }
+  return ports;
+}
+
+bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::FeedCounters& counters,
+                     FeedRunResult& result, std::FILE* err) {
+  const bool own_eal = options.opened_ports.empty();
+  std::vector<std::unique_ptr<drivers::DpdkPort>> owned;
+  std::vector<drivers::DpdkPort*> ports = options.opened_ports;
+  if (own_eal) {
+    if (!start_eal(options.eal, err)) return false;
+    owned = open_dpdk_ports(options.eal, options.ports, err);
+    if (owned.empty()) return false;
+    for (const auto& p : owned) ports.push_back(p.get());
   }
 
   std::string names;
   for (const auto& port : ports) names += (names.empty() ? "" : ", ") + port->name();
-  std::fprintf(err, "tickwire: receiving on %zu DPDK port%s: %s\n", ports.size(), ports.size() == 1 ? "" : "s",
-               names.c_str());
+  std::fprintf(err, "%s: receiving on %zu DPDK port%s: %s\n", options.who.c_str(), ports.size(),
+               ports.size() == 1 ? "" : "s", names.c_str());
   std::fflush(err);
   const std::uint64_t hz = drivers::Eal::tsc_hz();
   const std::uint64_t idle_exit_cycles = options.idle_exit_ms * (hz / 1000);
@@ -172,9 +205,11 @@ bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::
     const std::uint64_t span = last_burst_end - first_packet;
     result.rx_active_ns = span / hz * 1'000'000'000ull + span % hz * 1'000'000'000ull / hz;
   }
-  for (auto& port : ports) result.ports.emplace_back(port->name(), port->counters());
-  ports.clear();
-  drivers::Eal::cleanup();
+  for (drivers::DpdkPort* port : ports) result.ports.emplace_back(port->name(), port->counters());
+  if (own_eal) {
+    owned.clear();
+    drivers::Eal::cleanup();
+  }
   return true;
 }
 

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -24,7 +25,12 @@ namespace tickwire::cli {
 
 struct FeedInputOptions {
   std::vector<std::string> inputs;  // files; empty when `eal` is set
-  std::string eal;                  // EAL arguments: read every port they create
+  std::string eal;                  // EAL arguments: read every port they create, or `ports`
+  std::vector<std::string> ports;   // with EAL: only these ports (DPDK names); empty: every port
+  // With EAL started and these ports opened by the caller (several feed sessions share one
+  // EAL): poll exactly them, and leave them and EAL to the caller.
+  std::vector<drivers::DpdkPort*> opened_ports;
+  std::string who = "tickwire";  // heads the input's messages (a feed session names its feed)
   std::uint64_t idle_exit_ms = 1000;  // with EAL: stop after this long without a packet (0: never)
   net::UdpFilter filter;
   // With EAL: receive times on this clock (the one latency is measured with); else DPDK's.
@@ -81,6 +87,13 @@ class FrameSink {
 };
 bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::FeedCounters& counters,
                      FeedRunResult& result, std::FILE* err);
+// EAL once per process, with --no-huge added (and said) when no hugepages are usable.
+bool start_eal(const std::string& arguments, std::FILE* err);
+// Opens and starts the ports named in `wanted` (every port when empty). Empty, with the
+// reason printed, when a port cannot be opened or a wanted one does not exist.
+std::vector<std::unique_ptr<drivers::DpdkPort>> open_dpdk_ports(const std::string& eal,
+                                                                const std::vector<std::string>& wanted,
+                                                                std::FILE* err);
 
 // A sink that batches what it hands on (the RX core's router) offers `end_of_burst()`:
 // called after each received burst, and after each frame of a capture.

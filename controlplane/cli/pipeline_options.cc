@@ -99,25 +99,35 @@ bool build_config(const ArgParser& args, config::AppConfig& config, std::string&
   return config::validate(config, error);
 }
 
-bool feed_input_from_config(const ArgParser& args, const config::AppConfig& config, FeedInputOptions& input,
-                            std::string& error) {
-  input.inputs = args.positional();
-  input.eal = config.eal;
-  input.idle_exit_ms = config.idle_exit_ms;
-  if (input.inputs.empty() == input.eal.empty()) {
-    error = std::string("give INPUT files or EAL ports (--eal, input.eal), not ") +
-            (input.inputs.empty() ? "neither" : "both");
-    return false;
-  }
+bool filter_from_config(const config::AppConfig& config, net::UdpFilter& filter, std::string& error) {
+  filter = net::UdpFilter{};
   for (const std::string& f : config.filters) {
     const auto endpoint = net::parse_endpoint(f);
-    if (!endpoint || !input.filter.add(*endpoint)) {
+    if (!endpoint || !filter.add(*endpoint)) {
       error = "input.filter '" + f + "': expected GROUP:PORT (at most " +
               std::to_string(net::UdpFilter::kMaxEndpoints) + ")";
       return false;
     }
   }
   return true;
+}
+
+bool feed_input_from_config(const ArgParser& args, const config::AppConfig& config, FeedInputOptions& input,
+                            std::string& error) {
+  input.inputs = !args.positional().empty() ? args.positional() : config.files;
+  input.eal = config.eal;
+  input.ports = config.ports;
+  input.idle_exit_ms = config.idle_exit_ms;
+  if (!input.inputs.empty() && !input.eal.empty()) {
+    error = "give INPUT files (or input.files) or EAL ports (--eal, input.eal), not both";
+    return false;
+  }
+  // Feeds may each name their own files; each is checked when its session starts.
+  if (input.inputs.empty() && input.eal.empty() && config.feeds.empty()) {
+    error = "give INPUT files (or input.files) or EAL ports (--eal, input.eal), not neither";
+    return false;
+  }
+  return filter_from_config(config, input.filter, error);
 }
 
 }  // namespace tickwire::cli

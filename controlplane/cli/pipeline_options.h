@@ -21,7 +21,11 @@ std::vector<OptionSpec> pipeline_option_specs();
 // flag).
 bool build_config(const ArgParser& args, config::AppConfig& config, std::string& error);
 
-// The inputs: the positional files, or the ports of input.eal; the filters of input.filter.
+// The filters of input.filter.
+bool filter_from_config(const config::AppConfig& config, net::UdpFilter& filter, std::string& error);
+
+// The inputs: the positional files (else input.files), or the ports of input.eal; the
+// filters of input.filter.
 bool feed_input_from_config(const ArgParser& args, const config::AppConfig& config, FeedInputOptions& input,
                             std::string& error);
 

@@ -49,7 +49,9 @@ std::uint64_t derived_budget_bytes() {
 
 int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions& input,
                          const SessionOptions& options) {
-  const std::string who = "tickwire " + options.command;
+  const std::string who = "tickwire " + options.command + (options.feed_name.empty() ? "" : " [feed " + options.feed_name + "]");
+  std::FILE* const out = options.report_out;
+  std::FILE* const stats_out = options.stats_out;
   const std::uint32_t workers = config.workers;
   const std::uint64_t swap_every = options.swap_every;
   std::optional<metrics::ArrivalSchedule> arrival;
@@ -100,13 +102,15 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
   {
     const runtime::MemoryPlan plan = runtime::plan_memory(config, books.reserved_bytes());
     const std::uint64_t budget =
-        config.memory_budget_mb != 0 ? config.memory_budget_mb << 20 : derived_budget_bytes();
+        (config.memory_budget_mb != 0 ? config.memory_budget_mb << 20 : derived_budget_bytes()) / options.budget_share;
     if (budget != 0 && plan.total() > budget) {
       std::fprintf(stderr, "%s: the configuration needs %s but the memory budget is %" PRIu64 " MiB (%s); lower "
                    "book.max_orders, book.max_levels, workers.ring_events.* or workers.count, or raise "
                    "memory.budget_mb\n",
                    who.c_str(), plan.describe().c_str(), budget >> 20,
-                   config.memory_budget_mb != 0 ? "memory.budget_mb" : "90% of MemAvailable");
+                   (std::string(config.memory_budget_mb != 0 ? "memory.budget_mb" : "90% of MemAvailable") +
+                    (options.budget_share > 1 ? ", shared by " + std::to_string(options.budget_share) + " feeds" : ""))
+                       .c_str());
       return 1;
     }
   }
@@ -181,8 +185,8 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
   std::vector<std::string> warnings;
   auto report_feed = [&](const auto& sequenced) {
     if (!config.stats) return;
-    print_feed_counters(stderr, *counters);
-    print_sequenced_feed_report(stderr, sequenced);
+    print_feed_counters(stats_out, *counters);
+    print_sequenced_feed_report(stats_out, sequenced);
   };
   // One set of stage instances per pipeline, owned here; the pipelines hold pointers.
   std::vector<std::unique_ptr<stages::Stage>> instances;
@@ -228,7 +232,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     alerts.finish();
     swaps = script.version;
     report_feed(*sequenced);
-    recovery.report(config.stats);
+    recovery.report(config.stats, stats_out);
   } else {
     sched::WorkerConfig worker_config = config.worker;
     // Replay is deterministic: no class sheds on a full ring, the RX core waits instead.
@@ -394,8 +398,8 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     }
     gaps = sink.gaps;
     report_feed(*sequenced);
-    recovery.report(config.stats);
-    if (config.stats) print_worker_report(stderr, worker_list, router.stats(), merger.high_water());
+    recovery.report(config.stats, stats_out);
+    if (config.stats) print_worker_report(stats_out, worker_list, router.stats(), merger.high_water());
     // Rings that came close to full are where the next burst will shed or stall.
     for (std::size_t w = 0; w < worker_list.size(); ++w) {
       const sched::SchedulerStats& ss = worker_list[w]->scheduler_stats();
@@ -425,52 +429,52 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
                        std::to_string(config.book.max_levels) + " (book.max_levels)");
   }
 
-  std::printf("messages %" PRIu64 "\n", counters->messages);
-  std::printf("events %" PRIu64 "\n", totals.events);
+  std::fprintf(out, "messages %" PRIu64 "\n", counters->messages);
+  std::fprintf(out, "events %" PRIu64 "\n", totals.events);
   for (std::size_t k = 0; k < stages::kSignalKindCount; ++k) {
-    std::printf("signals.%s %" PRIu64 "\n", std::string(stages::kSignalKindNames[k]).c_str(), signals.by_kind[k]);
+    std::fprintf(out, "signals.%s %" PRIu64 "\n", std::string(stages::kSignalKindNames[k]).c_str(), signals.by_kind[k]);
   }
-  if (signals.by_kind.back() != 0) std::printf("signals.unknown_kind %" PRIu64 "\n", signals.by_kind.back());
-  std::printf("gaps %" PRIu64 "\n", gaps);
+  if (signals.by_kind.back() != 0) std::fprintf(out, "signals.unknown_kind %" PRIu64 "\n", signals.by_kind.back());
+  std::fprintf(out, "gaps %" PRIu64 "\n", gaps);
   if (!config.snapshot_server.empty()) {
-    print_report_line(stdout, "snapshot.messages", snapshot_result.messages);
-    print_report_line(stdout, "snapshot.resume_sequence", snapshot_result.resume_sequence);
-    print_report_line(stdout, "snapshot.elapsed_us", snapshot_result.elapsed_ns / 1000);
+    print_report_line(out, "snapshot.messages", snapshot_result.messages);
+    print_report_line(out, "snapshot.resume_sequence", snapshot_result.resume_sequence);
+    print_report_line(out, "snapshot.elapsed_us", snapshot_result.elapsed_ns / 1000);
   }
   if (config.stats) {
-    print_report_line(stdout, "alerts.gaps", alerts.gaps());
-    print_report_line(stdout, "alerts.lines_stale", alerts.lines_stale());
-    print_report_line(stdout, "alerts.lines_resumed", alerts.lines_resumed());
-    print_report_line(stdout, "alerts.dropped", alerts.dropped());
+    print_report_line(out, "alerts.gaps", alerts.gaps());
+    print_report_line(out, "alerts.lines_stale", alerts.lines_stale());
+    print_report_line(out, "alerts.lines_resumed", alerts.lines_resumed());
+    print_report_line(out, "alerts.dropped", alerts.dropped());
   }
-  if (swap_every != 0) std::printf("swaps %" PRIu64 "\n", swaps);
+  if (swap_every != 0) std::fprintf(out, "swaps %" PRIu64 "\n", swaps);
   for (const StageTotals& s : totals.stages) {
-    std::printf("stage.%s calls=%" PRIu64 " overruns=%" PRIu64 " skipped=%" PRIu64 " degraded_calls=%" PRIu64
+    std::fprintf(out, "stage.%s calls=%" PRIu64 " overruns=%" PRIu64 " skipped=%" PRIu64 " degraded_calls=%" PRIu64
                 " failures=%" PRIu64 " budget_ns=%" PRIu64 "\n",
                 s.name.c_str(), s.calls, s.overruns, s.skipped, s.degraded_calls, s.failures, s.budget_ns);
-    print_cost(stdout, "stage." + s.name + ".cost", s.cost);
+    print_cost(out, "stage." + s.name + ".cost", s.cost);
   }
-  print_cost(stdout, "pipeline.per_message", totals.message_cost);
-  if (arrival && workers == 0) print_cost(stdout, "latency.end_to_end", inline_end_to_end);
+  print_cost(out, "pipeline.per_message", totals.message_cost);
+  if (arrival && workers == 0) print_cost(out, "latency.end_to_end", inline_end_to_end);
   if (arrival && workers != 0) {
     metrics::LatencyHistogram all;
     for (std::size_t c = 0; c < sched::kPriorityClassCount; ++c) {
-      print_cost(stdout, "latency.end_to_end." + std::string(sched::kPriorityClassNames[c]), end_to_end[c]);
+      print_cost(out, "latency.end_to_end." + std::string(sched::kPriorityClassNames[c]), end_to_end[c]);
       all.merge(end_to_end[c]);
     }
-    print_cost(stdout, "latency.end_to_end", all);
+    print_cost(out, "latency.end_to_end", all);
   }
   if (!result.ports.empty()) {
-    print_port_report(stdout, result.ports);
-    print_report_percent(stdout, "rx.busy_percent", result.rx_busy_cycles,
+    print_port_report(out, result.ports);
+    print_report_percent(out, "rx.busy_percent", result.rx_busy_cycles,
                          result.rx_busy_cycles + result.rx_idle_cycles);
-    print_report_line(stdout, "rx.active_us", result.rx_active_ns / 1000);
-    print_report_line(stdout, "rx.packets_per_second",
+    print_report_line(out, "rx.active_us", result.rx_active_ns / 1000);
+    print_report_line(out, "rx.packets_per_second",
                       result.rx_active_ns == 0 ? 0 : result.rx_packets * 1'000'000'000ull / result.rx_active_ns);
-    print_report_line(stdout, "rx.messages_per_second",
+    print_report_line(out, "rx.messages_per_second",
                       result.rx_active_ns == 0 ? 0 : counters->messages * 1'000'000'000ull / result.rx_active_ns);
   }
-  print_report_line(stdout, "memory.peak_rss_kib", peak_rss_kib());
+  print_report_line(out, "memory.peak_rss_kib", peak_rss_kib());
   for (const std::string& w : warnings) std::fprintf(stderr, "%s: warning: %s\n", who.c_str(), w.c_str());
   if (journal) {
     journal->flush();
@@ -481,7 +485,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
       std::fprintf(stderr, "%s: writing the journal failed\n", who.c_str());
       return 1;
     }
-    std::printf("journal %s sha256 %s\n", config.journal.c_str(), journal_hash.hex().c_str());
+    std::fprintf(out, "journal %s sha256 %s\n", config.journal.c_str(), journal_hash.hex().c_str());
   }
   if (!config.latency_report.empty() && !write_percentile_file(config.latency_report, totals.message_cost)) return 1;
   if (!options.latency_dir.empty()) {
@@ -503,10 +507,10 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     }
   }
   if (config.stats) {
-    print_report_line(stderr, "book.days_begun", book_counters.days_begun);
-    print_report_line(stderr, "book.orders_dropped_at_day_end", book_counters.orders_dropped_at_day_end);
+    print_report_line(stats_out, "book.days_begun", book_counters.days_begun);
+    print_report_line(stats_out, "book.orders_dropped_at_day_end", book_counters.orders_dropped_at_day_end);
     for (std::size_t i = 0; i < book::kBookAnomalyCount; ++i) {
-      print_report_line(stderr, "book.anomalies." + std::string(book::kBookAnomalyNames[i]),
+      print_report_line(stats_out, "book.anomalies." + std::string(book::kBookAnomalyNames[i]),
                         book_counters.anomalies[i]);
     }
   }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 #include "controlplane/cli/feed_input.h"
@@ -25,10 +26,17 @@ struct SessionOptions {
   std::string swap_plugin;  // the new instances come from this shared object
   std::string swap_params;
   std::string latency_dir;  // every histogram as an HdrHistogram percentile file
+  // One of several feed sessions in the process: its name heads its messages, and it gets
+  // this share of the memory budget.
+  std::string feed_name;
+  std::uint64_t budget_share = 1;
+  std::FILE* report_out = stdout;  // the final report
+  std::FILE* stats_out = stderr;   // with output.stats: the counters after the run
 };
 
 // Returns the exit code: 0, 1 when an input could not be used or start-up failed, 128 +
 // signal when SIGINT/SIGTERM stopped it (the journal and report then cover what ran).
 int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions& input, const SessionOptions& options);
+
 
 }  // namespace tickwire::cli

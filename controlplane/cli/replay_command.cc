@@ -5,7 +5,7 @@
 
 #include "controlplane/cli/arg_parser.h"
 #include "controlplane/cli/pipeline_options.h"
-#include "controlplane/cli/pipeline_session.h"
+#include "controlplane/cli/feed_sessions.h"
 
 namespace tickwire::cli {
 
@@ -49,7 +49,7 @@ int run_replay_command(int argc, char** argv) {
   if (args.has("swap-params") && !args.has("swap-plugin")) {
     return args.usage_error("--swap-params needs --swap-plugin", kSynopsis);
   }
-  return run_pipeline_session(config, input, options);
+  return run_feed_sessions(config, input, options);
 }
 
 }  // namespace tickwire::cli

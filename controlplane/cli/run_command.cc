@@ -6,7 +6,7 @@
 #include "controlplane/cli/arg_parser.h"
 #include "controlplane/cli/ctl_command.h"
 #include "controlplane/cli/pipeline_options.h"
-#include "controlplane/cli/pipeline_session.h"
+#include "controlplane/cli/feed_sessions.h"
 
 namespace tickwire::cli {
 
@@ -50,7 +50,7 @@ int run_run_command(int argc, char** argv) {
   SessionOptions options;
   options.command = "run";
   options.live = true;
-  return run_pipeline_session(config, input, options);
+  return run_feed_sessions(config, input, options);
 }
 
 }  // namespace tickwire::cli

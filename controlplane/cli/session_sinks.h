@@ -290,8 +290,8 @@ struct FeedRecovery {
     };
     return feed ? run_on(*feed) : run_on(sequenced);
   }
-  void report(bool stats) const {
-    if (stats && feed) print_recovery_report(stderr, feed->stats());
+  void report(bool stats, std::FILE* to) const {
+    if (stats && feed) print_recovery_report(to, feed->stats());
   }
 };
 

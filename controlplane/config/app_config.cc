@@ -1086,9 +1086,6 @@ bool process_wide_key(std::string_view dotted) {
   return std::find(std::begin(kProcessWide), std::end(kProcessWide), dotted) != std::end(kProcessWide);
 }
 
-namespace {
-
-// "out/signals.jsonl" -> "out/signals.NAME.jsonl"; "signals" -> "signals.NAME".
 std::string with_feed_name(const std::string& path, const std::string& name) {
   if (path.empty()) return path;
   const std::size_t slash = path.rfind('/');
@@ -1096,8 +1093,6 @@ std::string with_feed_name(const std::string& path, const std::string& name) {
   const bool has_extension = dot != std::string::npos && dot != 0 && (slash == std::string::npos || dot > slash + 1);
   return has_extension ? path.substr(0, dot) + "." + name + path.substr(dot) : path + "." + name;
 }
-
-}  // namespace
 
 bool feed_config(const AppConfig& process, const FeedSpec& feed, AppConfig& out, std::string& error) {
   AppConfig next = process;

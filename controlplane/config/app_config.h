@@ -133,6 +133,10 @@ struct AppConfig {
 // file. False with `error` naming "feed.NAME.KEY" when the result does not validate.
 [[nodiscard]] bool feed_config(const AppConfig& process, const FeedSpec& feed, AppConfig& out, std::string& error);
 
+// A feed's own file beside the process's: "out/signals.jsonl" -> "out/signals.NAME.jsonl",
+// "signals" -> "signals.NAME"; "" stays "".
+[[nodiscard]] std::string with_feed_name(const std::string& path, const std::string& name);
+
 // Keys that hold for the whole process and so cannot be set in a [feed.NAME] table: EAL,
 // the memory budget, pacing, the control thread and its socket.
 [[nodiscard]] bool process_wide_key(std::string_view dotted);

@@ -1,0 +1,203 @@
+// Several feed sessions in one process ([feed.NAME] tables), as a user runs them: each feed's
+// journal is the one its capture gives replayed alone, on every layout, from files and live
+// from DPDK ports; what feeds may not share is refused before anything runs; a feed's
+// control socket answers for that feed.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/support/subprocess.h"
+#include "tests/support/test_support.h"
+
+namespace tickwire::test {
+namespace {
+
+// The sha256 of "journal PATH sha256 HEX" (after `prefix`, "" or "feed.NAME.").
+std::string journal_sha(const std::string& out, const std::string& prefix = "") {
+  for (const std::string& line : split_lines(out)) {
+    const std::size_t at = line.find(" sha256 ");
+    if (line.rfind(prefix + "journal ", 0) == 0 && at != std::string::npos) return line.substr(at + 8);
+  }
+  return "";
+}
+
+std::string line_value(const std::string& out, const std::string& key) {
+  for (const std::string& line : split_lines(out)) {
+    if (line.rfind(key + " ", 0) == 0) return line.substr(key.size() + 1);
+  }
+  return "";
+}
+
+// Two days on two multicast groups, as two venues' feeds would come: different sessions,
+// symbols and sizes, so that a feed's output mixed with the other's could not pass.
+struct TwoVenues {
+  std::string dir = temp_dir();
+  std::string nasdaq = dir + "/nasdaq.pcap";
+  std::string bx = dir + "/bx.pcap";
+  TwoVenues() {
+    const CommandResult a =
+        run_command(tickwire_binary(), {"generate", "--out", nasdaq, "--messages", "60000", "--symbols", "80",
+                                        "--seed", "3", "--halts", "2", "--group", "233.54.12.111:26477",
+                                        "--group-b", "233.49.196.111:26477", "--gap-rate", "0.002", "--quiet"});
+    const CommandResult b =
+        run_command(tickwire_binary(), {"generate", "--out", bx, "--messages", "40000", "--symbols", "50", "--seed",
+                                        "4", "--group", "233.54.12.112:26477", "--session", "BXSESSION1", "--quiet"});
+    EXPECT_EQ(a.exit_code, 0) << a.err;
+    EXPECT_EQ(b.exit_code, 0) << b.err;
+  }
+  // Each feed replayed alone: its journal's sha256 and its message count. (Live, low-class
+  // events may be shed, so only the signals are compared with a live run.)
+  std::pair<std::string, std::string> alone(const std::string& capture, const std::string& name,
+                                            bool events = true) const {
+    std::vector<std::string> args = {"replay", "--journal", dir + "/" + name + ".alone.jsonl", capture};
+    if (events) args.push_back("--journal-events");
+    const CommandResult r = run_command(tickwire_binary(), args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return {journal_sha(r.out), line_value(r.out, "messages")};
+  }
+};
+
+TEST(FeedsCli, EachFeedOfAReplayGivesTheJournalItsCaptureGivesAloneOnEveryLayout) {
+  const TwoVenues venues;
+  const auto [nasdaq_sha, nasdaq_messages] = venues.alone(venues.nasdaq, "nasdaq");
+  const auto [bx_sha, bx_messages] = venues.alone(venues.bx, "bx");
+  ASSERT_EQ(nasdaq_sha.size(), 64u);
+  ASSERT_NE(nasdaq_sha, bx_sha);
+
+  // One capture holding both venues' groups, split by filter; nasdaq keeps its two lines.
+  const std::string config = venues.dir + "/feeds.toml";
+  write_file(config,
+             "[output]\njournal = \"" + venues.dir + "/j.jsonl\"\njournal_events = true\n"
+             "[feed.nasdaq]\ninput.filter = [\"233.54.12.111:26477\", \"233.49.196.111:26477\"]\n"
+             "[feed.bx]\ninput.filter = [\"233.54.12.112:26477\"]\n");
+  for (const char* workers : {"0", "1", "2"}) {
+    SCOPED_TRACE(std::string("workers ") + workers);
+    const CommandResult r = run_command(tickwire_binary(), {"replay", "--config", config, "--workers", workers,
+                                                            venues.nasdaq, venues.bx});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(journal_sha(r.out, "feed.nasdaq."), nasdaq_sha) << r.out;
+    EXPECT_EQ(journal_sha(r.out, "feed.bx."), bx_sha) << r.out;
+    EXPECT_EQ(line_value(r.out, "feed.nasdaq.messages"), nasdaq_messages);
+    EXPECT_EQ(line_value(r.out, "feed.bx.messages"), bx_messages);
+    // Every report line names its feed.
+    for (const std::string& line : split_lines(r.out)) {
+      EXPECT_TRUE(line.rfind("feed.nasdaq.", 0) == 0 || line.rfind("feed.bx.", 0) == 0) << line;
+    }
+    EXPECT_EQ(read_file(venues.dir + "/j.nasdaq.jsonl"), read_file(venues.dir + "/nasdaq.alone.jsonl"));
+  }
+
+  // Or each feed reads files of its own, here with a setting of its own: only it changes.
+  write_file(config, "[output]\njournal = \"" + venues.dir + "/k.jsonl\"\njournal_events = true\n"
+                     "[feed.nasdaq]\ninput.files = [\"" + venues.nasdaq + "\"]\n"
+                     "[feed.bx]\ninput.files = [\"" + venues.bx + "\"]\nstage.price_move.jump_bps = 5\n");
+  const CommandResult own = run_command(tickwire_binary(), {"replay", "--config", config});
+  ASSERT_EQ(own.exit_code, 0) << own.err;
+  EXPECT_EQ(journal_sha(own.out, "feed.nasdaq."), nasdaq_sha);
+  const std::string bx_jumps = line_value(own.out, "feed.bx.signals.price_jump");
+  const CommandResult bx_alone = run_command(
+      tickwire_binary(), {"replay", "--set", "stage.price_move.jump_bps=5", venues.bx});
+  EXPECT_EQ(bx_jumps, line_value(bx_alone.out, "signals.price_jump"));
+  EXPECT_NE(bx_jumps, line_value(own.out, "feed.nasdaq.signals.price_jump"));
+}
+
+TEST(FeedsCli, LiveEachFeedPollsItsOwnPortAndSignalsWhatItsReplaySignals) {
+  const TwoVenues venues;
+  const auto nasdaq = venues.alone(venues.nasdaq, "nasdaq", /*events=*/false);
+  const auto bx = venues.alone(venues.bx, "bx", /*events=*/false);
+  const std::string config = venues.dir + "/live.toml";
+  write_file(config, "[feed.nasdaq]\ninput.ports = [\"net_pcap0\"]\n[feed.bx]\ninput.ports = [\"net_pcap1\"]\n");
+  const std::string eal = "--no-huge -m 256 --no-pci --no-shconf --log-level=lib.eal:error --vdev=net_pcap0,rx_pcap=" +
+                          venues.nasdaq + " --vdev=net_pcap1,rx_pcap=" + venues.bx;
+  const CommandResult live = run_command(
+      tickwire_binary(), {"run", "--config", config, "--eal", eal, "--idle-exit-ms", "500", "--set",
+                          "sequencer.stale_after_ms=100", "--set", "control.socket=" + venues.dir + "/ctl.sock",
+                          "--journal", venues.dir + "/live.jsonl"});
+  ASSERT_EQ(live.exit_code, 0) << live.err;
+  EXPECT_EQ(journal_sha(live.out, "feed.nasdaq."), nasdaq.first) << live.out;
+  EXPECT_EQ(journal_sha(live.out, "feed.bx."), bx.first) << live.out;
+  EXPECT_EQ(line_value(live.out, "feed.bx.messages"), bx.second);
+  // Each feed's report shows the port it polled, and only that one.
+  EXPECT_NE(live.out.find("feed.nasdaq.port net_pcap0 received="), std::string::npos) << live.out;
+  EXPECT_NE(live.out.find("feed.bx.port net_pcap1 received="), std::string::npos) << live.out;
+  EXPECT_EQ(live.out.find("feed.nasdaq.port net_pcap1"), std::string::npos) << live.out;
+  EXPECT_NE(live.err.find("tickwire run [feed bx]: receiving on 1 DPDK port: net_pcap1"), std::string::npos)
+      << live.err;
+}
+
+TEST(FeedsCli, WhatFeedsCannotShareIsRefusedBeforeAnythingRuns) {
+  const TwoVenues venues;
+  const std::string config = venues.dir + "/bad.toml";
+  const std::string eal = "--no-huge -m 256 --no-pci --no-shconf --log-level=lib.eal:error --vdev=net_pcap0,rx_pcap=" +
+                          venues.nasdaq + " --vdev=net_pcap1,rx_pcap=" + venues.bx;
+  auto run_with = [&](const std::string& toml, std::vector<std::string> extra) {
+    write_file(config, toml);
+    std::vector<std::string> args = {"run", "--config", config, "--eal", eal, "--idle-exit-ms", "300"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_command(tickwire_binary(), args);
+  };
+  // A port polled by two feeds: one RX queue cannot have two pollers.
+  CommandResult r = run_with("[feed.a]\ninput.ports = [\"net_pcap0\"]\n[feed.b]\ninput.ports = [\"net_pcap0\", "
+                             "\"net_pcap1\"]\n", {});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("port net_pcap0 is in input.ports of both feed.a and feed.b"), std::string::npos) << r.err;
+  // A port nobody polls would fill up unread.
+  r = run_with("[feed.a]\ninput.ports = [\"net_pcap0\"]\n[feed.b]\ninput.ports = [\"net_pcap0\"]\n", {});
+  EXPECT_EQ(r.exit_code, 1);
+  // A feed that does not say which ports are its own.
+  r = run_with("[feed.a]\ninput.ports = [\"net_pcap0\", \"net_pcap1\"]\n[feed.b]\n", {});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("feed.b: input.ports: with several feeds, each names the ports it polls"), std::string::npos)
+      << r.err;
+  // A port that does not exist.
+  r = run_with("[feed.a]\ninput.ports = [\"net_pcap0\"]\n[feed.b]\ninput.ports = [\"net_pcap9\"]\n", {});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no DPDK port net_pcap9 (EAL created: net_pcap0 net_pcap1)"), std::string::npos) << r.err;
+  // Process-wide keys stay process-wide; two feeds cannot write one journal.
+  r = run_with("[feed.a]\nreplay.rate = 5\n", {});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("feed.a.replay.rate: holds for the whole process"), std::string::npos) << r.err;
+  r = run_with("[feed.a]\noutput.journal = \"x.jsonl\"\n[feed.b]\noutput.journal = \"x.jsonl\"\n", {});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("feed.a and feed.b: output.journal: both write x.jsonl"), std::string::npos) << r.err;
+  // A replay feed with nothing to read.
+  write_file(config, "[feed.a]\ninput.files = [\"" + venues.bx + "\"]\n[feed.b]\n");
+  r = run_command(tickwire_binary(), {"replay", "--config", config});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("feed.b: nothing to read"), std::string::npos) << r.err;
+}
+
+TEST(FeedsCli, EachFeedAnswersOnItsOwnControlSocket) {
+  const TwoVenues venues;
+  const std::string config = venues.dir + "/ctl.toml";
+  write_file(config, "[feed.nasdaq]\ninput.files = [\"" + venues.nasdaq + "\"]\n[feed.bx]\ninput.files = [\"" +
+                         venues.bx + "\"]\n");
+  const std::string socket = venues.dir + "/ctl.sock";
+  Background replay = run_in_background(
+      tickwire_binary(), {"replay", "--config", config, "--workers", "1", "--rate", "5000", "--control", socket});
+  ASSERT_NE(replay.wait_for_line("tickwire replay [feed nasdaq]: control:", 120'000, /*on_stderr=*/true), "");
+  ASSERT_NE(replay.wait_for_line("tickwire replay [feed bx]: control:", 120'000, /*on_stderr=*/true), "");
+  auto directory_of = [&](const std::string& feed) {
+    const CommandResult r = run_command(tickwire_binary(), {"ctl", "--socket", socket, "--feed", feed, "stats"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return stat(r.out, "messages.R");  // stock directory messages read so far
+  };
+  // Each socket answers for its own feed: the two venues list 80 and 50 stocks. The
+  // directories come first in a day, but may not all have been read yet: ask until they have.
+  std::int64_t nasdaq = 0;
+  std::int64_t bx = 0;
+  for (int tries = 0; tries < 200 && (nasdaq != 80 || bx != 50); ++tries) {
+    nasdaq = directory_of("nasdaq");
+    bx = directory_of("bx");
+    if (nasdaq != 80 || bx != 50) usleep(50'000);
+  }
+  EXPECT_EQ(nasdaq, 80);
+  EXPECT_EQ(bx, 50);
+  EXPECT_EQ(run_command(tickwire_binary(), {"ctl", "--socket", socket, "--feed", "nope", "stats"}).exit_code, 2);
+  EXPECT_EQ(replay.signal_and_wait(SIGTERM, 60'000), 128 + SIGTERM);
+}
+
+}  // namespace
+}  // namespace tickwire::test
