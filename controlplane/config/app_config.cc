@@ -1063,16 +1063,31 @@ bool validate(const AppConfig& config, std::string& error) {
   for (std::size_t i = 0; i < feeds.size(); ++i) {
     if (!feed_config(config, config.feeds[i], feeds[i], error)) return false;
   }
+  // The data threads each feed pins, as (CPU, "feed.NAME.cpus.KEY").
+  std::vector<std::pair<unsigned, std::string>> pinned;
   for (std::size_t i = 0; i < feeds.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
-      const std::string pair = "feed." + config.feeds[j].name + " and feed." + config.feeds[i].name + ": ";
       if (!feeds[i].journal.empty() && feeds[i].journal == feeds[j].journal) {
-        error = pair + "output.journal: both write " + feeds[i].journal;
+        error = "feed." + config.feeds[j].name + " and feed." + config.feeds[i].name + ": output.journal: both write " +
+                feeds[i].journal;
         return false;
       }
-      if (!feeds[i].rx_cpu.empty() && feeds[i].rx_cpu == feeds[j].rx_cpu) {
-        error = pair + "cpus.rx: both RX threads on CPU " + feeds[i].rx_cpu + " (each feed polls on a core of its own)";
-        return false;
+    }
+    std::vector<unsigned> cpus;
+    for (const auto& [key, text] : {std::pair<const char*, const std::string*>{"rx", &feeds[i].rx_cpu},
+                                    {"workers", &feeds[i].worker_cpus}}) {
+      if (text->empty() || !parse_cpu_list(*text, cpus)) continue;
+      const std::string who = "feed." + config.feeds[i].name + ".cpus." + key;
+      for (const unsigned cpu : cpus) {
+        const auto other = std::find_if(pinned.begin(), pinned.end(), [&](const auto& p) { return p.first == cpu; });
+        // A feed's own RX and workers sharing a CPU is its own layout's business; two feeds'
+        // poll-mode threads on one CPU would take turns at polling.
+        if (other != pinned.end() && !other->second.starts_with("feed." + config.feeds[i].name + ".")) {
+          error = other->second + " and " + who + ": both on CPU " + std::to_string(cpu) +
+                  " (each feed's data threads need cores of their own)";
+          return false;
+        }
+        pinned.emplace_back(cpu, who);
       }
     }
   }

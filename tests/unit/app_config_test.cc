@@ -698,7 +698,16 @@ TEST(AppConfig, FeedsThatWouldShareAJournalOrAnRxCpuAreRefused) {
   c = default_config();
   ASSERT_TRUE(apply_text("[feed.a]\ncpus.rx = \"1\"\n[feed.b]\ncpus.rx = \"1\"\n", "t", c, error)) << error;
   EXPECT_FALSE(validate(c, error));
-  EXPECT_NE(error.find("cpus.rx: both RX threads on CPU 1"), std::string::npos) << error;
+  EXPECT_EQ(error, "feed.a.cpus.rx and feed.b.cpus.rx: both on CPU 1 (each feed's data threads need cores of their own)");
+  c = default_config();
+  ASSERT_TRUE(apply_text("[feed.a]\ncpus.rx = \"1\"\n[feed.b]\nworkers.count = 2\ncpus.workers = \"2-3\"\n"
+                         "[feed.c]\ncpus.rx = \"3\"\n",
+                         "t", c, error))
+      << error;
+  EXPECT_FALSE(validate(c, error));
+  EXPECT_NE(error.find("feed.b.cpus.workers and feed.c.cpus.rx: both on CPU 3"), std::string::npos) << error;
+  ASSERT_TRUE(apply_override("feed.c.cpus.rx=4", c, error)) << error;
+  EXPECT_TRUE(validate(c, error)) << error;
 
   // A rule across keys, broken only by what the feed sets, names the feed.
   c = default_config();
