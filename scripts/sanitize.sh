@@ -23,6 +23,14 @@ TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tickwire replay --workers 2 --swap-eve
   --journal-events pcap_samples/sample_faults.pcap > /dev/null
 TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tickwire replay --workers 2 --rate 200000 --journal /dev/null \
   pcap_samples/sample_day.pcap > /dev/null
+# Two feed sessions side by side over one capture, one inline and one with two workers: the
+# same journal, and nothing shared between their threads but what the process means to share.
+feeds_dir=$(mktemp -d)
+printf '[feed.a]\nworkers.count = 0\n[feed.b]\nworkers.count = 2\n' > "$feeds_dir/feeds.toml"
+TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tickwire replay --config "$feeds_dir/feeds.toml" --swap-every 700 \
+  --journal "$feeds_dir/j.jsonl" --journal-events pcap_samples/sample_faults.pcap > /dev/null
+cmp "$feeds_dir/j.a.jsonl" "$feeds_dir/j.b.jsonl"
+rm -r "$feeds_dir"
 # ... and with the control channel at work: a promotion, a stage swap, a new table.
 socket=$(mktemp -u /tmp/tickwire-tsan-XXXXXX.sock)
 TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tickwire replay --workers 2 --rate 2000 --control "$socket" \
