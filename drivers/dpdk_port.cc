@@ -7,6 +7,9 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <sstream>
 
 namespace tickwire::drivers {
@@ -23,7 +26,13 @@ bool Eal::init(std::string_view arguments, std::string& error) {
   std::vector<char*> argv;
   for (std::string& w : words) argv.push_back(w.data());
   argv.push_back(nullptr);
+  // EAL pins the thread that starts it to its main lcore's CPU, and every thread started
+  // from it afterwards inherits that. Threads are placed by the cpus.* keys instead, so the
+  // caller keeps the CPUs it had.
+  cpu_set_t cpus;
+  const bool had_cpus = pthread_getaffinity_np(pthread_self(), sizeof cpus, &cpus) == 0;
   const int rc = rte_eal_init(static_cast<int>(words.size()), argv.data());
+  if (had_cpus) (void)pthread_setaffinity_np(pthread_self(), sizeof cpus, &cpus);
   if (rc < 0) {
     error = std::string("DPDK EAL initialisation failed: ") + rte_strerror(rte_errno) +
             " (arguments: \"" + std::string(arguments) + "\")";
@@ -46,6 +55,16 @@ std::vector<std::uint16_t> Eal::ports() {
   std::uint16_t id;
   RTE_ETH_FOREACH_DEV(id) { ids.push_back(id); }
   return ids;
+}
+
+EalThread::EalThread() noexcept {
+  // rte_thread_register() keeps the thread's CPUs; it fails only when every lcore id is taken,
+  // and the thread then polls without the caches, as before.
+  registered_ = rte_lcore_id() == LCORE_ID_ANY && rte_thread_register() == 0;
+}
+
+EalThread::~EalThread() {
+  if (registered_) rte_thread_unregister();
 }
 
 std::string Eal::port_name(std::uint16_t port_id) {

@@ -26,6 +26,21 @@ class Eal {
   [[nodiscard]] static std::uint64_t tsc_hz() noexcept;
 };
 
+// A thread EAL did not start that polls ports (the RX thread of a session) is registered as
+// an lcore while this lives: it gets an lcore id, and with it the mempools' per-lcore caches,
+// so receiving a burst does not take every mbuf from the shared pool.
+class EalThread {
+ public:
+  EalThread() noexcept;
+  ~EalThread();
+  EalThread(const EalThread&) = delete;
+  EalThread& operator=(const EalThread&) = delete;
+  [[nodiscard]] bool registered() const noexcept { return registered_; }
+
+ private:
+  bool registered_ = false;
+};
+
 struct PortConfig {
   std::uint16_t rx_descriptors = 1024;
   std::uint32_t mbufs = 8191;  // per port; a power of two minus one suits the mempool

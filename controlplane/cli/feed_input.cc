@@ -157,18 +157,12 @@ std::vector<std::unique_ptr<drivers::DpdkPort>> open_dpdk_ports(const std::strin
   return ports;
 }
 
-bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::FeedCounters& counters,
-                     FeedRunResult& result, std::FILE* err) {
-  const bool own_eal = options.opened_ports.empty();
-  std::vector<std::unique_ptr<drivers::DpdkPort>> owned;
-  std::vector<drivers::DpdkPort*> ports = options.opened_ports;
-  if (own_eal) {
-    if (!start_eal(options.eal, err)) return false;
-    owned = open_dpdk_ports(options.eal, options.ports, err);
-    if (owned.empty()) return false;
-    for (const auto& p : owned) ports.push_back(p.get());
-  }
+namespace {
 
+// The RX loop over `ports`, until the sink is done or the ports fall idle for idle_exit_ms.
+void poll_ports(const FeedInputOptions& options, const std::vector<drivers::DpdkPort*>& ports, FrameSink& sink,
+                metrics::FeedCounters& counters, FeedRunResult& result, std::FILE* err) {
+  const drivers::EalThread lcore;
   std::string names;
   for (const auto& port : ports) names += (names.empty() ? "" : ", ") + port->name();
   std::fprintf(err, "%s: receiving on %zu DPDK port%s: %s\n", options.who.c_str(), ports.size(),
@@ -206,6 +200,25 @@ bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::
     result.rx_active_ns = span / hz * 1'000'000'000ull + span % hz * 1'000'000'000ull / hz;
   }
   for (drivers::DpdkPort* port : ports) result.ports.emplace_back(port->name(), port->counters());
+}
+
+}  // namespace
+
+bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::FeedCounters& counters,
+                     FeedRunResult& result, std::FILE* err) {
+  const bool own_eal = options.opened_ports.empty();
+  std::vector<std::unique_ptr<drivers::DpdkPort>> owned;
+  std::vector<drivers::DpdkPort*> ports = options.opened_ports;
+  if (own_eal) {
+    if (!start_eal(options.eal, err)) return false;
+    owned = open_dpdk_ports(options.eal, options.ports, err);
+    if (owned.empty()) {
+      drivers::Eal::cleanup();
+      return false;
+    }
+    for (const auto& p : owned) ports.push_back(p.get());
+  }
+  poll_ports(options, ports, sink, counters, result, err);
   if (own_eal) {
     owned.clear();
     drivers::Eal::cleanup();

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "controlplane/cli/pipeline_options.h"
+#include "controlplane/cli/feed_report.h"
+#include "controlplane/cli/session_report.h"
 
 namespace tickwire::cli {
 
@@ -79,7 +81,7 @@ bool assign_ports(std::vector<FeedRun>& runs, const std::vector<std::unique_ptr<
       }
       owner = &run;
     }
-    if (owner == nullptr) {
+    if (owner == nullptr) {  // opened only when some feed polls every port
       error = "port " + port->name() + " is in no feed's input.ports (its packets would go unread)";
       return false;
     }
@@ -103,6 +105,11 @@ int run_feed_sessions(const config::AppConfig& config, const FeedInputOptions& i
 
   std::vector<FeedRun> runs(config.feeds.size());
   std::vector<std::string> wanted_ports;
+  StartGate start_gate(runs.size());
+  // Read once, before any feed reserves its pools: each feed's share of one figure.
+  const std::uint64_t budget_share = session_memory_budget(config) / runs.size();
+  const std::string budget_source =
+      describe_memory_budget(config) + ", shared by " + std::to_string(runs.size()) + " feeds";
   for (std::size_t i = 0; i < runs.size(); ++i) {
     FeedRun& run = runs[i];
     run.name = config.feeds[i].name;
@@ -116,6 +123,11 @@ int run_feed_sessions(const config::AppConfig& config, const FeedInputOptions& i
     run.input.idle_exit_ms = run.config.idle_exit_ms;
     run.input.clock = input.clock;
     run.input.who = who + " [feed " + run.name + "]";
+    if (live && !run.config.files.empty()) {
+      std::fprintf(stderr, "%s: feed.%s.input.files: a live feed reads its input.ports, not files\n", who.c_str(),
+                   run.name.c_str());
+      return 1;
+    }
     if (!live) {
       run.input.inputs = !run.config.files.empty() ? run.config.files : input.inputs;
       if (run.input.inputs.empty()) {
@@ -127,7 +139,10 @@ int run_feed_sessions(const config::AppConfig& config, const FeedInputOptions& i
     for (const std::string& p : run.config.ports) wanted_ports.push_back(p);
     run.options = options;
     run.options.feed_name = run.name;
-    run.options.budget_share = runs.size();
+    run.options.budget_bytes = budget_share;
+    run.options.budget_source = budget_source;
+    run.options.start_gate = &start_gate;
+    run.options.report_peak_rss = false;
     if (!options.latency_dir.empty()) run.options.latency_dir = options.latency_dir + "/" + run.name;
     run.options.report_out = run.report->file();
     run.options.stats_out = run.stats->file();
@@ -141,6 +156,15 @@ int run_feed_sessions(const config::AppConfig& config, const FeedInputOptions& i
   std::vector<std::unique_ptr<drivers::DpdkPort>> ports;
   if (live) {
     if (!start_eal(input.eal, stderr)) return 1;
+    for (const std::uint16_t id : drivers::Eal::ports()) {
+      const std::string name = drivers::Eal::port_name(id);
+      if (!wanted_ports.empty() && std::count(wanted_ports.begin(), wanted_ports.end(), name) == 0) {
+        std::fprintf(stderr, "%s: port %s is in no feed's input.ports (its packets would go unread)\n", who.c_str(),
+                     name.c_str());
+        drivers::Eal::cleanup();
+        return 1;
+      }
+    }
     const bool every_port = std::any_of(runs.begin(), runs.end(), [](const FeedRun& r) { return r.config.ports.empty(); });
     ports = open_dpdk_ports(input.eal, every_port ? std::vector<std::string>{} : wanted_ports, stderr);
     std::string error;
@@ -169,6 +193,7 @@ int run_feed_sessions(const config::AppConfig& config, const FeedInputOptions& i
     run.stats->release(stderr, "feed." + run.name + ".");
     exit_code = worst(exit_code, run.exit_code);
   }
+  print_report_line(stdout, "memory.peak_rss_kib", peak_rss_kib());
   std::fflush(stdout);
   return exit_code;
 }

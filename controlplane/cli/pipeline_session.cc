@@ -38,20 +38,38 @@
 
 namespace tickwire::cli {
 
-namespace {
-
 // Every pool and ring is sized from the configuration; start-up refuses what cannot fit.
-std::uint64_t derived_budget_bytes() {
+std::uint64_t session_memory_budget(const config::AppConfig& config) {
+  if (config.memory_budget_mb != 0) return config.memory_budget_mb << 20;
   return runtime::meminfo_field("MemAvailable:") / 10 * 9;  // a tenth for the kernel and everything else
 }
 
-}  // namespace
+std::string describe_memory_budget(const config::AppConfig& config) {
+  return config.memory_budget_mb != 0 ? "memory.budget_mb" : "90% of MemAvailable";
+}
 
 int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions& input,
                          const SessionOptions& options) {
   const std::string who = "tickwire " + options.command + (options.feed_name.empty() ? "" : " [feed " + options.feed_name + "]");
   std::FILE* const out = options.report_out;
   std::FILE* const stats_out = options.stats_out;
+  // Whatever return comes first, the other sessions of the process learn whether this one
+  // is ready: it arrives at the start gate once, here if nowhere else.
+  struct StartReport {
+    StartGate* gate;
+    bool arrived = false;
+    bool ready() {
+      arrived = true;
+      return gate == nullptr || gate->arrive(true);
+    }
+    ~StartReport() {
+      if (gate != nullptr && !arrived) (void)gate->arrive(false);
+    }
+  } start{options.start_gate};
+  auto not_started = [&] {
+    std::fprintf(stderr, "%s: not started: another feed of the process could not start\n", who.c_str());
+    return 1;
+  };
   const std::uint32_t workers = config.workers;
   const std::uint64_t swap_every = options.swap_every;
   std::optional<metrics::ArrivalSchedule> arrival;
@@ -101,16 +119,13 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
   }
   {
     const runtime::MemoryPlan plan = runtime::plan_memory(config, books.reserved_bytes());
-    const std::uint64_t budget =
-        (config.memory_budget_mb != 0 ? config.memory_budget_mb << 20 : derived_budget_bytes()) / options.budget_share;
+    const std::uint64_t budget = options.budget_bytes != 0 ? options.budget_bytes : session_memory_budget(config);
     if (budget != 0 && plan.total() > budget) {
       std::fprintf(stderr, "%s: the configuration needs %s but the memory budget is %" PRIu64 " MiB (%s); lower "
                    "book.max_orders, book.max_levels, workers.ring_events.* or workers.count, or raise "
                    "memory.budget_mb\n",
                    who.c_str(), plan.describe().c_str(), budget >> 20,
-                   (std::string(config.memory_budget_mb != 0 ? "memory.budget_mb" : "90% of MemAvailable") +
-                    (options.budget_share > 1 ? ", shared by " + std::to_string(options.budget_share) + " feeds" : ""))
-                       .c_str());
+                   (options.budget_bytes != 0 ? options.budget_source : describe_memory_budget(config)).c_str());
       return 1;
     }
   }
@@ -221,6 +236,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
       std::fprintf(stderr, "%s: %s\n", who.c_str(), error.c_str());
       return 1;
     }
+    if (!start.ready()) return not_started();
     SilentSnapshotApply<book::BookBuilder<EventTap>> snapshot{builder};
     result = recovery.run(config, feed_input, *sequenced, sink, *counters, snapshot);
     snapshot_result = snapshot.result;
@@ -310,6 +326,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
       std::fprintf(stderr, "%s: %s\n", who.c_str(), error.c_str());
       return 1;
     }
+    if (!start.ready()) return not_started();
     std::vector<std::thread> threads;
     for (std::size_t i = 0; i < worker_list.size(); ++i) {
       threads.emplace_back([w = worker_list[i], cpu = placement.workers[i], &progress] {
@@ -474,7 +491,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     print_report_line(out, "rx.messages_per_second",
                       result.rx_active_ns == 0 ? 0 : counters->messages * 1'000'000'000ull / result.rx_active_ns);
   }
-  print_report_line(out, "memory.peak_rss_kib", peak_rss_kib());
+  if (options.report_peak_rss) print_report_line(out, "memory.peak_rss_kib", peak_rss_kib());
   for (const std::string& w : warnings) std::fprintf(stderr, "%s: warning: %s\n", who.c_str(), w.c_str());
   if (journal) {
     journal->flush();

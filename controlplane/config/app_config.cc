@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <limits>
 #include <map>
@@ -72,7 +73,7 @@ static_assert(static_cast<int>(sched::FullPolicy::kBackpressure) == 0 &&
 // ---------------------------------------------------------------------------------------
 // Text
 
-std::string quoted(std::string_view s) {
+std::string toml_quoted(std::string_view s) {
   std::string out = "\"";
   for (const char ch : s) {
     switch (ch) {
@@ -130,16 +131,16 @@ std::string render(const Value& v) {
   if (const auto* u = std::get_if<std::uint64_t>(&v)) return std::to_string(*u);
   if (const auto* d = std::get_if<double>(&v)) return float_text(*d);
   if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
-  if (const auto* s = std::get_if<std::string>(&v)) return quoted(*s);
+  if (const auto* s = std::get_if<std::string>(&v)) return toml_quoted(*s);
   std::string out = "[";
-  for (const std::string& item : std::get<List>(v)) out += (out.size() > 1 ? ", " : "") + quoted(item);
+  for (const std::string& item : std::get<List>(v)) out += (out.size() > 1 ? ", " : "") + toml_quoted(item);
   return out + "]";
 }
 
 // A value as an error message shows what it got.
 std::string shown(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::string: return quoted(node.as_string()->get());
+    case toml::node_type::string: return toml_quoted(node.as_string()->get());
     case toml::node_type::integer: return std::to_string(node.as_integer()->get());
     case toml::node_type::floating_point: return float_text(node.as_floating_point()->get());
     case toml::node_type::boolean: return node.as_boolean()->get() ? "true" : "false";
@@ -154,7 +155,7 @@ std::string shown(const toml::node& node) {
 
 std::string choice_list(std::span<const std::string_view> choices) {
   std::string out;
-  for (const std::string_view c : choices) out += (out.empty() ? "" : ", ") + quoted(c);
+  for (const std::string_view c : choices) out += (out.empty() ? "" : ", ") + toml_quoted(c);
   return out;
 }
 
@@ -263,10 +264,10 @@ std::string check_stage_list(const List& names) {
   }
   for (std::size_t i = 0; i < names.size(); ++i) {
     // Bare key characters only, so that every stage has a plain [stage.NAME] table.
-    if (!is_bare_name(names[i])) return quoted(names[i]) + ": a stage name is letters, digits, '_' and '-'";
+    if (!is_bare_name(names[i])) return toml_quoted(names[i]) + ": a stage name is letters, digits, '_' and '-'";
     if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), names[i]) !=
         names.begin() + static_cast<std::ptrdiff_t>(i)) {
-      return quoted(names[i]) + " is listed twice";
+      return toml_quoted(names[i]) + " is listed twice";
     }
   }
   return {};
@@ -278,7 +279,7 @@ std::string check_filters(const List& filters) {
            std::to_string(filters.size());
   }
   for (const std::string& f : filters) {
-    if (!net::parse_endpoint(f)) return quoted(f) + ": expected GROUP:PORT (A.B.C.D:PORT, A.B.C.D or :PORT; * for any)";
+    if (!net::parse_endpoint(f)) return toml_quoted(f) + ": expected GROUP:PORT (A.B.C.D:PORT, A.B.C.D or :PORT; * for any)";
   }
   return {};
 }
@@ -286,7 +287,7 @@ std::string check_filters(const List& filters) {
 std::string check_server(const std::string& server) {
   if (server.empty()) return {};
   const auto e = net::parse_endpoint(server);
-  if (!e || e->address == 0 || e->port == 0) return "expected IP:PORT (\"\" for none), got " + quoted(server);
+  if (!e || e->address == 0 || e->port == 0) return "expected IP:PORT (\"\" for none), got " + toml_quoted(server);
   return {};
 }
 
@@ -407,7 +408,7 @@ void add_global_keys(std::vector<Key>& keys) {
       k.allowed = "backpressure only";
       k.check = [](const Value& v) -> std::string {
         if (std::get<std::string>(v) != kFullPolicyNames[0]) {
-          return "expected \"backpressure\", got " + quoted(std::get<std::string>(v)) +
+          return "expected \"backpressure\", got " + toml_quoted(std::get<std::string>(v)) +
                  ": critical events are never dropped";
         }
         return {};
@@ -594,7 +595,7 @@ std::string value_problem(const Key& key, const Value& v) {
     case Kind::kChoice: {
       const std::string& s = std::get<std::string>(v);
       if (std::find(key.choices.begin(), key.choices.end(), s) == key.choices.end()) {
-        return "expected " + expectation(key) + ", got " + quoted(s);
+        return "expected " + expectation(key) + ", got " + toml_quoted(s);
       }
       break;
     }
@@ -744,6 +745,7 @@ class Applier {
     }
     if (dot == std::string_view::npos) return fail(dotted, "expected a table, got " + shown(node), where);
     const std::string key(rest.substr(dot + 1));
+    if (key.starts_with("feed.")) return fail(dotted, "a feed table holds no other feed", where);
     if (process_wide_key(key)) return fail(dotted, "holds for the whole process: set it outside [feed." + name + "]", where);
     AppConfig scratch = config_;
     scratch.feeds.clear();
@@ -989,7 +991,58 @@ bool apply_override(std::string_view assignment, AppConfig& config, std::string&
   return true;
 }
 
+namespace {
+
+// What several feeds must not share: an output file (compared as absolute, normalised
+// paths), or a CPU for their data threads.
+bool validate_feeds(const AppConfig& config, std::string& error) {
+  std::vector<AppConfig> feeds(config.feeds.size());
+  for (std::size_t i = 0; i < feeds.size(); ++i) {
+    if (!feed_config(config, config.feeds[i], feeds[i], error)) return false;
+  }
+  std::vector<std::pair<std::filesystem::path, std::string>> outputs;  // (file, "feed.NAME.output.KEY")
+  std::vector<std::pair<unsigned, std::string>> pinned;                 // (CPU, "feed.NAME.cpus.KEY")
+  for (std::size_t i = 0; i < feeds.size(); ++i) {
+    const std::string feed = "feed." + config.feeds[i].name + ".";
+    for (const auto& [key, path] : {std::pair<const char*, const std::string*>{"output.journal", &feeds[i].journal},
+                                    {"output.latency_report", &feeds[i].latency_report}}) {
+      if (path->empty()) continue;
+      std::error_code ec;
+      std::filesystem::path file = std::filesystem::absolute(*path, ec).lexically_normal();
+      if (ec) file = std::filesystem::path(*path).lexically_normal();
+      const auto other = std::find_if(outputs.begin(), outputs.end(), [&](const auto& o) { return o.first == file; });
+      if (other != outputs.end()) {
+        error = other->second + " and " + feed + key + ": both write " + *path;
+        return false;
+      }
+      outputs.emplace_back(std::move(file), feed + key);
+    }
+    std::vector<unsigned> cpus;
+    for (const auto& [key, text] : {std::pair<const char*, const std::string*>{"cpus.rx", &feeds[i].rx_cpu},
+                                    {"cpus.workers", &feeds[i].worker_cpus}}) {
+      if (text->empty() || !parse_cpu_list(*text, cpus)) continue;
+      for (const unsigned cpu : cpus) {
+        const auto other = std::find_if(pinned.begin(), pinned.end(), [&](const auto& p) { return p.first == cpu; });
+        // A feed's own RX and workers sharing a CPU is its own layout's business; two feeds'
+        // poll-mode threads on one CPU would take turns at polling.
+        if (other != pinned.end() && !other->second.starts_with(feed)) {
+          error = other->second + " and " + feed + key + ": both on CPU " + std::to_string(cpu) +
+                  " (each feed's data threads need cores of their own)";
+          return false;
+        }
+        pinned.emplace_back(cpu, feed + key);
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 bool validate(const AppConfig& config, std::string& error) {
+  // With feeds, the process's settings never run as they are: each feed's do, and those are
+  // checked whole (every key's range again, and the rules across keys).
+  if (!config.feeds.empty()) return validate_feeds(config, error);
   const Schema& s = schema();
   for (const Key& key : s.keys) {
     if (std::string why = value_problem(key, key.get(config, nullptr)); !why.empty()) {
@@ -1058,38 +1111,10 @@ bool validate(const AppConfig& config, std::string& error) {
     error = "output.journal_events: needs output.journal";
     return false;
   }
-  // Each feed as it will run; then what feeds must not share.
-  std::vector<AppConfig> feeds(config.feeds.size());
-  for (std::size_t i = 0; i < feeds.size(); ++i) {
-    if (!feed_config(config, config.feeds[i], feeds[i], error)) return false;
-  }
-  // The data threads each feed pins, as (CPU, "feed.NAME.cpus.KEY").
-  std::vector<std::pair<unsigned, std::string>> pinned;
-  for (std::size_t i = 0; i < feeds.size(); ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      if (!feeds[i].journal.empty() && feeds[i].journal == feeds[j].journal) {
-        error = "feed." + config.feeds[j].name + " and feed." + config.feeds[i].name + ": output.journal: both write " +
-                feeds[i].journal;
-        return false;
-      }
-    }
-    std::vector<unsigned> cpus;
-    for (const auto& [key, text] : {std::pair<const char*, const std::string*>{"rx", &feeds[i].rx_cpu},
-                                    {"workers", &feeds[i].worker_cpus}}) {
-      if (text->empty() || !parse_cpu_list(*text, cpus)) continue;
-      const std::string who = "feed." + config.feeds[i].name + ".cpus." + key;
-      for (const unsigned cpu : cpus) {
-        const auto other = std::find_if(pinned.begin(), pinned.end(), [&](const auto& p) { return p.first == cpu; });
-        // A feed's own RX and workers sharing a CPU is its own layout's business; two feeds'
-        // poll-mode threads on one CPU would take turns at polling.
-        if (other != pinned.end() && !other->second.starts_with("feed." + config.feeds[i].name + ".")) {
-          error = other->second + " and " + who + ": both on CPU " + std::to_string(cpu) +
-                  " (each feed's data threads need cores of their own)";
-          return false;
-        }
-        pinned.emplace_back(cpu, who);
-      }
-    }
+  if (!config.control_socket.empty() && config.workers == 0) {
+    error = "control.socket: needs workers.count of 1 or more (inline, the one thread is the RX core and cannot "
+            "serve commands)";
+    return false;
   }
   return true;
 }
@@ -1156,7 +1181,7 @@ std::string to_toml(const AppConfig& config) {
     }
   }
   for (const StageSpec& stage : config.stages) {
-    out += "\n[stage." + (is_bare_name(stage.name) ? stage.name : quoted(stage.name)) + "]\n";
+    out += "\n[stage." + (is_bare_name(stage.name) ? stage.name : toml_quoted(stage.name)) + "]\n";
     for (const Key& key : s.stage_keys) {
       if (!in_scope(key, stage)) continue;
       out += "# " + described(key) + "\n";

@@ -3,6 +3,7 @@
 // from DPDK ports; what feeds may not share is refused before anything runs; a feed's
 // control socket answers for that feed.
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -82,10 +83,16 @@ TEST(FeedsCli, EachFeedOfAReplayGivesTheJournalItsCaptureGivesAloneOnEveryLayout
     EXPECT_EQ(journal_sha(r.out, "feed.bx."), bx_sha) << r.out;
     EXPECT_EQ(line_value(r.out, "feed.nasdaq.messages"), nasdaq_messages);
     EXPECT_EQ(line_value(r.out, "feed.bx.messages"), bx_messages);
-    // Every report line names its feed.
+    // Every report line names its feed, but the process's one figure.
+    std::size_t process_lines = 0;
     for (const std::string& line : split_lines(r.out)) {
+      if (line.rfind("memory.peak_rss_kib ", 0) == 0) {
+        ++process_lines;
+        continue;
+      }
       EXPECT_TRUE(line.rfind("feed.nasdaq.", 0) == 0 || line.rfind("feed.bx.", 0) == 0) << line;
     }
+    EXPECT_EQ(process_lines, 1u) << r.out;
     EXPECT_EQ(read_file(venues.dir + "/j.nasdaq.jsonl"), read_file(venues.dir + "/nasdaq.alone.jsonl"));
   }
 
@@ -99,8 +106,12 @@ TEST(FeedsCli, EachFeedOfAReplayGivesTheJournalItsCaptureGivesAloneOnEveryLayout
   const std::string bx_jumps = line_value(own.out, "feed.bx.signals.price_jump");
   const CommandResult bx_alone = run_command(
       tickwire_binary(), {"replay", "--set", "stage.price_move.jump_bps=5", venues.bx});
+  const CommandResult bx_default = run_command(tickwire_binary(), {"replay", venues.bx});
+  ASSERT_EQ(bx_alone.exit_code, 0) << bx_alone.err;
+  ASSERT_EQ(bx_default.exit_code, 0) << bx_default.err;
+  ASSERT_FALSE(bx_jumps.empty()) << own.out;
   EXPECT_EQ(bx_jumps, line_value(bx_alone.out, "signals.price_jump"));
-  EXPECT_NE(bx_jumps, line_value(own.out, "feed.nasdaq.signals.price_jump"));
+  EXPECT_NE(bx_jumps, line_value(bx_default.out, "signals.price_jump"));  // the setting did act
 }
 
 TEST(FeedsCli, LiveEachFeedPollsItsOwnPortAndSignalsWhatItsReplaySignals) {
@@ -144,15 +155,18 @@ TEST(FeedsCli, WhatFeedsCannotShareIsRefusedBeforeAnythingRuns) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("port net_pcap0 is in input.ports of both feed.a and feed.b"), std::string::npos) << r.err;
   // A port nobody polls would fill up unread.
-  r = run_with("[feed.a]\ninput.ports = [\"net_pcap0\"]\n[feed.b]\ninput.ports = [\"net_pcap0\"]\n", {});
+  write_file(config, "[feed.a]\ninput.ports = [\"net_pcap0\"]\n[feed.b]\ninput.ports = [\"net_pcap1\"]\n");
+  r = run_command(tickwire_binary(), {"run", "--config", config, "--eal", eal + " --vdev=net_pcap2,rx_pcap=" + venues.bx,
+                                      "--idle-exit-ms", "300"});
   EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("port net_pcap2 is in no feed's input.ports"), std::string::npos) << r.err;
   // A feed that does not say which ports are its own.
   r = run_with("[feed.a]\ninput.ports = [\"net_pcap0\", \"net_pcap1\"]\n[feed.b]\n", {});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("feed.b: input.ports: with several feeds, each names the ports it polls"), std::string::npos)
       << r.err;
   // A port that does not exist.
-  r = run_with("[feed.a]\ninput.ports = [\"net_pcap0\"]\n[feed.b]\ninput.ports = [\"net_pcap9\"]\n", {});
+  r = run_with("[feed.a]\ninput.ports = [\"net_pcap0\", \"net_pcap1\"]\n[feed.b]\ninput.ports = [\"net_pcap9\"]\n", {});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("no DPDK port net_pcap9 (EAL created: net_pcap0 net_pcap1)"), std::string::npos) << r.err;
   // Process-wide keys stay process-wide; two feeds cannot write one journal.
@@ -161,12 +175,68 @@ TEST(FeedsCli, WhatFeedsCannotShareIsRefusedBeforeAnythingRuns) {
   EXPECT_NE(r.err.find("feed.a.replay.rate: holds for the whole process"), std::string::npos) << r.err;
   r = run_with("[feed.a]\noutput.journal = \"x.jsonl\"\n[feed.b]\noutput.journal = \"x.jsonl\"\n", {});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("feed.a and feed.b: output.journal: both write x.jsonl"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("feed.a.output.journal and feed.b.output.journal: both write x.jsonl"), std::string::npos)
+      << r.err;
+  // A feed nested in another's table would be ignored: it is refused instead.
+  r = run_with("[feed.a]\nfeed.b.workers.count = 2\n", {});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("feed.a.feed.b.workers.count: a feed table holds no other feed"), std::string::npos) << r.err;
+  // A live feed reads ports, not files.
+  r = run_with("[feed.a]\ninput.ports = [\"net_pcap0\"]\n[feed.b]\ninput.ports = [\"net_pcap1\"]\n"
+               "input.files = [\"x.pcap\"]\n", {});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("feed.b.input.files: a live feed reads its input.ports, not files"), std::string::npos) << r.err;
   // A replay feed with nothing to read.
   write_file(config, "[feed.a]\ninput.files = [\"" + venues.bx + "\"]\n[feed.b]\n");
   r = run_command(tickwire_binary(), {"replay", "--config", config});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("feed.b: nothing to read"), std::string::npos) << r.err;
+}
+
+// One feed that cannot start stops them all before any packet: a process running with a
+// feed missing would look healthy while that venue's signals never came.
+TEST(FeedsCli, WhenOneFeedCannotStartNoneRuns) {
+  const TwoVenues venues;
+  const std::string config = venues.dir + "/one_too_big.toml";
+  write_file(config, "[memory]\nbudget_mb = 256\n[book]\nmax_orders = 100000\nmax_levels = 10000\n"
+                     "[feed.small]\ninput.files = [\"" + venues.bx + "\"]\n"
+                     "[feed.big]\ninput.files = [\"" + venues.nasdaq + "\"]\nbook.max_orders = 50000000\n");
+  const CommandResult r = run_command(tickwire_binary(), {"replay", "--config", config, "--journal",
+                                                          venues.dir + "/j.jsonl"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("tickwire replay [feed big]: the configuration needs"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("shared by 2 feeds"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("tickwire replay [feed small]: not started: another feed of the process could not start"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.out.find("feed.small.messages"), std::string::npos) << r.out;
+  // Alone, the small one fits its share and runs.
+  write_file(config, "[memory]\nbudget_mb = 256\n[book]\nmax_orders = 100000\nmax_levels = 10000\n"
+                     "[feed.small]\ninput.files = [\"" + venues.bx + "\"]\n"
+                     "[feed.big]\ninput.files = [\"" + venues.nasdaq + "\"]\n");
+  const CommandResult fits = run_command(tickwire_binary(), {"replay", "--config", config});
+  EXPECT_EQ(fits.exit_code, 0) << fits.err;
+  EXPECT_EQ(stat(fits.out, "feed.small.messages"), 40000) << fits.out;
+}
+
+// Threads are placed where each feed's cpus.* keys say, live too (EAL, which pins the thread
+// that starts it, must not decide for them).
+TEST(FeedsCli, LiveFeedsArePinnedWhereTheirKeysSay) {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  ASSERT_EQ(sched_getaffinity(0, sizeof allowed, &allowed), 0);
+  if (!CPU_ISSET(0, &allowed) || !CPU_ISSET(1, &allowed)) GTEST_SKIP() << "needs CPUs 0 and 1";
+  const TwoVenues venues;
+  const std::string config = venues.dir + "/pinned.toml";
+  write_file(config, "[feed.nasdaq]\ninput.ports = [\"net_pcap0\"]\nworkers.count = 0\ncpus.rx = \"1\"\n"
+                     "[feed.bx]\ninput.ports = [\"net_pcap1\"]\nworkers.count = 0\ncpus.rx = \"0\"\n");
+  const std::string eal = "--no-huge -m 256 --no-pci --no-shconf --log-level=lib.eal:error --vdev=net_pcap0,rx_pcap=" +
+                          venues.nasdaq + " --vdev=net_pcap1,rx_pcap=" + venues.bx;
+  const CommandResult live = run_command(tickwire_binary(), {"run", "--config", config, "--eal", eal, "--idle-exit-ms",
+                                                             "300", "--set", "control.socket="});
+  ASSERT_EQ(live.exit_code, 0) << live.err;
+  EXPECT_EQ(stat(live.out, "feed.bx.messages"), 40000) << live.out;
+  EXPECT_GT(stat(live.out, "feed.nasdaq.messages"), 0) << live.out;
 }
 
 TEST(FeedsCli, EachFeedAnswersOnItsOwnControlSocket) {

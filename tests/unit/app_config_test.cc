@@ -674,6 +674,8 @@ TEST(AppConfig, FeedKeysAreCheckedWhereTheyAreWritten) {
   EXPECT_NE(error.find("feed.a.stage.other: not in pipeline.stages"), std::string::npos) << error;
   EXPECT_FALSE(apply_text("feed.a = 3\n", "t.toml", c, error));
   EXPECT_NE(error.find("feed.a: expected a table"), std::string::npos) << error;
+  EXPECT_FALSE(apply_text("[feed.a]\nfeed.b.workers.count = 2\n", "t.toml", c, error));
+  EXPECT_EQ(error, "t.toml:2: feed.a.feed.b.workers.count: a feed table holds no other feed");
   EXPECT_TRUE(c == default_config()) << "a failed file changes nothing";
 
   // --set reaches a feed's keys too, lists written bare as elsewhere.
@@ -693,7 +695,19 @@ TEST(AppConfig, FeedsThatWouldShareAJournalOrAnRxCpuAreRefused) {
                          c, error))
       << error;
   EXPECT_FALSE(validate(c, error));
-  EXPECT_EQ(error, "feed.a and feed.b: output.journal: both write j.jsonl") << error;
+  EXPECT_EQ(error, "feed.a.output.journal and feed.b.output.journal: both write j.jsonl") << error;
+  // The same file however it is written, and whichever output writes it.
+  c = default_config();
+  ASSERT_TRUE(apply_text("[feed.a]\noutput.journal = \"out/j.jsonl\"\n"
+                         "[feed.b]\noutput.latency_report = \"./out/../out/j.jsonl\"\n",
+                         "t", c, error))
+      << error;
+  EXPECT_FALSE(validate(c, error));
+  EXPECT_EQ(error, "feed.a.output.journal and feed.b.output.latency_report: both write ./out/../out/j.jsonl");
+  // Derived names never meet: out/lat.a.txt and out/lat.b.txt.
+  ASSERT_TRUE(apply_override("feed.b.output.latency_report=\"\"", c, error)) << error;
+  ASSERT_TRUE(apply_override("output.latency_report=out/lat.txt", c, error)) << error;
+  EXPECT_TRUE(validate(c, error)) << error;
 
   c = default_config();
   ASSERT_TRUE(apply_text("[feed.a]\ncpus.rx = \"1\"\n[feed.b]\ncpus.rx = \"1\"\n", "t", c, error)) << error;
@@ -714,6 +728,18 @@ TEST(AppConfig, FeedsThatWouldShareAJournalOrAnRxCpuAreRefused) {
   ASSERT_TRUE(apply_text("[feed.a]\noutput.journal_events = true\n", "t", c, error)) << error;
   EXPECT_FALSE(validate(c, error));
   EXPECT_EQ(error, "feed.a: output.journal_events: needs output.journal");
+  // The process's own settings never run as they are: only the feeds' must hold together.
+  c = default_config();
+  ASSERT_TRUE(apply_text("[output]\njournal_events = true\n[feed.a]\noutput.journal = \"a.jsonl\"\n", "t", c,
+                         error))
+      << error;
+  EXPECT_TRUE(validate(c, error)) << error;
+  // A control socket needs a worker to serve it, in each feed that gets one.
+  ASSERT_TRUE(apply_override("control.socket=/tmp/x.sock", c, error)) << error;
+  EXPECT_FALSE(validate(c, error));
+  EXPECT_EQ(error.rfind("feed.a: control.socket: needs workers.count of 1 or more", 0), 0u) << error;
+  ASSERT_TRUE(apply_override("feed.a.workers.count=1", c, error)) << error;
+  EXPECT_TRUE(validate(c, error)) << error;
 }
 
 }  // namespace
