@@ -10,7 +10,8 @@
 namespace tickwire::cli {
 
 namespace {
-constexpr std::string_view kSynopsis = "[options] INPUT...   (pcap, pcapng or BinaryFILE; .gz too)";
+constexpr std::string_view kSynopsis =
+    "[options] INPUT...   (pcap, pcapng or BinaryFILE; .gz too; or input.files, or each [feed.NAME]'s)";
 }  // namespace
 
 int run_replay_command(int argc, char** argv) {

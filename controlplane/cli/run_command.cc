@@ -18,7 +18,9 @@ constexpr std::string_view kMoreHelp =
     "  --eal \"--vdev=net_af_packet0,iface=eth1\"            a kernel interface\n"
     "  --eal \"--no-huge --vdev=net_pcap0,rx_pcap=day.pcap\" a capture, at DPDK speed\n"
     "Without free hugepages, EAL starts with --no-huge (and says so). It runs until SIGINT or\n"
-    "SIGTERM (or input.idle_exit_ms without packets, when set), then prints the final report.\n";
+    "SIGTERM (or input.idle_exit_ms without packets, when set), then prints the final report.\n"
+    "Several feeds in one process: a [feed.NAME] table each in the --config file, naming the\n"
+    "ports it polls (input.ports); see the end of config/tickwire.toml.\n";
 }  // namespace
 
 int run_run_command(int argc, char** argv) {

@@ -114,6 +114,22 @@ TEST(FeedsCli, EachFeedOfAReplayGivesTheJournalItsCaptureGivesAloneOnEveryLayout
   EXPECT_NE(bx_jumps, line_value(bx_default.out, "signals.price_jump"));  // the setting did act
 }
 
+// A replay's captures may come from the configuration, as a feed's do.
+TEST(FeedsCli, InputFilesReplayWithNoInputOnTheCommandLine) {
+  const TwoVenues venues;
+  const auto [sha, messages] = venues.alone(venues.bx, "bx");
+  const CommandResult r = run_command(tickwire_binary(), {"replay", "--set", "input.files=" + venues.bx, "--journal",
+                                                          venues.dir + "/files.jsonl", "--journal-events"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(journal_sha(r.out), sha);
+  EXPECT_EQ(line_value(r.out, "messages"), messages);
+  // The command line's files win over the configuration's.
+  const CommandResult both = run_command(tickwire_binary(), {"replay", "--set", "input.files=" + venues.nasdaq,
+                                                             venues.bx});
+  ASSERT_EQ(both.exit_code, 0) << both.err;
+  EXPECT_EQ(line_value(both.out, "messages"), messages);
+}
+
 TEST(FeedsCli, LiveEachFeedPollsItsOwnPortAndSignalsWhatItsReplaySignals) {
   const TwoVenues venues;
   const auto nasdaq = venues.alone(venues.nasdaq, "nasdaq", /*events=*/false);
