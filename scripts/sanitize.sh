@@ -30,6 +30,14 @@ printf '[feed.a]\nworkers.count = 0\n[feed.b]\nworkers.count = 2\n' > "$feeds_di
 TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tickwire replay --config "$feeds_dir/feeds.toml" --swap-every 700 \
   --journal "$feeds_dir/j.jsonl" --journal-events pcap_samples/sample_faults.pcap > /dev/null
 cmp "$feeds_dir/j.a.jsonl" "$feeds_dir/j.b.jsonl"
+# ... and live, each polling a DPDK port of its own from a thread registered as an lcore.
+printf '[feed.a]\ninput.ports = ["net_pcap0"]\nworkers.count = 1\n[feed.b]\ninput.ports = ["net_pcap1"]\n' \
+  > "$feeds_dir/live.toml"
+TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tickwire run --config "$feeds_dir/live.toml" --idle-exit-ms 500 \
+  --set control.socket= --journal "$feeds_dir/live.jsonl" --eal "--no-huge -m 256 --no-pci --no-shconf \
+  --vdev=net_pcap0,rx_pcap=pcap_samples/sample_day.pcap --vdev=net_pcap1,rx_pcap=pcap_samples/sample_day.pcap" \
+  > /dev/null
+cmp "$feeds_dir/live.a.jsonl" "$feeds_dir/live.b.jsonl"
 rm -r "$feeds_dir"
 # ... and with the control channel at work: a promotion, a stage swap, a new table.
 socket=$(mktemp -u /tmp/tickwire-tsan-XXXXXX.sock)
