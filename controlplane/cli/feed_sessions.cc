@@ -72,7 +72,8 @@ bool assign_ports(std::vector<FeedRun>& runs, const std::vector<std::unique_ptr<
     FeedRun* owner = nullptr;
     for (FeedRun& run : runs) {
       const std::vector<std::string>& wanted = run.config.ports;
-      const bool takes = wanted.empty() ? runs.size() == 1 : std::count(wanted.begin(), wanted.end(), port->name()) != 0;
+      const bool takes =
+          wanted.empty() ? runs.size() == 1 : std::count(wanted.begin(), wanted.end(), port->name()) != 0;
       if (!takes) continue;
       if (owner != nullptr) {
         error = "port " + port->name() + " is in input.ports of both feed." + owner->name + " and feed." + run.name +
@@ -81,7 +82,7 @@ bool assign_ports(std::vector<FeedRun>& runs, const std::vector<std::unique_ptr<
       }
       owner = &run;
     }
-    if (owner == nullptr) {  // opened only when some feed polls every port
+    if (owner == nullptr) {  // several feeds, and none names it
       error = "port " + port->name() + " is in no feed's input.ports (its packets would go unread)";
       return false;
     }
@@ -165,7 +166,8 @@ int run_feed_sessions(const config::AppConfig& config, const FeedInputOptions& i
         return 1;
       }
     }
-    const bool every_port = std::any_of(runs.begin(), runs.end(), [](const FeedRun& r) { return r.config.ports.empty(); });
+    const bool every_port =
+        std::any_of(runs.begin(), runs.end(), [](const FeedRun& r) { return r.config.ports.empty(); });
     ports = open_dpdk_ports(input.eal, every_port ? std::vector<std::string>{} : wanted_ports, stderr);
     std::string error;
     if (ports.empty() || !assign_ports(runs, ports, error)) {

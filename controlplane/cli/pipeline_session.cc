@@ -50,7 +50,8 @@ std::string describe_memory_budget(const config::AppConfig& config) {
 
 int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions& input,
                          const SessionOptions& options) {
-  const std::string who = "tickwire " + options.command + (options.feed_name.empty() ? "" : " [feed " + options.feed_name + "]");
+  const std::string who =
+      "tickwire " + options.command + (options.feed_name.empty() ? "" : " [feed " + options.feed_name + "]");
   std::FILE* const out = options.report_out;
   std::FILE* const stats_out = options.stats_out;
   // Whatever return comes first, the other sessions of the process learn whether this one
@@ -466,9 +467,10 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
   }
   if (swap_every != 0) std::fprintf(out, "swaps %" PRIu64 "\n", swaps);
   for (const StageTotals& s : totals.stages) {
-    std::fprintf(out, "stage.%s calls=%" PRIu64 " overruns=%" PRIu64 " skipped=%" PRIu64 " degraded_calls=%" PRIu64
-                " failures=%" PRIu64 " budget_ns=%" PRIu64 "\n",
-                s.name.c_str(), s.calls, s.overruns, s.skipped, s.degraded_calls, s.failures, s.budget_ns);
+    std::fprintf(out,
+                 "stage.%s calls=%" PRIu64 " overruns=%" PRIu64 " skipped=%" PRIu64 " degraded_calls=%" PRIu64
+                 " failures=%" PRIu64 " budget_ns=%" PRIu64 "\n",
+                 s.name.c_str(), s.calls, s.overruns, s.skipped, s.degraded_calls, s.failures, s.budget_ns);
     print_cost(out, "stage." + s.name + ".cost", s.cost);
   }
   print_cost(out, "pipeline.per_message", totals.message_cost);
@@ -483,8 +485,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
   }
   if (!result.ports.empty()) {
     print_port_report(out, result.ports);
-    print_report_percent(out, "rx.busy_percent", result.rx_busy_cycles,
-                         result.rx_busy_cycles + result.rx_idle_cycles);
+    print_report_percent(out, "rx.busy_percent", result.rx_busy_cycles, result.rx_busy_cycles + result.rx_idle_cycles);
     print_report_line(out, "rx.active_us", result.rx_active_ns / 1000);
     print_report_line(out, "rx.packets_per_second",
                       result.rx_active_ns == 0 ? 0 : result.rx_packets * 1'000'000'000ull / result.rx_active_ns);

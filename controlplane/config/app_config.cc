@@ -279,7 +279,9 @@ std::string check_filters(const List& filters) {
            std::to_string(filters.size());
   }
   for (const std::string& f : filters) {
-    if (!net::parse_endpoint(f)) return toml_quoted(f) + ": expected GROUP:PORT (A.B.C.D:PORT, A.B.C.D or :PORT; * for any)";
+    if (!net::parse_endpoint(f)) {
+      return toml_quoted(f) + ": expected GROUP:PORT (A.B.C.D:PORT, A.B.C.D or :PORT; * for any)";
+    }
   }
   return {};
 }
@@ -746,7 +748,9 @@ class Applier {
     if (dot == std::string_view::npos) return fail(dotted, "expected a table, got " + shown(node), where);
     const std::string key(rest.substr(dot + 1));
     if (key.starts_with("feed.")) return fail(dotted, "a feed table holds no other feed", where);
-    if (process_wide_key(key)) return fail(dotted, "holds for the whole process: set it outside [feed." + name + "]", where);
+    if (process_wide_key(key)) {
+      return fail(dotted, "holds for the whole process: set it outside [feed." + name + "]", where);
+    }
     AppConfig scratch = config_;
     scratch.feeds.clear();
     std::string ignored;
