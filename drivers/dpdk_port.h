@@ -35,7 +35,6 @@ class EalThread {
   ~EalThread();
   EalThread(const EalThread&) = delete;
   EalThread& operator=(const EalThread&) = delete;
-  [[nodiscard]] bool registered() const noexcept { return registered_; }
 
  private:
   bool registered_ = false;

@@ -669,19 +669,14 @@ class Applier {
   // `where` is the key's position, for problems that are not about the value.
   void visit(const std::string& dotted, const toml::node& node, toml::source_position where) {
     if (&node == applied_first_) return;
-    if (dotted == "stage") {
+    // [stage.NAME] and [feed.NAME]: a table of named tables, each visited under its name.
+    if (dotted == "stage" || dotted == "feed") {
       const toml::table* t = node.as_table();
-      if (!t) return fail(dotted, "expected a table of [stage.NAME] tables, got " + shown(node), where);
-      for (auto&& [k, v] : *t) visit("stage." + std::string(k.str()), v, k.source().begin);
+      if (!t) return fail(dotted, "expected a table of [" + dotted + ".NAME] tables, got " + shown(node), where);
+      for (auto&& [k, v] : *t) visit(dotted + "." + std::string(k.str()), v, k.source().begin);
       return;
     }
     if (dotted.starts_with("stage.")) return visit_stage(dotted, node, where);
-    if (dotted == "feed") {
-      const toml::table* t = node.as_table();
-      if (!t) return fail(dotted, "expected a table of [feed.NAME] tables, got " + shown(node), where);
-      for (auto&& [k, v] : *t) visit("feed." + std::string(k.str()), v, k.source().begin);
-      return;
-    }
     if (dotted.starts_with("feed.")) return visit_feed(dotted, node, where);
     const Schema& s = schema();
     if (const auto it = s.by_name.find(dotted); it != s.by_name.end()) {

@@ -159,15 +159,13 @@ TEST(FeedsCli, WhatFeedsCannotShareIsRefusedBeforeAnythingRuns) {
   const std::string config = venues.dir + "/bad.toml";
   const std::string eal = "--no-huge -m 256 --no-pci --no-shconf --log-level=lib.eal:error --vdev=net_pcap0,rx_pcap=" +
                           venues.nasdaq + " --vdev=net_pcap1,rx_pcap=" + venues.bx;
-  auto run_with = [&](const std::string& toml, std::vector<std::string> extra) {
+  auto run_with = [&](const std::string& toml) {
     write_file(config, toml);
-    std::vector<std::string> args = {"run", "--config", config, "--eal", eal, "--idle-exit-ms", "300"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return run_command(tickwire_binary(), args);
+    return run_command(tickwire_binary(), {"run", "--config", config, "--eal", eal, "--idle-exit-ms", "300"});
   };
   // A port polled by two feeds: one RX queue cannot have two pollers.
   CommandResult r = run_with("[feed.a]\ninput.ports = [\"net_pcap0\"]\n[feed.b]\ninput.ports = [\"net_pcap0\", "
-                             "\"net_pcap1\"]\n", {});
+                             "\"net_pcap1\"]\n");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("port net_pcap0 is in input.ports of both feed.a and feed.b"), std::string::npos) << r.err;
   // A port nobody polls would fill up unread.
@@ -177,29 +175,29 @@ TEST(FeedsCli, WhatFeedsCannotShareIsRefusedBeforeAnythingRuns) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("port net_pcap2 is in no feed's input.ports"), std::string::npos) << r.err;
   // A feed that does not say which ports are its own.
-  r = run_with("[feed.a]\ninput.ports = [\"net_pcap0\", \"net_pcap1\"]\n[feed.b]\n", {});
+  r = run_with("[feed.a]\ninput.ports = [\"net_pcap0\", \"net_pcap1\"]\n[feed.b]\n");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("feed.b: input.ports: with several feeds, each names the ports it polls"), std::string::npos)
       << r.err;
   // A port that does not exist.
-  r = run_with("[feed.a]\ninput.ports = [\"net_pcap0\", \"net_pcap1\"]\n[feed.b]\ninput.ports = [\"net_pcap9\"]\n", {});
+  r = run_with("[feed.a]\ninput.ports = [\"net_pcap0\", \"net_pcap1\"]\n[feed.b]\ninput.ports = [\"net_pcap9\"]\n");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("no DPDK port net_pcap9 (EAL created: net_pcap0 net_pcap1)"), std::string::npos) << r.err;
   // Process-wide keys stay process-wide; two feeds cannot write one journal.
-  r = run_with("[feed.a]\nreplay.rate = 5\n", {});
+  r = run_with("[feed.a]\nreplay.rate = 5\n");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("feed.a.replay.rate: holds for the whole process"), std::string::npos) << r.err;
-  r = run_with("[feed.a]\noutput.journal = \"x.jsonl\"\n[feed.b]\noutput.journal = \"x.jsonl\"\n", {});
+  r = run_with("[feed.a]\noutput.journal = \"x.jsonl\"\n[feed.b]\noutput.journal = \"x.jsonl\"\n");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("feed.a.output.journal and feed.b.output.journal: both write x.jsonl"), std::string::npos)
       << r.err;
   // A feed nested in another's table would be ignored: it is refused instead.
-  r = run_with("[feed.a]\nfeed.b.workers.count = 2\n", {});
+  r = run_with("[feed.a]\nfeed.b.workers.count = 2\n");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("feed.a.feed.b.workers.count: a feed table holds no other feed"), std::string::npos) << r.err;
   // A live feed reads ports, not files.
   r = run_with("[feed.a]\ninput.ports = [\"net_pcap0\"]\n[feed.b]\ninput.ports = [\"net_pcap1\"]\n"
-               "input.files = [\"x.pcap\"]\n", {});
+               "input.files = [\"x.pcap\"]\n");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("feed.b.input.files: a live feed reads its input.ports, not files"), std::string::npos) << r.err;
   // A replay feed with nothing to read.
