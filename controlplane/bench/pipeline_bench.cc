@@ -49,7 +49,7 @@ struct NullSignals final : stages::SignalSink {
   void emit(const stages::Signal&) noexcept override { ++count; }
 };
 
-// As `replay` hands the builder's messages to its pipeline (cli::EventTap), journal aside.
+// As `replay` hands the builder's messages to its pipeline (session::EventTap), journal aside.
 struct InlineSink {
   stages::InlinePipeline& pipeline;
   void message(std::span<const events::Event> m) noexcept { pipeline.message(m); }

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "controlplane/cli/arg_parser.h"
-#include "controlplane/cli/feed_input.h"
+#include "controlplane/cli/feed_options.h"
 #include "controlplane/format/text_buffer.h"
 
 namespace tickwire::cli {
@@ -43,14 +43,14 @@ void print_gap(format::TextBuffer& out, const Gap& g) {
 
 int run_audit_command(int argc, char** argv) {
   ArgParser args = feed_command_parser("audit", {});
-  FeedInputOptions input;
+  session::FeedInputOptions input;
   if (auto code = parse_feed_command(
           args, argc, argv, kSynopsis, input,
           "\nPrints one JSON line per sequence gap (messages no line delivered, per MoldUDP64 session),\n"
           "then a summary line. A gap the other line or a retransmission filled later is not a gap.\n")) {
     return *code;
   }
-  install_stop_handlers();
+  session::install_stop_handlers();
   auto counters = std::make_unique<metrics::FeedCounters>();
   auto audit = std::make_unique<feed::SequenceAudit>();
   std::vector<Gap> gaps;
@@ -60,7 +60,7 @@ int run_audit_command(int argc, char** argv) {
       },
       &gaps);
   CountingSink sink;
-  const FeedRunResult result = run_feed_inputs(input, sink, *counters, *audit, stderr);
+  const session::FeedRunResult result = session::run_feed_inputs(input, sink, *counters, *audit, stderr);
   audit->for_each_gap([&](const feed::SessionId& s, const feed::SequenceRange& r) { gaps.push_back({s, r}); });
   std::sort(gaps.begin(), gaps.end(), [](const Gap& a, const Gap& b) {
     const auto at = a.session.text();

@@ -6,9 +6,9 @@
 #include <string>
 
 #include "controlplane/cli/arg_parser.h"
-#include "controlplane/cli/feed_input.h"
-#include "controlplane/cli/feed_report.h"
-#include "controlplane/cli/sha256.h"
+#include "controlplane/cli/feed_options.h"
+#include "controlplane/report/feed_report.h"
+#include "controlplane/format/sha256.h"
 #include "controlplane/format/book_writer.h"
 #include "controlplane/recovery/glimpse_snapshot.h"
 #include "controlplane/recovery/snapshot_join.h"
@@ -140,7 +140,7 @@ int run_book_command(int argc, char** argv) {
                                  "server silent for 15 s is gone)"},
   });
   ArgParser args = feed_command_parser("book", std::move(own));
-  FeedInputOptions input;
+  session::FeedInputOptions input;
   if (auto code = parse_feed_command(args, argc, argv, kSynopsis, input)) return *code;
   std::string error;
   BookBuildOptions options;
@@ -196,7 +196,7 @@ int run_book_command(int argc, char** argv) {
     config.max_attempts = static_cast<std::uint32_t>(attempts);
     config.min_interval_ns = 0;
     recovering = std::make_unique<recovery::RecoveringFeed<BookSink>>(
-        *sequenced, *client, config, sequencing.reorder_window_ns / 2, answer_wait(input), &recovery::steady_ns);
+        *sequenced, *client, config, sequencing.reorder_window_ns / 2, session::answer_wait(input), &recovery::steady_ns);
   }
   auto snapshot = std::make_unique<SnapshotReport>();
   // Live, the ports are read while the snapshot is fetched, and what they bring is held and
@@ -212,17 +212,17 @@ int run_book_command(int argc, char** argv) {
       return 1;
     }
   }
-  install_stop_handlers();
+  session::install_stop_handlers();
   SnapshotApply apply{*build, *snapshot};
   auto run = [&](auto& feed) {
-    if (!live_join) return run_feed_inputs(input, feed, sink, counters, stderr);
+    if (!live_join) return session::run_feed_inputs(input, feed, sink, counters, stderr);
     recovery::SnapshotJoin join(feed, *sequenced,
                                 snapshot_client_config(*snapshot_server, static_cast<int>(snapshot_wait_ms)), apply,
-                                &stop_requested);
+                                &session::stop_requested);
     join.start();
-    return run_feed_inputs(input, join, sink, counters, stderr);
+    return session::run_feed_inputs(input, join, sink, counters, stderr);
   };
-  const FeedRunResult result = recovering ? run(*recovering) : run(*sequenced);
+  const session::FeedRunResult result = recovering ? run(*recovering) : run(*sequenced);
   if (live_join && !snapshot->result.ok()) {
     std::fprintf(stderr, "tickwire book: %s (the books hold only what the feed brought since the join)\n",
                  snapshot->result.message.c_str());
@@ -249,7 +249,7 @@ int run_book_command(int argc, char** argv) {
       format::write_books(out, books, 0, max_depth);
     }
     std::fclose(memory);
-    std::printf("%s\n", sha256_hex(std::string_view(text, size)).c_str());
+    std::printf("%s\n", format::sha256_hex(std::string_view(text, size)).c_str());
     std::free(text);
   } else {
     format::TextBuffer out(stdout);
@@ -257,40 +257,40 @@ int run_book_command(int argc, char** argv) {
   }
 
   if (args.has("stats")) {
-    print_feed_counters(stderr, counters);
-    print_sequenced_feed_report(stderr, *sequenced);
-    print_port_report(stderr, result.ports);
-    if (recovering) print_recovery_report(stderr, recovering->stats());
-    print_report_line(stderr, "book.messages_applied", book_counters.messages_applied);
-    print_report_line(stderr, "book.events", book_counters.events);
-    print_report_line(stderr, "book.days_begun", book_counters.days_begun);
-    print_report_line(stderr, "book.orders_dropped_at_day_end", book_counters.orders_dropped_at_day_end);
+    report::print_feed_counters(stderr, counters);
+    report::print_sequenced_feed_report(stderr, *sequenced);
+    report::print_port_report(stderr, result.ports);
+    if (recovering) report::print_recovery_report(stderr, recovering->stats());
+    report::print_report_line(stderr, "book.messages_applied", book_counters.messages_applied);
+    report::print_report_line(stderr, "book.events", book_counters.events);
+    report::print_report_line(stderr, "book.days_begun", book_counters.days_begun);
+    report::print_report_line(stderr, "book.orders_dropped_at_day_end", book_counters.orders_dropped_at_day_end);
     for (std::size_t i = 0; i < kEventKindNames.size(); ++i) {
-      print_report_line(stderr, "book.events." + std::string(kEventKindNames[i]), tally.by_kind[i]);
+      report::print_report_line(stderr, "book.events." + std::string(kEventKindNames[i]), tally.by_kind[i]);
     }
     for (std::size_t i = 0; i < book::kBookAnomalyCount; ++i) {
-      print_report_line(stderr, "book.anomalies." + std::string(book::kBookAnomalyNames[i]),
+      report::print_report_line(stderr, "book.anomalies." + std::string(book::kBookAnomalyNames[i]),
                         book_counters.anomalies[i]);
     }
-    print_report_line(stderr, "book.instruments", books.instrument_count());
-    print_report_line(stderr, "book.live_orders", books.live_orders());
-    print_report_line(stderr, "book.peak_orders", books.peak_orders());
-    print_report_line(stderr, "book.live_levels", books.live_levels());
-    print_report_line(stderr, "book.peak_levels", books.peak_levels());
+    report::print_report_line(stderr, "book.instruments", books.instrument_count());
+    report::print_report_line(stderr, "book.live_orders", books.live_orders());
+    report::print_report_line(stderr, "book.peak_orders", books.peak_orders());
+    report::print_report_line(stderr, "book.live_levels", books.live_levels());
+    report::print_report_line(stderr, "book.peak_levels", books.peak_levels());
     if (snapshot_server) {
       const recovery::SnapshotResult& r = snapshot->result;
-      print_report_line(stderr, "snapshot.messages", r.messages);
-      print_report_line(stderr, "snapshot.messages_applied", snapshot->counters.messages);
+      report::print_report_line(stderr, "snapshot.messages", r.messages);
+      report::print_report_line(stderr, "snapshot.messages_applied", snapshot->counters.messages);
       std::uint64_t refused = 0;
       for (const std::uint64_t n : snapshot->counters.drops) refused += n;
-      print_report_line(stderr, "snapshot.messages_refused", refused);
-      print_report_line(stderr, "snapshot.resume_sequence", r.resume_sequence);
-      print_report_line(stderr, "snapshot.skipped_messages",
+      report::print_report_line(stderr, "snapshot.messages_refused", refused);
+      report::print_report_line(stderr, "snapshot.resume_sequence", r.resume_sequence);
+      report::print_report_line(stderr, "snapshot.skipped_messages",
                         sequenced->stats().before_resume + sink.skipped_before_resume);
-      print_report_line(stderr, "snapshot.session_mismatches", mismatches);
-      print_report_line(stderr, "snapshot.heartbeats", r.heartbeats);
-      print_report_line(stderr, "snapshot.bytes", r.bytes);
-      print_report_line(stderr, "snapshot.elapsed_us", r.elapsed_ns / 1000);
+      report::print_report_line(stderr, "snapshot.session_mismatches", mismatches);
+      report::print_report_line(stderr, "snapshot.heartbeats", r.heartbeats);
+      report::print_report_line(stderr, "snapshot.bytes", r.bytes);
+      report::print_report_line(stderr, "snapshot.elapsed_us", r.elapsed_ns / 1000);
     }
   }
   return result.all_inputs_usable && (!snapshot_server || (mismatches == 0 && snapshot->result.ok())) ? 0 : 1;

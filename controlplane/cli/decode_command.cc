@@ -4,9 +4,9 @@
 #include <memory>
 
 #include "controlplane/cli/arg_parser.h"
-#include "controlplane/cli/feed_input.h"
-#include "controlplane/cli/feed_report.h"
-#include "controlplane/cli/stop_signal.h"
+#include "controlplane/cli/feed_options.h"
+#include "controlplane/report/feed_report.h"
+#include "controlplane/session/stop_signal.h"
 #include "controlplane/format/message_writer.h"
 
 namespace tickwire::cli {
@@ -42,7 +42,7 @@ int run_decode_command(int argc, char** argv) {
                     {"dedupe", false, "print a message sequence number once (first copy wins)"},
                     {"output", true, "write messages to FILE instead of stdout"},
                 });
-  FeedInputOptions input;
+  session::FeedInputOptions input;
   if (auto code = parse_feed_command(args, argc, argv, kSynopsis, input)) return *code;
   const auto format = format::parse_output_format(args.value("format").value_or("jsonl"));
   if (!format) return args.usage_error("--format must be jsonl, csv, text or none", kSynopsis);
@@ -58,18 +58,18 @@ int run_decode_command(int argc, char** argv) {
     out = output_file.get();
   }
 
-  install_stop_handlers();
+  session::install_stop_handlers();
   format::MessageWriter writer(out, *format);
   PrintingSink sink{writer, args.has("dedupe")};
   auto counters = std::make_unique<metrics::FeedCounters>();
   auto audit = std::make_unique<feed::SequenceAudit>();
-  const FeedRunResult result = run_feed_inputs(input, sink, *counters, *audit, stderr);
+  const session::FeedRunResult result = session::run_feed_inputs(input, sink, *counters, *audit, stderr);
   writer.flush();
 
   if (args.has("stats")) {
-    print_feed_report(stderr, *counters, *audit);
-    if (sink.dedupe) print_report_line(stderr, "duplicates_not_printed", sink.suppressed);
-    print_port_report(stderr, result.ports);
+    report::print_feed_report(stderr, *counters, *audit);
+    if (sink.dedupe) report::print_report_line(stderr, "duplicates_not_printed", sink.suppressed);
+    report::print_port_report(stderr, result.ports);
   }
   if (writer.failed()) {
     std::fprintf(stderr, "tickwire decode: writing the output failed\n");

@@ -99,20 +99,7 @@ bool build_config(const ArgParser& args, config::AppConfig& config, std::string&
   return config::validate(config, error);
 }
 
-bool filter_from_config(const config::AppConfig& config, net::UdpFilter& filter, std::string& error) {
-  filter = net::UdpFilter{};
-  for (const std::string& f : config.filters) {
-    const auto endpoint = net::parse_endpoint(f);
-    if (!endpoint || !filter.add(*endpoint)) {
-      error = "input.filter '" + f + "': expected GROUP:PORT (at most " +
-              std::to_string(net::UdpFilter::kMaxEndpoints) + ")";
-      return false;
-    }
-  }
-  return true;
-}
-
-bool feed_input_from_config(const ArgParser& args, const config::AppConfig& config, FeedInputOptions& input,
+bool feed_input_from_config(const ArgParser& args, const config::AppConfig& config, session::FeedInputOptions& input,
                             std::string& error) {
   input.inputs = !args.positional().empty() ? args.positional() : config.files;
   input.eal = config.eal;
@@ -127,7 +114,7 @@ bool feed_input_from_config(const ArgParser& args, const config::AppConfig& conf
     error = "give INPUT files (or input.files) or EAL ports (--eal, input.eal), not neither";
     return false;
   }
-  return filter_from_config(config, input.filter, error);
+  return session::filter_from_config(config, input.filter, error);
 }
 
 }  // namespace tickwire::cli

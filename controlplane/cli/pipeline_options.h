@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "controlplane/cli/arg_parser.h"
-#include "controlplane/cli/feed_input.h"
+#include "controlplane/session/feed_input.h"
 #include "controlplane/config/app_config.h"
 
 namespace tickwire::cli {
@@ -21,12 +21,9 @@ std::vector<OptionSpec> pipeline_option_specs();
 // flag).
 bool build_config(const ArgParser& args, config::AppConfig& config, std::string& error);
 
-// The filters of input.filter.
-bool filter_from_config(const config::AppConfig& config, net::UdpFilter& filter, std::string& error);
-
 // The inputs: the positional files (else input.files), or the ports of input.eal; the
 // filters of input.filter.
-bool feed_input_from_config(const ArgParser& args, const config::AppConfig& config, FeedInputOptions& input,
+bool feed_input_from_config(const ArgParser& args, const config::AppConfig& config, session::FeedInputOptions& input,
                             std::string& error);
 
 }  // namespace tickwire::cli

@@ -5,7 +5,7 @@
 
 #include "controlplane/cli/arg_parser.h"
 #include "controlplane/cli/pipeline_options.h"
-#include "controlplane/cli/feed_sessions.h"
+#include "controlplane/session/feed_sessions.h"
 
 namespace tickwire::cli {
 
@@ -35,10 +35,10 @@ int run_replay_command(int argc, char** argv) {
     std::fputs(config::to_toml(config).c_str(), stdout);
     return 0;
   }
-  FeedInputOptions input;
+  session::FeedInputOptions input;
   if (!feed_input_from_config(args, config, input, error)) return args.usage_error(error, kSynopsis);
 
-  SessionOptions options;
+  session::SessionOptions options;
   options.command = "replay";
   if (!args.uint_value("swap-every", options.swap_every)) return args.usage_error(args.error(), kSynopsis);
   options.swap_plugin = args.value("swap-plugin").value_or("");
@@ -50,7 +50,7 @@ int run_replay_command(int argc, char** argv) {
   if (args.has("swap-params") && !args.has("swap-plugin")) {
     return args.usage_error("--swap-params needs --swap-plugin", kSynopsis);
   }
-  return run_feed_sessions(config, input, options);
+  return session::run_feed_sessions(config, input, options);
 }
 
 }  // namespace tickwire::cli

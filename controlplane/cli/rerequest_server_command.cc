@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "controlplane/cli/arg_parser.h"
-#include "controlplane/cli/stop_signal.h"
+#include "controlplane/session/stop_signal.h"
 #include "dataplane/feed/moldudp64.h"
 #include "dataplane/net/udp_filter.h"
 #include "dataplane/net/udp_frame.h"
@@ -103,12 +103,12 @@ int run_rerequest_server_command(int argc, char** argv) {
   std::printf("listening %s:%u sessions=%zu messages=%zu\n", host, ntohs(at.sin_port), sessions.size(), stored);
   std::fflush(stdout);
 
-  install_stop_handlers();
+  session::install_stop_handlers();
   std::mt19937_64 rng(seed);
   std::uint64_t requests = 0;
   std::uint64_t answered = 0;
   std::uint64_t dropped = 0;
-  while (!stop_requested()) {
+  while (!session::stop_requested()) {
     pollfd p{fd, POLLIN, 0};
     if (::poll(&p, 1, 100) <= 0) continue;
     feed::MoldUdp64Header request{};

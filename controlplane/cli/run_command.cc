@@ -6,7 +6,7 @@
 #include "controlplane/cli/arg_parser.h"
 #include "controlplane/cli/ctl_command.h"
 #include "controlplane/cli/pipeline_options.h"
-#include "controlplane/cli/feed_sessions.h"
+#include "controlplane/session/feed_sessions.h"
 
 namespace tickwire::cli {
 
@@ -47,12 +47,12 @@ int run_run_command(int argc, char** argv) {
     return args.usage_error("replay.rate and replay.speed pace a replay; live packets come at the market's pace",
                             kSynopsis);
   }
-  FeedInputOptions input;
+  session::FeedInputOptions input;
   if (!feed_input_from_config(args, config, input, error)) return args.usage_error(error, kSynopsis);
-  SessionOptions options;
+  session::SessionOptions options;
   options.command = "run";
   options.live = true;
-  return run_feed_sessions(config, input, options);
+  return session::run_feed_sessions(config, input, options);
 }
 
 }  // namespace tickwire::cli

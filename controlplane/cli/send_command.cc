@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "controlplane/cli/arg_parser.h"
-#include "controlplane/cli/stop_signal.h"
+#include "controlplane/session/stop_signal.h"
 #include "drivers/capture_file_reader.h"
 
 namespace tickwire::cli {
@@ -48,7 +48,7 @@ int run_send_command(int argc, char** argv) {
   to.sll_ifindex = static_cast<int>(index);
   to.sll_halen = ETH_ALEN;
 
-  install_stop_handlers();
+  session::install_stop_handlers();
   const auto start = std::chrono::steady_clock::now();
   std::uint64_t sent = 0;
   std::uint64_t failed = 0;
@@ -61,7 +61,7 @@ int run_send_command(int argc, char** argv) {
       return 1;
     }
     drivers::Frame f;
-    while (!stop_requested() && reader->next(f) == drivers::ReadStatus::kFrame) {
+    while (!session::stop_requested() && reader->next(f) == drivers::ReadStatus::kFrame) {
       if (rate != 0) {
         std::this_thread::sleep_until(start + std::chrono::nanoseconds(sent * 1'000'000'000ull / rate));
       }

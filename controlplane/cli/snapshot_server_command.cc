@@ -21,8 +21,8 @@
 
 #include "controlplane/cli/arg_parser.h"
 #include "controlplane/cli/book_command.h"
-#include "controlplane/cli/feed_input.h"
-#include "controlplane/cli/stop_signal.h"
+#include "controlplane/cli/feed_options.h"
+#include "controlplane/session/stop_signal.h"
 #include "controlplane/recovery/glimpse_snapshot.h"
 #include "controlplane/recovery/soupbintcp.h"
 
@@ -72,7 +72,7 @@ class Connection {
     soup::PacketDecoder decoder(1024);
     std::uint8_t buffer[4096];
     last_heard_ = last_sent_ = Clock::now();
-    while (!stop_requested()) {
+    while (!session::stop_requested()) {
       pollfd p{fd_, POLLIN, 0};
       if (::poll(&p, 1, 100) > 0) {
         const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
@@ -150,7 +150,7 @@ class Connection {
     }
     // A slow server: nothing at all is sent meanwhile (no heartbeats before a login is accepted).
     for (const auto until = Clock::now() + std::chrono::milliseconds(plan_.delay_ms);
-         Clock::now() < until && !stop_requested();) {
+         Clock::now() < until && !session::stop_requested();) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     std::size_t bytes = plan_.snapshot.size();
@@ -182,7 +182,7 @@ class Connection {
         continue;
       }
       if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return false;
-      if (stop_requested() || ms_between(progress, Clock::now()) >= soup::kPeerTimeoutMs) return false;
+      if (session::stop_requested() || ms_between(progress, Clock::now()) >= soup::kPeerTimeoutMs) return false;
       pollfd p{fd_, POLLOUT, 0};
       (void)::poll(&p, 1, 100);
     }
@@ -229,7 +229,7 @@ int run_snapshot_server_command(int argc, char** argv) {
   };
   for (const OptionSpec& s : book_build_option_specs()) own.push_back(s);
   ArgParser args = feed_command_parser("snapshot-server", std::move(own));
-  FeedInputOptions input;
+  session::FeedInputOptions input;
   if (auto code = parse_feed_command(args, argc, argv, kSynopsis, input)) return *code;
   BookBuildOptions options;
   std::string error;
@@ -250,7 +250,7 @@ int run_snapshot_server_command(int argc, char** argv) {
     std::fprintf(stderr, "tickwire snapshot-server: %s\n", error.c_str());
     return 1;
   }
-  const FeedRunResult built = run_feed_inputs(input, *build->sequenced, *build->sink, build->feed_counters, stderr);
+  const session::FeedRunResult built = session::run_feed_inputs(input, *build->sequenced, *build->sink, build->feed_counters, stderr);
   if (!built.all_inputs_usable) return 1;
 
   // The snapshot reflects every message up to the last one applied: the client resumes after it.
@@ -293,10 +293,10 @@ int run_snapshot_server_command(int argc, char** argv) {
               written.messages, written.instruments, written.orders);
   std::fflush(stdout);
 
-  install_stop_handlers();
+  session::install_stop_handlers();
   ServerStats stats;
   std::list<Client> clients;
-  while (!stop_requested()) {
+  while (!session::stop_requested()) {
     // Threads that finished are joined as we go: a long drill does not pile them up.
     for (auto it = clients.begin(); it != clients.end();) {
       if (it->done->load()) {

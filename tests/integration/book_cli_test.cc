@@ -7,7 +7,7 @@
 #include <set>
 #include <sstream>
 
-#include "controlplane/cli/sha256.h"
+#include "controlplane/format/sha256.h"
 #include "tests/support/json_line.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_support.h"
@@ -82,7 +82,7 @@ TEST_F(BookCli, DepthAtAndDigest) {
   const CommandResult full = book({shared_dir() + kMultiple});
   const CommandResult digest = book({"--digest", shared_dir() + kMultiple});
   ASSERT_EQ(digest.exit_code, 0);
-  EXPECT_EQ(digest.out, cli::sha256_hex(full.out) + "\n");
+  EXPECT_EQ(digest.out, format::sha256_hex(full.out) + "\n");
 }
 
 TEST_F(BookCli, StatsCountUnknownReferencesAndInstrumentsWithoutDirectory) {

@@ -12,7 +12,7 @@
 #include <map>
 #include <set>
 
-#include "controlplane/cli/sha256.h"
+#include "controlplane/format/sha256.h"
 #include "tests/support/itch_builder.h"
 #include "tests/support/json_line.h"
 #include "tests/support/subprocess.h"
@@ -39,7 +39,7 @@ TEST(ReplayCli, TheJournalIsTheSameOnEveryRunAndEveryInputPath) {
   const std::string sha = journal_sha(first);
   ASSERT_EQ(sha.size(), 64u) << first.out;
   const Bytes journal = read_file(dir + "/a.jsonl");
-  EXPECT_EQ(sha, cli::sha256_hex(std::string(journal.begin(), journal.end())));
+  EXPECT_EQ(sha, format::sha256_hex(std::string(journal.begin(), journal.end())));
 
   const CommandResult again = run_command(tickwire_binary(), {"replay", "--journal", dir + "/b.jsonl",
                                                               "--journal-events", sample()});
@@ -475,7 +475,7 @@ TEST(ReplayCli, SigtermMidReplayLeavesAValidJournal) {
     EXPECT_TRUE(std::equal(written.begin(), written.end(), complete.begin())) << "not a prefix of the full journal";
     ASSERT_FALSE(written.empty());
     EXPECT_EQ(written.back(), '\n') << "the journal ends mid-line";
-    cli::Sha256 sha;
+    format::Sha256 sha;
     sha.update(written.data(), written.size());
     EXPECT_NE(out.find("journal " + cut + " sha256 " + sha.hex()), std::string::npos) << out;
   }

@@ -15,7 +15,7 @@
 #include "dataplane/metrics/feed_counters.h"
 #include "dataplane/sched/event_router.h"
 
-namespace tickwire::cli {
+namespace tickwire::session {
 
 struct RxFigures {
   metrics::FeedCounters feed;
@@ -45,4 +45,4 @@ std::string fetch_rx_stats(FigureSnapshot<RxFigures>& snapshot, std::chrono::mic
                            const std::function<void()>& while_waiting,
                            const std::function<bool(RxFigures&)>& if_stopped);
 
-}  // namespace tickwire::cli
+}  // namespace tickwire::session

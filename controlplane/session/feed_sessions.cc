@@ -1,4 +1,4 @@
-#include "controlplane/cli/feed_sessions.h"
+#include "controlplane/session/feed_sessions.h"
 
 #include <stdio.h>  // open_memstream
 
@@ -10,11 +10,10 @@
 #include <thread>
 #include <vector>
 
-#include "controlplane/cli/pipeline_options.h"
-#include "controlplane/cli/feed_report.h"
-#include "controlplane/cli/session_report.h"
+#include "controlplane/report/feed_report.h"
+#include "controlplane/report/session_report.h"
 
-namespace tickwire::cli {
+namespace tickwire::session {
 
 namespace {
 
@@ -195,9 +194,9 @@ int run_feed_sessions(const config::AppConfig& config, const FeedInputOptions& i
     run.stats->release(stderr, "feed." + run.name + ".");
     exit_code = worst(exit_code, run.exit_code);
   }
-  print_report_line(stdout, "memory.peak_rss_kib", peak_rss_kib());
+  report::print_report_line(stdout, "memory.peak_rss_kib", report::peak_rss_kib());
   std::fflush(stdout);
   return exit_code;
 }
 
-}  // namespace tickwire::cli
+}  // namespace tickwire::session

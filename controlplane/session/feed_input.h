@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "controlplane/cli/arg_parser.h"
-#include "controlplane/cli/stop_signal.h"
+#include "controlplane/session/stop_signal.h"
+#include "controlplane/config/app_config.h"
 #include "controlplane/recovery/recovery_policy.h"
 #include "dataplane/book/prefetch_window.h"
 #include "dataplane/feed/mold_feed_decoder.h"
@@ -21,7 +21,7 @@
 #include "dataplane/metrics/tsc_clock.h"
 #include "drivers/dpdk_port.h"
 
-namespace tickwire::cli {
+namespace tickwire::session {
 
 struct FeedInputOptions {
   std::vector<std::string> inputs;  // files; empty when `eal` is set
@@ -42,16 +42,8 @@ inline recovery::AnswerWait answer_wait(const FeedInputOptions& options) {
   return options.eal.empty() ? recovery::AnswerWait::kBlock : recovery::AnswerWait::kPoll;
 }
 
-// The options every command that reads a feed takes: --filter, --eal, --idle-exit-ms, --help.
-std::vector<OptionSpec> feed_input_option_specs();
-// A parser for a feed-reading command: its own options, then the common ones.
-ArgParser feed_command_parser(std::string_view command, std::vector<OptionSpec> own_options);
-// parse_command_line(), then the input options. Returns an exit code when the command stops.
-std::optional<int> parse_feed_command(ArgParser& args, int argc, char** argv, std::string_view synopsis,
-                                      FeedInputOptions& input, std::string_view more_help = {});
-// Fills `options` from the parsed arguments (positional arguments are the input files).
-// False with `error` set on a bad value or when neither or both of files and --eal are given.
-bool parse_feed_input_options(ArgParser& args, FeedInputOptions& options, std::string& error);
+// The filters of input.filter. False with `error` naming the bad entry.
+bool filter_from_config(const config::AppConfig& config, net::UdpFilter& filter, std::string& error);
 
 struct FeedRunResult {
   bool all_inputs_usable = true;
@@ -148,13 +140,13 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Feed& feed, Sink&
       Sink& s;
       std::uint64_t& last;
       Adapter(Feed& feed_in, Sink& sink_in, std::uint64_t& last_in) : f(feed_in), s(sink_in), last(last_in) {}
-      void end_of_burst() override { tickwire::cli::end_of_burst(s); }
+      void end_of_burst() override { tickwire::session::end_of_burst(s); }
       void idle(std::uint64_t now_ns) override {
         // Time passes without packets: a hole's window expires, a silent line goes stale and
         // live recovery takes its answers even when the feed is quiet.
         if constexpr (requires { f.poll(now_ns); }) {
           f.poll(now_ns);
-          tickwire::cli::end_of_burst(s);  // what the poll released reaches the workers now
+          tickwire::session::end_of_burst(s);  // what the poll released reaches the workers now
         }
         if constexpr (requires { s.idle(); }) s.idle();
       }
@@ -265,4 +257,4 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Sink& sink, metri
   return run_feed_inputs(options, decoder, sink, counters, err);
 }
 
-}  // namespace tickwire::cli
+}  // namespace tickwire::session

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace tickwire::cli {
+namespace tickwire::format {
 
 std::string sha256_hex(std::string_view data);
 
@@ -28,4 +28,4 @@ class Sha256 {
 // outlive it. Null (errno set) when the file cannot be created.
 std::FILE* open_hashing_file(const std::string& path, Sha256& hash);
 
-}  // namespace tickwire::cli
+}  // namespace tickwire::format

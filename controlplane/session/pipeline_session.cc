@@ -1,4 +1,4 @@
-#include "controlplane/cli/pipeline_session.h"
+#include "controlplane/session/pipeline_session.h"
 
 #include <cinttypes>
 #include <cstdio>
@@ -10,11 +10,11 @@
 #include <thread>
 #include <vector>
 
-#include "controlplane/cli/feed_report.h"
-#include "controlplane/cli/session_report.h"
-#include "controlplane/cli/session_sinks.h"
-#include "controlplane/cli/sha256.h"
-#include "controlplane/cli/stop_signal.h"
+#include "controlplane/report/feed_report.h"
+#include "controlplane/report/session_report.h"
+#include "controlplane/session/session_sinks.h"
+#include "controlplane/format/sha256.h"
+#include "controlplane/session/stop_signal.h"
 #include "controlplane/format/journal_writer.h"
 #include "controlplane/recovery/recovering_feed.h"
 #include "controlplane/recovery/rerequest_client.h"
@@ -36,7 +36,7 @@
 #include "dataplane/sched/event_router.h"
 #include "dataplane/stages/inline_pipeline.h"
 
-namespace tickwire::cli {
+namespace tickwire::session {
 
 // Every pool and ring is sized from the configuration; start-up refuses what cannot fit.
 std::uint64_t session_memory_budget(const config::AppConfig& config) {
@@ -163,11 +163,11 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     return 1;
   }
 
-  Sha256 journal_hash;
+  format::Sha256 journal_hash;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> journal_file(nullptr, &std::fclose);
   std::unique_ptr<format::JournalWriter> journal;
   if (!config.journal.empty()) {
-    journal_file.reset(open_hashing_file(config.journal, journal_hash));
+    journal_file.reset(format::open_hashing_file(config.journal, journal_hash));
     if (!journal_file) {
       std::perror((who + ": " + config.journal).c_str());
       return 1;
@@ -185,7 +185,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
   book::BookCounters book_counters;
   auto counters = std::make_unique<metrics::FeedCounters>();
   FeedRunResult result;
-  PipelineTotals totals;
+  report::PipelineTotals totals;
   // Intended arrival (or receipt) to stages done: inline as one figure, with workers per class.
   std::array<metrics::LatencyHistogram, sched::kPriorityClassCount> end_to_end;
   metrics::LatencyHistogram inline_end_to_end;
@@ -201,8 +201,8 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
   std::vector<std::string> warnings;
   auto report_feed = [&](const auto& sequenced) {
     if (!config.stats) return;
-    print_feed_counters(stats_out, *counters);
-    print_sequenced_feed_report(stats_out, sequenced);
+    report::print_feed_counters(stats_out, *counters);
+    report::print_sequenced_feed_report(stats_out, sequenced);
   };
   // One set of stage instances per pipeline, owned here; the pipelines hold pointers.
   std::vector<std::unique_ptr<stages::Stage>> instances;
@@ -417,7 +417,7 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     gaps = sink.gaps;
     report_feed(*sequenced);
     recovery.report(config.stats, stats_out);
-    if (config.stats) print_worker_report(stats_out, worker_list, router.stats(), merger.high_water());
+    if (config.stats) report::print_worker_report(stats_out, worker_list, router.stats(), merger.high_water());
     // Rings that came close to full are where the next burst will shed or stall.
     for (std::size_t w = 0; w < worker_list.size(); ++w) {
       const sched::SchedulerStats& ss = worker_list[w]->scheduler_stats();
@@ -455,44 +455,44 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
   if (signals.by_kind.back() != 0) std::fprintf(out, "signals.unknown_kind %" PRIu64 "\n", signals.by_kind.back());
   std::fprintf(out, "gaps %" PRIu64 "\n", gaps);
   if (!config.snapshot_server.empty()) {
-    print_report_line(out, "snapshot.messages", snapshot_result.messages);
-    print_report_line(out, "snapshot.resume_sequence", snapshot_result.resume_sequence);
-    print_report_line(out, "snapshot.elapsed_us", snapshot_result.elapsed_ns / 1000);
+    report::print_report_line(out, "snapshot.messages", snapshot_result.messages);
+    report::print_report_line(out, "snapshot.resume_sequence", snapshot_result.resume_sequence);
+    report::print_report_line(out, "snapshot.elapsed_us", snapshot_result.elapsed_ns / 1000);
   }
   if (config.stats) {
-    print_report_line(out, "alerts.gaps", alerts.gaps());
-    print_report_line(out, "alerts.lines_stale", alerts.lines_stale());
-    print_report_line(out, "alerts.lines_resumed", alerts.lines_resumed());
-    print_report_line(out, "alerts.dropped", alerts.dropped());
+    report::print_report_line(out, "alerts.gaps", alerts.gaps());
+    report::print_report_line(out, "alerts.lines_stale", alerts.lines_stale());
+    report::print_report_line(out, "alerts.lines_resumed", alerts.lines_resumed());
+    report::print_report_line(out, "alerts.dropped", alerts.dropped());
   }
   if (swap_every != 0) std::fprintf(out, "swaps %" PRIu64 "\n", swaps);
-  for (const StageTotals& s : totals.stages) {
+  for (const report::StageTotals& s : totals.stages) {
     std::fprintf(out,
                  "stage.%s calls=%" PRIu64 " overruns=%" PRIu64 " skipped=%" PRIu64 " degraded_calls=%" PRIu64
                  " failures=%" PRIu64 " budget_ns=%" PRIu64 "\n",
                  s.name.c_str(), s.calls, s.overruns, s.skipped, s.degraded_calls, s.failures, s.budget_ns);
-    print_cost(out, "stage." + s.name + ".cost", s.cost);
+    report::print_cost(out, "stage." + s.name + ".cost", s.cost);
   }
-  print_cost(out, "pipeline.per_message", totals.message_cost);
-  if (arrival && workers == 0) print_cost(out, "latency.end_to_end", inline_end_to_end);
+  report::print_cost(out, "pipeline.per_message", totals.message_cost);
+  if (arrival && workers == 0) report::print_cost(out, "latency.end_to_end", inline_end_to_end);
   if (arrival && workers != 0) {
     metrics::LatencyHistogram all;
     for (std::size_t c = 0; c < sched::kPriorityClassCount; ++c) {
-      print_cost(out, "latency.end_to_end." + std::string(sched::kPriorityClassNames[c]), end_to_end[c]);
+      report::print_cost(out, "latency.end_to_end." + std::string(sched::kPriorityClassNames[c]), end_to_end[c]);
       all.merge(end_to_end[c]);
     }
-    print_cost(out, "latency.end_to_end", all);
+    report::print_cost(out, "latency.end_to_end", all);
   }
   if (!result.ports.empty()) {
-    print_port_report(out, result.ports);
-    print_report_percent(out, "rx.busy_percent", result.rx_busy_cycles, result.rx_busy_cycles + result.rx_idle_cycles);
-    print_report_line(out, "rx.active_us", result.rx_active_ns / 1000);
-    print_report_line(out, "rx.packets_per_second",
+    report::print_port_report(out, result.ports);
+    report::print_report_percent(out, "rx.busy_percent", result.rx_busy_cycles, result.rx_busy_cycles + result.rx_idle_cycles);
+    report::print_report_line(out, "rx.active_us", result.rx_active_ns / 1000);
+    report::print_report_line(out, "rx.packets_per_second",
                       result.rx_active_ns == 0 ? 0 : result.rx_packets * 1'000'000'000ull / result.rx_active_ns);
-    print_report_line(out, "rx.messages_per_second",
+    report::print_report_line(out, "rx.messages_per_second",
                       result.rx_active_ns == 0 ? 0 : counters->messages * 1'000'000'000ull / result.rx_active_ns);
   }
-  if (options.report_peak_rss) print_report_line(out, "memory.peak_rss_kib", peak_rss_kib());
+  if (options.report_peak_rss) report::print_report_line(out, "memory.peak_rss_kib", report::peak_rss_kib());
   for (const std::string& w : warnings) std::fprintf(stderr, "%s: warning: %s\n", who.c_str(), w.c_str());
   if (journal) {
     journal->flush();
@@ -505,19 +505,19 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     }
     std::fprintf(out, "journal %s sha256 %s\n", config.journal.c_str(), journal_hash.hex().c_str());
   }
-  if (!config.latency_report.empty() && !write_percentile_file(config.latency_report, totals.message_cost)) return 1;
+  if (!config.latency_report.empty() && !report::write_percentile_file(config.latency_report, totals.message_cost)) return 1;
   if (!options.latency_dir.empty()) {
     const std::string& dir = options.latency_dir;
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
-    bool written = !ec && write_percentile_file(dir + "/pipeline.per_message.hgrm", totals.message_cost);
-    for (const StageTotals& st : totals.stages) {
-      written = written && write_percentile_file(dir + "/stage." + st.name + ".cost.hgrm", st.cost);
+    bool written = !ec && report::write_percentile_file(dir + "/pipeline.per_message.hgrm", totals.message_cost);
+    for (const report::StageTotals& st : totals.stages) {
+      written = written && report::write_percentile_file(dir + "/stage." + st.name + ".cost.hgrm", st.cost);
     }
-    if (arrival && workers == 0) written = written && write_percentile_file(dir + "/end_to_end.hgrm", inline_end_to_end);
+    if (arrival && workers == 0) written = written && report::write_percentile_file(dir + "/end_to_end.hgrm", inline_end_to_end);
     for (std::size_t c = 0; arrival && workers != 0 && c < sched::kPriorityClassCount; ++c) {
       const std::string name(sched::kPriorityClassNames[c]);
-      written = written && write_percentile_file(dir + "/end_to_end." + name + ".hgrm", end_to_end[c]);
+      written = written && report::write_percentile_file(dir + "/end_to_end." + name + ".hgrm", end_to_end[c]);
     }
     if (!written) {
       std::fprintf(stderr, "%s: cannot write the latency files into %s\n", who.c_str(), dir.c_str());
@@ -525,10 +525,10 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
     }
   }
   if (config.stats) {
-    print_report_line(stats_out, "book.days_begun", book_counters.days_begun);
-    print_report_line(stats_out, "book.orders_dropped_at_day_end", book_counters.orders_dropped_at_day_end);
+    report::print_report_line(stats_out, "book.days_begun", book_counters.days_begun);
+    report::print_report_line(stats_out, "book.orders_dropped_at_day_end", book_counters.orders_dropped_at_day_end);
     for (std::size_t i = 0; i < book::kBookAnomalyCount; ++i) {
-      print_report_line(stats_out, "book.anomalies." + std::string(book::kBookAnomalyNames[i]),
+      report::print_report_line(stats_out, "book.anomalies." + std::string(book::kBookAnomalyNames[i]),
                         book_counters.anomalies[i]);
     }
   }
@@ -540,4 +540,4 @@ int run_pipeline_session(const config::AppConfig& config, const FeedInputOptions
   return result.all_inputs_usable && !snapshot_failed ? 0 : 1;
 }
 
-}  // namespace tickwire::cli
+}  // namespace tickwire::session

@@ -13,7 +13,7 @@
 #include "dataplane/sched/worker.h"
 #include "dataplane/stages/inline_pipeline.h"
 
-namespace tickwire::cli {
+namespace tickwire::report {
 
 // The stages' figures summed over every pipeline instance (one per worker).
 struct StageTotals {
@@ -45,4 +45,4 @@ void print_cost(std::FILE* out, const std::string& name, const metrics::LatencyH
 bool write_percentile_file(const std::string& path, const metrics::LatencyHistogram& h);
 [[nodiscard]] std::uint64_t peak_rss_kib();
 
-}  // namespace tickwire::cli
+}  // namespace tickwire::report

@@ -3,11 +3,11 @@
 
 #include <atomic>
 
-namespace tickwire::cli {
+namespace tickwire::session {
 
 void install_stop_handlers() noexcept;
 [[nodiscard]] bool stop_requested() noexcept;
 // The signal that asked for the stop (0: none).
 [[nodiscard]] int stop_signal_number() noexcept;
 
-}  // namespace tickwire::cli
+}  // namespace tickwire::session

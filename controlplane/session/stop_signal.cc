@@ -1,10 +1,10 @@
-#include "controlplane/cli/stop_signal.h"
+#include "controlplane/session/stop_signal.h"
 
 #include <unistd.h>
 
 #include <csignal>
 
-namespace tickwire::cli {
+namespace tickwire::session {
 
 namespace {
 std::atomic<bool> g_stop{false};
@@ -31,4 +31,4 @@ bool stop_requested() noexcept { return g_stop.load(std::memory_order_relaxed); 
 
 int stop_signal_number() noexcept { return g_signal.load(std::memory_order_relaxed); }
 
-}  // namespace tickwire::cli
+}  // namespace tickwire::session

@@ -21,7 +21,7 @@
 #include "dataplane/feed/feed_alert.h"
 #include "dataplane/sched/spsc_ring.h"
 
-namespace tickwire::cli {
+namespace tickwire::session {
 
 class SessionAlerts {
  public:
@@ -121,4 +121,4 @@ class SessionAlerts {
   std::uint64_t dropped_ = 0;
 };
 
-}  // namespace tickwire::cli
+}  // namespace tickwire::session

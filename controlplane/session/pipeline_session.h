@@ -12,10 +12,10 @@
 #include <mutex>
 #include <string>
 
-#include "controlplane/cli/feed_input.h"
+#include "controlplane/session/feed_input.h"
 #include "controlplane/config/app_config.h"
 
-namespace tickwire::cli {
+namespace tickwire::session {
 
 // Sessions that start together: none takes a packet until every one has set itself up
 // (pools, rings, threads placed, journal open), and if one could not, none does.
@@ -71,4 +71,4 @@ std::uint64_t session_memory_budget(const config::AppConfig& config);
 std::string describe_memory_budget(const config::AppConfig& config);
 
 
-}  // namespace tickwire::cli
+}  // namespace tickwire::session

@@ -1,8 +1,8 @@
-#include "controlplane/cli/sha256.h"
+#include "controlplane/format/sha256.h"
 
 #include <openssl/evp.h>
 
-namespace tickwire::cli {
+namespace tickwire::format {
 
 namespace {
 std::string to_hex(const unsigned char* digest, unsigned length) {
@@ -75,4 +75,4 @@ std::FILE* open_hashing_file(const std::string& path, Sha256& hash) {
   return out;
 }
 
-}  // namespace tickwire::cli
+}  // namespace tickwire::format

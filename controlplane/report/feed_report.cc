@@ -1,9 +1,9 @@
-#include "controlplane/cli/feed_report.h"
+#include "controlplane/report/feed_report.h"
 
 #include <cinttypes>
 #include <string>
 
-namespace tickwire::cli {
+namespace tickwire::report {
 
 void print_report_line(std::FILE* out, const std::string& key, std::uint64_t value) {
   std::fprintf(out, "%-44s %" PRIu64 "\n", key.c_str(), value);
@@ -113,4 +113,4 @@ void print_feed_report(std::FILE* out, const metrics::FeedCounters& c, const fee
   if (listed > kGapsListed) std::fprintf(out, "gap ... %zu more not listed\n", listed - kGapsListed);
 }
 
-}  // namespace tickwire::cli
+}  // namespace tickwire::report

@@ -1,13 +1,13 @@
-#include "controlplane/cli/session_report.h"
+#include "controlplane/report/session_report.h"
 
 #include <sys/resource.h>
 
 #include <cinttypes>
 #include <memory>
 
-#include "controlplane/cli/feed_report.h"
+#include "controlplane/report/feed_report.h"
 
-namespace tickwire::cli {
+namespace tickwire::report {
 
 void PipelineTotals::add(const stages::InlinePipeline& p) {
   const auto slots = p.slots();
@@ -84,4 +84,4 @@ std::uint64_t peak_rss_kib() {
   return getrusage(RUSAGE_SELF, &usage) == 0 ? static_cast<std::uint64_t>(usage.ru_maxrss) : 0;
 }
 
-}  // namespace tickwire::cli
+}  // namespace tickwire::report

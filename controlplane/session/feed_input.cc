@@ -1,4 +1,4 @@
-#include "controlplane/cli/feed_input.h"
+#include "controlplane/session/feed_input.h"
 
 #include <algorithm>
 #include <chrono>
@@ -9,46 +9,15 @@
 #include "controlplane/runtime/meminfo.h"
 #include "drivers/dpdk_rx.h"
 
-namespace tickwire::cli {
+namespace tickwire::session {
 
-std::vector<OptionSpec> feed_input_option_specs() {
-  return {
-      {"filter", true, "only datagrams to GROUP:PORT (repeatable; * or 0 = any)"},
-      {"eal", true, "read DPDK ports instead of files, e.g. \"--no-huge --vdev=net_pcap0,rx_pcap=F\""},
-      {"idle-exit-ms", true, "with --eal: stop after this long without packets (0 = never; default 1000)"},
-      {"help", false, "this text"},
-  };
-}
-
-ArgParser feed_command_parser(std::string_view command, std::vector<OptionSpec> own_options) {
-  for (const OptionSpec& s : feed_input_option_specs()) own_options.push_back(s);
-  return ArgParser(command, std::move(own_options));
-}
-
-std::optional<int> parse_feed_command(ArgParser& args, int argc, char** argv, std::string_view synopsis,
-                                      FeedInputOptions& input, std::string_view more_help) {
-  if (auto code = args.parse_command_line(argc, argv, synopsis, more_help)) return code;
-  std::string error;
-  if (!parse_feed_input_options(args, input, error)) return args.usage_error(error, synopsis);
-  return std::nullopt;
-}
-
-bool parse_feed_input_options(ArgParser& args, FeedInputOptions& options, std::string& error) {
-  options.inputs = args.positional();
-  options.eal = args.value("eal").value_or("");
-  if (!args.uint_value("idle-exit-ms", options.idle_exit_ms)) {
-    error = args.error();
-    return false;
-  }
-  if (options.inputs.empty() == options.eal.empty()) {
-    error = std::string("give INPUT files or --eal, not ") + (options.inputs.empty() ? "neither" : "both");
-    return false;
-  }
-  for (const std::string& f : args.values("filter")) {
+bool filter_from_config(const config::AppConfig& config, net::UdpFilter& filter, std::string& error) {
+  filter = net::UdpFilter{};
+  for (const std::string& f : config.filters) {
     const auto endpoint = net::parse_endpoint(f);
-    if (!endpoint || !options.filter.add(*endpoint)) {
-      error = "--filter '" + f + "': expected GROUP:PORT (at most " + std::to_string(net::UdpFilter::kMaxEndpoints) +
-              ")";
+    if (!endpoint || !filter.add(*endpoint)) {
+      error = "input.filter '" + f + "': expected GROUP:PORT (at most " +
+              std::to_string(net::UdpFilter::kMaxEndpoints) + ")";
       return false;
     }
   }
@@ -226,4 +195,4 @@ bool read_dpdk_ports(const FeedInputOptions& options, FrameSink& sink, metrics::
   return true;
 }
 
-}  // namespace tickwire::cli
+}  // namespace tickwire::session

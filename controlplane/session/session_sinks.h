@@ -12,11 +12,11 @@
 #include <span>
 #include <string>
 
-#include "controlplane/cli/feed_input.h"
-#include "controlplane/cli/feed_report.h"
-#include "controlplane/cli/rx_figures.h"
-#include "controlplane/cli/session_alerts.h"
-#include "controlplane/cli/stop_signal.h"
+#include "controlplane/session/feed_input.h"
+#include "controlplane/report/feed_report.h"
+#include "controlplane/session/rx_figures.h"
+#include "controlplane/session/session_alerts.h"
+#include "controlplane/session/stop_signal.h"
 #include "controlplane/config/app_config.h"
 #include "controlplane/format/journal_writer.h"
 #include "controlplane/recovery/recovering_feed.h"
@@ -29,7 +29,7 @@
 #include "dataplane/metrics/arrival_schedule.h"
 #include "dataplane/stages/inline_pipeline.h"
 
-namespace tickwire::cli {
+namespace tickwire::session {
 
 struct SignalCounter final : stages::SignalSink, stages::StageNoticeSink {
   format::JournalWriter* journal = nullptr;
@@ -284,15 +284,15 @@ struct FeedRecovery {
         }
         return run_feed_inputs(input, from, sink, counters, stderr);
       }
-      recovery::SnapshotJoin join(from, sequenced, client_config, snapshot, &stop_requested);
+      recovery::SnapshotJoin join(from, sequenced, client_config, snapshot, &session::stop_requested);
       join.start();
       return run_feed_inputs(input, join, sink, counters, stderr);
     };
     return feed ? run_on(*feed) : run_on(sequenced);
   }
   void report(bool stats, std::FILE* to) const {
-    if (stats && feed) print_recovery_report(to, feed->stats());
+    if (stats && feed) report::print_recovery_report(to, feed->stats());
   }
 };
 
-}  // namespace tickwire::cli
+}  // namespace tickwire::session

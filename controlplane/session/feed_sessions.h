@@ -5,15 +5,15 @@
 // the stop signal, the memory budget (split evenly), the control CPU.
 #pragma once
 
-#include "controlplane/cli/feed_input.h"
-#include "controlplane/cli/pipeline_session.h"
+#include "controlplane/session/feed_input.h"
+#include "controlplane/session/pipeline_session.h"
 #include "controlplane/config/app_config.h"
 
-namespace tickwire::cli {
+namespace tickwire::session {
 
 // Without feeds, the one session. With them, every feed's session; the reports come once all
 // have ended, one feed after the other, each line prefixed "feed.NAME.". The exit code is
 // the worst of the sessions' (a stop by signal before any other).
 int run_feed_sessions(const config::AppConfig& config, const FeedInputOptions& input, const SessionOptions& options);
 
-}  // namespace tickwire::cli
+}  // namespace tickwire::session

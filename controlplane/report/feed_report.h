@@ -13,7 +13,7 @@
 #include "dataplane/metrics/feed_counters.h"
 #include "drivers/dpdk_port.h"
 
-namespace tickwire::cli {
+namespace tickwire::report {
 
 // At most this many gap ranges are listed one per line; the totals always count all.
 inline constexpr std::size_t kGapsListed = 50;
@@ -45,4 +45,4 @@ void print_sequenced_feed_report(std::FILE* out, const SequencedFeed& feed) {
 // "key 12.3": `part` as a percentage of `whole` (0 when whole is 0).
 void print_report_percent(std::FILE* out, const std::string& key, std::uint64_t part, std::uint64_t whole);
 
-}  // namespace tickwire::cli
+}  // namespace tickwire::report
