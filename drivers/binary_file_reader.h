@@ -33,6 +33,8 @@ class BinaryFileReader {
   ReadStatus next_run(book::MessageRef* out, std::size_t max, std::size_t& count);
   [[nodiscard]] const std::string& error() const noexcept { return error_; }
   [[nodiscard]] std::uint64_t bytes_read() const noexcept { return bytes_read_; }
+  // How far into the file as stored reading has come (see ByteStream::source_offset).
+  [[nodiscard]] std::uint64_t source_offset() const noexcept { return stream_->source_offset(); }
 
  private:
   BinaryFileReader() = default;

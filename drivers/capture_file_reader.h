@@ -32,6 +32,8 @@ class CaptureFileReader {
   [[nodiscard]] net::LinkType link_type() const noexcept { return link_; }
   // libpcap's or zlib's words for the last kTruncated / kGzipError.
   [[nodiscard]] const std::string& error() const noexcept { return error_; }
+  // How far into the file as stored reading has come (see ByteStream::source_offset).
+  [[nodiscard]] std::uint64_t source_offset() const noexcept { return stream_->source_offset(); }
 
  private:
   CaptureFileReader() = default;

@@ -33,6 +33,7 @@ std::unique_ptr<ByteStream> ByteStream::open(const std::string& path, std::strin
   } else {
     std::rewind(f);
     s->plain_ = f;
+    s->source_ = f;
   }
   return s;
 }
@@ -64,6 +65,16 @@ std::size_t ByteStream::read(void* out, std::size_t n) {
     }
   }
   return got;
+}
+
+std::uint64_t ByteStream::source_offset() const noexcept {
+  if (gz_ != nullptr) {
+    const z_off_t at = gzoffset(static_cast<gzFile>(gz_));
+    return at < 0 ? 0 : static_cast<std::uint64_t>(at);
+  }
+  if (source_ == nullptr) return 0;
+  const long at = std::ftell(source_);
+  return at < 0 ? 0 : static_cast<std::uint64_t>(at);
 }
 
 FILE* ByteStream::release_as_file() {

@@ -29,11 +29,15 @@ class ByteStream {
   // The caller owns it and must close it before this stream is destroyed; read() is not
   // to be used after.
   FILE* release_as_file();
+  // How far into the file as stored (compressed bytes for gzip) reading has come: a progress
+  // figure, not a resumable position (buffered reads run ahead of what was handed out).
+  [[nodiscard]] std::uint64_t source_offset() const noexcept;
 
  private:
   ByteStream() = default;
   void* gz_ = nullptr;  // gzFile
   FILE* plain_ = nullptr;
+  FILE* source_ = nullptr;  // the plain file, also once released (its new owner closes it)
   bool failed_ = false;
   std::string failure_;
 };

@@ -25,7 +25,10 @@
 #include <thread>
 #include <vector>
 
+#include "controlplane/bench/bench_feed.h"
 #include "controlplane/bench/core_to_core.h"
+#include "controlplane/bench/output_drain.h"
+#include "controlplane/bench/overload_bench.h"
 #include "controlplane/bench/platform_jitter.h"
 #include "dataplane/book/book_builder.h"
 #include "dataplane/book/prefetch_window.h"
@@ -56,103 +59,10 @@ struct InlineSink {
 };
 static_assert(events::MessageSink<InlineSink>);
 
-book::BookConfig book_config() {
-  book::BookConfig config;
-  config.max_orders = 4'000'000;  // as `bench book`: room for any --live-orders it is run with
-  config.max_levels = 1'000'000;
-  config.prefault = true;
-  config.huge_pages = true;
-  return config;
-}
-
-// How a run feeds the stream: up to `limit` messages, paced at `rate` messages/s (0: as fast
-// as it goes), with or without the book builder's prefetch hints.
-struct FeedPlan {
-  std::uint64_t limit = UINT64_MAX;
-  std::uint64_t rate = 0;
-  bool prefetch = true;
-  metrics::TscClock clock;
-};
-
-// Feeds the stream to `builder` in runs, as a receive loop gets them: unpaced, kRun messages
-// at a time; paced, the messages already due when the loop comes round (at least the next,
-// waited for), each stamped with its intended arrival as its receive time. Each run is
-// applied as `replay` and `run` apply theirs (book::apply_prefetched, unless the plan says
-// no). A burst ends (`burst_end()`) when the RX core is about to wait, or unpaced every
-// kMessagesPerBurst messages, as a received batch of packets would.
-constexpr std::uint64_t kMessagesPerBurst = 8;
-constexpr std::size_t kRun = 256;
-
-template <class Builder, class BurstEnd>
-std::uint64_t feed(const BenchStream& s, Builder& builder, const FeedPlan& plan, BurstEnd&& burst_end,
-                   metrics::LatencyHistogram* done_latency = nullptr) {
-  const std::uint8_t* p = s.bytes.data();
-  const std::uint8_t* const end = p + s.bytes.size();
-  const metrics::TscClock& clock = plan.clock;
-  const std::uint64_t start_ns = clock.to_ns(metrics::TscClock::now()) + 1000;
-  const double gap_ns = plan.rate != 0 ? 1e9 / static_cast<double>(plan.rate) : 0;
-  auto due_ns = [&](std::uint64_t k) { return start_ns + static_cast<std::uint64_t>(static_cast<double>(k) * gap_ns); };
-  feed::MessageContext ctx;
-  std::array<book::MessageRef, kRun> run;
-  std::uint64_t n = 0;
-  auto hint = [&](unsigned stage, std::size_t i) {
-    builder.prefetch_encoded(stage, run[i]);
-  };
-  while (n < plan.limit && end - p >= 2) {
-    std::uint64_t now = 0;
-    if (plan.rate != 0) {
-      now = clock.to_ns(metrics::TscClock::now());
-      if (now < due_ns(n)) {
-        burst_end();
-        while ((now = clock.to_ns(metrics::TscClock::now())) < due_ns(n)) cpu_relax();
-      }
-    }
-    std::size_t count = 0;
-    while (count < kRun && n + count < plan.limit && end - p >= 2 &&
-           (plan.rate == 0 || due_ns(n + count) <= now)) {
-      const std::size_t length = (std::size_t{p[0]} << 8) | p[1];
-      if (static_cast<std::size_t>(end - p) < 2 + length) break;  // a cut last message
-      run[count++] = {p + 2, length};
-      p += 2 + length;
-    }
-    if (count == 0) break;
-    const std::uint64_t first = n;
-    auto apply = [&](std::size_t i) {
-      const std::uint64_t k = first + i;
-      ctx.receive_time_ns = plan.rate != 0 ? due_ns(k) : clock.to_ns(metrics::TscClock::now());
-      ctx.sequence = k + 1;
-      itch::decode_message(run[i].data, run[i].length, [&](const auto& message) { builder(ctx, message); });
-      if (done_latency != nullptr) done_latency->record(clock.to_ns(metrics::TscClock::now()) - ctx.receive_time_ns);
-      if (plan.rate == 0 && (k + 1) % kMessagesPerBurst == 0) burst_end();
-      return true;
-    };
-    if (plan.prefetch) {
-      (void)book::apply_prefetched(count, hint, apply);
-    } else {
-      for (std::size_t i = 0; i < count; ++i) apply(i);
-    }
-    n += count;
-  }
-  burst_end();
-  return n;
-}
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-void report_latency(const char* label, const metrics::LatencyHistogram& h) {
-  if (h.count() == 0) return;
-  std::printf("  %-9s n=%-9" PRIu64 " p50=%" PRIu64 " p90=%" PRIu64 " p99=%" PRIu64 " p99.9=%" PRIu64
-              " p99.99=%" PRIu64 " max=%" PRIu64 " ns\n",
-              label, h.count(), h.percentile(50), h.percentile(90), h.percentile(99), h.percentile(99.9),
-              h.percentile(99.99), h.max());
-}
-
 double run_book(const BenchStream& stream, const FeedPlan& plan) {
   book::BookStore store;
   std::string error;
-  if (!store.init(book_config(), error)) {
+  if (!store.init(bench_book_config(), error)) {
     std::fprintf(stderr, "%s\n", error.c_str());
     return 0.0;
   }
@@ -172,7 +82,7 @@ double run_inline(const BenchStream& stream, const FeedPlan& plan) {
   const metrics::TscClock& clock = plan.clock;
   book::BookStore store;
   std::string error;
-  if (!store.init(book_config(), error)) {
+  if (!store.init(bench_book_config(), error)) {
     std::fprintf(stderr, "%s\n", error.c_str());
     return 0.0;
   }
@@ -199,7 +109,7 @@ double run_worker(const BenchStream& stream, const FeedPlan& plan) {
   const metrics::TscClock& clock = plan.clock;
   book::BookStore store;
   std::string error;
-  if (!store.init(book_config(), error)) {
+  if (!store.init(bench_book_config(), error)) {
     std::fprintf(stderr, "%s\n", error.c_str());
     return 0.0;
   }
@@ -207,7 +117,7 @@ double run_worker(const BenchStream& stream, const FeedPlan& plan) {
   // The paced producer stamps each message's intended arrival as its receive time.
   const metrics::ArrivalSchedule arrival = metrics::ArrivalSchedule::as_received();
   config.arrival = &arrival;
-  config.scheduler.max_instruments = static_cast<std::uint32_t>(book_config().max_instruments);
+  config.scheduler.max_instruments = static_cast<std::uint32_t>(bench_book_config().max_instruments);
   sched::RxProgress progress;
   sched::Worker worker(config, progress, clock);
   stages::PriceMoveDetector detector(stages::PriceMoveConfig{});
@@ -219,13 +129,7 @@ double run_worker(const BenchStream& stream, const FeedPlan& plan) {
   sched::EventRouter router(workers, classifier, published, progress);
   book::BookCounters counters;
   book::BookBuilder<sched::EventRouter> builder(store, router, counters, 0);
-  std::uint64_t signals = 0;
-  auto drain = [&] {
-    auto& out = worker.output();
-    const std::size_t n = out.readable();
-    signals += n;
-    out.pop(n);
-  };
+  OutputDrain drain(worker);
   std::uint64_t worker_span = 0;  // TSC ticks in its loop: polls and what lies between them
   std::thread thread([&] {
     (void)pin_to_cpu(1);
@@ -234,16 +138,12 @@ double run_worker(const BenchStream& stream, const FeedPlan& plan) {
     worker_span = metrics::TscClock::now() - begin;
   });
   const auto t0 = std::chrono::steady_clock::now();
-  const std::uint64_t n = feed(stream, builder, plan, [&] {
-    router.publish();
-    drain();
-  });
+  const std::uint64_t n = feed(stream, builder, plan, [&] { router.publish(); });
   const double rx_seconds = seconds_since(t0);
   router.finish();
-  while (!worker.drained()) drain();
-  const double s = seconds_since(t0);
   thread.join();
-  drain();
+  const double s = seconds_since(t0);
+  const std::uint64_t signals = drain.stop();
   std::uint64_t shed = 0;
   std::uint64_t waits = 0;
   for (std::size_t c = 0; c < sched::kPriorityClassCount; ++c) {
@@ -269,91 +169,6 @@ double run_worker(const BenchStream& stream, const FeedPlan& plan) {
   }
   report_latency("all", all);
   return s * 1e9 / static_cast<double>(n);
-}
-
-// Low-class work costing more than the worker can do, paced input: does critical work keep
-// its latency? Top-of-book changes are critical here, everything else low (shed when its
-// ring is full, as live); a stage spins `low_cost_ns` on each low message. Returns the
-// fraction of messages that were low.
-struct SpinOnLow final : stages::Stage {
-  std::uint64_t cost_ns = 0;
-  metrics::TscClock clock;
-  explicit SpinOnLow(metrics::TscClock c) : clock(c) {}
-  std::string_view name() const noexcept override { return "spin_on_low"; }
-  bool process(std::span<const events::Event> m, stages::SignalSink&) noexcept override {
-    if (cost_ns == 0) return true;
-    for (const events::Event& e : m) {
-      if (e.kind == events::EventKind::kTopOfBook) return true;  // a critical message
-    }
-    const std::uint64_t until = clock.to_ns(metrics::TscClock::now()) + cost_ns;
-    while (clock.to_ns(metrics::TscClock::now()) < until) cpu_relax();
-    return true;
-  }
-};
-
-double run_low_overload(const BenchStream& stream, const FeedPlan& plan, std::uint64_t low_cost_ns, bool skip_low) {
-  const std::uint64_t rate = plan.rate;
-  const metrics::TscClock& clock = plan.clock;
-  book::BookStore store;
-  std::string error;
-  if (!store.init(book_config(), error)) return (void)std::fprintf(stderr, "%s\n", error.c_str()), 0.0;
-  sched::WorkerConfig config;
-  const metrics::ArrivalSchedule arrival = metrics::ArrivalSchedule::as_received();
-  config.arrival = &arrival;
-  config.scheduler.max_instruments = static_cast<std::uint32_t>(book_config().max_instruments);
-  config.inbox.when_full[sched::index_of(sched::PriorityClass::kLow)] = sched::FullPolicy::kShed;
-  sched::RxProgress progress;
-  sched::Worker worker(config, progress, clock);
-  SpinOnLow spin(clock);
-  spin.cost_ns = low_cost_ns;
-  // skip_low: a budget the spinning calls overrun; over it, low messages bypass the stage.
-  if (skip_low) {
-    (void)worker.pipeline().add(spin, low_cost_ns / 2, stages::OverrunPolicy::kSkipLow);
-  } else {
-    (void)worker.pipeline().add(spin, 0);
-  }
-  sched::Worker* const workers[] = {&worker};
-  events::ClassificationRules rules;
-  rules.by_kind.fill(sched::PriorityClass::kLow);
-  rules.by_kind[static_cast<std::size_t>(events::EventKind::kTopOfBook)] = sched::PriorityClass::kCritical;
-  rules.deep_level = sched::PriorityClass::kLow;
-  rules.jump_basis_points = 0;
-  rules.withdrawal_percent = 0;
-  const events::ClassificationTable table(rules, config.scheduler.max_instruments);
-  std::atomic<const events::ClassificationTable*> published{&table};
-  events::Classifier classifier(config.scheduler.max_instruments);
-  sched::EventRouter router(workers, classifier, published, progress);
-  book::BookCounters counters;
-  book::BookBuilder<sched::EventRouter> builder(store, router, counters, 0);
-  auto drain = [&] { worker.output().pop(worker.output().readable()); };
-  // Aging here runs on the wall clock, not on the RX core's progress as in the product loop:
-  // under this overload the RX core can wait for room in a ring, its progress clock then
-  // stands still, and the waits aging bounds would stop growing while they go on.
-  std::thread thread([&] {
-    (void)pin_to_cpu(1);
-    while (!worker.drained()) (void)worker.poll(clock.to_ns(metrics::TscClock::now()));
-  });
-  const std::uint64_t n = feed(stream, builder, plan, [&] {
-    router.publish();
-    drain();
-  });
-  router.finish();
-  while (!worker.drained()) drain();
-  thread.join();
-  const auto& ic = worker.inbox().counters();
-  const std::size_t critical = sched::index_of(sched::PriorityClass::kCritical);
-  const std::size_t low = sched::index_of(sched::PriorityClass::kLow);
-  // Units, as the rings shed them (almost every message is one unit).
-  const std::uint64_t low_units = worker.scheduler_stats().units[low] + ic.shed_ring_full[low].load();
-  std::printf("overload rate=%-8" PRIu64 " low_cost_ns=%-6" PRIu64 " policy=%-8s messages=%" PRIu64
-              " low_shed=%" PRIu64 " low_run=%" PRIu64 " low_aged=%" PRIu64 " low_skipped=%" PRIu64
-              " critical_waits=%" PRIu64 "\n",
-              rate, low_cost_ns, skip_low ? "skip_low" : "count", n, ic.shed_ring_full[low].load(),
-              worker.scheduler_stats().units[low], worker.scheduler_stats().aged[low],
-              worker.pipeline().slots()[0].skipped, ic.full_waits[critical].load());
-  report_latency("critical", worker.stats().end_to_end[critical]);
-  report_latency("low", worker.stats().end_to_end[low]);
-  return n == 0 ? 0.0 : static_cast<double>(low_units) / static_cast<double>(n);
 }
 
 }  // namespace
@@ -402,11 +217,15 @@ bool run_pipeline_bench(const BenchStream& stream, const PipelineBenchOptions& o
   if (!options.rates.empty()) {
     // Critical latency, unloaded and with low work costing twice what the worker can do.
     const FeedPlan overload{options.paced_messages, options.rates.front(), options.prefetch, clock};
-    const double low_fraction = run_low_overload(stream, overload, 0, false);
-    if (low_fraction > 0) {
-      const auto low_cost_ns = static_cast<std::uint64_t>(2e9 / (static_cast<double>(overload.rate) * low_fraction));
-      run_low_overload(stream, overload, low_cost_ns, false);
-      run_low_overload(stream, overload, low_cost_ns, true);
+    const OverloadResult unloaded = run_low_overload(stream, overload, OverloadOptions{});
+    if (!unloaded.ran) return false;
+    if (unloaded.low_fraction > 0) {
+      OverloadOptions loaded;
+      loaded.low_cost_ns =
+          static_cast<std::uint64_t>(2e9 / (static_cast<double>(overload.rate) * unloaded.low_fraction));
+      if (!run_low_overload(stream, overload, loaded).ran) return false;
+      loaded.skip_low = true;
+      if (!run_low_overload(stream, overload, loaded).ran) return false;
     }
   }
   std::printf("peak_rss_MiB=%.0f\n", peak_rss_mib());

@@ -5,7 +5,7 @@
 
 #include "controlplane/cli/arg_parser.h"
 #include "controlplane/cli/pipeline_options.h"
-#include "controlplane/session/feed_sessions.h"
+#include "controlplane/session/process.h"
 
 namespace tickwire::cli {
 
@@ -50,7 +50,7 @@ int run_replay_command(int argc, char** argv) {
   if (args.has("swap-params") && !args.has("swap-plugin")) {
     return args.usage_error("--swap-params needs --swap-plugin", kSynopsis);
   }
-  return session::run_feed_sessions(config, input, options);
+  return session::run_process(config, input, options);
 }
 
 }  // namespace tickwire::cli

@@ -6,7 +6,7 @@
 #include "controlplane/cli/arg_parser.h"
 #include "controlplane/cli/ctl_command.h"
 #include "controlplane/cli/pipeline_options.h"
-#include "controlplane/session/feed_sessions.h"
+#include "controlplane/session/process.h"
 
 namespace tickwire::cli {
 
@@ -52,7 +52,7 @@ int run_run_command(int argc, char** argv) {
   session::SessionOptions options;
   options.command = "run";
   options.live = true;
-  return session::run_feed_sessions(config, input, options);
+  return session::run_process(config, input, options);
 }
 
 }  // namespace tickwire::cli

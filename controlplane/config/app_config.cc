@@ -466,8 +466,10 @@ void add_global_keys(std::vector<Key>& keys) {
                           [](auto& c, auto*) -> auto& { return c.journal_events; }));
   keys.push_back(string_key("output.latency_report", "write per-stage cost percentiles to this file (\"\": none)",
                             [](auto& c, auto*) -> auto& { return c.latency_report; }));
-  keys.push_back(bool_key("output.stats", "print feed, sequencer and book counters to stderr",
+  keys.push_back(bool_key("output.stats", "after the summary, print every figure as a `key value` line",
                           [](auto& c, auto*) -> auto& { return c.stats; }));
+  keys.push_back(string_key("output.report", "write every figure as one JSON object to this file (\"\": none)",
+                            [](auto& c, auto*) -> auto& { return c.report; }));
 
   // cpus
   keys.push_back(string_key("cpus.rx", "CPU the RX thread is pinned to, e.g. \"2\" (\"\": not pinned)",
@@ -880,7 +882,7 @@ bool operator==(const AppConfig& a, const AppConfig& b) {
          a.memory_budget_mb == b.memory_budget_mb && a.warn_fill_percent == b.warn_fill_percent &&
          a.replay_speed == b.replay_speed && a.replay_rate == b.replay_rate && a.replay_burst == b.replay_burst &&
          a.journal == b.journal && a.journal_events == b.journal_events && a.latency_report == b.latency_report &&
-         a.stats == b.stats && a.control_socket == b.control_socket && a.rx_cpu == b.rx_cpu &&
+         a.stats == b.stats && a.report == b.report && a.control_socket == b.control_socket && a.rx_cpu == b.rx_cpu &&
          a.worker_cpus == b.worker_cpus && a.control_cpu == b.control_cpu && a.files == b.files &&
          a.ports == b.ports && a.feeds == b.feeds;
 }
@@ -1121,7 +1123,7 @@ bool validate(const AppConfig& config, std::string& error) {
 bool process_wide_key(std::string_view dotted) {
   static constexpr std::string_view kProcessWide[] = {"input.eal",   "memory.budget_mb", "cpus.control",
                                                       "control.socket", "replay.speed", "replay.rate",
-                                                      "replay.burst"};
+                                                      "replay.burst", "output.report"};
   return std::find(std::begin(kProcessWide), std::end(kProcessWide), dotted) != std::end(kProcessWide);
 }
 
@@ -1196,7 +1198,7 @@ std::string to_toml(const AppConfig& config) {
     out += "\n# Several feed sessions in one process, each with its own RX thread, books and workers:\n"
            "# a [feed.NAME] table each (at most " + std::to_string(kMaxFeeds) +
            "), holding the keys above that differ for that feed\n"
-           "# (all but input.eal, memory.budget_mb, cpus.control, control.socket and replay.*), e.g.\n"
+           "# (all but input.eal, memory.budget_mb, cpus.control, control.socket, output.report and replay.*), e.g.\n"
            "#   [feed.nasdaq]\n"
            "#   input.filter = [\"233.54.12.111:26477\", \"233.49.196.111:26477\"]\n"
            "#   cpus.rx = \"2\"\n";

@@ -16,6 +16,12 @@ std::string_view event_kind_name(events::EventKind kind) noexcept {
 }
 
 namespace {
+// By bit: the names a person reads in the journal ("flags":["last_in_message","book_suspect"]).
+constexpr std::array<std::string_view, 9> kEventFlagNames = {
+    "last_in_message", "book_suspect", "timestamp_anomaly", "non_printable", "hidden_trade",
+    "cross_trade",     "level_removed", "end_of_unit",      "starts_afresh"};
+static_assert(events::kStartsAfresh == 1u << 8 && events::kEndOfUnit == 1u << 7);
+
 std::string_view side_name(events::Side s) noexcept {
   return s == events::Side::kBid ? "bid" : s == events::Side::kAsk ? "ask" : "";
 }
@@ -42,6 +48,25 @@ void JournalWriter::field(std::string_view key, std::string_view value) {
   out_.put("\":\"");
   out_.put_json_escaped(value);
   out_.put('"');
+}
+
+void JournalWriter::flags_field(std::uint16_t flags) {
+  out_.put(",\"flags\":[");
+  bool first = true;
+  for (std::size_t bit = 0; bit < 16; ++bit) {
+    if ((flags & (1u << bit)) == 0) continue;
+    if (!first) out_.put(',');
+    first = false;
+    out_.put('"');
+    if (bit < kEventFlagNames.size()) {
+      out_.put(kEventFlagNames[bit]);
+    } else {
+      out_.put("bit");
+      out_.put_uint(bit);
+    }
+    out_.put('"');
+  }
+  out_.put(']');
 }
 
 void JournalWriter::instrument_fields(std::uint32_t instrument) {
@@ -146,7 +171,7 @@ void JournalWriter::event(const events::Event& e) {
     field("match_number", e.match_number);
   }
   if (e.code != 0) field("code", std::string_view(reinterpret_cast<const char*>(&e.code), 1));
-  field("flags", std::uint64_t{e.flags});
+  flags_field(e.flags);
   out_.put("}\n");
   out_.maybe_flush();
 }

@@ -4,7 +4,8 @@
 //   {"seq":N,"event_index":I,"signal":"price_jump","stage":"price_move","stock_locate":L,
 //    "stock":"AAPL","exchange_time":T,"mid2_before":X,"mid2_after":Y,"bps":B}
 //   {"seq":N,"event_index":I,"signal":"liquidity_drop",...,"side":"bid","size_before":X,"size_after":Y,"bps":B}
-//   {"seq":N,"event_index":I,"event":"top_of_book","stock_locate":L,"exchange_time":T,...}
+//   {"seq":N,"event_index":I,"event":"top_of_book","stock_locate":L,"exchange_time":T,...,
+//    "flags":["last_in_message","book_suspect"]}
 //   {"seq":N,"swap":"price_move","slot":0,"version":V}   (before message N's lines)
 //   {"seq":N,"stage":"price_move","slot":0,"notice":"over_budget"}   (after message N's signals:
 //    within_budget, skipped, disabled too; decisions on measured time are part of the run)
@@ -46,10 +47,13 @@ class JournalWriter {
   // A gap (other alerts are about time, not the stream, and are not journaled).
   void gap(const feed::FeedAlert& alert);
   void flush() { out_.flush(); }
+  // Without a FILE* (out == nullptr) every line is held: what has been written so far.
+  [[nodiscard]] std::string_view held_text() const noexcept { return out_.text(); }
   [[nodiscard]] bool failed() const noexcept { return out_.failed(); }
 
  private:
   void instrument_fields(std::uint32_t instrument);
+  void flags_field(std::uint16_t flags);
   void field(std::string_view key, std::uint64_t value);
   void field(std::string_view key, std::int64_t value);
   void field(std::string_view key, std::string_view value);

@@ -53,7 +53,7 @@ void TextBuffer::put_csv_cell(std::string_view s) {
 }
 
 void TextBuffer::flush() {
-  if (data_.empty()) return;
+  if (data_.empty() || out_ == nullptr) return;
   if (std::fwrite(data_.data(), 1, data_.size(), out_) != data_.size()) failed_ = true;
   data_.clear();
 }

@@ -1,4 +1,5 @@
-// An append-only character buffer that flushes to a FILE* in large writes.
+// An append-only character buffer that flushes to a FILE* in large writes (or, without a
+// FILE*, holds its text until cleared).
 #pragma once
 
 #include <charconv>
@@ -40,6 +41,9 @@ class TextBuffer {
   }
   void flush();
   [[nodiscard]] bool failed() const noexcept { return failed_; }
+  // What is held and not yet flushed.
+  [[nodiscard]] std::string_view text() const noexcept { return {data_.data(), data_.size()}; }
+  void clear() noexcept { data_.clear(); }
 
  private:
   std::FILE* out_;

@@ -1,5 +1,5 @@
-// The figures of a pipeline session and how they are printed: stage costs summed over every
-// pipeline instance, the worker report, percentile lines, HdrHistogram files, peak RSS.
+// The figures of a pipeline session: stage costs summed over every pipeline instance, the
+// workers' figures, HdrHistogram files, peak RSS.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "controlplane/report/figures.h"
 #include "dataplane/metrics/latency_histogram.h"
 #include "dataplane/sched/event_router.h"
 #include "dataplane/sched/worker.h"
@@ -35,12 +36,12 @@ struct PipelineTotals {
   void add(const stages::InlinePipeline& p);
 };
 
-// Per worker and class: queued, shed, full waits, run, aged, run early, ring high water; busy
-// and idle cycles.
-void print_worker_report(std::FILE* out, std::span<sched::Worker* const> workers, const sched::RouterStats& router,
-                         std::size_t merge_high_water);
-// "name count=N p50=... max=... (ns)".
-void print_cost(std::FILE* out, const std::string& name, const metrics::LatencyHistogram& h);
+// Each stage's calls, overruns, skips, degraded calls, failures and budget, and its cost.
+void add_stages(Figures& out, const PipelineTotals& totals);
+// The router; per worker and class: queued, shed, full waits, run, aged, run early, ring
+// high water; busy and idle cycles.
+void add_workers(Figures& out, std::span<sched::Worker* const> workers, const sched::RouterStats& router,
+                 std::size_t merge_high_water);
 // HdrHistogram's percentile-distribution text, for its plotter. False (and a message) on failure.
 bool write_percentile_file(const std::string& path, const metrics::LatencyHistogram& h);
 [[nodiscard]] std::uint64_t peak_rss_kib();

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +16,7 @@
 #include "controlplane/config/app_config.h"
 #include "controlplane/recovery/recovery_policy.h"
 #include "dataplane/book/prefetch_window.h"
+#include "dataplane/core/cache.h"
 #include "dataplane/feed/mold_feed_decoder.h"
 #include "dataplane/itch/decoder.h"
 #include "drivers/binary_file_reader.h"
@@ -22,6 +25,14 @@
 #include "drivers/dpdk_port.h"
 
 namespace tickwire::session {
+
+// How far a run through its inputs has come, for the progress line on a terminal: stored now
+// and then by the RX thread (relaxed, on a line it alone writes), read by the control thread.
+struct alignas(kCacheLine) InputProgress {
+  std::atomic<std::uint64_t> messages{0};
+  std::atomic<std::uint64_t> bytes_done{0};  // of the input files as stored (gzip: compressed)
+  std::atomic<std::uint64_t> bytes_total{0};  // 0: unknown (ports)
+};
 
 struct FeedInputOptions {
   std::vector<std::string> inputs;  // files; empty when `eal` is set
@@ -35,6 +46,7 @@ struct FeedInputOptions {
   net::UdpFilter filter;
   // With EAL: receive times on this clock (the one latency is measured with); else DPDK's.
   std::optional<metrics::TscClock> clock;
+  InputProgress* progress = nullptr;  // null: not told
 };
 
 // How recovery waits for re-request answers: a replay stops for them, a live RX loop never.
@@ -171,6 +183,23 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Feed& feed, Sink&
   }
 
   std::uint64_t binary_messages = 0;
+  // Progress is told every so many frames (or runs of a BinaryFILE) and at each input's end.
+  constexpr std::uint32_t kProgressEvery = 1024;
+  std::uint64_t bytes_before = 0;  // of the inputs already read
+  if (options.progress != nullptr) {
+    std::uint64_t total = 0;
+    for (const std::string& path : options.inputs) {
+      std::error_code ec;
+      const std::uintmax_t size = std::filesystem::file_size(path, ec);
+      if (!ec) total += size;
+    }
+    options.progress->bytes_total.store(total, std::memory_order_relaxed);
+  }
+  auto tell_progress = [&](std::uint64_t offset) {
+    if (options.progress == nullptr) return;
+    options.progress->messages.store(counters.messages, std::memory_order_relaxed);
+    options.progress->bytes_done.store(bytes_before + offset, std::memory_order_relaxed);
+  };
   for (const std::string& path : options.inputs) {
     if (should_stop(sink)) break;
     std::string error;
@@ -190,7 +219,9 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Feed& feed, Sink&
         continue;
       }
       drivers::Frame frame;
+      std::uint32_t frames = 0;
       while (!should_stop(sink) && (status = reader->next(frame)) == drivers::ReadStatus::kFrame) {
+        if (++frames % kProgressEvery == 0) tell_progress(reader->source_offset());
         last_receive_ns = frame.receive_time_ns;
         // No look-ahead: libpcap hands over one frame at a time, and a look-ahead over one
         // packet's messages measured no gain for its second parse of the frame.
@@ -216,7 +247,9 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Feed& feed, Sink&
       std::array<book::MessageRef, kBinaryFileRun> run;
       std::size_t count = 0;
       const bool hints = prefetching(sink);
+      std::uint32_t runs = 0;
       while (!should_stop(sink) && (status = reader->next_run(run.data(), run.size(), count)) == drivers::ReadStatus::kFrame) {
+        if (++runs % kProgressEvery == 0) tell_progress(reader->source_offset());
         auto apply = [&](std::size_t i) {
           ctx.sequence = ++binary_messages;
           feed::deliver_message(run[i].data, run[i].length, ctx, sink, counters);
@@ -233,6 +266,12 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Feed& feed, Sink&
       }
       counters.bytes += reader->bytes_read();
       detail = reader->error();
+    }
+    {
+      std::error_code ec;
+      const std::uintmax_t size = std::filesystem::file_size(path, ec);
+      bytes_before += ec ? 0 : size;
+      tell_progress(0);
     }
     if (status == drivers::ReadStatus::kTruncated) {
       counters.drop(kind == InputKind::kCapture ? metrics::DropReason::kCaptureTruncated

@@ -8,25 +8,35 @@
 
 namespace tickwire::session {
 
+void add_rx_figures(report::Figures& out, const RxFigures& figures) {
+  report::add_feed_counters(out, figures.feed);
+  report::add_sequencer(out, figures.sequencer, figures.line_missing);
+  out.add("book.messages_applied", figures.book.messages_applied);
+  out.add("book.events", figures.book.events);
+  out.add("book.days_begun", figures.book.days_begun);
+  out.add("book.orders_dropped_at_day_end", figures.book.orders_dropped_at_day_end);
+  for (std::size_t i = 0; i < book::kBookAnomalyCount; ++i) {
+    out.add("book.anomalies." + std::string(book::kBookAnomalyNames[i]), figures.book.anomalies[i]);
+  }
+  out.add("router.messages", figures.router.messages);
+  out.add("router.too_large", figures.router.too_large);
+  out.add("router.full_waits", figures.router.full_waits);
+  out.add("router.sequence_out_of_range", figures.router.sequence_out_of_range);
+}
+
 std::string format_rx_stats(const RxFigures& figures) {
+  report::Figures f;
+  f.add("rx.answered", 1);
+  add_rx_figures(f, figures);
+  return figures_text(f);
+}
+
+std::string figures_text(const report::Figures& figures) {
   char* text = nullptr;
   std::size_t size = 0;
   std::FILE* out = open_memstream(&text, &size);
-  if (out == nullptr) return "rx.answered 0\n";
-  report::print_report_line(out, "rx.answered", 1);
-  report::print_feed_counters(out, figures.feed);
-  report::print_sequencer_report(out, figures.sequencer, figures.line_missing);
-  report::print_report_line(out, "book.messages_applied", figures.book.messages_applied);
-  report::print_report_line(out, "book.events", figures.book.events);
-  report::print_report_line(out, "book.days_begun", figures.book.days_begun);
-  report::print_report_line(out, "book.orders_dropped_at_day_end", figures.book.orders_dropped_at_day_end);
-  for (std::size_t i = 0; i < book::kBookAnomalyCount; ++i) {
-    report::print_report_line(out, "book.anomalies." + std::string(book::kBookAnomalyNames[i]), figures.book.anomalies[i]);
-  }
-  report::print_report_line(out, "router.messages", figures.router.messages);
-  report::print_report_line(out, "router.too_large", figures.router.too_large);
-  report::print_report_line(out, "router.full_waits", figures.router.full_waits);
-  report::print_report_line(out, "router.sequence_out_of_range", figures.router.sequence_out_of_range);
+  if (out == nullptr) return {};
+  figures.print(out);
   std::fclose(out);
   std::string lines(text, size);
   std::free(text);

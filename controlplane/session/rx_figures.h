@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 
+#include "controlplane/report/figures.h"
 #include "dataplane/book/book_counters.h"
 #include "dataplane/core/figure_snapshot.h"
 #include "dataplane/feed/sequencer.h"
@@ -33,9 +34,12 @@ struct RxSafePoint {
   ~RxSafePoint() = default;
 };
 
-// The RX core's figures as "key value" lines for `ctl stats`, with the names of the final
-// report.
+// The RX core's figures under the names of the final report.
+void add_rx_figures(report::Figures& out, const RxFigures& figures);
+// As "key value" lines for `ctl stats`, after "rx.answered 1".
 std::string format_rx_stats(const RxFigures& figures);
+// Any figures as the "key value" lines --stats prints.
+std::string figures_text(const report::Figures& figures);
 // The same, asked of the RX core; `while_waiting()` keeps the control plane's work going
 // meanwhile (the RX core may be waiting for it). `if_stopped(out)` fills `out` with the final
 // figures and returns true once the RX core has stopped (it serves no more requests then):

@@ -1,6 +1,6 @@
-// What sits between the feed and the stages in a pipeline session (replay, run): the signal
-// counter that writes the journal, scripted swaps, the event tap, paced release, the sink the
-// sequencer delivers to, and the re-request rung of recovery. Header-only: templated on where
+// What sits between the feed and the stages in a pipeline session (replay, run): scripted
+// swaps, the event tap, paced release, the sink the sequencer delivers to, and the
+// re-request rung of recovery. Header-only: templated on where
 // the events go (the inline pipeline, or the RX core's router).
 #pragma once
 
@@ -30,18 +30,6 @@
 #include "dataplane/stages/inline_pipeline.h"
 
 namespace tickwire::session {
-
-struct SignalCounter final : stages::SignalSink, stages::StageNoticeSink {
-  format::JournalWriter* journal = nullptr;
-  std::array<std::uint64_t, stages::kSignalKindCount + 1> by_kind{};  // the last: unknown kinds
-  void emit(const stages::Signal& s) noexcept override {
-    ++by_kind[std::min(static_cast<std::size_t>(s.kind), stages::kSignalKindCount)];
-    if (journal != nullptr) journal->signal(s);
-  }
-  void notice(const stages::StageNotice& n) noexcept override {
-    if (journal != nullptr) journal->notice(n);
-  }
-};
 
 // Scripted hot swaps: slot 0 gets a fresh detector at every multiple of `every` (the
 // backtest of a parameter change, and the swap storm of the tests).

@@ -75,21 +75,21 @@ TEST(RecoveryCliReplay, AReplayWithRecoveryWritesTheCleanDaysJournal) {
   const std::string listening = server.wait_for_line("listening ", 10'000);
   ASSERT_FALSE(listening.empty()) << server.stop();
   const CommandResult clean =
-      run_command(tickwire_binary(), {"replay", "--journal", dir + "/clean.jsonl", "--journal-events", days.clean});
+      run_command(tickwire_binary(), {"replay", "--stats", "--journal", dir + "/clean.jsonl", "--journal-events", days.clean});
   ASSERT_EQ(clean.exit_code, 0) << clean.err;
   const std::string sha = clean.out.substr(clean.out.find(" sha256 ") + 8, 64);
   for (const char* workers : {"0", "2"}) {
     const CommandResult r = run_command(
-        tickwire_binary(), {"replay", "--workers", workers, "--stats", "--set",
+        tickwire_binary(), {"replay", "--stats", "--workers", workers, "--stats", "--set",
                             "recovery.server=\"127.0.0.1:" + port_of(listening) + "\"", "--journal",
                             dir + "/recovered.jsonl", "--journal-events", days.faulty});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find(" sha256 " + sha), std::string::npos) << workers << " workers\n" << r.out;
     EXPECT_EQ(stat(r.out, "gaps"), 0) << r.out;
-    EXPECT_GT(stat(r.err, "recovery.holes_recovered"), 0) << r.err;
+    EXPECT_GT(stat(r.out, "recovery.holes_recovered"), 0) << r.out;
   }
   server.stop();
-  const CommandResult bad = run_command(tickwire_binary(), {"replay", "--set", "recovery.server=\"nowhere\"",
+  const CommandResult bad = run_command(tickwire_binary(), {"replay", "--stats", "--set", "recovery.server=\"nowhere\"",
                                                             days.faulty});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("recovery.server"), std::string::npos) << bad.err;
@@ -106,14 +106,14 @@ TEST(RecoveryCliLive, ALiveRunRecoversWithoutStoppingItsPort) {
   ASSERT_FALSE(listening.empty()) << server.stop();
   // Signals only: net_pcap delivers the day faster than it ran, hours of exchange time in
   // milliseconds, so live events carry clock-jump flags a replay's do not.
-  const CommandResult clean = run_command(tickwire_binary(), {"replay", "--journal", dir + "/clean.jsonl", days.clean});
+  const CommandResult clean = run_command(tickwire_binary(), {"replay", "--stats", "--journal", dir + "/clean.jsonl", days.clean});
   ASSERT_EQ(clean.exit_code, 0) << clean.err;
   const std::string sha = clean.out.substr(clean.out.find(" sha256 ") + 8, 64);
   // The whole burst fits the reorder buffer: holes are recovered one after another, and
   // the ones behind the first wait for their turn.
   const CommandResult r = run_command(
       tickwire_binary(),
-      {"run", "--eal",
+      {"run", "--stats", "--eal",
        "--no-huge -m 256 --no-pci --no-shconf --log-level=lib.eal:error --vdev=net_pcap0,rx_pcap=" + days.faulty,
        "--idle-exit-ms", "3000", "--stats", "--set", "recovery.server=\"127.0.0.1:" + port_of(listening) + "\"",
        "--set", "sequencer.reorder_buffer=65536", "--journal", dir + "/live.jsonl"});
@@ -121,9 +121,9 @@ TEST(RecoveryCliLive, ALiveRunRecoversWithoutStoppingItsPort) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find(" sha256 " + sha), std::string::npos) << r.out << r.err;
   EXPECT_EQ(stat(r.out, "gaps"), 0) << r.out;
-  EXPECT_EQ(stat(r.err, "sequencer.delivered"), 20000) << r.err;
-  EXPECT_GT(stat(r.err, "recovery.holes_recovered"), 0) << r.err;
-  EXPECT_EQ(stat(r.err, "recovery.holes_abandoned"), 0) << r.err;
+  EXPECT_EQ(stat(r.out, "sequencer.delivered"), 20000) << r.out;
+  EXPECT_GT(stat(r.out, "recovery.holes_recovered"), 0) << r.out;
+  EXPECT_EQ(stat(r.out, "recovery.holes_abandoned"), 0) << r.out;
 }
 
 TEST(RecoveryCliWithoutServer, WhatCannotBeRecoveredIsDeclared) {

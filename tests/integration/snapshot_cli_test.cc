@@ -154,11 +154,6 @@ TEST_F(SnapshotCli, ALiveJoinHoldsWhatArrivesWhileTheSnapshotIsFetched) {
   EXPECT_EQ(stat(live.err, "snapshot.resume_sequence"), 20001) << live.err;
 }
 
-std::string journal_sha(const std::string& out) {
-  const std::size_t at = out.find(" sha256 ");
-  return at == std::string::npos ? "" : out.substr(at + 8, 64);
-}
-
 // The lines of a journal file that are not signals, from sequence `after` + 1 on.
 std::string events_after(const std::string& path, std::uint64_t after) {
   const std::vector<std::uint8_t> bytes = read_file(path);
@@ -177,7 +172,7 @@ std::string events_after(const std::string& path, std::uint64_t after) {
 TEST_F(SnapshotCli, ReplayAndRunJoinLateWithTheWholeDaysEvents) {
   const std::string dir = temp_dir();
   const CommandResult whole =
-      run_command(tickwire_binary(), {"replay", "--journal", dir + "/whole.jsonl", "--journal-events", two_lines()});
+      run_command(tickwire_binary(), {"replay", "--stats", "--journal", dir + "/whole.jsonl", "--journal-events", two_lines()});
   ASSERT_EQ(whole.exit_code, 0) << whole.err;
   const std::string expected = events_after(dir + "/whole.jsonl", 20000);
   ASSERT_FALSE(expected.empty());
@@ -188,14 +183,14 @@ TEST_F(SnapshotCli, ReplayAndRunJoinLateWithTheWholeDaysEvents) {
     SCOPED_TRACE(std::string(workers) + " workers");
     const std::string journal = dir + "/join" + workers + ".jsonl";
     const CommandResult join =
-        run_command(tickwire_binary(), {"replay", "--snapshot", server.address, "--workers", workers, "--journal",
+        run_command(tickwire_binary(), {"replay", "--stats", "--snapshot", server.address, "--workers", workers, "--journal",
                                         journal, "--journal-events", two_lines()});
     ASSERT_EQ(join.exit_code, 0) << join.err;
     EXPECT_EQ(stat(join.out, "snapshot.resume_sequence"), 20001) << join.out;
     EXPECT_EQ(stat(join.out, "gaps"), 0) << join.out;
     EXPECT_TRUE(events_after(journal, 0) == expected) << "events after the join differ from the whole day's";
     const CommandResult signals_only = run_command(
-        tickwire_binary(), {"replay", "--snapshot", server.address, "--workers", workers, "--journal", journal, two_lines()});
+        tickwire_binary(), {"replay", "--stats", "--snapshot", server.address, "--workers", workers, "--journal", journal, two_lines()});
     ASSERT_EQ(signals_only.exit_code, 0) << signals_only.err;
     if (signals_sha.empty()) signals_sha = journal_sha(signals_only.out);
     EXPECT_EQ(journal_sha(signals_only.out), signals_sha);
@@ -203,16 +198,16 @@ TEST_F(SnapshotCli, ReplayAndRunJoinLateWithTheWholeDaysEvents) {
   // Live: the port delivers the capture while the (slow) server is still answering.
   const CommandResult live = run_command(
       tickwire_binary(),
-      {"run", "--snapshot", server.address, "--stats", "--idle-exit-ms", "3000", "--set",
+      {"run", "--stats", "--snapshot", server.address, "--stats", "--idle-exit-ms", "3000", "--set",
        "sequencer.reorder_buffer=65536", "--journal", dir + "/live.jsonl", "--eal",
        "--no-huge -m 256 --no-pci --no-shconf --log-level=lib.eal:error --vdev=net_pcap0,rx_pcap=" + two_lines()});
   server.process.stop();
   ASSERT_EQ(live.exit_code, 0) << live.err;
-  EXPECT_GT(stat(live.err, "sequencer.join_held_packets"), 0) << live.err;
+  EXPECT_GT(stat(live.out, "sequencer.join_held_packets"), 0) << live.out;
   EXPECT_EQ(stat(live.out, "snapshot.resume_sequence"), 20001) << live.out;
   EXPECT_EQ(journal_sha(live.out), signals_sha) << live.out;
   // From files, a failed snapshot runs nothing.
-  const CommandResult refused = run_command(tickwire_binary(), {"replay", "--snapshot", "127.0.0.1:9", two_lines()});
+  const CommandResult refused = run_command(tickwire_binary(), {"replay", "--stats", "--snapshot", "127.0.0.1:9", two_lines()});
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.err.find("snapshot server 127.0.0.1:9"), std::string::npos) << refused.err;
 }

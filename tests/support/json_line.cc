@@ -97,6 +97,18 @@ std::optional<JsonObject> parse_json_line(const std::string& line) {
       auto s = parse_string(c);
       if (!s) return std::nullopt;
       value = *s;
+    } else if (c.eat('[')) {
+      std::vector<std::string> items;
+      if (!c.eat(']')) {
+        do {
+          c.skip_space();
+          auto item = parse_string(c);
+          if (!item) return std::nullopt;
+          items.push_back(*item);
+        } while (c.eat(','));
+        if (!c.eat(']')) return std::nullopt;
+      }
+      value = std::move(items);
     } else if (line.compare(c.i, 4, "true") == 0) {
       value = true;
       c.i += 4;

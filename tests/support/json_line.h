@@ -1,5 +1,5 @@
-// A strict parser for the flat JSON objects tickwire prints (string, integer and boolean values),
-// so tests check real JSON, not substrings.
+// A strict parser for the flat JSON objects tickwire prints (string, integer and boolean values,
+// arrays of strings), so tests check real JSON, not substrings.
 #pragma once
 
 #include <cstdint>
@@ -7,10 +7,11 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace tickwire::test {
 
-using JsonValue = std::variant<std::string, std::int64_t, bool>;
+using JsonValue = std::variant<std::string, std::int64_t, bool, std::vector<std::string>>;
 using JsonObject = std::map<std::string, JsonValue>;
 
 // Null when the line is not one flat JSON object, or repeats a key.

@@ -139,4 +139,17 @@ std::int64_t stat(const std::string& report, const std::string& key) {
   return -1;
 }
 
+std::string figure(const std::string& report, const std::string& key) {
+  for (const std::string& line : split_lines(report)) {
+    if (line.size() <= key.size() || line.compare(0, key.size(), key) != 0 || line[key.size()] != ' ') continue;
+    const std::size_t value = line.find_first_not_of(' ', key.size());
+    return value == std::string::npos ? "" : line.substr(value);
+  }
+  return "";
+}
+
+std::string journal_sha(const std::string& report, const std::string& prefix) {
+  return figure(report, prefix + "journal.sha256");
+}
+
 }  // namespace tickwire::test

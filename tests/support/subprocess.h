@@ -47,5 +47,11 @@ std::string tickwire_binary();
 std::vector<std::string> split_lines(const std::string& text);
 // The "key value" lines of a --stats report; absent keys read as -1.
 std::int64_t stat(const std::string& report, const std::string& key);
+// The value of a "key value" line as text ("" when there is none): counts, and the text
+// figures of `replay` and `run` --stats such as journal.sha256.
+std::string figure(const std::string& report, const std::string& key);
+// The sha256 `replay --stats` or `run --stats` printed for the journal (of feed NAME, with
+// prefix "feed.NAME.").
+std::string journal_sha(const std::string& report, const std::string& prefix = "");
 
 }  // namespace tickwire::test

@@ -79,6 +79,7 @@ const std::map<std::string, std::string>& changed_values() {
       {"output.journal", R"("out/journal \"1\".jsonl")"},
       {"output.journal_events", "true"},
       {"output.latency_report", R"("latency.hgrm")"},
+      {"output.report", R"("report.json")"},
       {"output.stats", "true"},
       {"control.socket", R"("/run/tickwire.sock")"},
       {"cpus.rx", R"("1")"},

@@ -1,0 +1,56 @@
+// The end of a run as a person reads it at a glance: per feed, what came in and what was
+// lost, the signals with a few example lines, throughput, latency percentiles, the journal;
+// then, under "attention", everything that needs a look (drops, gaps, suspect books,
+// overruns, full rings, sheds, pools near their size). Every figure behind it is also in
+// the key-value report (--stats) and the JSON one (--report FILE).
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dataplane/metrics/latency_histogram.h"
+
+namespace tickwire::report {
+
+struct FeedSummary {
+  std::string name;    // "" when the process runs one feed
+  std::string layout;  // "inline" or "2 workers"
+  std::vector<std::string> inputs;  // files, or DPDK ports
+  std::uint64_t packets = 0;
+  std::uint64_t messages = 0;
+  std::uint64_t events = 0;
+  std::vector<std::pair<std::string, std::uint64_t>> drops;  // reason, count; only those that happened
+  std::uint64_t gaps = 0;
+  std::uint64_t gap_messages = 0;
+  std::vector<std::pair<std::string, std::uint64_t>> signals;  // kind, count; only those that fired
+  std::uint64_t signal_total = 0;
+  std::vector<std::string> examples;  // the first signals, as journal lines
+  std::uint64_t elapsed_ns = 0;       // the RX thread's run, first input to last
+  // From each message's intended arrival (paced) or receipt (live) to its stages done.
+  std::optional<metrics::LatencyHistogram> end_to_end;
+  metrics::LatencyHistogram per_message;  // the stages' cost per message
+  std::string journal_path;
+  std::string journal_sha256;
+  std::vector<std::string> attention;
+};
+
+struct RunSummary {
+  std::string command;  // "replay", "run"
+  std::vector<FeedSummary> feeds;
+  std::uint64_t peak_rss_kib = 0;
+  int stop_signal = 0;  // the signal that stopped the run, 0: it ran to the end
+  std::vector<std::string> attention;  // the process's own
+};
+
+void print_summary(std::FILE* out, const RunSummary& run);
+
+// "1,234,567".
+[[nodiscard]] std::string with_thousands(std::uint64_t n);
+// A duration in ns the way a person reads it: "850 ns", "12.4 us", "3.10 ms", "2.5 s".
+[[nodiscard]] std::string readable_ns(std::uint64_t ns);
+
+}  // namespace tickwire::report

@@ -1,0 +1,117 @@
+// The inline layout (workers.count = 0): one thread is the RX core and runs the stages too,
+// message by message in feed order; it formats the journal itself, into the journal's
+// outbox. Deterministic replay and backtests run this way; the merge thread only words
+// this feed's alerts for a person.
+#include <atomic>
+
+#include "controlplane/session/feed_session.h"
+#include "controlplane/session/session_sinks.h"
+#include "dataplane/book/book_builder.h"
+#include "dataplane/feed/sequenced_feed.h"
+#include "dataplane/stages/inline_pipeline.h"
+
+namespace tickwire::session {
+
+namespace {
+
+class InlineFeed final : public FeedSession {
+ public:
+  explicit InlineFeed(FeedSetup setup) : FeedSession(std::move(setup)) {}
+  ~InlineFeed() override {
+    if (rx_thread_.joinable()) rx_thread_.join();
+    if (pipeline_) {
+      pipeline_->for_each_version([](const stages::StageVersion& v) {
+        if (v.id != 0) delete v.stage;
+      });
+    }
+  }
+
+  bool init(std::string& error) {
+    if (!reserve_common(error)) return false;
+    pipeline_ = std::make_unique<stages::InlinePipeline>(*signals_, setup_.clock);
+    pipeline_->set_notice_sink(signals_.get());
+    if (!add_stages(*pipeline_, error)) return false;
+    const std::uint64_t every = setup_.options.swap_every;
+    script_ = SwapScript{every, every, 0, make_swap_instance_};
+    tap_ = std::make_unique<EventTap>(EventTap{*pipeline_, config_.journal_events ? journal_.get() : nullptr,
+                                               journal_.get(), every != 0 ? &script_ : nullptr});
+    builder_ = std::make_unique<book::BookBuilder<EventTap>>(books_, *tap_, book_counters_, 0);
+    sink_ = std::make_unique<ReplaySink<EventTap>>(
+        ReplaySink<EventTap>{*builder_, nullptr, Pacing{paced_ ? &*arrival_ : nullptr, setup_.clock, nullptr}});
+    sink_->prefetch_ahead = config_.book.prefetch;
+    sink_->pacing.inline_latency = arrival_ ? &end_to_end_ : nullptr;
+    sink_->alerts = alerts_.get();
+    sequenced_ = std::make_unique<feed::SequencedFeed<ReplaySink<EventTap>>>(*sink_, setup_.input.filter,
+                                                                             *counters_, config_.sequencer);
+    return recovery_.open(config_, *sequenced_, answer_wait(setup_.input), error);
+  }
+
+  void start() override {
+    rx_thread_ = std::thread([this] {
+      run_rx([this] {
+        SilentSnapshotApply<book::BookBuilder<EventTap>> snapshot{*builder_};
+        result_ = recovery_.run(config_, setup_.input, *sequenced_, *sink_, *counters_, snapshot);
+        snapshot_result_ = snapshot.result;
+      });
+      // The journal's last lines into its outbox; the merge thread closes it.
+      if (journal_) journal_->flush();
+      rx_done_.store(true, std::memory_order_release);
+    });
+  }
+
+  std::size_t merge() override {
+    alerts_->pull();
+    if (!merged() && rx_done_.load(std::memory_order_acquire)) {
+      alerts_->finish();
+      close_journal();
+      merged_.store(true, std::memory_order_release);
+    }
+    return 0;
+  }
+
+  void stop() override {
+    if (rx_thread_.joinable()) rx_thread_.join();
+  }
+
+ private:
+  void gather() override {
+    totals_.add(*pipeline_);
+    gaps_ = sink_->gaps;
+    swaps_ = script_.version;
+  }
+
+  bool report_layout(report::Figures& f, report::FeedSummary& summary) override {
+    summary.layout = "inline: the RX thread runs the stages";
+    summary.gap_messages = sequenced_->stats().gap_messages;
+    report::add_sequenced_feed(f, *sequenced_);
+    if (recovery_.feed) report::add_recovery(f, recovery_.feed->stats());
+    if (arrival_) {
+      f.add_histogram("latency.end_to_end", end_to_end_);
+      summary.end_to_end = end_to_end_;
+    }
+    std::vector<std::pair<std::string, const metrics::LatencyHistogram*>> more;
+    if (arrival_) more.emplace_back("end_to_end", &end_to_end_);
+    return write_latency_dir(more);
+  }
+
+  std::unique_ptr<stages::InlinePipeline> pipeline_;
+  SwapScript script_;
+  std::unique_ptr<EventTap> tap_;
+  std::unique_ptr<book::BookBuilder<EventTap>> builder_;
+  std::unique_ptr<ReplaySink<EventTap>> sink_;
+  std::unique_ptr<feed::SequencedFeed<ReplaySink<EventTap>>> sequenced_;
+  FeedRecovery<ReplaySink<EventTap>> recovery_;
+  // Intended arrival (paced) or receipt (live) to stages done.
+  metrics::LatencyHistogram end_to_end_;
+  std::atomic<bool> rx_done_{false};
+};
+
+}  // namespace
+
+std::unique_ptr<FeedSession> make_inline_feed(FeedSetup setup, std::string& error) {
+  auto feed = std::make_unique<InlineFeed>(std::move(setup));
+  if (!feed->init(error)) return nullptr;
+  return feed;
+}
+
+}  // namespace tickwire::session

@@ -1,0 +1,304 @@
+#include "controlplane/session/process.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cinttypes>
+#include <fstream>
+
+#include "controlplane/report/figures.h"
+#include "controlplane/report/session_report.h"
+#include "controlplane/report/summary.h"
+#include "controlplane/runtime/meminfo.h"
+#include "controlplane/runtime/thread_placement.h"
+#include "controlplane/session/stop_signal.h"
+
+namespace tickwire::session {
+
+namespace {
+
+// Chunks of the process's message outbox (alerts for a person): a burst of a few thousand lines.
+constexpr std::size_t kMessageChunks = 4;
+// How long an idle loop sleeps: short next to what any peer of the control plane waits for.
+constexpr auto kControlIdle = std::chrono::microseconds(100);
+constexpr auto kMergeIdle = std::chrono::microseconds(20);
+
+int worst(int a, int b) {
+  if (a >= 128 || b >= 128) return std::max(a >= 128 ? a : 0, b >= 128 ? b : 0);
+  return std::max(a, b);
+}
+
+// Every port to the one feed that names it; every port polled. With a single feed that names
+// none, it polls them all.
+bool assign_ports(std::vector<FeedSetup>& setups, const std::vector<std::unique_ptr<drivers::DpdkPort>>& ports,
+                  std::string& error) {
+  for (const auto& port : ports) {
+    FeedSetup* owner = nullptr;
+    for (FeedSetup& s : setups) {
+      const std::vector<std::string>& wanted = s.config.ports;
+      const bool takes =
+          wanted.empty() ? setups.size() == 1 : std::count(wanted.begin(), wanted.end(), port->name()) != 0;
+      if (!takes) continue;
+      if (owner != nullptr) {
+        error = "port " + port->name() + " is in input.ports of both feed." + owner->name + " and feed." + s.name +
+                " (a port has one RX queue, polled by one feed's RX thread)";
+        return false;
+      }
+      owner = &s;
+    }
+    if (owner == nullptr) {  // several feeds, and none names it
+      error = "port " + port->name() + " is in no feed's input.ports (its packets would go unread)";
+      return false;
+    }
+    owner->input.opened_ports.push_back(port.get());
+  }
+  for (const FeedSetup& s : setups) {
+    if (s.input.opened_ports.empty()) {
+      error = "feed." + s.name + ": input.ports: with several feeds, each names the ports it polls";
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+// Every pool and ring is sized from the configuration; start-up refuses what cannot fit.
+std::uint64_t session_memory_budget(const config::AppConfig& config) {
+  if (config.memory_budget_mb != 0) return config.memory_budget_mb << 20;
+  return runtime::meminfo_field("MemAvailable:") / 10 * 9;  // a tenth for the kernel and everything else
+}
+
+std::string describe_memory_budget(const config::AppConfig& config) {
+  return config.memory_budget_mb != 0 ? "memory.budget_mb" : "90% of MemAvailable";
+}
+
+Process::~Process() { stop(); }
+
+bool Process::open_ports(std::vector<FeedSetup>& setups) {
+  std::vector<std::string> wanted_ports;
+  for (const FeedSetup& s : setups) {
+    for (const std::string& p : s.config.ports) wanted_ports.push_back(p);
+  }
+  if (!start_eal(config_.eal, stderr)) return false;
+  eal_started_ = true;
+  if (setups.size() > 1) {
+    for (const std::uint16_t id : drivers::Eal::ports()) {
+      const std::string name = drivers::Eal::port_name(id);
+      if (!wanted_ports.empty() && std::count(wanted_ports.begin(), wanted_ports.end(), name) == 0) {
+        std::fprintf(stderr, "%s: port %s is in no feed's input.ports (its packets would go unread)\n", who_.c_str(),
+                     name.c_str());
+        return false;
+      }
+    }
+  }
+  const bool every_port =
+      std::any_of(setups.begin(), setups.end(), [](const FeedSetup& s) { return s.config.ports.empty(); });
+  ports_ = open_dpdk_ports(config_.eal, every_port ? std::vector<std::string>{} : wanted_ports, stderr);
+  std::string error;
+  if (ports_.empty() || !assign_ports(setups, ports_, error)) {
+    if (!error.empty()) std::fprintf(stderr, "%s: %s\n", who_.c_str(), error.c_str());
+    return false;
+  }
+  return true;
+}
+
+bool Process::setup(const config::AppConfig& config, const FeedInputOptions& input, const SessionOptions& options) {
+  config_ = config;
+  options_ = options;
+  who_ = "tickwire " + options.command;
+  const bool live = !input.eal.empty();
+  install_stop_handlers();
+  messages_ = std::make_unique<Outbox>(kMessageChunks, Outbox::WhenFull::kDrop);
+  if (!messages_->ok()) {
+    std::fprintf(stderr, "%s: cannot reserve the message buffers\n", who_.c_str());
+    return false;
+  }
+  const metrics::TscClock clock = metrics::TscClock::calibrate();
+
+  // One setup per feed, or one for the whole configuration.
+  std::vector<FeedSetup> setups(std::max<std::size_t>(1, config.feeds.size()));
+  // Read once, before any feed reserves its pools: each feed's share of one figure.
+  const std::uint64_t budget = session_memory_budget(config);
+  for (std::size_t i = 0; i < setups.size(); ++i) {
+    FeedSetup& s = setups[i];
+    s.options = options;
+    s.clock = clock;
+    s.say_to = messages_->file();
+    s.budget_bytes = budget / setups.size();
+    s.budget_source = describe_memory_budget(config);
+    if (config.feeds.empty()) {
+      s.config = config;
+      s.input = input;
+      continue;
+    }
+    s.name = config.feeds[i].name;
+    s.budget_source += ", shared by " + std::to_string(setups.size()) + " feeds";
+    std::string error;
+    if (!config::feed_config(config, config.feeds[i], s.config, error) ||
+        !filter_from_config(s.config, s.input.filter, error)) {
+      std::fprintf(stderr, "%s: %s\n", who_.c_str(), error.c_str());
+      return false;
+    }
+    s.input.eal = input.eal;
+    s.input.idle_exit_ms = s.config.idle_exit_ms;
+    if (live && !s.config.files.empty()) {
+      std::fprintf(stderr, "%s: feed.%s.input.files: a live feed reads its input.ports, not files\n", who_.c_str(),
+                   s.name.c_str());
+      return false;
+    }
+    if (!live) {
+      s.input.inputs = !s.config.files.empty() ? s.config.files : input.inputs;
+      if (s.input.inputs.empty()) {
+        std::fprintf(stderr, "%s: feed.%s: nothing to read: give INPUT files, or feed.%s.input.files\n", who_.c_str(),
+                     s.name.c_str(), s.name.c_str());
+        return false;
+      }
+    }
+    if (!options.latency_dir.empty()) s.options.latency_dir = options.latency_dir + "/" + s.name;
+  }
+
+  // One EAL for the process, its ports opened here before any RX thread polls one.
+  if (live && !open_ports(setups)) return false;
+
+  for (FeedSetup& s : setups) {
+    const std::string who = who_ + (s.name.empty() ? "" : " [feed " + s.name + "]");
+    std::string error;
+    std::unique_ptr<FeedSession> feed = FeedSession::create(std::move(s), error);
+    if (!feed) {
+      std::fprintf(stderr, "%s: %s\n", who.c_str(), error.c_str());
+      if (setups.size() > 1) std::fprintf(stderr, "%s: no feed started: every feed must start\n", who_.c_str());
+      return false;
+    }
+    feeds_.push_back(std::move(feed));
+  }
+  progress_ = std::make_unique<ProgressLine>(stderr, options.progress && !live);
+  return true;
+}
+
+void Process::start() {
+  for (auto& feed : feeds_) feed->start();
+  std::optional<unsigned> control_cpu;
+  {
+    runtime::Placement placement;
+    std::string ignored;
+    if (runtime::place_threads(config_, placement, ignored)) control_cpu = placement.control;
+  }
+  merge_thread_ = std::thread([this, control_cpu] {
+    runtime::pin_this_thread(control_cpu);
+    merge_loop();
+  });
+  runtime::pin_this_thread(control_cpu);
+}
+
+void Process::merge_loop() {
+  for (;;) {
+    std::size_t moved = 0;
+    bool all_merged = true;
+    for (auto& feed : feeds_) {
+      moved += feed->merge();
+      all_merged = all_merged && feed->merged();
+    }
+    if (all_merged) break;
+    if (moved == 0) std::this_thread::sleep_for(kMergeIdle);
+  }
+  messages_->close();
+  merge_done_.store(true, std::memory_order_release);
+}
+
+// What the control thread owes the others, also while a command waits: swaps to request and
+// versions to free (the RX core may wait for them), the journals written out (the merge
+// thread may wait for room), the messages printed.
+void Process::keep_io() {
+  for (auto& feed : feeds_) {
+    feed->control();
+    feed->write_out();
+  }
+  print_messages();
+}
+
+void Process::print_messages() {
+  if (!messages_->pending()) return;
+  if (progress_) progress_->clear();  // the progress line makes way
+  messages_->drain(stderr);
+}
+
+bool Process::poll() {
+  keep_io();
+  bool all_finished = true;
+  for (auto& feed : feeds_) {
+    feed->serve([this] { keep_io(); });
+    all_finished = feed->finished() && all_finished;
+  }
+  std::uint64_t messages = 0, done = 0, total = 0;
+  for (auto& feed : feeds_) {
+    const InputProgress& p = feed->progress();
+    messages += p.messages.load(std::memory_order_relaxed);
+    done += p.bytes_done.load(std::memory_order_relaxed);
+    total += p.bytes_total.load(std::memory_order_relaxed);
+  }
+  if (progress_) progress_->update(messages, done, total);
+  if (all_finished && merge_done_.load(std::memory_order_acquire) && messages_->finished()) return false;
+  std::this_thread::sleep_for(kControlIdle);
+  return true;
+}
+
+void Process::stop() {
+  if (merge_thread_.joinable()) merge_thread_.join();
+  for (auto& feed : feeds_) feed->stop();
+  if (messages_) messages_->drain(stderr);
+  if (progress_) progress_->clear();
+  ports_.clear();
+  if (eal_started_) {
+    drivers::Eal::cleanup();
+    eal_started_ = false;
+  }
+}
+
+int Process::report() {
+  report::RunSummary run;
+  run.command = options_.command;
+  report::Figures all;
+  int exit_code = 0;
+  for (auto& feed : feeds_) {
+    report::Figures figures;
+    report::FeedSummary summary;
+    exit_code = worst(exit_code, feed->report(figures, summary));
+    all.append(figures, feed->name().empty() ? "" : "feed." + feed->name() + ".");
+    run.feeds.push_back(std::move(summary));
+  }
+  run.peak_rss_kib = report::peak_rss_kib();
+  all.add("memory.peak_rss_kib", run.peak_rss_kib);
+  if (stop_requested()) run.stop_signal = stop_signal_number();
+  report::print_summary(stdout, run);
+  if (config_.stats) {
+    std::fputs("\n", stdout);
+    all.print(stdout);
+  }
+  std::fflush(stdout);
+  if (!config_.report.empty()) {
+    std::ofstream out(config_.report, std::ios::binary | std::ios::trunc);
+    out << all.json();
+    if (!out.flush()) {
+      std::fprintf(stderr, "%s: cannot write the report to %s\n", who_.c_str(), config_.report.c_str());
+      exit_code = worst(exit_code, 1);
+    }
+  }
+  if (stop_requested()) {
+    std::fprintf(stderr, "%s: stopped by signal %d; the journal and figures cover the messages before it\n",
+                 who_.c_str(), stop_signal_number());
+    return 128 + stop_signal_number();
+  }
+  return exit_code;
+}
+
+int run_process(const config::AppConfig& config, const FeedInputOptions& input, const SessionOptions& options) {
+  Process process;
+  if (!process.setup(config, input, options)) return 1;
+  process.start();
+  while (process.poll()) {
+  }
+  process.stop();
+  return process.report();
+}
+
+}  // namespace tickwire::session
