@@ -7,7 +7,10 @@
 namespace tickwire::cli {
 
 ArgParser::ArgParser(std::string_view command, std::vector<OptionSpec> specs)
-    : command_(command), specs_(std::move(specs)) {}
+    : command_(command), specs_(std::move(specs)) {
+  // Every command answers --help, whether or not it lists it.
+  if (find("help") == nullptr) specs_.push_back({"help", false, "this text"});
+}
 
 const OptionSpec* ArgParser::find(std::string_view name) const {
   for (const OptionSpec& s : specs_) {
@@ -19,7 +22,7 @@ const OptionSpec* ArgParser::find(std::string_view name) const {
 bool ArgParser::parse(int argc, char** argv) {
   bool options_done = false;
   for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
+    const std::string_view arg = argv[i] == std::string_view("-h") ? std::string_view("--help") : argv[i];
     if (options_done || arg.size() < 2 || arg.substr(0, 2) != "--") {
       positional_.emplace_back(arg);
       continue;
@@ -69,9 +72,10 @@ std::optional<int> ArgParser::parse_command_line(int argc, char** argv, std::str
   return std::nullopt;
 }
 
-int ArgParser::usage_error(std::string_view message, std::string_view synopsis) const {
-  std::fprintf(stderr, "tickwire %s: %.*s\n%s", command_.c_str(), static_cast<int>(message.size()), message.data(),
-               usage(synopsis).c_str());
+int ArgParser::usage_error(std::string_view message, std::string_view /*synopsis*/) const {
+  // The error and where to look, not the whole usage: the one line that matters stays in view.
+  std::fprintf(stderr, "tickwire %s: %.*s\n(tickwire %s --help for the options)\n", command_.c_str(),
+               static_cast<int>(message.size()), message.data(), command_.c_str());
   return 2;
 }
 

@@ -30,12 +30,14 @@ class ArgParser {
   [[nodiscard]] const std::string& error() const noexcept { return error_; }
   [[nodiscard]] std::string usage(std::string_view synopsis) const;
 
-  // Parses and handles what every command handles alike: a usage error is printed with the
-  // usage (exit code 2), --help prints the usage and `more_help` (exit code 0). Returns the
-  // exit code when the command should stop here.
+  // Parses and handles what every command handles alike: a usage error is printed with a
+  // pointer to --help (exit code 2), --help (or -h, which every command takes) prints the
+  // usage and `more_help` (exit code 0). Returns the exit code when the command should stop
+  // here.
   [[nodiscard]] std::optional<int> parse_command_line(int argc, char** argv, std::string_view synopsis,
                                                       std::string_view more_help = {});
-  // Prints "tickwire COMMAND: message" and the usage; returns the usage exit code (2).
+  // Prints "tickwire COMMAND: message" and a line pointing to --help; returns the usage exit
+  // code (2).
   int usage_error(std::string_view message, std::string_view synopsis) const;
   [[nodiscard]] const std::string& command() const noexcept { return command_; }
 
