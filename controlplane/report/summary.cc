@@ -10,6 +10,10 @@ std::string with_thousands(std::uint64_t n) {
   return digits;
 }
 
+std::string counted(std::uint64_t n, std::string_view one, std::string_view many) {
+  return with_thousands(n) + " " + std::string(n == 1 ? one : many);
+}
+
 std::string readable_ns(std::uint64_t ns) {
   char text[32];
   const double v = static_cast<double>(ns);
@@ -59,19 +63,24 @@ std::string percentiles(const metrics::LatencyHistogram& h) {
 }
 
 void print_feed(std::FILE* out, const FeedSummary& f) {
+  // A long list (days of files) shows its first few.
+  constexpr std::size_t kInputsShown = 3;
   std::string inputs;
-  for (const std::string& i : f.inputs) inputs += (inputs.empty() ? "" : ", ") + i;
+  for (std::size_t i = 0; i < f.inputs.size() && i < kInputsShown; ++i) inputs += (i == 0 ? "" : ", ") + f.inputs[i];
+  if (f.inputs.size() > kInputsShown) inputs += " and " + with_thousands(f.inputs.size() - kInputsShown) + " more";
   row(out, "input", inputs.empty() ? "(none)" : inputs);
   row(out, "layout", f.layout);
   const std::string seconds = readable_ns(f.elapsed_ns);
-  row(out, "messages", with_thousands(f.messages) + " in " + with_thousands(f.packets) + " packets, " + seconds +
-                           (f.elapsed_ns == 0 ? "" : " (" + rate(f.messages, f.elapsed_ns) + ")"));
+  const std::string packets = f.packets == 0 ? "" : " in " + counted(f.packets, "packet", "packets");
+  row(out, "messages", with_thousands(f.messages) + packets + ", " + seconds +
+                           (f.elapsed_ns == 0 ? "" : " (" + rate(f.messages, f.elapsed_ns) + ")") +
+                           (f.paced_rate == 0 ? "" : ", paced at " + with_thousands(f.paced_rate) + "/s"));
   std::uint64_t dropped = 0;
   for (const auto& d : f.drops) dropped += d.second;
   row(out, "drops", dropped == 0 ? "none" : with_thousands(dropped) + ": " + listed(f.drops));
   row(out, "gaps", f.gaps == 0 ? "none"
-                               : with_thousands(f.gaps) + ", " + with_thousands(f.gap_messages) +
-                                     " messages never came (books suspect from the first)");
+                               : with_thousands(f.gaps) + ", " + counted(f.gap_messages, "message", "messages") +
+                                     " never came (books suspect from the first)");
   row(out, "signals", f.signal_total == 0 ? "none" : with_thousands(f.signal_total) + ": " + listed(f.signals));
   for (const std::string& line : f.examples) std::fprintf(out, "  %-*s   %s\n", kLabelWidth, "", line.c_str());
   if (f.end_to_end && f.end_to_end->count() != 0) row(out, "latency", "end to end  " + percentiles(*f.end_to_end));
@@ -86,9 +95,8 @@ void print_feed(std::FILE* out, const FeedSummary& f) {
 void print_summary(std::FILE* out, const RunSummary& run) {
   std::uint64_t messages = 0;
   for (const FeedSummary& f : run.feeds) messages += f.messages;
-  std::fprintf(out, "tickwire %s: %zu feed%s, %s messages%s\n", run.command.c_str(), run.feeds.size(),
-               run.feeds.size() == 1 ? "" : "s", with_thousands(messages).c_str(),
-               run.stop_signal != 0 ? " (stopped by a signal)" : "");
+  std::fprintf(out, "tickwire %s: %s, %s%s\n", run.command.c_str(), counted(run.feeds.size(), "feed", "feeds").c_str(),
+               counted(messages, "message", "messages").c_str(), run.stop_signal != 0 ? " (stopped by a signal)" : "");
   for (const FeedSummary& f : run.feeds) {
     if (run.feeds.size() > 1) std::fprintf(out, "feed %s\n", f.name.c_str());
     print_feed(out, f);

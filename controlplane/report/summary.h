@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -30,6 +31,7 @@ struct FeedSummary {
   std::uint64_t signal_total = 0;
   std::vector<std::string> examples;  // the first signals, as journal lines
   std::uint64_t elapsed_ns = 0;       // the RX thread's run, first input to last
+  std::uint64_t paced_rate = 0;       // messages per second a paced replay was released at (0: unpaced)
   // From each message's intended arrival (paced) or receipt (live) to its stages done.
   std::optional<metrics::LatencyHistogram> end_to_end;
   metrics::LatencyHistogram per_message;  // the stages' cost per message
@@ -50,6 +52,8 @@ void print_summary(std::FILE* out, const RunSummary& run);
 
 // "1,234,567".
 [[nodiscard]] std::string with_thousands(std::uint64_t n);
+// "1 gap", "3 gaps": n with the word that goes with it.
+[[nodiscard]] std::string counted(std::uint64_t n, std::string_view one, std::string_view many);
 // A duration in ns the way a person reads it: "850 ns", "12.4 us", "3.10 ms", "2.5 s".
 [[nodiscard]] std::string readable_ns(std::uint64_t ns);
 
