@@ -21,13 +21,16 @@ constexpr FlagKey kFlagKeys[] = {
     {"workers", "workers.count", true, "worker threads behind the RX thread (0: inline, one thread)"},
     {"journal", "output.journal", true, "write signals (JSON lines) to FILE and print its sha256"},
     {"journal-events", "output.journal_events", false, "with --journal: every retired event too"},
-    {"stats", "output.stats", false, "print feed, sequencer, book and worker counters to stderr"},
+    {"stats", "output.stats", false, "after the summary, every figure as a `key value` line (stdout)"},
+    {"report", "output.report", true, "every figure as one JSON object to FILE, for scripts"},
     {"latency-report", "output.latency_report", true, "the per-message pipeline cost as an HdrHistogram file"},
     {"rate", "replay.rate", true, "paced: N messages a second, latency from intended arrival"},
     {"speed", "replay.speed", true, "paced: capture time X times as fast"},
     {"burst", "replay.burst", true, "with --rate: each millisecond's messages X times as fast, then a pause"},
     {"max-orders", "book.max_orders", true, "live orders the books can hold"},
     {"reorder-window-us", "sequencer.reorder_window_us", true, "how long a sequence hole waits"},
+    {"reorder-buffer", "sequencer.reorder_buffer", true, "packets held while a hole is open"},
+    {"recovery", "recovery.server", true, "ask this MoldUDP64 re-request server (IP:PORT) for what both lines lost"},
     {"snapshot", "recovery.snapshot_server", true, "join late: the books of this GLIMPSE snapshot server first (IP:PORT)"},
     {"snapshot-wait-ms", "recovery.snapshot_wait_ms", true, "give up on a snapshot not complete by then"},
     {"window-ms", "stage.price_move.window_ms", true, "price-move window of exchange time"},
@@ -49,8 +52,9 @@ bool apply_flag(const FlagKey& f, const std::string& value, config::AppConfig& c
   }
   for (const std::string& key : keys) {
     // Strings are quoted for TOML (a path may hold anything but a quote or a backslash).
-    const bool is_string = f.key == "input.eal" || f.key.starts_with("output.journal") || f.key == "control.socket" || f.key == "recovery.snapshot_server" ||
-                           f.key == "output.latency_report" || f.key.ends_with(".overrun");
+    const bool is_string = f.key == "input.eal" || f.key.starts_with("output.journal") || f.key == "control.socket" ||
+                           f.key == "recovery.snapshot_server" || f.key == "recovery.server" ||
+                           f.key == "output.latency_report" || f.key == "output.report" || f.key.ends_with(".overrun");
     std::string text = value;
     if (is_string && f.takes_value) {
       text.clear();

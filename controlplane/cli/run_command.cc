@@ -24,7 +24,10 @@ constexpr std::string_view kMoreHelp =
 }  // namespace
 
 int run_run_command(int argc, char** argv) {
-  ArgParser args("run", pipeline_option_specs());
+  std::vector<OptionSpec> specs = pipeline_option_specs();
+  specs.insert(specs.end() - 1, {"latency-dir", true, "write every latency histogram (per stage, per message, end to "
+                                                      "end per class) as HdrHistogram percentile files into DIR"});
+  ArgParser args("run", std::move(specs));
   if (auto code = args.parse_command_line(argc, argv, kSynopsis, kMoreHelp)) return *code;
   config::AppConfig config = config::default_config();
   config.idle_exit_ms = 0;  // live: a quiet market is not the end of the session
@@ -32,6 +35,9 @@ int run_run_command(int argc, char** argv) {
   config.control_socket = kDefaultControlSocket;  // tickwire ctl finds it without being told
   std::string error;
   if (!build_config(args, config, error)) return args.usage_error(error, kSynopsis);
+  // Inline (workers.count = 0) the one thread is the RX core and serves no commands: the
+  // default socket goes away with the workers (a socket asked for explicitly is refused).
+  if (config.workers == 0 && config.control_socket == kDefaultControlSocket) config.control_socket.clear();
   if (args.has("print-config")) {
     std::fputs(config::to_toml(config).c_str(), stdout);
     return 0;
@@ -52,6 +58,7 @@ int run_run_command(int argc, char** argv) {
   session::SessionOptions options;
   options.command = "run";
   options.live = true;
+  options.latency_dir = args.value("latency-dir").value_or("");
   return session::run_process(config, input, options);
 }
 

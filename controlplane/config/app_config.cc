@@ -470,6 +470,10 @@ void add_global_keys(std::vector<Key>& keys) {
                           [](auto& c, auto*) -> auto& { return c.stats; }));
   keys.push_back(string_key("output.report", "write every figure as one JSON object to this file (\"\": none)",
                             [](auto& c, auto*) -> auto& { return c.report; }));
+  keys.push_back(unsigned_key("output.status_interval_s",
+                              "every this many seconds, a status line on stderr: messages, rate, RSS and latency "
+                              "over the interval (0: none)",
+                              0, 86'400, [](auto& c, auto*) -> auto& { return c.status_interval_s; }));
 
   // cpus
   keys.push_back(string_key("cpus.rx", "CPU the RX thread is pinned to, e.g. \"2\" (\"\": not pinned)",
@@ -882,7 +886,8 @@ bool operator==(const AppConfig& a, const AppConfig& b) {
          a.memory_budget_mb == b.memory_budget_mb && a.warn_fill_percent == b.warn_fill_percent &&
          a.replay_speed == b.replay_speed && a.replay_rate == b.replay_rate && a.replay_burst == b.replay_burst &&
          a.journal == b.journal && a.journal_events == b.journal_events && a.latency_report == b.latency_report &&
-         a.stats == b.stats && a.report == b.report && a.control_socket == b.control_socket && a.rx_cpu == b.rx_cpu &&
+         a.stats == b.stats && a.report == b.report && a.status_interval_s == b.status_interval_s &&
+         a.control_socket == b.control_socket && a.rx_cpu == b.rx_cpu &&
          a.worker_cpus == b.worker_cpus && a.control_cpu == b.control_cpu && a.files == b.files &&
          a.ports == b.ports && a.feeds == b.feeds;
 }
@@ -1123,7 +1128,8 @@ bool validate(const AppConfig& config, std::string& error) {
 bool process_wide_key(std::string_view dotted) {
   static constexpr std::string_view kProcessWide[] = {"input.eal",   "memory.budget_mb", "cpus.control",
                                                       "control.socket", "replay.speed", "replay.rate",
-                                                      "replay.burst", "output.report"};
+                                                      "replay.burst", "output.report",
+                                                      "output.status_interval_s"};
   return std::find(std::begin(kProcessWide), std::end(kProcessWide), dotted) != std::end(kProcessWide);
 }
 
@@ -1198,7 +1204,8 @@ std::string to_toml(const AppConfig& config) {
     out += "\n# Several feed sessions in one process, each with its own RX thread, books and workers:\n"
            "# a [feed.NAME] table each (at most " + std::to_string(kMaxFeeds) +
            "), holding the keys above that differ for that feed\n"
-           "# (all but input.eal, memory.budget_mb, cpus.control, control.socket, output.report and replay.*), e.g.\n"
+           "# (all but input.eal, memory.budget_mb, cpus.control, control.socket, output.report,\n"
+           "# output.status_interval_s and replay.*), e.g.\n"
            "#   [feed.nasdaq]\n"
            "#   input.filter = [\"233.54.12.111:26477\", \"233.49.196.111:26477\"]\n"
            "#   cpus.rx = \"2\"\n";

@@ -85,6 +85,7 @@ struct AppConfig {
   std::string latency_report;
   bool stats = false;
   std::string report;  // every figure as one JSON object, for scripts; empty: none
+  std::uint64_t status_interval_s = 0;  // a status line every this many seconds; 0: none
 
   std::string control_socket;  // `tickwire ctl` talks to this Unix socket; empty: no control channel
 
@@ -139,7 +140,8 @@ struct AppConfig {
 [[nodiscard]] std::string with_feed_name(const std::string& path, const std::string& name);
 
 // Keys that hold for the whole process and so cannot be set in a [feed.NAME] table: EAL,
-// the memory budget, pacing, the control thread and its socket, the report file.
+// the memory budget, pacing, the control thread and its socket, the report file and the
+// status lines.
 [[nodiscard]] bool process_wide_key(std::string_view dotted);
 
 // Every key with its value, one comment line each; apply_text() of it over default_config()

@@ -1,6 +1,7 @@
 #include "controlplane/report/session_report.h"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <cinttypes>
 #include <memory>
@@ -81,6 +82,16 @@ bool write_percentile_file(const std::string& path, const metrics::LatencyHistog
   }
   h.write_percentile_distribution(file.get());
   return std::fflush(file.get()) == 0 && std::ferror(file.get()) == 0;
+}
+
+std::uint64_t current_rss_kib() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr) return 0;
+  unsigned long long size = 0;
+  unsigned long long resident = 0;
+  const bool read = std::fscanf(f, "%llu %llu", &size, &resident) == 2;
+  std::fclose(f);
+  return read ? resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE)) / 1024 : 0;
 }
 
 std::uint64_t peak_rss_kib() {

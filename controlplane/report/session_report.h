@@ -45,5 +45,7 @@ void add_workers(Figures& out, std::span<sched::Worker* const> workers, const sc
 // HdrHistogram's percentile-distribution text, for its plotter. False (and a message) on failure.
 bool write_percentile_file(const std::string& path, const metrics::LatencyHistogram& h);
 [[nodiscard]] std::uint64_t peak_rss_kib();
+// Resident now (/proc/self/statm), KiB; 0 when it cannot be read.
+[[nodiscard]] std::uint64_t current_rss_kib();
 
 }  // namespace tickwire::report

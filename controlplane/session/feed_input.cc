@@ -152,6 +152,7 @@ void poll_ports(const FeedInputOptions& options, const std::vector<drivers::Dpdk
     for (auto& port : ports) received += drivers::receive_burst(*port, decoder, counters, now_ns);
     if (received != 0) {
       sink.end_of_burst();
+      if (options.progress != nullptr) options.progress->messages.store(counters.messages, std::memory_order_relaxed);
       last_packet = now;
       const std::uint64_t done = rte_rdtsc();
       result.rx_busy_cycles += done - now;

@@ -215,6 +215,7 @@ void FeedSession::report_common(report::Figures& f, report::FeedSummary& summary
   summary.examples = signals_->examples();
   summary.elapsed_ns = rx_ended_ns_ - rx_started_ns_;
   summary.per_message = totals_.message_cost;
+  if (paced_ && config_.replay_rate != 0) summary.paced_rate = config_.replay_rate;
 }
 
 void FeedSession::note_attention(report::FeedSummary& summary) {
@@ -223,27 +224,30 @@ void FeedSession::note_attention(report::FeedSummary& summary) {
   if (!summary.drops.empty()) {
     std::uint64_t dropped = 0;
     for (const auto& d : summary.drops) dropped += d.second;
-    attention.push_back(report::with_thousands(dropped) + " packets or messages dropped as malformed (drops.* in --stats)");
+    attention.push_back(report::counted(dropped, "packet or message", "packets or messages") +
+                        " dropped as malformed or cut (drops.* in --stats)");
   }
   if (gaps_ != 0) {
-    attention.push_back(report::with_thousands(gaps_) + " sequence gaps: " + report::with_thousands(summary.gap_messages) +
-                        " messages never came; every book was suspect after the first");
+    attention.push_back(report::counted(gaps_, "sequence gap", "sequence gaps") + ": " +
+                        report::counted(summary.gap_messages, "message", "messages") +
+                        " never came; every book was suspect after the first");
   }
   if (alerts_->lines_stale() != 0) {
-    attention.push_back("a feed line went silent " + report::with_thousands(alerts_->lines_stale()) + " times");
+    attention.push_back("a feed line went silent past sequencer.stale_after_ms " +
+                        report::counted(alerts_->lines_stale(), "time", "times"));
   }
   if (alerts_->dropped() != 0) {
-    attention.push_back(report::with_thousands(alerts_->dropped()) + " alerts lost to a full alert ring");
+    attention.push_back(report::counted(alerts_->dropped(), "alert", "alerts") + " lost to a full alert ring");
   }
   for (const report::StageTotals& s : totals_.stages) {
     if (s.overruns != 0) {
       attention.push_back("stage " + s.name + " overran its " + std::to_string(s.budget_ns) + " ns budget " +
-                          report::with_thousands(s.overruns) + " times in " + report::with_thousands(s.calls) +
-                          " calls");
+                          report::counted(s.overruns, "time", "times") + " in " +
+                          report::counted(s.calls, "call", "calls"));
     }
     if (s.failures != 0) {
-      attention.push_back("stage " + s.name + " failed " + report::with_thousands(s.failures) +
-                          " times and was disabled until a swap");
+      attention.push_back("stage " + s.name + " failed " + report::counted(s.failures, "time", "times") +
+                          " and was disabled until a swap");
     }
   }
   if (journal_outbox_ && journal_outbox_->dropped_bytes() != 0) {

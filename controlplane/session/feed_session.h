@@ -81,6 +81,10 @@ class FeedSession {
   // session's socket (`keep_io` keeps the process's I/O going while a command waits).
   virtual void control() {}
   void serve(const std::function<void()>& keep_io);
+  // Control thread: the end-to-end latency recorded so far (paced or live), asked of the
+  // data threads at their next safe point (`keep_io` meanwhile); nothing when it is not
+  // measured, or not answered within 200 ms.
+  virtual std::optional<metrics::LatencyHistogram> latency_so_far(const std::function<void()>& keep_io) = 0;
   // Control thread: the journal's chunks to its file. finished() once merged and written.
   void write_out();
   [[nodiscard]] bool finished();

@@ -3,8 +3,11 @@
 // outbox. Deterministic replay and backtests run this way; the merge thread only words
 // this feed's alerts for a person.
 #include <atomic>
+#include <chrono>
+#include <optional>
 
 #include "controlplane/session/feed_session.h"
+#include "controlplane/session/rx_figures.h"
 #include "controlplane/session/session_sinks.h"
 #include "dataplane/book/book_builder.h"
 #include "dataplane/feed/sequenced_feed.h"
@@ -13,6 +16,16 @@
 namespace tickwire::session {
 
 namespace {
+
+// Where the inline RX core copies its latency histogram when the control thread asks: at its
+// safe points (between bursts, at idle polls).
+struct InlineLatencyServer final : RxSafePoint {
+  FigureSnapshot<metrics::LatencyHistogram> snapshot;
+  const metrics::LatencyHistogram* source = nullptr;
+  void serve() noexcept override {
+    snapshot.serve([this](metrics::LatencyHistogram& out) { out = *source; });
+  }
+};
 
 class InlineFeed final : public FeedSession {
  public:
@@ -41,6 +54,11 @@ class InlineFeed final : public FeedSession {
     sink_->prefetch_ahead = config_.book.prefetch;
     sink_->pacing.inline_latency = arrival_ ? &end_to_end_ : nullptr;
     sink_->alerts = alerts_.get();
+    if (arrival_) {
+      latency_server_ = std::make_unique<InlineLatencyServer>();
+      latency_server_->source = &end_to_end_;
+      sink_->safe_point = latency_server_.get();
+    }
     sequenced_ = std::make_unique<feed::SequencedFeed<ReplaySink<EventTap>>>(*sink_, setup_.input.filter,
                                                                              *counters_, config_.sequencer);
     return recovery_.open(config_, *sequenced_, answer_wait(setup_.input), error);
@@ -73,6 +91,13 @@ class InlineFeed final : public FeedSession {
     if (rx_thread_.joinable()) rx_thread_.join();
   }
 
+  std::optional<metrics::LatencyHistogram> latency_so_far(const std::function<void()>& keep_io) override {
+    if (!latency_server_ || rx_done_.load(std::memory_order_acquire)) return std::nullopt;
+    auto copy = std::make_unique<metrics::LatencyHistogram>();
+    if (!latency_server_->snapshot.fetch(*copy, std::chrono::milliseconds(200), keep_io)) return std::nullopt;
+    return *copy;
+  }
+
  private:
   void gather() override {
     totals_.add(*pipeline_);
@@ -103,6 +128,7 @@ class InlineFeed final : public FeedSession {
   FeedRecovery<ReplaySink<EventTap>> recovery_;
   // Intended arrival (paced) or receipt (live) to stages done.
   metrics::LatencyHistogram end_to_end_;
+  std::unique_ptr<InlineLatencyServer> latency_server_;
   std::atomic<bool> rx_done_{false};
 };
 

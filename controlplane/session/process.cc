@@ -18,9 +18,26 @@ namespace {
 
 // Chunks of the process's message outbox (alerts for a person): a burst of a few thousand lines.
 constexpr std::size_t kMessageChunks = 4;
-// How long an idle loop sleeps: short next to what any peer of the control plane waits for.
-constexpr auto kControlIdle = std::chrono::microseconds(100);
-constexpr auto kMergeIdle = std::chrono::microseconds(20);
+// How long an idle loop sleeps: short at first, doubling while nothing comes, up to a bound
+// that stays short next to what any peer of the control plane waits for. On a machine with
+// fewer cores than threads, every wake-up takes a core from a data thread, so a quiet loop
+// must not wake often.
+constexpr auto kMergeIdleFirst = std::chrono::microseconds(20);
+constexpr auto kMergeIdleMost = std::chrono::microseconds(500);
+constexpr auto kControlIdle = std::chrono::microseconds(200);
+
+// The merge thread's idle sleeps: reset by work, doubled by each idle pass.
+class Backoff {
+ public:
+  void worked() noexcept { next_ = kMergeIdleFirst; }
+  void idle() {
+    std::this_thread::sleep_for(next_);
+    next_ = std::min(next_ * 2, std::chrono::duration_cast<std::chrono::microseconds>(kMergeIdleMost));
+  }
+
+ private:
+  std::chrono::microseconds next_ = kMergeIdleFirst;
+};
 
 int worst(int a, int b) {
   if (a >= 128 || b >= 128) return std::max(a >= 128 ? a : 0, b >= 128 ? b : 0);
@@ -176,6 +193,9 @@ bool Process::setup(const config::AppConfig& config, const FeedInputOptions& inp
 }
 
 void Process::start() {
+  started_ = std::chrono::steady_clock::now();
+  next_status_ = started_ + std::chrono::seconds(config_.status_interval_s);
+  status_memory_.resize(feeds_.size());
   for (auto& feed : feeds_) feed->start();
   std::optional<unsigned> control_cpu;
   {
@@ -191,6 +211,7 @@ void Process::start() {
 }
 
 void Process::merge_loop() {
+  Backoff backoff;
   for (;;) {
     std::size_t moved = 0;
     bool all_merged = true;
@@ -199,7 +220,11 @@ void Process::merge_loop() {
       all_merged = all_merged && feed->merged();
     }
     if (all_merged) break;
-    if (moved == 0) std::this_thread::sleep_for(kMergeIdle);
+    if (moved != 0) {
+      backoff.worked();
+    } else {
+      backoff.idle();
+    }
   }
   messages_->close();
   merge_done_.store(true, std::memory_order_release);
@@ -237,9 +262,44 @@ bool Process::poll() {
     total += p.bytes_total.load(std::memory_order_relaxed);
   }
   if (progress_) progress_->update(messages, done, total);
+  if (config_.status_interval_s != 0 && !all_finished && std::chrono::steady_clock::now() >= next_status_) {
+    print_status();
+    next_status_ += std::chrono::seconds(config_.status_interval_s);
+  }
   if (all_finished && merge_done_.load(std::memory_order_acquire) && messages_->finished()) return false;
   std::this_thread::sleep_for(kControlIdle);
   return true;
+}
+
+void Process::print_status() {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_);
+  const std::uint64_t rss_mib = report::current_rss_kib() / 1024;
+  if (progress_) progress_->clear();
+  for (std::size_t i = 0; i < feeds_.size(); ++i) {
+    FeedSession& feed = *feeds_[i];
+    StatusMemory& last = status_memory_[i];
+    const std::uint64_t messages = feed.progress().messages.load(std::memory_order_relaxed);
+    const double rate = static_cast<double>(messages - last.messages) / static_cast<double>(config_.status_interval_s);
+    last.messages = messages;
+    std::string latency;
+    if (const auto now = feed.latency_so_far([this] { keep_io(); })) {
+      const metrics::LatencyHistogram interval = now->since(*last.latency);
+      *last.latency = *now;
+      if (interval.count() != 0) {
+        latency = ", end to end p50 " + report::readable_ns(interval.percentile(50)) + " p99 " +
+                  report::readable_ns(interval.percentile(99)) + " p99.9 " +
+                  report::readable_ns(interval.percentile(99.9)) + " max " + report::readable_ns(interval.max());
+      }
+    }
+    char rate_text[32];
+    std::snprintf(rate_text, sizeof rate_text, "%.0f", rate);
+    std::fprintf(stderr, "%s: status %llds: %s messages, %s/s over the last %llus, RSS %s MiB%s\n", feed.who().c_str(),
+                 static_cast<long long>(seconds.count()), report::with_thousands(messages).c_str(),
+                 report::with_thousands(static_cast<std::uint64_t>(rate)).c_str(),
+                 static_cast<unsigned long long>(config_.status_interval_s), report::with_thousands(rss_mib).c_str(),
+                 latency.c_str());
+  }
+  std::fflush(stderr);
 }
 
 void Process::stop() {

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -59,6 +60,8 @@ class Process {
   void merge_loop();
   void keep_io();
   void print_messages();
+  // Every output.status_interval_s: per feed, messages, rate, RSS and latency over the interval.
+  void print_status();
 
   config::AppConfig config_;
   SessionOptions options_;
@@ -71,6 +74,14 @@ class Process {
   std::thread merge_thread_;
   std::atomic<bool> merge_done_{false};
   std::unique_ptr<ProgressLine> progress_;
+  // What the last status line saw, per feed.
+  struct StatusMemory {
+    std::uint64_t messages = 0;
+    std::unique_ptr<metrics::LatencyHistogram> latency = std::make_unique<metrics::LatencyHistogram>();
+  };
+  std::vector<StatusMemory> status_memory_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point next_status_;
   int setup_exit_code_ = 1;
 };
 

@@ -4,6 +4,8 @@
 // stream order into the journal. The control thread serves `tickwire ctl`, forwards hot swaps
 // and frees what the data threads are done with.
 #include <atomic>
+#include <chrono>
+#include <optional>
 #include <cinttypes>
 #include <thread>
 
@@ -151,6 +153,17 @@ class WorkerFeed final : public FeedSession {
     (void)table_->collect();
   }
 
+  std::optional<metrics::LatencyHistogram> latency_so_far(const std::function<void()>& keep_io) override {
+    if (!arrival_ || all_drained()) return std::nullopt;
+    metrics::LatencyHistogram all;
+    auto figures = std::make_unique<sched::WorkerFigures>();
+    for (sched::Worker* w : workers_) {
+      if (!w->figures().fetch(*figures, std::chrono::milliseconds(200), keep_io)) return std::nullopt;
+      for (const metrics::LatencyHistogram& h : figures->end_to_end) all.merge(h);
+    }
+    return all;
+  }
+
   void stop() override {
     for (std::thread& t : worker_threads_) {
       if (t.joinable()) t.join();
@@ -206,6 +219,11 @@ class WorkerFeed final : public FeedSession {
         keep_io();
       };
       std::string lines = fetch_rx_stats(rx_figures_->snapshot, std::chrono::milliseconds(200), while_waiting, if_stopped);
+      if (const auto latency = latency_so_far(while_waiting)) {
+        report::Figures f;
+        f.add_histogram("latency.end_to_end", *latency);
+        lines += figures_text(f);
+      }
       for (std::size_t k = 0; k < stages::kSignalKindCount; ++k) {
         lines += "signals." + std::string(stages::kSignalKindNames[k]) + " " + std::to_string(signals_->count(k)) + "\n";
       }
@@ -258,13 +276,13 @@ class WorkerFeed final : public FeedSession {
       }
     }
     if (shed != 0) {
-      summary.attention.push_back(report::with_thousands(shed) +
-                                  " message parts shed on full rings (worker*.CLASS.shed.ring_full in --stats)");
+      summary.attention.push_back(report::counted(shed, "message part", "message parts") +
+                                  " shed on full rings (worker*.CLASS.shed.ring_full in --stats)");
     }
     if (router_->stats().full_waits != 0 && setup_.options.live) {
       summary.attention.push_back("the RX core waited for room in a ring " +
-                                  report::with_thousands(router_->stats().full_waits) +
-                                  " times (router.full_waits): the workers fell behind");
+                                  report::counted(router_->stats().full_waits, "time", "times") +
+                                  " (router.full_waits): the workers fell behind");
     }
     std::vector<std::pair<std::string, const metrics::LatencyHistogram*>> more;
     for (std::size_t c = 0; arrival_ && c < sched::kPriorityClassCount; ++c) {

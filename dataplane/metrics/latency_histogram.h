@@ -63,6 +63,29 @@ class LatencyHistogram {
     }
   }
 
+  // What was recorded after `earlier`, a copy of this histogram taken before (counts only
+  // grow, so the difference is exact bucket by bucket; min and max become their buckets'
+  // bounds).
+  [[nodiscard]] LatencyHistogram since(const LatencyHistogram& earlier) const noexcept {
+    LatencyHistogram d;
+    std::size_t first = kBuckets;
+    std::size_t last = 0;
+    for (std::size_t i = 0; i < kBuckets; ++i) {
+      d.counts_[i] = counts_[i] - earlier.counts_[i];
+      if (d.counts_[i] == 0) continue;
+      if (first == kBuckets) first = i;
+      last = i;
+    }
+    d.total_ = total_ - earlier.total_;
+    d.sum_ = sum_ - earlier.sum_;
+    d.overflow_ = overflow_ - earlier.overflow_;
+    if (d.total_ != 0) {
+      d.min_ = lowest_in(first);
+      d.max_ = highest_in(last) < max_ ? highest_in(last) : max_;
+    }
+    return d;
+  }
+
   // The percentile distribution in HdrHistogram's text format (values in microseconds),
   // which HdrHistogram's plotters read.
   void write_percentile_distribution(std::FILE* out) const;

@@ -16,6 +16,7 @@
 
 #include "dataplane/core/cache.h"
 #include "dataplane/core/cpu_relax.h"
+#include "dataplane/core/figure_snapshot.h"
 #include "dataplane/metrics/arrival_schedule.h"
 #include "dataplane/metrics/latency_histogram.h"
 #include "dataplane/metrics/tsc_clock.h"
@@ -58,6 +59,13 @@ struct WorkerStats {
   std::uint64_t swaps_refused = 0;  // a swap for a slot the pipeline does not have
   std::array<metrics::LatencyHistogram, kPriorityClassCount> queue_wait;  // receive clock, ns
   std::array<metrics::LatencyHistogram, kPriorityClassCount> end_to_end;  // with an arrival schedule: ns
+};
+
+// What a worker shows while it runs (`ctl stats`, status lines), copied by the worker itself
+// at the end of a poll when the control thread asks (FigureSnapshot): its histograms stay
+// plain and unshared, and nothing is copied unless someone asks.
+struct WorkerFigures {
+  std::array<metrics::LatencyHistogram, kPriorityClassCount> end_to_end;
 };
 
 // Cache-line aligned, so that no object the RX core writes (a router, a builder beside it on
@@ -121,6 +129,7 @@ class alignas(kCacheLine) Worker {
       return true;
     });
     (ran != 0 ? stats_.busy_cycles : stats_.idle_cycles) += metrics::TscClock::now() - start;
+    figures_.serve([this](WorkerFigures& out) { out.end_to_end = stats_.end_to_end; });
     return ran;
   }
 
@@ -135,6 +144,8 @@ class alignas(kCacheLine) Worker {
   }
 
   [[nodiscard]] const WorkerStats& stats() const noexcept { return stats_; }
+  // Asked by the control thread, served at the end of a poll.
+  [[nodiscard]] FigureSnapshot<WorkerFigures>& figures() noexcept { return figures_; }
   [[nodiscard]] const SchedulerStats& scheduler_stats() const noexcept { return scheduler_.stats(); }
 
  private:
@@ -236,6 +247,7 @@ class alignas(kCacheLine) Worker {
   std::uint64_t watermark_basis_ = UINT64_MAX;  // the RX progress the watermark was computed on
   std::uint64_t retired_ = 0;                   // the watermark, as last computed
   WorkerStats stats_;
+  FigureSnapshot<WorkerFigures> figures_;
   alignas(kCacheLine) std::atomic<std::uint64_t> retired_before_{0};
   std::atomic<std::uint64_t> versions_retired_{0};
 };

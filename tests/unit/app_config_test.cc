@@ -80,6 +80,7 @@ const std::map<std::string, std::string>& changed_values() {
       {"output.journal_events", "true"},
       {"output.latency_report", R"("latency.hgrm")"},
       {"output.report", R"("report.json")"},
+      {"output.status_interval_s", "60"},
       {"output.stats", "true"},
       {"control.socket", R"("/run/tickwire.sock")"},
       {"cpus.rx", R"("1")"},

@@ -67,6 +67,21 @@ TEST(LatencyHistogram, ExtremesAndMerging) {
   EXPECT_EQ(a.percentile(50), 500u + 1u);  // highest value of 500's bucket
 }
 
+TEST(LatencyHistogram, WhatWasRecordedSinceACopyIsExactlyTheLaterValues) {
+  metrics::LatencyHistogram h;
+  for (std::uint64_t v = 1; v <= 1000; ++v) h.record(v * 1000);  // 1 us .. 1 ms
+  const metrics::LatencyHistogram before = h;
+  for (std::uint64_t v = 1; v <= 100; ++v) h.record(v);  // 1 .. 100 ns
+  const metrics::LatencyHistogram interval = h.since(before);
+  EXPECT_EQ(interval.count(), 100u);
+  EXPECT_EQ(interval.percentile(50), 50u);
+  EXPECT_EQ(interval.percentile(100), 100u);
+  EXPECT_EQ(interval.max(), 100u);
+  EXPECT_EQ(interval.min(), 1u);
+  EXPECT_DOUBLE_EQ(interval.mean(), 50.5);
+  EXPECT_EQ(h.since(h).count(), 0u);
+}
+
 TEST(LatencyHistogram, WritesHdrHistogramsPercentileDistribution) {
   LatencyHistogram h;
   for (std::uint64_t v = 1000; v <= 100'000; v += 7) h.record(v);
