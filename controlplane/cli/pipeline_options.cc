@@ -81,6 +81,7 @@ std::vector<OptionSpec> pipeline_option_specs() {
       {"config", true, "read settings from this TOML file (config/tickwire.toml lists every key)"},
       {"set", true, "KEY=VALUE: override one setting (repeatable), e.g. --set workers.count=2"},
       {"print-config", false, "print the settings that would run, as TOML, and exit"},
+      {"print-config-reference", false, "print every key with its value as Markdown tables (docs/configuration.md)"},
       {"filter", true, "only datagrams to GROUP:PORT (repeatable; adds to input.filter)"},
   };
   for (const FlagKey& f : kFlagKeys) specs.push_back({f.flag, f.takes_value, f.help});

@@ -31,6 +31,10 @@ int run_replay_command(int argc, char** argv) {
   config::AppConfig config = config::default_config();
   std::string error;
   if (!build_config(args, config, error)) return args.usage_error(error, kSynopsis);
+  if (args.has("print-config-reference")) {
+    std::fputs(config::reference_markdown(config).c_str(), stdout);
+    return 0;
+  }
   if (args.has("print-config")) {
     std::fputs(config::to_toml(config).c_str(), stdout);
     return 0;

@@ -38,6 +38,10 @@ int run_run_command(int argc, char** argv) {
   // Inline (workers.count = 0) the one thread is the RX core and serves no commands: the
   // default socket goes away with the workers (a socket asked for explicitly is refused).
   if (config.workers == 0 && config.control_socket == kDefaultControlSocket) config.control_socket.clear();
+  if (args.has("print-config-reference")) {
+    std::fputs(config::reference_markdown(config).c_str(), stdout);
+    return 0;
+  }
   if (args.has("print-config")) {
     std::fputs(config::to_toml(config).c_str(), stdout);
     return 0;

@@ -1213,6 +1213,42 @@ std::string to_toml(const AppConfig& config) {
   return out;
 }
 
+std::string reference_markdown(const AppConfig& config) {
+  const Schema& s = schema();
+  // A table cell: pipes escaped, the value as TOML writes it.
+  auto cell = [](std::string text) {
+    std::string out;
+    for (const char c : text) {
+      if (c == '|') out += '\\';
+      out += c;
+    }
+    return out;
+  };
+  std::string out;
+  std::string table;
+  for (const Key& key : s.keys) {
+    const std::string group = key.name.substr(0, key.name.find('.'));
+    if (group != table) {
+      table = group;
+      out += "\n### [" + table + "]\n\n| key | default | what it sets |\n|---|---|---|\n";
+    }
+    out += "| `" + key.name + "` | `" + cell(render(key.get(config, nullptr))) + "` | " + cell(described(key)) + " |\n";
+  }
+  for (const StageSpec& stage : config.stages) {
+    out += "\n### [stage." + stage.name + "]\n\n| key | default | what it sets |\n|---|---|---|\n";
+    for (const Key& key : s.stage_keys) {
+      if (!in_scope(key, stage)) continue;
+      out += "| `" + key.name + "` | `" + cell(render(key.get(config, &stage))) + "` | " + cell(described(key)) + " |\n";
+    }
+  }
+  out += "\n### [stage.NAME] of a plugin stage\n\n| key | what it sets |\n|---|---|\n";
+  for (const Key& key : s.stage_keys) {
+    if (key.scope == Scope::kBuiltIn) continue;
+    out += "| `" + key.name + "` | " + cell(described(key)) + " |\n";
+  }
+  return out;
+}
+
 std::vector<std::pair<std::string, std::string>> describe_keys() {
   std::vector<std::pair<std::string, std::string>> out;
   for (const Key& key : schema().keys) out.emplace_back(key.name, described(key));

@@ -149,6 +149,10 @@ struct AppConfig {
 // fields set in code are dropped).
 [[nodiscard]] std::string to_toml(const AppConfig& config);
 
+// Every key of `config` as Markdown tables, one per [table], with its value and what it sets
+// (docs/configuration.md is this for the defaults; a test holds them equal).
+[[nodiscard]] std::string reference_markdown(const AppConfig& config);
+
 // Every key and a one-line description with its allowed values. Stage keys are listed as
 // "stage.<name>.KEY", and keys of the built-in as "stage.price_move.KEY".
 [[nodiscard]] std::vector<std::pair<std::string, std::string>> describe_keys();

@@ -1,8 +1,11 @@
 #include "controlplane/runtime/session_control.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 #include <vector>
 
+#include "controlplane/report/figures.h"
 #include "controlplane/runtime/stage_factory.h"
 #include "dataplane/events/stream_key.h"
 
@@ -100,21 +103,29 @@ std::string SessionControl::set(const std::string& assignment) {
 }
 
 std::string SessionControl::stats() const {
-  std::string out = "ok\n";
-  auto line = [&out](const std::string& key, std::uint64_t value) { out += key + " " + std::to_string(value) + "\n"; };
+  report::Figures f;
   for (std::size_t w = 0; w < workers.size(); ++w) {
     const sched::InboxCounters& ic = workers[w]->inbox().counters();
     for (std::size_t c = 0; c < sched::kPriorityClassCount; ++c) {
       const std::string prefix = "worker" + std::to_string(w) + "." + std::string(sched::kPriorityClassNames[c]);
-      line(prefix + ".queued", ic.queued[c].load(std::memory_order_relaxed));
-      line(prefix + ".shed.ring_full", ic.shed_ring_full[c].load(std::memory_order_relaxed));
-      line(prefix + ".full_waits", ic.full_waits[c].load(std::memory_order_relaxed));
+      f.add(prefix + ".queued", ic.queued[c].load(std::memory_order_relaxed));
+      f.add(prefix + ".shed.ring_full", ic.shed_ring_full[c].load(std::memory_order_relaxed));
+      f.add(prefix + ".full_waits", ic.full_waits[c].load(std::memory_order_relaxed));
     }
     const std::uint64_t retired = workers[w]->retired_before();  // a stream key; 0: nothing yet
-    line("worker" + std::to_string(w) + ".retired_before", retired == 0 ? 0 : events::feed_sequence(retired));
+    f.add("worker" + std::to_string(w) + ".retired_before", retired == 0 ? 0 : events::feed_sequence(retired));
   }
-  line("swaps.requested", swapper.requested());
-  line("swaps.reclaimed", swapper.reclaimed());
+  f.add("swaps.requested", swapper.requested());
+  f.add("swaps.reclaimed", swapper.reclaimed());
+  std::string out = "ok\n";
+  char* text = nullptr;
+  std::size_t size = 0;
+  if (std::FILE* memory = open_memstream(&text, &size)) {
+    f.print(memory);
+    std::fclose(memory);
+    out.append(text, size);
+    std::free(text);
+  }
   if (more_stats) out += more_stats();
   return out;
 }

@@ -213,7 +213,8 @@ void FeedSession::report_common(report::Figures& f, report::FeedSummary& summary
   summary.gaps = gaps_;
   summary.signal_total = signals_->total();
   summary.examples = signals_->examples();
-  summary.elapsed_ns = rx_ended_ns_ - rx_started_ns_;
+  // Live, the time the ports brought packets (not the wait for the first, nor the idle end).
+  summary.elapsed_ns = result_.rx_active_ns != 0 ? result_.rx_active_ns : rx_ended_ns_ - rx_started_ns_;
   summary.per_message = totals_.message_cost;
   if (paced_ && config_.replay_rate != 0) summary.paced_rate = config_.replay_rate;
 }

@@ -224,10 +224,11 @@ class WorkerFeed final : public FeedSession {
         f.add_histogram("latency.end_to_end", *latency);
         lines += figures_text(f);
       }
+      report::Figures signals;
       for (std::size_t k = 0; k < stages::kSignalKindCount; ++k) {
-        lines += "signals." + std::string(stages::kSignalKindNames[k]) + " " + std::to_string(signals_->count(k)) + "\n";
+        signals.add("signals." + std::string(stages::kSignalKindNames[k]), signals_->count(k));
       }
-      return lines;
+      return lines + figures_text(signals);
     };
     std::string reply = control_handler_->handle(line);
     control_handler_->more_stats = nullptr;
