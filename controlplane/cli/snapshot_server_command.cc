@@ -20,7 +20,8 @@
 #include <vector>
 
 #include "controlplane/cli/arg_parser.h"
-#include "controlplane/cli/book_command.h"
+#include "controlplane/cli/book_options.h"
+#include "controlplane/session/book_build.h"
 #include "controlplane/cli/feed_options.h"
 #include "controlplane/session/stop_signal.h"
 #include "controlplane/recovery/glimpse_snapshot.h"
@@ -231,7 +232,7 @@ int run_snapshot_server_command(int argc, char** argv) {
   ArgParser args = feed_command_parser("snapshot-server", std::move(own));
   session::FeedInputOptions input;
   if (auto code = parse_feed_command(args, argc, argv, kSynopsis, input)) return *code;
-  BookBuildOptions options;
+  session::BookBuildOptions options;
   std::string error;
   std::uint64_t truncate_after = 0;
   Plan plan;
@@ -245,7 +246,7 @@ int run_snapshot_server_command(int argc, char** argv) {
   plan.reject = args.has("reject");
 
   // The books, exactly as `tickwire book` (with the same --at) builds them.
-  auto build = std::make_unique<BookBuild>();
+  auto build = std::make_unique<session::BookBuild>();
   if (!build->init(options, input.filter, error)) {
     std::fprintf(stderr, "tickwire snapshot-server: %s\n", error.c_str());
     return 1;
