@@ -39,12 +39,12 @@ if [ "$what" = io ] || [ "$what" = all ]; then
   # testpmd reports packets per second each second: the best full second is its ceiling.
   testpmd_pps=$(timeout -s INT 40 dpdk-testpmd $eal,tx_pcap=/dev/null -l 0-1 -- --forward-mode=rxonly \
     --nb-cores=1 --stats-period=1 2>&1 | awk '/Rx-pps:/ { if ($2 > best) best = $2 } END { print best + 0 }')
-  report=$(build/tickwire run --eal "$eal" --idle-exit-ms 500 --set control.socket='""' --workers 1)
+  report=$(build/tickwire run --stats --eal "$eal" --idle-exit-ms 500 --set control.socket='""' --workers 1)
   ours=$(awk '/^rx.packets_per_second/ { print $2 }' <<<"$report")
   messages=$(awk '/^rx.messages_per_second/ { print $2 }' <<<"$report")
   echo "testpmd rxonly:  $testpmd_pps packets/s"
   echo "tickwire run:    $ours packets/s, $messages messages/s (decode, sequencer, books, events,"
   echo "                 classification, rings, one worker running the detector)"
   awk -v a="$ours" -v b="$testpmd_pps" 'BEGIN { if (b > 0) printf "ratio:           %.2f of testpmd rxonly\n", a / b }'
-  grep -E "^(port|latency.end_to_end |rx.busy)" <<<"$report"
+  grep -E "^(port\.|latency\.end_to_end\.(count|p50_ns|p99_ns|p99_9_ns) |rx\.busy)" <<<"$report"
 fi

@@ -10,6 +10,7 @@
 #include "controlplane/report/summary.h"
 #include "controlplane/runtime/meminfo.h"
 #include "controlplane/runtime/thread_placement.h"
+#include "controlplane/session/status_lines.h"
 #include "controlplane/session/stop_signal.h"
 
 namespace tickwire::session {
@@ -189,14 +190,13 @@ bool Process::setup(const config::AppConfig& config, const FeedInputOptions& inp
     feeds_.push_back(std::move(feed));
   }
   progress_ = std::make_unique<ProgressLine>(stderr, options.progress && !live);
+  if (config.status_interval_s != 0) parts_.push_back(std::make_unique<StatusLines>(config.status_interval_s));
   return true;
 }
 
 void Process::start() {
-  started_ = std::chrono::steady_clock::now();
-  next_status_ = started_ + std::chrono::seconds(config_.status_interval_s);
-  status_memory_.resize(feeds_.size());
   for (auto& feed : feeds_) feed->start();
+  for (auto& part : parts_) part->start(view());
   std::optional<unsigned> control_cpu;
   {
     runtime::Placement placement;
@@ -262,48 +262,21 @@ bool Process::poll() {
     total += p.bytes_total.load(std::memory_order_relaxed);
   }
   if (progress_) progress_->update(messages, done, total);
-  if (config_.status_interval_s != 0 && !all_finished && std::chrono::steady_clock::now() >= next_status_) {
-    print_status();
-    next_status_ += std::chrono::seconds(config_.status_interval_s);
-  }
+  for (auto& part : parts_) part->poll(view());
   if (all_finished && merge_done_.load(std::memory_order_acquire) && messages_->finished()) return false;
   std::this_thread::sleep_for(kControlIdle);
   return true;
 }
 
-void Process::print_status() {
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_);
-  const std::uint64_t rss_mib = report::current_rss_kib() / 1024;
-  if (progress_) progress_->clear();
-  for (std::size_t i = 0; i < feeds_.size(); ++i) {
-    FeedSession& feed = *feeds_[i];
-    StatusMemory& last = status_memory_[i];
-    const std::uint64_t messages = feed.progress().messages.load(std::memory_order_relaxed);
-    const double rate = static_cast<double>(messages - last.messages) / static_cast<double>(config_.status_interval_s);
-    last.messages = messages;
-    std::string latency;
-    if (const auto now = feed.latency_so_far([this] { keep_io(); })) {
-      const metrics::LatencyHistogram interval = now->since(*last.latency);
-      *last.latency = *now;
-      if (interval.count() != 0) {
-        latency = ", end to end p50 " + report::readable_ns(interval.percentile(50)) + " p99 " +
-                  report::readable_ns(interval.percentile(99)) + " p99.9 " +
-                  report::readable_ns(interval.percentile(99.9)) + " max " + report::readable_ns(interval.max());
-      }
-    }
-    char rate_text[32];
-    std::snprintf(rate_text, sizeof rate_text, "%.0f", rate);
-    std::fprintf(stderr, "%s: status %llds: %s messages, %s/s over the last %llus, RSS %s MiB%s\n", feed.who().c_str(),
-                 static_cast<long long>(seconds.count()), report::with_thousands(messages).c_str(),
-                 report::with_thousands(static_cast<std::uint64_t>(rate)).c_str(),
-                 static_cast<unsigned long long>(config_.status_interval_s), report::with_thousands(rss_mib).c_str(),
-                 latency.c_str());
-  }
-  std::fflush(stderr);
+ProcessView Process::view() {
+  return ProcessView{feeds_, [this] { keep_io(); }, [this] {
+                       if (progress_) progress_->clear();
+                     }};
 }
 
 void Process::stop() {
   if (merge_thread_.joinable()) merge_thread_.join();
+  for (auto& part : parts_) part->stop(view());
   for (auto& feed : feeds_) feed->stop();
   if (messages_) messages_->drain(stderr);
   if (progress_) progress_->clear();
@@ -326,6 +299,7 @@ int Process::report() {
     all.append(figures, feed->name().empty() ? "" : "feed." + feed->name() + ".");
     run.feeds.push_back(std::move(summary));
   }
+  for (const auto& part : parts_) part->report(all);
   run.peak_rss_kib = report::peak_rss_kib();
   all.add("memory.peak_rss_kib", run.peak_rss_kib);
   if (stop_requested()) run.stop_signal = stop_signal_number();

@@ -7,8 +7,9 @@
 //     each journal's outbox, alerts worded for a person. It never touches a socket, a disk
 //     or a terminal, so a slow one cannot back up into the workers;
 //   - the control thread (the caller's): control sockets and commands, hot swaps and RCU
-//     reclamation, the outboxes written to files and the terminal, the progress line, and
-//     the final report.
+//     reclamation, the outboxes written to files and the terminal, the progress line, the
+//     process-wide parts (process_part.h: status lines, and what later layers add), and the
+//     final report.
 //
 // The data plane never calls into this: data threads only push to rings the control plane
 // reads, and read what it publishes.
@@ -26,6 +27,7 @@
 #include "controlplane/session/feed_input.h"
 #include "controlplane/session/feed_session.h"
 #include "controlplane/session/outbox.h"
+#include "controlplane/session/process_part.h"
 #include "controlplane/session/progress_line.h"
 #include "controlplane/session/session_options.h"
 #include "drivers/dpdk_port.h"
@@ -60,8 +62,7 @@ class Process {
   void merge_loop();
   void keep_io();
   void print_messages();
-  // Every output.status_interval_s: per feed, messages, rate, RSS and latency over the interval.
-  void print_status();
+  ProcessView view();
 
   config::AppConfig config_;
   SessionOptions options_;
@@ -74,14 +75,7 @@ class Process {
   std::thread merge_thread_;
   std::atomic<bool> merge_done_{false};
   std::unique_ptr<ProgressLine> progress_;
-  // What the last status line saw, per feed.
-  struct StatusMemory {
-    std::uint64_t messages = 0;
-    std::unique_ptr<metrics::LatencyHistogram> latency = std::make_unique<metrics::LatencyHistogram>();
-  };
-  std::vector<StatusMemory> status_memory_;
-  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
-  std::chrono::steady_clock::time_point next_status_;
+  std::vector<std::unique_ptr<ProcessPart>> parts_;
   int setup_exit_code_ = 1;
 };
 

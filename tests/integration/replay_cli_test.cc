@@ -550,6 +550,27 @@ TEST(ReplayCli, FullRingsOnBothSidesOfTheWorkersDoNotStallTheReplay) {
   EXPECT_NE(signals(dir + "/inline.jsonl"), "");
 }
 
+// output.status_interval_s: a line a second on stderr while it runs, with the rate, RSS and
+// the latency over that second; the workers copy their histograms when asked.
+TEST(ReplayCli, StatusLinesComeEverySoManySecondsWithRateRssAndLatency) {
+  const CommandResult r = run_command(
+      tickwire_binary(), {"replay", "--workers", "1", "--rate", "20000", "--set", "output.status_interval_s=1",
+                          source_dir() + "/pcap_samples/demo_day.pcap.gz"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::size_t lines = 0;
+  for (const std::string& line : split_lines(r.err)) {
+    if (line.find(": status ") == std::string::npos) continue;
+    ++lines;
+    EXPECT_NE(line.find(" messages, "), std::string::npos) << line;
+    EXPECT_NE(line.find("/s over the last 1s, RSS "), std::string::npos) << line;
+    EXPECT_NE(line.find(" MiB, end to end p50 "), std::string::npos) << line;
+    EXPECT_NE(line.find(" p99.9 "), std::string::npos) << line;
+  }
+  EXPECT_GE(lines, 1u) << r.err;  // 30,000 messages at 20,000 a second: a second and a half
+  const CommandResult quiet = run_command(tickwire_binary(), {"replay", "--workers", "1", sample()});
+  EXPECT_EQ(quiet.err.find(": status "), std::string::npos) << "none unless asked for";
+}
+
 TEST(ReplayCli, BadOptionsExitWith2) {
   EXPECT_EQ(run_command(tickwire_binary(), {"replay", "--stats", "--journal-events", sample()}).exit_code, 2);
   EXPECT_EQ(run_command(tickwire_binary(), {"replay", "--stats", "--drop-percent", "101", sample()}).exit_code, 2);
