@@ -11,6 +11,7 @@ packages=(
   clang libclang-rt-14-dev
   gcovr
   tcpdump iproute2
+  valgrind
 )
 
 missing=()

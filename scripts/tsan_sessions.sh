@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Whole sessions under ThreadSanitizer: the RX thread, workers, the merge thread and the
+# control thread of `tickwire replay` and `run`, a scripted swap storm, paced release, two
+# feeds side by side, live DPDK ports, the control channel at work, and a live late join.
+#   scripts/tsan_sessions.sh BUILD/tickwire   (a -Db_sanitize=thread build; sanitize.sh tsan)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tw=${1:?usage: tsan_sessions.sh PATH/TO/tickwire}
+export TSAN_OPTIONS=halt_on_error=1
+"$tw" replay --workers 2 --swap-every 500 --journal /dev/null \
+  --journal-events pcap_samples/sample_faults.pcap > /dev/null
+"$tw" replay --workers 2 --rate 200000 --journal /dev/null \
+  pcap_samples/sample_day.pcap > /dev/null
+# Two feed sessions side by side over one capture, one inline and one with two workers: the
+# same journal, and nothing shared between their threads but what the process means to share.
+feeds_dir=$(mktemp -d)
+printf '[feed.a]\nworkers.count = 0\n[feed.b]\nworkers.count = 2\n' > "$feeds_dir/feeds.toml"
+"$tw" replay --config "$feeds_dir/feeds.toml" --swap-every 700 \
+  --journal "$feeds_dir/j.jsonl" --journal-events pcap_samples/sample_faults.pcap > /dev/null
+cmp "$feeds_dir/j.a.jsonl" "$feeds_dir/j.b.jsonl"
+# ... and live, each polling a DPDK port of its own from a thread registered as an lcore.
+printf '[feed.a]\ninput.ports = ["net_pcap0"]\nworkers.count = 1\n[feed.b]\ninput.ports = ["net_pcap1"]\n' \
+  > "$feeds_dir/live.toml"
+"$tw" run --config "$feeds_dir/live.toml" --idle-exit-ms 500 \
+  --set control.socket= --journal "$feeds_dir/live.jsonl" --eal "--no-huge -m 256 --no-pci --no-shconf \
+  --vdev=net_pcap0,rx_pcap=pcap_samples/sample_day.pcap --vdev=net_pcap1,rx_pcap=pcap_samples/sample_day.pcap" \
+  > /dev/null
+cmp "$feeds_dir/live.a.jsonl" "$feeds_dir/live.b.jsonl"
+rm -r "$feeds_dir"
+# ... and with the control channel at work: a promotion, a stage swap, a new table.
+socket=$(mktemp -u /tmp/tickwire-tsan-XXXXXX.sock)
+"$tw" replay --workers 2 --rate 2000 --control "$socket" \
+  --journal /dev/null pcap_samples/sample_day.pcap > /dev/null &
+replay=$!
+for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
+"$tw" ctl --socket "$socket" set stage.price_move.jump_bps=20
+"$tw" ctl --socket "$socket" set classification.jump_bps=10
+"$tw" ctl --socket "$socket" promote AGPJ critical || true  # once its directory message is in
+"$tw" ctl --socket "$socket" stats > /dev/null
+wait "$replay"
+# A live late join: the snapshot is fetched on its own thread while the RX loop holds packets.
+# The server waits long enough that the whole capture arrives during the fetch.
+server_out=$(mktemp)
+"$tw" snapshot-server --listen 127.0.0.1:0 --at 400 --delay-ms 6000 \
+  pcap_samples/sample_day.pcap > "$server_out" 2>&1 &
+server=$!
+for _ in $(seq 600); do grep -q listening "$server_out" && break; sleep 0.1; done
+address=$(grep -o '127.0.0.1:[0-9]*' "$server_out" | head -1)
+join_err=$(mktemp)
+"$tw" book --snapshot "$address" --digest --stats --idle-exit-ms 10000 \
+  --eal "--no-huge -m 256 --no-pci --no-shconf --log-level=lib.eal:error --vdev=net_pcap0,rx_pcap=pcap_samples/sample_day.pcap" \
+  > /dev/null 2> "$join_err"
+kill "$server"
+grep -q 'sequencer.join_held_packets *[1-9]' "$join_err" || { echo "live join held nothing"; cat "$join_err"; exit 1; }
+rm -f "$server_out" "$join_err"
