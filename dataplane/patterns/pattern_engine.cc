@@ -1,0 +1,292 @@
+#include "dataplane/patterns/pattern_engine.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "dataplane/core/cpu_relax.h"
+
+namespace tickwire::patterns {
+
+namespace {
+constexpr std::uint32_t kNoNode = ~std::uint32_t{0};
+// Room kept for live merge notices between two drains by the control side.
+constexpr std::size_t kNoticeRoom = 256;
+}  // namespace
+
+PatternEngine::PatternEngine(const EngineConfig& config, std::vector<MergeSource> sources, FeedMerge::Mode mode,
+                             std::uint64_t max_hold_ns)
+    : config_(config),
+      merge_(std::move(sources), mode, max_hold_ns),
+      directory_(config.max_securities, config.max_instruments, config.feeds),
+      market_(config.max_securities),
+      watch_heads_(config.max_securities),
+      touched_stamp_(config.max_securities),
+      touched_index_(config.max_securities),
+      output_(config.output_records, /*prefault=*/true) {
+  for (std::size_t i = 0; i < watch_heads_.capacity(); ++i) watch_heads_[i] = kNoNode;
+  touched_.reserve(config.batch_securities);
+  last_touch_.resize(config.batch_securities);
+  batch_signals_.resize(config.batch_signals);
+  needs_key_.resize(config.batch_signals);
+  merge_.notices().reserve(kNoticeRoom);
+}
+
+PatternEngine::~PatternEngine() = default;
+
+bool PatternEngine::ok() const noexcept {
+  return directory_.ok() && market_.ok() && watch_heads_.ok() && touched_stamp_.ok() && touched_index_.ok() &&
+         output_.ok();
+}
+
+void PatternEngine::add(std::unique_ptr<PatternInstance> instance) {
+  const auto index = static_cast<std::uint32_t>(instances_.size());
+  if (instance->watches_all()) {
+    wildcards_.push_back(instance.get());
+  } else {
+    const auto legs = instance->legs();
+    for (std::size_t leg = 0; leg < legs.size(); ++leg) {
+      pending_legs_.push_back({legs[leg], index, static_cast<std::uint32_t>(leg)});
+    }
+  }
+  instances_.push_back(std::move(instance));
+  sealed_ = false;
+}
+
+// Before the first update: the waiting legs sorted by name, the watch pool sized (a node per
+// leg at most: it never grows while running).
+void PatternEngine::seal() {
+  std::stable_sort(pending_legs_.begin(), pending_legs_.end(),
+                   [](const PendingLeg& a, const PendingLeg& b) { return a.symbol < b.symbol; });
+  watch_nodes_.reserve(pending_legs_.size());
+  sealed_ = true;
+}
+
+std::size_t PatternEngine::poll(std::uint64_t now_ns, std::size_t budget) noexcept {
+  if (TW_UNLIKELY(!sealed_)) seal();
+  std::size_t taken = 0;
+  while (taken < budget) {
+    const MarketUpdate* u = merge_.peek(now_ns);
+    if (u == nullptr) break;
+    const MarketUpdate update = *u;  // a copy: the slot is the writer's once given back
+    merge_.pop();
+    take(update);
+    ++taken;
+  }
+  if (taken == 0 && batch_open_ && merge_.done()) close_batch();
+  return taken;
+}
+
+bool PatternEngine::finished() noexcept {
+  if (TW_UNLIKELY(!sealed_)) seal();
+  if (!merge_.done()) return false;
+  if (batch_open_) close_batch();
+  if (!output_finished_.load(std::memory_order_relaxed)) {
+    watermark_.store(~std::uint64_t{0}, std::memory_order_release);
+    output_finished_.store(true, std::memory_order_release);
+  }
+  return true;
+}
+
+void PatternEngine::take(const MarketUpdate& u) noexcept {
+  ++counters_.updates;
+  // Updates of one time make one batch: a later time closes the batch before it.
+  if (batch_open_ && u.time_ns != batch_time_) close_batch();
+  if (!batch_open_) {
+    batch_open_ = true;
+    batch_time_ = u.time_ns;
+    ++batch_number_;
+  }
+  batch_last_ = u;
+  switch (u.kind) {
+    case UpdateKind::kInstrument: name_instrument(u); return;
+    case UpdateKind::kDayBegins: begin_day(u.feed); return;
+    case UpdateKind::kFeedStale: mark_stale(u.feed); return;
+    default: break;
+  }
+  const std::uint32_t security = directory_.security_of(u.feed, u.instrument);
+  if (security == kNoSecurity) {
+    ++counters_.unnamed_updates;
+    return;
+  }
+  SecurityState& s = market_[security];
+  Leg& leg = s.legs[u.feed];
+  leg.suspect = (u.flags & kBookSuspect) != 0;
+  s.updated_ns = u.time_ns;
+  switch (u.kind) {
+    case UpdateKind::kTopOfBook:
+      leg.bid = u.top.bid_size != 0 ? u.top.bid : 0;
+      leg.ask = u.top.ask_size != 0 ? u.top.ask : 0;
+      leg.bid_size = u.top.bid_size;
+      leg.ask_size = u.top.ask_size;
+      leg.stale = false;
+      s.consolidate();
+      break;
+    case UpdateKind::kTrade:
+      s.last_trade = u.trade.price;
+      s.last_trade_ns = u.time_ns;
+      break;
+    case UpdateKind::kTradingState:
+      leg.state = static_cast<TradingState>(u.extra);
+      break;
+    default: break;
+  }
+  touch(security, u);
+  for (std::uint32_t n = watch_heads_[security]; n != kNoNode; n = watch_nodes_[n].next) {
+    current_ = instances_[watch_nodes_[n].instance].get();
+    current_->on_update(market_, security, u, *this);
+  }
+  for (PatternInstance* w : wildcards_) {
+    current_ = w;
+    w->on_update(market_, security, u, *this);
+  }
+  current_ = nullptr;
+}
+
+void PatternEngine::name_instrument(const MarketUpdate& u) noexcept {
+  const Symbol symbol = make_symbol(u.symbol());
+  const std::uint32_t before = directory_.count();
+  const std::uint32_t security = directory_.named(symbol);
+  if (security == kNoSecurity) return;
+  directory_.map(u.feed, u.instrument, security);
+  SecurityState& s = market_[security];
+  s.feeds_named = static_cast<std::uint16_t>(s.feeds_named | (1u << u.feed));
+  s.legs[u.feed] = Leg{};
+  s.legs[u.feed].named = true;
+  if (directory_.count() != before) resolve(security);
+}
+
+// A security named for the first time: the legs waiting for its name watch it now.
+void PatternEngine::resolve(std::uint32_t security) noexcept {
+  const Symbol& name = directory_.name(security);
+  auto it = std::lower_bound(pending_legs_.begin(), pending_legs_.end(), name,
+                             [](const PendingLeg& p, const Symbol& s) { return p.symbol < s; });
+  for (; it != pending_legs_.end() && it->symbol == name; ++it) {
+    watch(security, it->instance);
+    instances_[it->instance]->resolved(it->leg, security);
+  }
+}
+
+void PatternEngine::watch(std::uint32_t security, std::uint32_t instance) noexcept {
+  // One node per (security, instance): an instance naming a security twice is told once.
+  for (std::uint32_t n = watch_heads_[security]; n != kNoNode; n = watch_nodes_[n].next) {
+    if (watch_nodes_[n].instance == instance) return;
+  }
+  if (watch_nodes_.size() == watch_nodes_.capacity()) {
+    ++counters_.watch_nodes_refused;
+    return;
+  }
+  watch_nodes_.push_back({instance, watch_heads_[security]});
+  watch_heads_[security] = static_cast<std::uint32_t>(watch_nodes_.size() - 1);
+}
+
+void PatternEngine::begin_day(std::uint16_t feed) noexcept {
+  ++counters_.days_begun;
+  const std::uint16_t bit = static_cast<std::uint16_t>(1u << feed);
+  for (std::uint32_t s = 0; s < directory_.count(); ++s) {
+    SecurityState& state = market_[s];
+    if (!(state.feeds_named & bit)) continue;
+    state.feeds_named = static_cast<std::uint16_t>(state.feeds_named & ~bit);
+    state.legs[feed] = Leg{};
+    state.consolidate();
+  }
+  directory_.clear_feed(feed);
+  for (auto& instance : instances_) instance->on_day_begins(feed);
+}
+
+void PatternEngine::mark_stale(std::uint16_t feed) noexcept {
+  ++counters_.stale_marks;
+  for (std::uint32_t s = 0; s < directory_.count(); ++s) {
+    SecurityState& state = market_[s];
+    if (!(state.feeds_named & (1u << feed))) continue;
+    state.legs[feed].stale = true;
+    state.consolidate();
+  }
+}
+
+void PatternEngine::touch(std::uint32_t security, const MarketUpdate& u) noexcept {
+  if (touched_stamp_[security] == batch_number_) {
+    last_touch_[touched_index_[security]] = u;
+    return;
+  }
+  if (touched_.size() == touched_.capacity()) {
+    ++counters_.batch_securities_refused;
+    return;
+  }
+  touched_stamp_[security] = batch_number_;
+  touched_index_[security] = static_cast<std::uint32_t>(touched_.size());
+  last_touch_[touched_.size()] = u;
+  touched_.push_back(security);
+}
+
+void PatternEngine::close_batch() noexcept {
+  batch_open_ = false;
+  ++counters_.batches;
+  if (!touched_.empty()) {
+    const BatchView view{batch_time_, &batch_last_, std::span<const std::uint32_t>(touched_),
+                         std::span<const MarketUpdate>(last_touch_.data(), touched_.size())};
+    for (const std::uint32_t security : touched_) {
+      for (std::uint32_t n = watch_heads_[security]; n != kNoNode; n = watch_nodes_[n].next) {
+        PatternInstance* instance = instances_[watch_nodes_[n].instance].get();
+        if (instance->batch_stamp == batch_number_) continue;
+        instance->batch_stamp = batch_number_;
+        current_ = instance;
+        instance->on_batch_end(market_, view, *this);
+      }
+    }
+    for (PatternInstance* w : wildcards_) {
+      current_ = w;
+      w->on_batch_end(market_, view, *this);
+    }
+    current_ = nullptr;
+  }
+  emit_batch();
+  touched_.clear();
+  // Every signal at or below this time is on the ring now.
+  watermark_.store(batch_time_ + 1, std::memory_order_release);
+}
+
+PatternSignal* PatternEngine::signal(PatternSignalKind kind, const MarketUpdate* key) noexcept {
+  if (batch_signal_count_ == batch_signals_.size() || current_ == nullptr) {
+    ++counters_.batch_signals_refused;
+    return nullptr;
+  }
+  needs_key_[batch_signal_count_] = key == nullptr;
+  PatternSignal& s = batch_signals_[batch_signal_count_++];
+  std::memset(static_cast<void*>(&s), 0, sizeof s);
+  s.kind = kind;
+  s.instance = current_->id();
+  s.version = current_->version();
+  s.emitted = current_->emitted++;
+  if (key != nullptr) {
+    s.time_ns = key->time_ns;
+    s.sequence = key->sequence;
+    s.feed = key->feed;
+    s.event_index = key->event_index;
+  }
+  return &s;
+}
+
+void PatternEngine::emit_batch() noexcept {
+  for (std::size_t i = 0; i < batch_signal_count_; ++i) {
+    PatternSignal& s = batch_signals_[i];
+    // The key a signal without its own gets is the batch's last update, known only now.
+    if (needs_key_[i]) {
+      s.time_ns = batch_last_.time_ns;
+      s.sequence = batch_last_.sequence;
+      s.feed = batch_last_.feed;
+      s.event_index = batch_last_.event_index;
+    }
+    ++counters_.signals;
+    while (!output_.try_push(s)) {
+      if (config_.live) {
+        ++counters_.signals_dropped;
+        --counters_.signals;
+        break;
+      }
+      cpu_relax();
+    }
+  }
+  batch_signal_count_ = 0;
+}
+
+}  // namespace tickwire::patterns

@@ -1,0 +1,136 @@
+// One pattern thread's engine: every feed's updates merged into the total order, the
+// securities named across feeds, the market state kept once per security, each update
+// handed to the instances that watch its security, each batch (the updates of one time)
+// closed by the instances that compare securities, and their signals stamped with the key
+// of the batch that fired them and handed to the merge thread through an output ring.
+//
+// Nothing here allocates once built: the directory, the market state, the watch lists and
+// the batch's buffers are sized from the configuration at start-up; what does not fit is
+// refused and counted.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "dataplane/core/mapped_array.h"
+#include "dataplane/patterns/feed_merge.h"
+#include "dataplane/patterns/market_state.h"
+#include "dataplane/patterns/pattern_instance.h"
+#include "dataplane/patterns/pattern_signal.h"
+#include "dataplane/patterns/security_directory.h"
+#include "dataplane/sched/spsc_ring.h"
+
+namespace tickwire::patterns {
+
+struct EngineConfig {
+  std::uint32_t max_securities = 16'384;
+  std::uint32_t max_instruments = 16'384;   // per feed
+  std::size_t feeds = 1;
+  std::size_t output_records = 16'384;       // signals waiting for the merge thread
+  std::size_t batch_signals = 4'096;         // signals one batch may raise
+  std::size_t batch_securities = 65'536;     // securities one batch may touch
+  bool live = false;                         // a full output ring drops (counted) instead of waiting
+};
+
+struct EngineCounters {
+  std::uint64_t updates = 0;
+  std::uint64_t batches = 0;
+  std::uint64_t unnamed_updates = 0;     // an instrument no update has named yet
+  std::uint64_t signals = 0;
+  std::uint64_t signals_dropped = 0;     // live: the output ring was full
+  std::uint64_t batch_signals_refused = 0;
+  std::uint64_t batch_securities_refused = 0;
+  std::uint64_t watch_nodes_refused = 0;
+  std::uint64_t days_begun = 0;
+  std::uint64_t stale_marks = 0;
+};
+
+class PatternEngine final : private SignalOut {
+ public:
+  PatternEngine(const EngineConfig& config, std::vector<MergeSource> sources, FeedMerge::Mode mode,
+                std::uint64_t max_hold_ns = 0);
+  ~PatternEngine() override;
+  [[nodiscard]] bool ok() const noexcept;
+
+  // Before it runs: the instances this thread runs, each with its legs by name.
+  void add(std::unique_ptr<PatternInstance> instance);
+
+  // One pass: takes what the merge releases (at most `budget` updates); returns how many.
+  // `now_ns`: the thread's clock, for live holds.
+  std::size_t poll(std::uint64_t now_ns, std::size_t budget = 4096) noexcept;
+  // Every feed has ended and every update has been taken; the last batch is closed.
+  [[nodiscard]] bool finished() noexcept;
+
+  [[nodiscard]] sched::SpscRing<PatternSignal>& output() noexcept { return output_; }
+  // Every signal this thread will put on its output ring below this key has been put there
+  // (the merge thread releases the signals of all threads up to their least watermark).
+  [[nodiscard]] std::uint64_t watermark_time() const noexcept { return watermark_.load(std::memory_order_acquire); }
+  [[nodiscard]] bool output_finished() const noexcept { return output_finished_.load(std::memory_order_acquire); }
+
+  [[nodiscard]] const EngineCounters& counters() const noexcept { return counters_; }
+  [[nodiscard]] const MergeCounters& merge_counters() const noexcept { return merge_.counters(); }
+  [[nodiscard]] const SecurityDirectory& directory() const noexcept { return directory_; }
+  [[nodiscard]] const MarketState& market() const noexcept { return market_; }
+  [[nodiscard]] std::vector<MergeNotice>& merge_notices() noexcept { return merge_.notices(); }
+
+ private:
+  PatternSignal* signal(PatternSignalKind kind, const MarketUpdate* key) noexcept override;
+  void seal();
+
+  void take(const MarketUpdate& u) noexcept;
+  void name_instrument(const MarketUpdate& u) noexcept;
+  void begin_day(std::uint16_t feed) noexcept;
+  void mark_stale(std::uint16_t feed) noexcept;
+  void watch(std::uint32_t security, std::uint32_t instance) noexcept;
+  void resolve(std::uint32_t security) noexcept;
+  void touch(std::uint32_t security, const MarketUpdate& u) noexcept;
+  void close_batch() noexcept;
+  void emit_batch() noexcept;
+
+  EngineConfig config_;
+  FeedMerge merge_;
+  SecurityDirectory directory_;
+  MarketState market_;
+  std::vector<std::unique_ptr<PatternInstance>> instances_;
+  std::vector<PatternInstance*> wildcards_;
+  // Watch lists: per security the head of a singly linked list of (instance, next) nodes
+  // from a pool sized by the instances' legs.
+  struct WatchNode {
+    std::uint32_t instance;
+    std::uint32_t next;
+  };
+  MappedArray<std::uint32_t> watch_heads_;
+  std::vector<WatchNode> watch_nodes_;
+  // Legs named before any feed named their security: (symbol, instance, leg), resolved when
+  // the security is first named.
+  struct PendingLeg {
+    Symbol symbol;
+    std::uint32_t instance;
+    std::uint32_t leg;
+  };
+  std::vector<PendingLeg> pending_legs_;
+
+  // The batch in progress.
+  bool batch_open_ = false;
+  std::uint64_t batch_time_ = 0;
+  std::uint64_t batch_number_ = 0;
+  MarketUpdate batch_last_{};
+  MappedArray<std::uint64_t> touched_stamp_;  // per security: the batch that last touched it
+  MappedArray<std::uint32_t> touched_index_;  // per security: its place in touched_
+  std::vector<std::uint32_t> touched_;
+  std::vector<MarketUpdate> last_touch_;
+  std::vector<PatternSignal> batch_signals_;
+  std::vector<std::uint8_t> needs_key_;  // by the same index: keyed by the batch's last update
+  std::size_t batch_signal_count_ = 0;
+  PatternInstance* current_ = nullptr;  // the instance being called, whose signals these are
+  bool sealed_ = false;
+
+  sched::SpscRing<PatternSignal> output_;
+  alignas(kCacheLine) std::atomic<std::uint64_t> watermark_{0};
+  std::atomic<bool> output_finished_{false};
+  EngineCounters counters_;
+};
+
+}  // namespace tickwire::patterns

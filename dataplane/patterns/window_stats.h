@@ -1,0 +1,125 @@
+// Mean, variance and co-moments over a sliding window of event time, numerically stable over
+// a whole day: no running sum is ever decreased by what leaves the window (subtracting old
+// samples from a sum drifts, and cancels catastrophically when values are large and close).
+//
+// The window is cut into kBuckets buckets of equal span. Each bucket keeps its own count,
+// means and sums of squared deviations (Welford's update); a bucket that leaves the window is
+// dropped whole; the window's figures merge the buckets' (the pairwise combination of Chan,
+// Golub and LeVeque). So a sample costs O(1), a read O(kBuckets), memory is fixed, and the
+// window covers between (1 - 1/kBuckets) and 1 times its span of the most recent time.
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+namespace tickwire::patterns {
+
+// Count, means and co-moments of pairs (x, y); a single series uses x only.
+struct Moments {
+  std::uint64_t count = 0;
+  double mean_x = 0;
+  double mean_y = 0;
+  double m2_x = 0;  // sum of squared deviations from the mean
+  double m2_y = 0;
+  double c_xy = 0;  // sum of products of deviations
+
+  void add(double x, double y = 0) noexcept {
+    ++count;
+    const double n = static_cast<double>(count);
+    const double dx = x - mean_x;
+    mean_x += dx / n;
+    const double dy = y - mean_y;
+    mean_y += dy / n;
+    m2_x += dx * (x - mean_x);
+    m2_y += dy * (y - mean_y);
+    c_xy += dx * (y - mean_y);
+  }
+  void merge(const Moments& o) noexcept {
+    if (o.count == 0) return;
+    if (count == 0) {
+      *this = o;
+      return;
+    }
+    const double na = static_cast<double>(count);
+    const double nb = static_cast<double>(o.count);
+    const double n = na + nb;
+    const double dx = o.mean_x - mean_x;
+    const double dy = o.mean_y - mean_y;
+    m2_x += o.m2_x + dx * dx * na * nb / n;
+    m2_y += o.m2_y + dy * dy * na * nb / n;
+    c_xy += o.c_xy + dx * dy * na * nb / n;
+    mean_x += dx * nb / n;
+    mean_y += dy * nb / n;
+    count += o.count;
+  }
+  // Population figures (0 below two samples).
+  [[nodiscard]] double variance_x() const noexcept { return count < 2 ? 0.0 : m2_x / static_cast<double>(count); }
+  [[nodiscard]] double variance_y() const noexcept { return count < 2 ? 0.0 : m2_y / static_cast<double>(count); }
+  [[nodiscard]] double covariance() const noexcept { return count < 2 ? 0.0 : c_xy / static_cast<double>(count); }
+  // Pearson's correlation; 0 when either series is flat (no variation to correlate).
+  [[nodiscard]] double correlation() const noexcept {
+    const double denominator = std::sqrt(m2_x * m2_y);
+    return count < 2 || !(denominator > 0) ? 0.0 : c_xy / denominator;
+  }
+};
+
+template <std::size_t kBuckets = 32>
+class WindowMoments {
+ public:
+  explicit WindowMoments(std::uint64_t window_ns = 1'000'000'000) noexcept { set_window(window_ns); }
+
+  void set_window(std::uint64_t window_ns) noexcept {
+    span_ns_ = window_ns / kBuckets == 0 ? 1 : window_ns / kBuckets;
+    clear();
+  }
+  void clear() noexcept {
+    buckets_ = {};
+    newest_ = 0;
+    any_ = false;
+  }
+
+  void add(std::uint64_t t_ns, double x, double y = 0) noexcept {
+    advance(t_ns);
+    buckets_[newest_ % kBuckets].moments.add(x, y);
+  }
+  // Moves the window's end to `t_ns` (event time never goes back: an older `t_ns` is taken
+  // as the newest bucket's).
+  void advance(std::uint64_t t_ns) noexcept {
+    const std::uint64_t number = t_ns / span_ns_;
+    if (!any_) {
+      any_ = true;
+      newest_ = number;
+      buckets_[newest_ % kBuckets] = Bucket{number, {}};
+      return;
+    }
+    if (number <= newest_) return;
+    // Buckets between the old newest and the new one start empty; past a whole window, all do.
+    const std::uint64_t steps = number - newest_ < kBuckets ? number - newest_ : kBuckets;
+    for (std::uint64_t k = 1; k <= steps; ++k) buckets_[(number - steps + k) % kBuckets] = Bucket{number - steps + k, {}};
+    newest_ = number;
+  }
+
+  // The window's figures as of its end.
+  [[nodiscard]] Moments summary() const noexcept {
+    Moments all;
+    if (!any_) return all;
+    for (const Bucket& b : buckets_) {
+      if (b.number + kBuckets > newest_) all.merge(b.moments);
+    }
+    return all;
+  }
+
+ private:
+  struct Bucket {
+    std::uint64_t number = 0;  // t / span of its samples
+    Moments moments;
+  };
+  std::array<Bucket, kBuckets> buckets_{};
+  std::uint64_t span_ns_ = 1;
+  std::uint64_t newest_ = 0;
+  bool any_ = false;
+};
+
+}  // namespace tickwire::patterns
