@@ -58,6 +58,7 @@ struct alignas(kCacheLine) PatternSignal {
   // cross_venue: the two sides that lock or cross.
   Price8 bid;
   Price8 ask;
+  std::int64_t lag_ns;  // lead_lag: how long after the leader the follower is expected
   std::uint16_t bid_feed;
   std::uint16_t ask_feed;
   std::uint8_t bid_state;  // TradingState
