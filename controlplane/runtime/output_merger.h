@@ -1,7 +1,8 @@
-// The control plane's side of the workers' output rings: records come in the order each
-// worker ran its messages (priority order), and leave in (feed sequence, event index)
-// order, the journal's, whatever the number of workers. A record is released once every
-// worker's watermark is past its sequence: no worker can still produce anything before it.
+// The merge thread's side of the output rings (each worker's, or an inline RX core's):
+// records come in the order each producer ran its messages (workers: priority order), and
+// leave in (feed sequence, event index) order, the journal's, whatever the number of
+// producers. A record is released once every producer's watermark is past its sequence: no
+// producer can still produce anything before it.
 #pragma once
 
 #include <algorithm>
@@ -15,7 +16,10 @@ namespace tickwire::runtime {
 
 class OutputMerger {
  public:
-  explicit OutputMerger(std::span<sched::Worker* const> workers) : workers_(workers) { heap_.reserve(1 << 16); }
+  explicit OutputMerger(std::vector<sched::OutputSource> sources) : sources_(std::move(sources)) {
+    heap_.reserve(1 << 16);
+  }
+  explicit OutputMerger(std::span<sched::Worker* const> workers) : OutputMerger(sources_of(workers)) {}
 
   // Takes in what the workers have published and hands `emit(const OutputRecord&)` every
   // record that can no longer be preceded. `final`: the workers are drained; release all.
@@ -23,9 +27,11 @@ class OutputMerger {
   std::size_t drain(Emit&& emit, bool final = false) {
     // The watermarks first: the outputs they vouch for were published before them.
     std::uint64_t watermark = UINT64_MAX;
-    for (sched::Worker* w : workers_) watermark = std::min(watermark, w->retired_before());
-    for (sched::Worker* w : workers_) {
-      sched::SpscRing<sched::OutputRecord>& ring = w->output();
+    for (const sched::OutputSource& s : sources_) {
+      watermark = std::min(watermark, s.retired_before->load(std::memory_order_acquire));
+    }
+    for (const sched::OutputSource& s : sources_) {
+      sched::SpscRing<sched::OutputRecord>& ring = *s.ring;
       // What is there now, not what keeps coming: the watermark above is only that fresh.
       const std::size_t available = ring.readable();
       const std::size_t first = ring.read_position();
@@ -51,8 +57,13 @@ class OutputMerger {
 
  private:
   static bool later(const sched::OutputRecord& a, const sched::OutputRecord& b) noexcept { return b < a; }
+  static std::vector<sched::OutputSource> sources_of(std::span<sched::Worker* const> workers) {
+    std::vector<sched::OutputSource> sources;
+    for (sched::Worker* w : workers) sources.push_back(w->output_source());
+    return sources;
+  }
 
-  std::span<sched::Worker* const> workers_;
+  std::vector<sched::OutputSource> sources_;
   std::vector<sched::OutputRecord> heap_;
   std::size_t high_water_ = 0;
 };

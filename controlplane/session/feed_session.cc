@@ -119,8 +119,7 @@ bool FeedSession::reserve_common(std::string& error) {
     journal_ = std::make_unique<format::JournalWriter>(journal_outbox_->file(), books_, factory_.names());
     signals_->set_journal(journal_.get());
   }
-  alerts_ = std::make_unique<SessionAlerts>(who_, journal_.get(), config_.workers == 0, !setup_.options.live,
-                                            setup_.say_to);
+  alerts_ = std::make_unique<SessionAlerts>(who_, journal_.get(), !setup_.options.live, setup_.say_to);
   if (!alerts_->ok()) {
     error = "cannot reserve the alert ring";
     return false;
@@ -140,6 +139,39 @@ bool FeedSession::add_stages(stages::InlinePipeline& pipeline, std::string& erro
 void FeedSession::close_journal() {
   if (journal_) journal_->flush();
   if (journal_outbox_) journal_outbox_->close();
+}
+
+std::size_t FeedSession::merge_outputs(bool producers_done) {
+  if (merged()) return 0;
+  // Before the drain: what "done" vouches for is in the rings by then.
+  const std::size_t moved = merger_->drain([this](const sched::OutputRecord& r) { emit_record(r); }, producers_done);
+  alerts_->pull();
+  if (producers_done) {
+    alerts_->finish();
+    close_journal();
+    merged_.store(true, std::memory_order_release);
+  } else if (moved == 0 && journal_) {
+    // A quiet spell: what is formatted goes to the file now, not when 64 KiB have gathered.
+    journal_->flush();
+    journal_outbox_->flush();
+  }
+  return moved;
+}
+
+void FeedSession::emit_record(const sched::OutputRecord& keyed) {
+  alerts_->journal_before(keyed.sequence());
+  const sched::OutputRecord r = keyed.for_output();
+  if (r.kind == sched::OutputKind::kSignal) {
+    signals_->emit(r.signal);
+  } else if (r.kind == sched::OutputKind::kStageNotice) {
+    signals_->notice(r.notice);
+  } else if (r.kind == sched::OutputKind::kSwap) {
+    swaps_merged_.store(swaps_merged_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    if (journal_) journal_->swap(r.swap.effective_sequence, r.swap.slot, r.swap.version);
+  } else if (journal_) {
+    journal_->learn(r.event);
+    if (config_.journal_events) journal_->event(r.event);
+  }
 }
 
 void FeedSession::write_out() {

@@ -29,6 +29,7 @@
 #include "controlplane/report/session_report.h"
 #include "controlplane/report/summary.h"
 #include "controlplane/runtime/control_server.h"
+#include "controlplane/runtime/output_merger.h"
 #include "controlplane/runtime/stage_factory.h"
 #include "controlplane/runtime/stage_plugin.h"
 #include "controlplane/runtime/thread_placement.h"
@@ -117,6 +118,11 @@ class FeedSession {
   }
   // Merge thread, once everything is merged: the journal flushed and its outbox closed.
   void close_journal();
+  // Merge thread: one pass over the producers' output rings (merger_), each record in stream
+  // order to the journal and the counters; `producers_done` once every producer has finished
+  // (then everything left goes out, and the journal closes).
+  std::size_t merge_outputs(bool producers_done);
+  void emit_record(const sched::OutputRecord& keyed);
   [[nodiscard]] static std::uint64_t now_ns() noexcept;
   // The stages' instances for one pipeline (inline, or one per worker), owned here.
   bool add_stages(stages::InlinePipeline& pipeline, std::string& error);
@@ -156,6 +162,8 @@ class FeedSession {
   std::uint64_t rx_started_ns_ = 0;
   std::uint64_t rx_ended_ns_ = 0;
   std::atomic<bool> merged_{false};
+  std::unique_ptr<runtime::OutputMerger> merger_;
+  std::atomic<std::uint64_t> swaps_merged_{0};
   bool outbox_written_ = false;
 
  private:

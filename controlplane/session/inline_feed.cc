@@ -1,7 +1,7 @@
 // The inline layout (workers.count = 0): one thread is the RX core and runs the stages too,
-// message by message in feed order; it formats the journal itself, into the journal's
-// outbox. Deterministic replay and backtests run this way; the merge thread only words
-// this feed's alerts for a person.
+// message by message in feed order. What they retire and signal goes as keyed records on the
+// RX core's output ring (sched::InlineOutput), which the merge thread turns into the journal
+// as it does a worker's: no text is formatted on the data core.
 #include <atomic>
 #include <chrono>
 #include <optional>
@@ -41,16 +41,24 @@ class InlineFeed final : public FeedSession {
 
   bool init(std::string& error) {
     if (!reserve_common(error)) return false;
-    pipeline_ = std::make_unique<stages::InlinePipeline>(*signals_, setup_.clock);
-    pipeline_->set_notice_sink(signals_.get());
+    sched::InlineOutputConfig output_config;
+    output_config.capacity = config_.worker.output_capacity;
+    output_config.retire_events = config_.journal_events;
+    output_config.retire_names = journal_ != nullptr;
+    output_ = std::make_unique<sched::InlineOutput>(output_config);
+    if (!output_->ok()) {
+      error = "cannot reserve the RX core's output ring";
+      return false;
+    }
+    pipeline_ = std::make_unique<stages::InlinePipeline>(*output_, setup_.clock);
+    pipeline_->set_notice_sink(output_.get());
     if (!add_stages(*pipeline_, error)) return false;
     const std::uint64_t every = setup_.options.swap_every;
     script_ = SwapScript{every, every, 0, make_swap_instance_};
-    tap_ = std::make_unique<EventTap>(EventTap{*pipeline_, config_.journal_events ? journal_.get() : nullptr,
-                                               journal_.get(), every != 0 ? &script_ : nullptr});
+    tap_ = std::make_unique<EventTap>(EventTap{*pipeline_, *output_, every != 0 ? &script_ : nullptr});
     builder_ = std::make_unique<book::BookBuilder<EventTap>>(books_, *tap_, book_counters_, 0);
     sink_ = std::make_unique<ReplaySink<EventTap>>(
-        ReplaySink<EventTap>{*builder_, nullptr, Pacing{paced_ ? &*arrival_ : nullptr, setup_.clock, nullptr}});
+        ReplaySink<EventTap>{*builder_, tap_.get(), Pacing{paced_ ? &*arrival_ : nullptr, setup_.clock, nullptr}});
     sink_->prefetch_ahead = config_.book.prefetch;
     sink_->pacing.inline_latency = arrival_ ? &end_to_end_ : nullptr;
     sink_->alerts = alerts_.get();
@@ -61,6 +69,7 @@ class InlineFeed final : public FeedSession {
     }
     sequenced_ = std::make_unique<feed::SequencedFeed<ReplaySink<EventTap>>>(*sink_, setup_.input.filter,
                                                                              *counters_, config_.sequencer);
+    merger_ = std::make_unique<runtime::OutputMerger>(std::vector<sched::OutputSource>{output_->source()});
     return recovery_.open(config_, *sequenced_, answer_wait(setup_.input), error);
   }
 
@@ -71,21 +80,12 @@ class InlineFeed final : public FeedSession {
         result_ = recovery_.run(config_, setup_.input, *sequenced_, *sink_, *counters_, snapshot);
         snapshot_result_ = snapshot.result;
       });
-      // The journal's last lines into its outbox; the merge thread closes it.
-      if (journal_) journal_->flush();
+      output_->finish();
       rx_done_.store(true, std::memory_order_release);
     });
   }
 
-  std::size_t merge() override {
-    alerts_->pull();
-    if (!merged() && rx_done_.load(std::memory_order_acquire)) {
-      alerts_->finish();
-      close_journal();
-      merged_.store(true, std::memory_order_release);
-    }
-    return 0;
-  }
+  std::size_t merge() override { return merge_outputs(rx_done_.load(std::memory_order_acquire)); }
 
   void stop() override {
     if (rx_thread_.joinable()) rx_thread_.join();
@@ -102,7 +102,7 @@ class InlineFeed final : public FeedSession {
   void gather() override {
     totals_.add(*pipeline_);
     gaps_ = sink_->gaps;
-    swaps_ = script_.version;
+    swaps_ = swaps_merged_.load(std::memory_order_relaxed);
   }
 
   bool report_layout(report::Figures& f, report::FeedSummary& summary) override {
@@ -119,6 +119,7 @@ class InlineFeed final : public FeedSession {
     return write_latency_dir(more);
   }
 
+  std::unique_ptr<sched::InlineOutput> output_;
   std::unique_ptr<stages::InlinePipeline> pipeline_;
   SwapScript script_;
   std::unique_ptr<EventTap> tap_;

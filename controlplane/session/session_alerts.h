@@ -4,13 +4,11 @@
 //
 // The RX thread posts each alert on a ring that the merge thread drains; the merge thread
 // words it for a person into the process's message outbox, which the control thread prints
-// (so neither a data core nor the merge thread ever waits on a terminal). Gaps are journaled
-// where the journal is written: inline, by the RX thread as it posts them; with workers, by
-// the merge thread just before the first merged line at or past the gap's stream key (that
-// line's message was delivered after the gap was posted, so once the line is merged the gap
-// is on the ring). Either way a gap sits in the journal after every line of the messages
-// before it and before every line of those after it, so the journal is the same on every
-// layout.
+// (so neither a data core nor the merge thread ever waits on a terminal), and journals a gap
+// just before the first merged line at or past the gap's stream key (that line's message was
+// delivered after the gap was posted, so once the line is merged the gap is on the ring). So
+// a gap sits in the journal after every line of the messages before it and before every line
+// of those after it, the same on every layout.
 #pragma once
 
 #include <atomic>
@@ -28,19 +26,17 @@ namespace tickwire::session {
 
 class SessionAlerts {
  public:
-  // `inline_rx`: the RX thread writes the journal, and journals gaps itself. `wait_when_full`
-  // (replay): the RX thread waits for room on the ring, so no alert is lost to timing; live,
-  // one is counted instead. `say_to`: where alerts are worded for a person (merge thread).
-  SessionAlerts(std::string who, format::JournalWriter* journal, bool inline_rx, bool wait_when_full,
-                std::FILE* say_to)
-      : who_(std::move(who)), journal_(journal), inline_rx_(inline_rx), wait_when_full_(wait_when_full),
-        say_to_(say_to), ring_(kRingCapacity) {}
+  // `wait_when_full` (replay): the RX thread waits for room on the ring, so no alert is lost
+  // to timing; live, one is counted instead. `say_to`: where alerts are worded for a person
+  // (merge thread).
+  SessionAlerts(std::string who, format::JournalWriter* journal, bool wait_when_full, std::FILE* say_to)
+      : who_(std::move(who)), journal_(journal), wait_when_full_(wait_when_full), say_to_(say_to),
+        ring_(kRingCapacity) {}
 
   [[nodiscard]] bool ok() const noexcept { return ring_.ok(); }
 
   // RX thread.
   void post(const feed::FeedAlert& a) {
-    if (inline_rx_ && a.kind == feed::FeedAlertKind::kGap && journal_ != nullptr) journal_->gap(a);
     while (!ring_.try_push(a)) {
       if (!wait_when_full_) {
         dropped_.store(dropped_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
@@ -54,11 +50,11 @@ class SessionAlerts {
   void pull() {
     while (const feed::FeedAlert* a = ring_.front()) {
       say(*a);
-      if (!inline_rx_ && a->kind == feed::FeedAlertKind::kGap) pending_gaps_.push_back(*a);
+      if (a->kind == feed::FeedAlertKind::kGap) pending_gaps_.push_back(*a);
       ring_.pop();
     }
   }
-  // Merge thread, with workers: before the merged line whose stream key is `key` is written.
+  // Merge thread: before the merged line whose stream key is `key` is written.
   void journal_before(std::uint64_t key) {
     pull();
     while (!pending_gaps_.empty() && pending_gaps_.front().stream_key <= key) write_first_pending();
@@ -114,7 +110,6 @@ class SessionAlerts {
 
   std::string who_;
   format::JournalWriter* journal_;
-  bool inline_rx_;
   bool wait_when_full_;
   std::FILE* say_to_;
   sched::SpscRing<feed::FeedAlert> ring_;

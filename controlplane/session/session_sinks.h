@@ -27,6 +27,7 @@
 #include "dataplane/core/cpu_relax.h"
 #include "dataplane/feed/sequenced_feed.h"
 #include "dataplane/metrics/arrival_schedule.h"
+#include "dataplane/sched/inline_output.h"
 #include "dataplane/stages/inline_pipeline.h"
 
 namespace tickwire::session {
@@ -41,36 +42,38 @@ struct SwapScript {
   std::uint64_t last_sequence = 0;  // a sequence below it starts a new day, and the script again
 };
 
-// Between the book builder and the pipeline: the journal sees every event first, when asked;
-// scripted swaps happen at message boundaries, as a worker would make them.
+// Between the book builder and the inline pipeline: each message keyed and its retired events
+// handed to the output (InlineOutput) first, scripted swaps at message boundaries as a worker
+// would make them, then the stages, whose signals go to the output too.
 struct EventTap {
   stages::InlinePipeline& pipeline;
-  format::JournalWriter* events_journal = nullptr;
-  format::JournalWriter* journal = nullptr;
+  sched::InlineOutput& output;
   SwapScript* swaps = nullptr;
-  // The book builder's sink, a whole message at a time: a swap due at it first, then its
-  // events into the journal and through the pipeline.
-  void message(std::span<const events::Event> m) {
+  // The book builder's sink, a whole message at a time.
+  void message(std::span<events::Event> m) {
     if (m.empty()) return;
-    if (swaps != nullptr) swap_if_due(m.front().sequence);
-    for (const events::Event& e : m) {
-      if (journal != nullptr) journal->learn(e);
-      if (events_journal != nullptr) events_journal->event(e);
-    }
+    const std::uint64_t feed_sequence = m.front().sequence;
+    const std::uint64_t key = output.begin_message(m);
+    if (swaps != nullptr) swap_if_due(feed_sequence, key);
     pipeline.message(m);
+    output.end_message(key);
   }
-  void swap_if_due(std::uint64_t sequence) {
+  // The ReplaySink's hooks: where a gap goes among the outputs.
+  [[nodiscard]] std::uint64_t gap_key(std::uint64_t first, std::uint64_t last) noexcept {
+    return output.gap_key(first, last);
+  }
+  void swap_if_due(std::uint64_t sequence, std::uint64_t key) {
     // Swaps fall at every multiple of `every` of each day's sequence, as the router counts.
     if (sequence < swaps->last_sequence) swaps->next_at = swaps->every;
     swaps->last_sequence = sequence;
     for (; swaps->next_at <= sequence; swaps->next_at += swaps->every) {
       const std::uint32_t version = ++swaps->version;
       std::unique_ptr<stages::Stage> next = swaps->make();
-      if (!next || !pipeline.install(0, {next.get(), sequence, version})) continue;
+      if (!next || !pipeline.install(0, {next.get(), key, version})) continue;
       (void)next.release();  // the pipeline's now, until retired
-      if (journal != nullptr) journal->swap(sequence, 0, version);
+      output.swap(key, 0, version);
       // Inline, every earlier message has run: the old version is done with.
-      pipeline.retire(sequence, [](const stages::StageVersion& v) {
+      pipeline.retire(key, [](const stages::StageVersion& v) {
         if (v.id != 0) delete v.stage;
         return true;
       });

@@ -9,7 +9,6 @@
 #include <cinttypes>
 #include <thread>
 
-#include "controlplane/runtime/output_merger.h"
 #include "controlplane/runtime/session_control.h"
 #include "controlplane/runtime/stage_swapper.h"
 #include "controlplane/session/feed_session.h"
@@ -129,22 +128,7 @@ class WorkerFeed final : public FeedSession {
   }
 
   // Merge thread.
-  std::size_t merge() override {
-    if (merged()) return 0;
-    const bool drained = all_drained();  // before the drain: what it vouches for is then in the rings
-    const std::size_t moved = merger_->drain([this](const sched::OutputRecord& r) { emit(r); }, drained);
-    alerts_->pull();
-    if (drained) {
-      alerts_->finish();
-      close_journal();
-      merged_.store(true, std::memory_order_release);
-    } else if (moved == 0 && journal_) {
-      // A quiet spell: what is formatted goes to the file now, not when 64 KiB have gathered.
-      journal_->flush();
-      journal_outbox_->flush();
-    }
-    return moved;
-  }
+  std::size_t merge() override { return merge_outputs(all_drained()); }
 
   // Control thread.
   void control() override {
@@ -177,23 +161,6 @@ class WorkerFeed final : public FeedSession {
       if (!w->drained()) return false;
     }
     return true;
-  }
-
-  // Merge thread: a record in stream order, to the journal and the counters.
-  void emit(const sched::OutputRecord& keyed) {
-    alerts_->journal_before(keyed.sequence());
-    const sched::OutputRecord r = keyed.for_output();
-    if (r.kind == sched::OutputKind::kSignal) {
-      signals_->emit(r.signal);
-    } else if (r.kind == sched::OutputKind::kStageNotice) {
-      signals_->notice(r.notice);
-    } else if (r.kind == sched::OutputKind::kSwap) {
-      swaps_merged_.store(swaps_merged_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-      if (journal_) journal_->swap(r.swap.effective_sequence, r.swap.slot, r.swap.version);
-    } else if (journal_) {
-      journal_->learn(r.event);
-      if (config_.journal_events) journal_->event(r.event);
-    }
   }
 
   // Scripted swaps are asked for ahead of the RX core, which waits for each at its sequence.
@@ -307,11 +274,9 @@ class WorkerFeed final : public FeedSession {
   std::unique_ptr<Sequenced> sequenced_;
   std::unique_ptr<RxFigureServer> rx_figures_;
   FeedRecovery<Sink> recovery_;
-  std::unique_ptr<runtime::OutputMerger> merger_;
   config::AppConfig live_config_;
   std::unique_ptr<runtime::SessionControl> control_handler_;
   std::vector<std::thread> worker_threads_;
-  std::atomic<std::uint64_t> swaps_merged_{0};
   std::array<metrics::LatencyHistogram, sched::kPriorityClassCount> end_to_end_;
 };
 

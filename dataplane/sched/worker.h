@@ -104,6 +104,8 @@ class alignas(kCacheLine) Worker {
   [[nodiscard]] WorkerInbox& inbox() noexcept { return inbox_; }
   [[nodiscard]] stages::InlinePipeline& pipeline() noexcept { return pipeline_; }
   [[nodiscard]] SpscRing<OutputRecord>& output() noexcept { return output_; }
+  // For the merge: its output ring and watermark.
+  [[nodiscard]] OutputSource output_source() noexcept { return {&output_, &retired_before_}; }
 
   // One pass of the worker's loop; `now_ns` is on the receive clock. Returns messages run.
   std::size_t poll(std::uint64_t now_ns) noexcept {

@@ -4,12 +4,14 @@
 // event index) order; the control plane merges the workers' outputs up to their watermarks.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <type_traits>
 
 #include "dataplane/events/event.h"
 #include "dataplane/events/stream_key.h"
 #include "dataplane/stages/signal.h"
+#include "dataplane/sched/spsc_ring.h"
 #include "dataplane/stages/stage.h"
 
 namespace tickwire::sched {
@@ -74,5 +76,12 @@ struct alignas(kCacheLine) OutputRecord {
 };
 static_assert(sizeof(OutputRecord) == 2 * kCacheLine);
 static_assert(std::is_trivially_copyable_v<OutputRecord>);
+
+// Where the merge reads one producer of output records (a worker, or an inline RX core): its
+// ring, and its watermark (every record it will produce below this key is in the ring).
+struct OutputSource {
+  SpscRing<OutputRecord>* ring = nullptr;
+  const std::atomic<std::uint64_t>* retired_before = nullptr;
+};
 
 }  // namespace tickwire::sched
