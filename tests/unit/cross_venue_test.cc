@@ -191,11 +191,15 @@ TEST(CrossVenue, MatchesABruteForceReferenceOnRandomStreams) {
       batch_updates.push_back(h.makers[f].top(t, sec, bid, bid == 0 ? 0 : 100, ask, 100));
       h.write(batch_updates.back());
     }
-    // The merge takes one time's updates in feed order, each feed's in its own order.
-    std::stable_sort(batch_updates.begin(), batch_updates.end(),
-                     [](const MarketUpdate& x, const MarketUpdate& y) { return x.feed < y.feed; });
+    // The merge takes one time's updates in feed order, each feed's in its own order (sorted by
+    // index: a stable sort's scratch buffer ignores the records' 64-byte alignment).
+    std::vector<std::size_t> order(batch_updates.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t x, std::size_t y) { return batch_updates[x].feed < batch_updates[y].feed; });
     std::vector<std::uint32_t> touched;
-    for (const MarketUpdate& u : batch_updates) {
+    for (const std::size_t i : order) {
+      const MarketUpdate& u = batch_updates[i];
       tops[{u.instrument, u.feed}] = {u.top.bid / patterns::kPrice8PerItch, u.top.ask / patterns::kPrice8PerItch};
       if (u.top.bid_size == 0) tops[{u.instrument, u.feed}].bid = 0;
       if (std::find(touched.begin(), touched.end(), u.instrument) == touched.end()) touched.push_back(u.instrument);
