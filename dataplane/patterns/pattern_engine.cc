@@ -63,6 +63,8 @@ void PatternEngine::seal() {
 
 std::size_t PatternEngine::poll(std::uint64_t now_ns, std::size_t budget) noexcept {
   if (TW_UNLIKELY(!sealed_)) seal();
+  // A batch whose signals found the output full goes out first: nothing moves until it has.
+  if (TW_UNLIKELY(held_from_ != batch_signal_count_) && !flush_held()) return 0;
   std::size_t taken = 0;
   while (taken < budget) {
     const MarketUpdate* u = merge_.peek(now_ns);
@@ -71,6 +73,7 @@ std::size_t PatternEngine::poll(std::uint64_t now_ns, std::size_t budget) noexce
     merge_.pop();
     take(update);
     ++taken;
+    if (TW_UNLIKELY(held_from_ != batch_signal_count_)) break;  // the output is full: let it drain
   }
   if (taken == 0 && batch_open_ && merge_.done()) close_batch();
   return taken;
@@ -78,10 +81,13 @@ std::size_t PatternEngine::poll(std::uint64_t now_ns, std::size_t budget) noexce
 
 bool PatternEngine::finished() noexcept {
   if (TW_UNLIKELY(!sealed_)) seal();
+  if (held_from_ != batch_signal_count_ && !flush_held()) return false;
   if (!merge_.done()) return false;
   if (batch_open_) close_batch();
+  if (held_from_ != batch_signal_count_ && !flush_held()) return false;
   if (!output_finished_.load(std::memory_order_relaxed)) {
     watermark_.store(~std::uint64_t{0}, std::memory_order_release);
+    watermark_sequence_.store(~std::uint64_t{0}, std::memory_order_release);
     output_finished_.store(true, std::memory_order_release);
   }
   return true;
@@ -241,7 +247,12 @@ void PatternEngine::close_batch() noexcept {
   }
   emit_batch();
   touched_.clear();
-  // Every signal at or below this time is on the ring now.
+  if (held_from_ == batch_signal_count_) publish_watermark();
+}
+
+// Every signal of the batches closed so far is on the ring: the merge may release up to here.
+void PatternEngine::publish_watermark() noexcept {
+  watermark_sequence_.store(batch_last_.sequence + 1, std::memory_order_release);
   watermark_.store(batch_time_ + 1, std::memory_order_release);
 }
 
@@ -276,17 +287,28 @@ void PatternEngine::emit_batch() noexcept {
       s.feed = batch_last_.feed;
       s.event_index = batch_last_.event_index;
     }
-    ++counters_.signals;
-    while (!output_.try_push(s)) {
-      if (config_.live) {
-        ++counters_.signals_dropped;
-        --counters_.signals;
-        break;
-      }
-      cpu_relax();
+  }
+  held_from_ = 0;
+  (void)flush_held();
+}
+
+// The batch's signals not yet on the output ring. Live a full ring drops them (counted);
+// in replay they wait, and the engine takes nothing more until they are out (the thread
+// that drains the ring may be this one's caller: it must not wait here).
+bool PatternEngine::flush_held() noexcept {
+  for (; held_from_ < batch_signal_count_; ++held_from_) {
+    if (output_.try_push(batch_signals_[held_from_])) {
+      ++counters_.signals;
+    } else if (config_.live) {
+      ++counters_.signals_dropped;
+    } else {
+      return false;
     }
   }
   batch_signal_count_ = 0;
+  held_from_ = 0;
+  publish_watermark();
+  return true;
 }
 
 }  // namespace tickwire::patterns

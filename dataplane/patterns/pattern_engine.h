@@ -67,6 +67,11 @@ class PatternEngine final : private SignalOut {
   // Every signal this thread will put on its output ring below this key has been put there
   // (the merge thread releases the signals of all threads up to their least watermark).
   [[nodiscard]] std::uint64_t watermark_time() const noexcept { return watermark_.load(std::memory_order_acquire); }
+  // The same as a stream key of the feed whose update closed the last batch: with one feed,
+  // every signal keyed below it is on the ring.
+  [[nodiscard]] std::uint64_t watermark_sequence() const noexcept {
+    return watermark_sequence_.load(std::memory_order_acquire);
+  }
   [[nodiscard]] bool output_finished() const noexcept { return output_finished_.load(std::memory_order_acquire); }
 
   [[nodiscard]] const EngineCounters& counters() const noexcept { return counters_; }
@@ -88,6 +93,8 @@ class PatternEngine final : private SignalOut {
   void touch(std::uint32_t security, const MarketUpdate& u) noexcept;
   void close_batch() noexcept;
   void emit_batch() noexcept;
+  bool flush_held() noexcept;
+  void publish_watermark() noexcept;
 
   EngineConfig config_;
   FeedMerge merge_;
@@ -124,11 +131,13 @@ class PatternEngine final : private SignalOut {
   std::vector<PatternSignal> batch_signals_;
   std::vector<std::uint8_t> needs_key_;  // by the same index: keyed by the batch's last update
   std::size_t batch_signal_count_ = 0;
+  std::size_t held_from_ = 0;  // batch signals from here on wait for room on the output ring
   PatternInstance* current_ = nullptr;  // the instance being called, whose signals these are
   bool sealed_ = false;
 
   sched::SpscRing<PatternSignal> output_;
   alignas(kCacheLine) std::atomic<std::uint64_t> watermark_{0};
+  std::atomic<std::uint64_t> watermark_sequence_{0};
   std::atomic<bool> output_finished_{false};
   EngineCounters counters_;
 };

@@ -213,4 +213,11 @@ std::vector<Bytes> generated_day_messages(std::uint64_t messages, std::uint32_t 
   return out;
 }
 
+std::size_t scaled(std::size_t n, std::size_t floor) {
+  const char* text = std::getenv("TICKWIRE_TEST_SCALE");
+  const double scale = text != nullptr ? std::strtod(text, nullptr) : 1.0;
+  const auto kept = static_cast<std::size_t>(static_cast<double>(n) * (scale > 0 && scale <= 1 ? scale : 1.0));
+  return kept < floor ? floor : kept;
+}
+
 }  // namespace tickwire::test

@@ -19,6 +19,11 @@ std::string source_dir();
 std::string build_dir();
 // A fresh empty directory for one test's files.
 std::string temp_dir();
+// How much of a large randomized workload a test runs: all of it in the release build, a
+// share of it (TICKWIRE_TEST_SCALE, set by the sanitizer and coverage builds) where every
+// instruction costs tens of times more. The same paths run either way; only the count of
+// random steps shrinks. Never below `floor`.
+std::size_t scaled(std::size_t n, std::size_t floor = 1);
 
 // A heap copy of exactly bytes.size() bytes: a read one past the end is an ASan error.
 class ExactBuffer {

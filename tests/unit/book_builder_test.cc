@@ -637,7 +637,7 @@ TEST_F(BookBuilderTest, PrefetchHintsNeverChangeWhatTheBooksBecome) {
   BookConfig config = small_config();
   config.max_orders = 2048;
   init(config);
-  const auto day = generated_day(20'000, 12, 9);
+  const auto day = generated_day(test::scaled(20'000, 2'000), 12, 9);
   std::mt19937_64 rng(3);
   std::array<MessageRef, 16> stale{};
   for (std::size_t i = 0; i < day.size(); ++i) {
@@ -680,7 +680,8 @@ void BookBuilderTest::random_stream_matches_reference(std::uint32_t price_points
     if (live.empty() || rng() % 20 == 0) return next_ref + 1000 + rng() % 50;  // unknown
     return live[rng() % live.size()];
   };
-  for (int step = 0; step < 20000; ++step) {
+  const int steps = static_cast<int>(test::scaled(20000, 2000));
+  for (int step = 0; step < steps; ++step) {
     const std::uint16_t locate = static_cast<std::uint16_t>(1 + rng() % 4);  // 4 has no R
     const std::uint32_t price = 10000 + static_cast<std::uint32_t>(rng() % price_points) * 100;
     const std::uint32_t shares = 1 + static_cast<std::uint32_t>(rng() % 500);
@@ -747,7 +748,7 @@ TEST_F(BookBuilderTest, RandomStreamsMatchTheReferenceAfterEveryMessage) { rando
 // be found by every message that names them.
 TEST_F(BookBuilderTest, OrdersMovedOutOfTheirSlotsKeepTheirPlaceAndAreFound) {
   BookConfig config = small_config();
-  config.max_orders = 2048;
+  config.max_orders = test::scaled(2048, 512);  // fewer steps, fewer slots: references still pass them
   random_stream_matches_reference(12, config);
   EXPECT_LE(store.peak_orders(), config.max_orders) << "the stream must fit, or the comparison means nothing";
   EXPECT_GT(store.long_lived_orders(), 0u) << "some orders outlived their slot";
@@ -790,7 +791,7 @@ TEST_F(BookBuilderTest, DeepRandomStreamsMatchTheReferenceAfterEveryMessage) {
 
 TEST_F(BookBuilderTest, AGeneratedDayMatchesTheReferenceAfterEveryMessage) {
   init();
-  const auto day = generated_day(20'000, 12, 3);
+  const auto day = generated_day(test::scaled(20'000, 2'000), 12, 3);
   for (const Bytes& m : day) {
     apply(m);
     if (m[0] == 'A' || m[0] == 'F' || m[0] == 'E' || m[0] == 'C' || m[0] == 'X' || m[0] == 'D' || m[0] == 'U') {
@@ -810,7 +811,7 @@ TEST_F(BookBuilderTest, ALargerGeneratedDayMatchesTheReferenceAtTheEnd) {
   BookConfig config = small_config();
   config.max_instruments = 256;
   init(config);
-  const auto day = generated_day(300'000, 200, 4);
+  const auto day = generated_day(test::scaled(300'000, 30'000), 200, 4);
   for (const Bytes& m : day) apply(m);
   const LevelQueues queues = store.queues();
   for (std::uint16_t l = 1; l <= 200; ++l) expect_same_book(l, queues);

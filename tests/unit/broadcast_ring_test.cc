@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dataplane/core/cpu_relax.h"
+#include "tests/support/test_support.h"
 
 namespace tickwire::test {
 namespace {
@@ -60,7 +61,7 @@ TEST(BroadcastRing, AClosedRingIsDrainedOnceEachReaderHasReadAll) {
 }
 
 TEST(BroadcastRing, AcrossThreadsNothingIsLostDuplicatedOrReordered) {
-  constexpr std::uint64_t kRecords = 2'000'000;
+  const std::uint64_t kRecords = test::scaled(2'000'000, 100'000);
   patterns::BroadcastRing<Record> ring(1024, 3);
   std::vector<std::uint64_t> sums(3, 0);
   std::vector<bool> ordered(3, true);
