@@ -64,7 +64,7 @@ void PatternEngine::seal() {
 std::size_t PatternEngine::poll(std::uint64_t now_ns, std::size_t budget) noexcept {
   if (TW_UNLIKELY(!sealed_)) seal();
   // A batch whose signals found the output full goes out first: nothing moves until it has.
-  if (TW_UNLIKELY(held_from_ != batch_signal_count_) && !flush_held()) return 0;
+  if (TW_UNLIKELY(holding_) && !flush_held()) return 0;
   std::size_t taken = 0;
   while (taken < budget) {
     const MarketUpdate* u = merge_.peek(now_ns);
@@ -73,7 +73,7 @@ std::size_t PatternEngine::poll(std::uint64_t now_ns, std::size_t budget) noexce
     merge_.pop();
     take(update);
     ++taken;
-    if (TW_UNLIKELY(held_from_ != batch_signal_count_)) break;  // the output is full: let it drain
+    if (TW_UNLIKELY(holding_)) break;  // the output is full: let it drain
   }
   if (taken == 0 && batch_open_ && merge_.done()) close_batch();
   return taken;
@@ -81,10 +81,10 @@ std::size_t PatternEngine::poll(std::uint64_t now_ns, std::size_t budget) noexce
 
 bool PatternEngine::finished() noexcept {
   if (TW_UNLIKELY(!sealed_)) seal();
-  if (held_from_ != batch_signal_count_ && !flush_held()) return false;
+  if (holding_ && !flush_held()) return false;
   if (!merge_.done()) return false;
   if (batch_open_) close_batch();
-  if (held_from_ != batch_signal_count_ && !flush_held()) return false;
+  if (holding_ && !flush_held()) return false;
   if (!output_finished_.load(std::memory_order_relaxed)) {
     watermark_.store(~std::uint64_t{0}, std::memory_order_release);
     watermark_sequence_.store(~std::uint64_t{0}, std::memory_order_release);
@@ -247,7 +247,7 @@ void PatternEngine::close_batch() noexcept {
   }
   emit_batch();
   touched_.clear();
-  if (held_from_ == batch_signal_count_) publish_watermark();
+  if (!holding_) publish_watermark();
 }
 
 // Every signal of the batches closed so far is on the ring: the merge may release up to here.
@@ -289,6 +289,7 @@ void PatternEngine::emit_batch() noexcept {
     }
   }
   held_from_ = 0;
+  holding_ = true;
   (void)flush_held();
 }
 
@@ -307,6 +308,7 @@ bool PatternEngine::flush_held() noexcept {
   }
   batch_signal_count_ = 0;
   held_from_ = 0;
+  holding_ = false;
   publish_watermark();
   return true;
 }

@@ -132,6 +132,7 @@ class PatternEngine final : private SignalOut {
   std::vector<std::uint8_t> needs_key_;  // by the same index: keyed by the batch's last update
   std::size_t batch_signal_count_ = 0;
   std::size_t held_from_ = 0;  // batch signals from here on wait for room on the output ring
+  bool holding_ = false;       // a closed batch's signals wait for room: nothing moves meanwhile
   PatternInstance* current_ = nullptr;  // the instance being called, whose signals these are
   bool sealed_ = false;
 
