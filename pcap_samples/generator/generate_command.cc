@@ -33,6 +33,8 @@ output
 
 scenario
   --seed N                 (default 1)
+  --universe-seed N        draw the securities and their prices from N, the flow from --seed:
+                           venues of one universe list the same securities (default: --seed)
   --messages N             every ITCH message of the day (default 1000000)
   --symbols N              (default 500)
   --rate R                 order-flow messages per second of exchange time (default 50000)
@@ -209,6 +211,8 @@ int run_generate_command(int argc, char** argv) {
       ok = text(format_name);
     } else if (name == "--seed") {
       ok = number(config.seed);
+    } else if (name == "--universe-seed") {
+      ok = number(config.universe_seed);
     } else if (name == "--messages") {
       ok = number(config.messages);
     } else if (name == "--symbols") {

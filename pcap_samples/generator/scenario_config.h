@@ -91,6 +91,10 @@ struct CalendarDate {
 
 struct ScenarioConfig {
   std::uint64_t seed = 1;
+  // The listed securities (tickers, locates, reference prices) drawn from this seed instead
+  // (0: from `seed`): venues generated with one universe seed and their own seeds list the
+  // same securities at the same prices, with order flow of their own.
+  std::uint64_t universe_seed = 0;
   std::uint64_t messages = 1'000'000;  // every ITCH message of the day, S to S
   std::uint32_t symbols = 500;
   double rate = 50'000;  // order-flow messages per second of exchange time

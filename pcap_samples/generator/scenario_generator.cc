@@ -116,7 +116,7 @@ LogSegment scaled(LogSegment s, double factor) {
 
 ScenarioGenerator::ScenarioGenerator(const ScenarioConfig& config, std::uint64_t live_target)
     : config_(config),
-      symbol_rng_(config.seed, Stream::kSymbols),
+      symbol_rng_(config.universe_seed != 0 ? config.universe_seed : config.seed, Stream::kSymbols),
       flow_rng_(config.seed, Stream::kFlow),
       schedule_rng_(config.seed, Stream::kSchedule),
       universe_(config.symbols, config.zipf_exponent, symbol_rng_),

@@ -83,6 +83,7 @@ std::string sidecar_jsonl(const ScenarioGenerator& generator, const MoldPacketiz
 
   j.field("kind", "scenario")
       .field("seed", c.seed)
+      .field("universe_seed", c.universe_seed != 0 ? c.universe_seed : c.seed)
       .field("messages", r.messages)
       .field("symbols", std::uint64_t{c.symbols})
       .field("session", c.session)
