@@ -475,6 +475,37 @@ void add_global_keys(std::vector<Key>& keys) {
                               "over the interval (0: none)",
                               0, 86'400, [](auto& c, auto*) -> auto& { return c.status_interval_s; }));
 
+  // the pattern layer (process-wide)
+  keys.push_back(unsigned_key("patterns.workers", "pattern threads (0: the patterns run on the process's merge thread)",
+                              0, 8, [](auto& c, auto*) -> auto& { return c.patterns.workers; }));
+  keys.push_back(unsigned_key("patterns.levels", "level changes within the top N of a side the feeds publish (0: none)",
+                              0, 10, [](auto& c, auto*) -> auto& { return c.patterns.levels; }));
+  keys.push_back(unsigned_key("patterns.ring_updates", "each feed's ring of market updates (rounded up to a power of two)",
+                              1024, 1u << 24, [](auto& c, auto*) -> auto& { return c.patterns.ring_updates; }));
+  keys.push_back(unsigned_key("patterns.max_securities", "securities the pattern layer can name, across feeds", 16,
+                              1u << 20, [](auto& c, auto*) -> auto& { return c.patterns.max_securities; }));
+  keys.push_back(unsigned_key("patterns.output_records", "signals waiting for the merge, per pattern thread", 16,
+                              1u << 20, [](auto& c, auto*) -> auto& { return c.patterns.output_records; }));
+  keys.push_back(string_key("patterns.securities_file",
+                            "the reference data: securities, their symbols on feeds, baskets (\"\": none)",
+                            [](auto& c, auto*) -> auto& { return c.patterns.securities_file; }));
+  keys.push_back(unsigned_key("patterns.conflict_window_ms",
+                              "signals of opposite directions on one security within this long conflict (0: off)", 0,
+                              kDayMs, [](auto& c, auto*) -> auto& { return c.patterns.conflict_window_ns; },
+                              1'000'000));
+  keys.push_back(choice_key("patterns.conflict_policy", "what a conflict does", config::kConflictPolicyNames,
+                            [](auto& c, auto*) -> auto& { return c.patterns.conflict_policy; }));
+  keys.push_back(unsigned_key("patterns.merge.skew_us", "live: how far behind its receive clock a feed's watermark stays",
+                              0, kMinuteUs, [](auto& c, auto*) -> auto& { return c.patterns.merge_skew_ns; }, 1000));
+  keys.push_back(unsigned_key("patterns.merge.max_hold_us",
+                              "live: a feed holding the merge longer is declared lagging (0: never)", 0, kMinuteUs,
+                              [](auto& c, auto*) -> auto& { return c.patterns.merge_max_hold_ns; }, 1000));
+  keys.push_back(double_key("clock_offset_ns", "added to this feed's exchange clock before feeds are compared", -1e12,
+                            1e12, [](auto& c, auto*) -> auto& { return c.clock_offset_ns; }));
+  keys.push_back(string_key("input.session_date",
+                            "the trading day, YYYY-MM-DD, for clocks compared across days (\"\": today live, a fixed date in replay)",
+                            [](auto& c, auto*) -> auto& { return c.session_date; }));
+
   // cpus
   keys.push_back(string_key("cpus.rx", "CPU the RX thread is pinned to, e.g. \"2\" (\"\": not pinned)",
                             [](auto& c, auto*) -> auto& { return c.rx_cpu; }));
@@ -675,8 +706,9 @@ class Applier {
   // `where` is the key's position, for problems that are not about the value.
   void visit(const std::string& dotted, const toml::node& node, toml::source_position where) {
     if (&node == applied_first_) return;
-    // [stage.NAME] and [feed.NAME]: a table of named tables, each visited under its name.
-    if (dotted == "stage" || dotted == "feed") {
+    // [stage.NAME], [feed.NAME] and [pattern.NAME]: a table of named tables, each visited
+    // under its name.
+    if (dotted == "stage" || dotted == "feed" || dotted == "pattern") {
       const toml::table* t = node.as_table();
       if (!t) return fail(dotted, "expected a table of [" + dotted + ".NAME] tables, got " + shown(node), where);
       for (auto&& [k, v] : *t) visit(dotted + "." + std::string(k.str()), v, k.source().begin);
@@ -684,6 +716,7 @@ class Applier {
     }
     if (dotted.starts_with("stage.")) return visit_stage(dotted, node, where);
     if (dotted.starts_with("feed.")) return visit_feed(dotted, node, where);
+    if (dotted.starts_with("pattern.")) return visit_pattern(dotted, node, where);
     const Schema& s = schema();
     if (const auto it = s.by_name.find(dotted); it != s.by_name.end()) {
       return assign(s.keys[it->second], nullptr, dotted, node, where);
@@ -706,7 +739,55 @@ class Applier {
 
   [[nodiscard]] const std::vector<Problem>& problems() const noexcept { return problems_; }
 
+  // The [pattern.NAME] tables this document wrote, checked whole (a template's parameters are
+  // known only once its `template` key is read, wherever it stands in the table).
+  void check_patterns() {
+    for (const std::string& name : patterns_written_) {
+      const auto spec = std::find_if(config_.pattern_tables.begin(), config_.pattern_tables.end(),
+                                     [&](const patterns::PatternSpec& p) { return p.name == name; });
+      const std::string why = patterns::check_pattern(*spec);
+      if (why.empty()) continue;
+      const std::size_t colon = why.find(": ");
+      const std::string key = why.substr(0, colon);
+      const auto at = pattern_positions_.find(key);
+      fail(key, why.substr(colon + 2), at != pattern_positions_.end() ? at->second : pattern_positions_["pattern." + name]);
+    }
+  }
+
  private:
+  // A key of a [pattern.NAME] table, kept as TOML text; checked with its table.
+  void visit_pattern(const std::string& dotted, const toml::node& node, toml::source_position where) {
+    const std::string_view rest = std::string_view(dotted).substr(std::string_view("pattern.").size());
+    const auto dot = rest.find('.');
+    const std::string name(rest.substr(0, dot));
+    if (!is_bare_name(name)) return fail("pattern." + name, "a pattern name is letters, digits, '_' and '-'", where);
+    auto spec = std::find_if(config_.pattern_tables.begin(), config_.pattern_tables.end(),
+                             [&](const patterns::PatternSpec& p) { return p.name == name; });
+    if (spec == config_.pattern_tables.end()) {
+      spec = config_.pattern_tables.insert(config_.pattern_tables.end(), patterns::PatternSpec{name, {}});
+    }
+    if (std::find(patterns_written_.begin(), patterns_written_.end(), name) == patterns_written_.end()) {
+      patterns_written_.push_back(name);
+      pattern_positions_.emplace("pattern." + name, where);
+    }
+    if (const toml::table* t = node.as_table()) {
+      for (auto&& [k, v] : *t) visit(dotted + "." + std::string(k.str()), v, k.source().begin);
+      return;
+    }
+    if (dot == std::string_view::npos) return fail(dotted, "expected a table, got " + shown(node), where);
+    const std::string key(rest.substr(dot + 1));
+    std::ostringstream text;
+    node.visit([&text](const auto& n) { text << n; });
+    pattern_positions_[dotted] = where;
+    const auto same_key = std::find_if(spec->settings.begin(), spec->settings.end(),
+                                       [&](const auto& setting) { return setting.first == key; });
+    if (same_key != spec->settings.end()) {
+      same_key->second = text.str();
+    } else {
+      spec->settings.emplace_back(key, text.str());
+    }
+  }
+
   void visit_stage(const std::string& dotted, const toml::node& node, toml::source_position where) {
     const std::string_view rest = std::string_view(dotted).substr(std::string_view("stage.").size());
     const auto dot = rest.find('.');
@@ -786,6 +867,8 @@ class Applier {
   AppConfig& config_;
   const toml::node* applied_first_ = nullptr;
   std::vector<Problem> problems_;
+  std::vector<std::string> patterns_written_;
+  std::map<std::string, toml::source_position> pattern_positions_;
 };
 
 // The first problem as the file reads (a table iterates in key order, not file order).
@@ -889,7 +972,16 @@ bool operator==(const AppConfig& a, const AppConfig& b) {
          a.stats == b.stats && a.report == b.report && a.status_interval_s == b.status_interval_s &&
          a.control_socket == b.control_socket && a.rx_cpu == b.rx_cpu &&
          a.worker_cpus == b.worker_cpus && a.control_cpu == b.control_cpu && a.files == b.files &&
-         a.ports == b.ports && a.feeds == b.feeds;
+         a.ports == b.ports && a.feeds == b.feeds && a.pattern_tables == b.pattern_tables &&
+         a.clock_offset_ns == b.clock_offset_ns && a.session_date == b.session_date &&
+         a.patterns.workers == b.patterns.workers && a.patterns.levels == b.patterns.levels &&
+         a.patterns.ring_updates == b.patterns.ring_updates && a.patterns.max_securities == b.patterns.max_securities &&
+         a.patterns.output_records == b.patterns.output_records &&
+         a.patterns.securities_file == b.patterns.securities_file &&
+         a.patterns.conflict_window_ns == b.patterns.conflict_window_ns &&
+         a.patterns.conflict_policy == b.patterns.conflict_policy &&
+         a.patterns.merge_skew_ns == b.patterns.merge_skew_ns &&
+         a.patterns.merge_max_hold_ns == b.patterns.merge_max_hold_ns;
 }
 
 AppConfig default_config() { return AppConfig{}; }
@@ -935,6 +1027,7 @@ bool apply_text(std::string_view toml_text, std::string_view source_name, AppCon
   if (applier.problems().empty()) {
     for (auto&& [k, v] : doc) applier.visit(std::string(k.str()), v, k.source().begin);
   }
+  if (applier.problems().empty()) applier.check_patterns();
   if (!applier.problems().empty()) {
     const Problem& p = first_in_file(applier.problems());
     error = at(source_name, p.where) + ": " + p.key + ": " + p.message;
@@ -988,6 +1081,8 @@ bool apply_override(std::string_view assignment, AppConfig& config, std::string&
   AppConfig next = config;
   Applier applier(next);
   applier.visit(key, *node, {});
+  // A pattern's key alone cannot be judged before its table has a template: --set keys are
+  // checked with their table in validate().
   if (!applier.problems().empty()) {
     const Problem& p = applier.problems().front();
     error = head + (p.key == key ? "" : p.key + ": ") + p.message;
@@ -1045,7 +1140,27 @@ bool validate_feeds(const AppConfig& config, std::string& error) {
 
 }  // namespace
 
+bool validate_patterns(const AppConfig& config, std::string& error) {
+  for (const patterns::PatternSpec& spec : config.pattern_tables) {
+    error = patterns::check_pattern(spec);
+    if (!error.empty()) return false;
+  }
+  if (!config.session_date.empty()) {
+    const std::string& d = config.session_date;
+    const bool shaped = d.size() == 10 && d[4] == '-' && d[7] == '-' &&
+                        std::all_of(d.begin(), d.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+    const int month = shaped ? std::stoi(d.substr(5, 2)) : 0;
+    const int day = shaped ? std::stoi(d.substr(8, 2)) : 0;
+    if (!shaped || month < 1 || month > 12 || day < 1 || day > 31) {
+      error = "input.session_date: expected YYYY-MM-DD, got \"" + d + "\"";
+      return false;
+    }
+  }
+  return true;
+}
+
 bool validate(const AppConfig& config, std::string& error) {
+  if (!validate_patterns(config, error)) return false;
   // With feeds, the process's settings never run as they are: each feed's do, and those are
   // checked whole (every key's range again, and the rules across keys).
   if (!config.feeds.empty()) return validate_feeds(config, error);
@@ -1126,6 +1241,7 @@ bool validate(const AppConfig& config, std::string& error) {
 }
 
 bool process_wide_key(std::string_view dotted) {
+  if (dotted.starts_with("patterns.") || dotted.starts_with("pattern.")) return true;  // one pattern layer
   static constexpr std::string_view kProcessWide[] = {"input.eal",   "memory.budget_mb", "cpus.control",
                                                       "control.socket", "replay.speed", "replay.rate",
                                                       "replay.burst", "output.report",
@@ -1175,6 +1291,11 @@ std::string to_toml(const AppConfig& config) {
   // opening a table twice.
   std::vector<std::pair<std::string, std::vector<const Key*>>> groups;
   for (const Key& key : s.keys) {
+    // Keys outside any table come first: TOML reads a key after a table header as the table's.
+    if (key.name.find('.') == std::string::npos) {
+      out += "\n# " + described(key) + "\n" + key.name + " = " + render(key.get(config, nullptr)) + "\n";
+      continue;
+    }
     const std::string table = key.name.substr(0, key.name.rfind('.'));
     auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == table; });
     if (it == groups.end()) it = groups.insert(groups.end(), {table, {}});
@@ -1194,6 +1315,10 @@ std::string to_toml(const AppConfig& config) {
       out += "# " + described(key) + "\n";
       out += key.name + " = " + render(key.get(config, &stage)) + "\n";
     }
+  }
+  for (const patterns::PatternSpec& pattern : config.pattern_tables) {
+    out += "\n# a pattern instance (docs/configuration.md lists each template's keys)\n[pattern." + pattern.name + "]\n";
+    for (const auto& [key, value] : pattern.settings) out += key + " = " + value + "\n";
   }
   for (const FeedSpec& feed : config.feeds) {
     out += "\n# feed session " + feed.name + ": its own RX thread, books and workers; these keys differ from the "
@@ -1227,10 +1352,12 @@ std::string reference_markdown(const AppConfig& config) {
   std::string out;
   std::string table;
   for (const Key& key : s.keys) {
-    const std::string group = key.name.substr(0, key.name.find('.'));
-    if (group != table) {
+    const bool top = key.name.find('.') == std::string::npos;
+    const std::string group = top ? "" : key.name.substr(0, key.name.find('.'));
+    if (group != table || out.empty()) {
       table = group;
-      out += "\n### [" + table + "]\n\n| key | default | what it sets |\n|---|---|---|\n";
+      out += top ? std::string("\n### Outside any table\n\n| key | default | what it sets |\n|---|---|---|\n")
+                 : "\n### [" + table + "]\n\n| key | default | what it sets |\n|---|---|---|\n";
     }
     out += "| `" + key.name + "` | `" + cell(render(key.get(config, nullptr))) + "` | " + cell(described(key)) + " |\n";
   }
@@ -1246,6 +1373,9 @@ std::string reference_markdown(const AppConfig& config) {
     if (key.scope == Scope::kBuiltIn) continue;
     out += "| `" + key.name + "` | " + cell(described(key)) + " |\n";
   }
+  out += "\n### [pattern.NAME]\n\nEach table is one pattern instance: `template` names its template, `securities` the "
+         "securities it watches (by symbol), and the template's own keys follow.\n" +
+         patterns::pattern_reference_markdown();
   return out;
 }
 

@@ -7,12 +7,14 @@
 // the line), and a layer that fails leaves the config as it was.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "controlplane/patterns/pattern_catalog.h"
 #include "controlplane/recovery/recovery_policy.h"
 #include "dataplane/book/book_store.h"
 #include "dataplane/events/classification.h"
@@ -48,6 +50,26 @@ struct FeedSpec {
 
 // Each feed session takes at least one thread and a set of books.
 inline constexpr std::size_t kMaxFeeds = 16;
+
+// What a pattern signal does when another instance said the opposite about a security within
+// the window: both go out marked (flag), both are dropped (suppress), the first goes out and
+// the later is dropped (first_wins). The last two hold every signal for the window.
+enum class ConflictPolicy : std::uint8_t { kFlag, kSuppress, kFirstWins };
+inline constexpr std::array<std::string_view, 3> kConflictPolicyNames = {"flag", "suppress", "first_wins"};
+
+// The pattern layer ([patterns] and the [pattern.NAME] tables).
+struct PatternsConfig {
+  std::uint32_t workers = 0;          // pattern threads; 0: the patterns run on the process's merge thread
+  std::uint32_t levels = 5;           // level changes within the top N of a side the feeds publish
+  std::uint64_t ring_updates = 65'536;  // each feed's broadcast ring
+  std::uint32_t max_securities = 16'384;
+  std::uint64_t output_records = 16'384;
+  std::string securities_file;        // the reference data ("": none)
+  std::uint64_t conflict_window_ns = 0;  // 0: no conflict handling
+  ConflictPolicy conflict_policy = ConflictPolicy::kFlag;
+  std::uint64_t merge_skew_ns = 100'000;
+  std::uint64_t merge_max_hold_ns = 5'000'000;
+};
 
 struct AppConfig {
   book::BookConfig book;
@@ -97,6 +119,13 @@ struct AppConfig {
 
   // Empty: one feed session, from the settings above. Otherwise one session per entry.
   std::vector<FeedSpec> feeds;
+
+  PatternsConfig patterns;
+  std::vector<patterns::PatternSpec> pattern_tables;  // in the order first written
+  // The feed's exchange clock moved by this much before the pattern layer compares it with
+  // other feeds' (a root key: feed.NAME.clock_offset_ns in a feed table).
+  double clock_offset_ns = 0;
+  std::string session_date;  // "YYYY-MM-DD": the trading day's date ("": from the capture, or today live)
 };
 
 // "4", "4,6", "4-7,9": the CPUs, in order. False when the text is not such a list.

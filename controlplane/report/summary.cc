@@ -90,6 +90,15 @@ void print_feed(std::FILE* out, const FeedSummary& f) {
   if (!f.journal_path.empty()) row(out, "journal", f.journal_path + "  sha256 " + f.journal_sha256);
 }
 
+void print_patterns(std::FILE* out, const PatternSummary& p) {
+  std::fprintf(out, "patterns\n");
+  row(out, "instances", with_thousands(p.instances) + ", " + p.layout + ", over " +
+                            counted(p.updates, "market update", "market updates"));
+  row(out, "signals", p.signal_total == 0 ? "none" : with_thousands(p.signal_total) + ": " + listed(p.signals));
+  for (const std::string& line : p.examples) std::fprintf(out, "  %-*s   %s\n", kLabelWidth, "", line.c_str());
+  if (!p.journal_path.empty()) row(out, "journal", p.journal_path + "  sha256 " + p.journal_sha256);
+}
+
 }  // namespace
 
 void print_summary(std::FILE* out, const RunSummary& run) {
@@ -101,6 +110,7 @@ void print_summary(std::FILE* out, const RunSummary& run) {
     if (run.feeds.size() > 1) std::fprintf(out, "feed %s\n", f.name.c_str());
     print_feed(out, f);
   }
+  if (run.patterns) print_patterns(out, *run.patterns);
   if (run.peak_rss_kib != 0) row(out, "memory", "peak RSS " + with_thousands(run.peak_rss_kib / 1024) + " MiB");
   std::vector<std::string> attention = run.attention;
   for (const FeedSummary& f : run.feeds) {

@@ -40,9 +40,22 @@ struct FeedSummary {
   std::vector<std::string> attention;
 };
 
+// The pattern layer's part of the summary (when [pattern.NAME] tables are configured).
+struct PatternSummary {
+  std::size_t instances = 0;
+  std::string layout;  // "on the merge thread" or "2 pattern threads"
+  std::uint64_t updates = 0;
+  std::vector<std::pair<std::string, std::uint64_t>> signals;  // kind, count; only those that fired
+  std::uint64_t signal_total = 0;
+  std::vector<std::string> examples;  // the first signals, as journal lines
+  std::string journal_path;  // several feeds: the process journal
+  std::string journal_sha256;
+};
+
 struct RunSummary {
   std::string command;  // "replay", "run"
   std::vector<FeedSummary> feeds;
+  std::optional<PatternSummary> patterns;
   std::uint64_t peak_rss_kib = 0;
   int stop_signal = 0;  // the signal that stopped the run, 0: it ran to the end
   std::vector<std::string> attention;  // the process's own

@@ -23,8 +23,10 @@ class OutputMerger {
 
   // Takes in what the workers have published and hands `emit(const OutputRecord&)` every
   // record that can no longer be preceded. `final`: the workers are drained; release all.
+  // `limit`: nothing keyed above it goes out yet (what must come before it is not all known:
+  // the pattern lines a feed's journal interleaves).
   template <class Emit>
-  std::size_t drain(Emit&& emit, bool final = false) {
+  std::size_t drain(Emit&& emit, bool final = false, std::uint64_t limit = UINT64_MAX) {
     // The watermarks first: the outputs they vouch for were published before them.
     std::uint64_t watermark = UINT64_MAX;
     for (const sched::OutputSource& s : sources_) {
@@ -41,8 +43,9 @@ class OutputMerger {
       }
       ring.pop(available);
     }
+    watermark_ = watermark;
     std::size_t released = 0;
-    while (!heap_.empty() && (final || heap_.front().sequence() < watermark)) {
+    while (!heap_.empty() && (final || heap_.front().sequence() < watermark) && heap_.front().sequence() <= limit) {
       std::pop_heap(heap_.begin(), heap_.end(), later);
       emit(heap_.back());
       heap_.pop_back();
@@ -53,6 +56,8 @@ class OutputMerger {
   }
 
   [[nodiscard]] std::size_t held() const noexcept { return heap_.size(); }
+  // The producers' least watermark at the last drain: every record keyed below it had come.
+  [[nodiscard]] std::uint64_t watermark() const noexcept { return watermark_; }
   [[nodiscard]] std::size_t high_water() const noexcept { return high_water_; }
 
  private:
@@ -66,6 +71,7 @@ class OutputMerger {
   std::vector<sched::OutputSource> sources_;
   std::vector<sched::OutputRecord> heap_;
   std::size_t high_water_ = 0;
+  std::uint64_t watermark_ = 0;
 };
 
 }  // namespace tickwire::runtime

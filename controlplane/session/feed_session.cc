@@ -119,6 +119,15 @@ bool FeedSession::reserve_common(std::string& error) {
     journal_ = std::make_unique<format::JournalWriter>(journal_outbox_->file(), books_, factory_.names());
     signals_->set_journal(journal_.get());
   }
+  if (setup_.patterns.ring != nullptr) {
+    patterns::MarketTapConfig tap = setup_.patterns.tap;
+    tap.watermark = setup_.patterns.watermark;
+    market_tap_ = std::make_unique<patterns::MarketTap>(tap, *setup_.patterns.ring, books_);
+    if (!market_tap_->ok()) {
+      error = "cannot reserve the market tap's state (book.max_instruments)";
+      return false;
+    }
+  }
   alerts_ = std::make_unique<SessionAlerts>(who_, journal_.get(), !setup_.options.live, setup_.say_to);
   if (!alerts_->ok()) {
     error = "cannot reserve the alert ring";
@@ -143,10 +152,20 @@ void FeedSession::close_journal() {
 
 std::size_t FeedSession::merge_outputs(bool producers_done) {
   if (merged()) return 0;
+  // With pattern lines among the journal's, a record goes out only once every line keyed
+  // before it is known (read before the drain, like "done").
+  PatternLines* lines = setup_.pattern_lines;
+  const std::uint64_t lines_known = lines != nullptr ? lines->released_below() : kEveryKey;
   // Before the drain: what "done" vouches for is in the rings by then.
-  const std::size_t moved = merger_->drain([this](const sched::OutputRecord& r) { emit_record(r); }, producers_done);
+  std::size_t moved = merger_->drain([this](const sched::OutputRecord& r) { emit_record(r); }, producers_done,
+                                     lines_known);
+  if (lines != nullptr) {
+    // Every record keyed below both marks has gone out: so may the lines keyed below them.
+    const std::uint64_t records_out = producers_done ? kEveryKey : merger_->watermark();
+    moved += write_pattern_lines(std::min(records_out, lines_known));
+  }
   alerts_->pull();
-  if (producers_done) {
+  if (producers_done && lines_known == kEveryKey) {
     alerts_->finish();
     close_journal();
     merged_.store(true, std::memory_order_release);
@@ -158,7 +177,21 @@ std::size_t FeedSession::merge_outputs(bool producers_done) {
   return moved;
 }
 
+std::size_t FeedSession::write_pattern_lines(std::uint64_t below) {
+  PatternLines& lines = *setup_.pattern_lines;
+  std::FILE* to = journal_ ? journal_outbox_->file() : nullptr;
+  std::size_t written = 0;
+  for (std::uint64_t key; (key = lines.next_key()) < below; ++written) {
+    alerts_->journal_before(key);  // a gap before the line's message goes before the line
+    if (journal_) journal_->flush();  // the two writers share the outbox: each line whole, in turn
+    lines.write_next(to);
+  }
+  return written;
+}
+
 void FeedSession::emit_record(const sched::OutputRecord& keyed) {
+  // The pattern lines of the messages before this record's go first.
+  if (setup_.pattern_lines != nullptr) (void)write_pattern_lines(keyed.sequence());
   alerts_->journal_before(keyed.sequence());
   const sched::OutputRecord r = keyed.for_output();
   if (r.kind == sched::OutputKind::kSignal) {
@@ -225,6 +258,14 @@ void FeedSession::report_common(report::Figures& f, report::FeedSummary& summary
     f.add("rx.messages_per_second",
           result_.rx_active_ns == 0 ? 0 : counters_->messages * 1'000'000'000ull / result_.rx_active_ns);
   }
+  if (market_tap_) {
+    const patterns::MarketTapCounters& t = market_tap_->counters();
+    f.add("patterns.tap.updates", t.updates);
+    f.add("patterns.tap.full_waits", t.full_waits);
+    f.add("patterns.tap.conflated", t.conflated);
+    f.add("patterns.tap.lost", t.lost);
+    f.add("patterns.tap.stale_marks", t.stale_marks);
+  }
   f.add("book.days_begun", book_counters_.days_begun);
   f.add("book.orders_dropped_at_day_end", book_counters_.orders_dropped_at_day_end);
   for (std::size_t i = 0; i < book::kBookAnomalyCount; ++i) {
@@ -282,6 +323,10 @@ void FeedSession::note_attention(report::FeedSummary& summary) {
       attention.push_back("stage " + s.name + " failed " + report::counted(s.failures, "time", "times") +
                           " and was disabled until a swap");
     }
+  }
+  if (market_tap_ && market_tap_->counters().lost != 0) {
+    attention.push_back(report::counted(market_tap_->counters().lost, "market update", "market updates") +
+                        " lost to a full pattern ring (its legs were marked stale; patterns.ring_updates)");
   }
   if (journal_outbox_ && journal_outbox_->dropped_bytes() != 0) {
     attention.push_back("the journal lost " + report::with_thousands(journal_outbox_->dropped_bytes()) +

@@ -35,6 +35,7 @@
 #include "controlplane/runtime/thread_placement.h"
 #include "controlplane/session/feed_input.h"
 #include "controlplane/session/outbox.h"
+#include "controlplane/session/pattern_layer.h"
 #include "controlplane/session/session_alerts.h"
 #include "controlplane/session/session_options.h"
 #include "controlplane/session/signal_counter.h"
@@ -56,6 +57,10 @@ struct FeedSetup {
   std::string budget_source;       // what that budget is, for the refusal message
   std::FILE* say_to = nullptr;     // the process's message outbox: alerts for a person (merge thread)
   metrics::TscClock clock = metrics::TscClock::from_hz(1);  // the process's, calibrated once
+  // The pattern layer: where this feed's market updates go (ring null: no pattern layer),
+  // and with one feed, the pattern lines its journal takes among its own.
+  PatternHookup patterns;
+  PatternLines* pattern_lines = nullptr;
 };
 
 class FeedSession {
@@ -123,6 +128,10 @@ class FeedSession {
   // (then everything left goes out, and the journal closes).
   std::size_t merge_outputs(bool producers_done);
   void emit_record(const sched::OutputRecord& keyed);
+  // Merge thread: the pattern lines keyed below `below` into the journal (each after the gaps
+  // before its message); how many.
+  std::size_t write_pattern_lines(std::uint64_t below);
+  static constexpr std::uint64_t kEveryKey = ~std::uint64_t{0};
   [[nodiscard]] static std::uint64_t now_ns() noexcept;
   // The stages' instances for one pipeline (inline, or one per worker), owned here.
   bool add_stages(stages::InlinePipeline& pipeline, std::string& error);
@@ -163,6 +172,8 @@ class FeedSession {
   std::uint64_t rx_ended_ns_ = 0;
   std::atomic<bool> merged_{false};
   std::unique_ptr<runtime::OutputMerger> merger_;
+  // The RX core's tap into the pattern layer (null without one).
+  std::unique_ptr<patterns::MarketTap> market_tap_;
   std::atomic<std::uint64_t> swaps_merged_{0};
   bool outbox_written_ = false;
 

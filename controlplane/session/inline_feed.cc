@@ -9,6 +9,7 @@
 #include "controlplane/session/feed_session.h"
 #include "controlplane/session/rx_figures.h"
 #include "controlplane/session/session_sinks.h"
+#include "controlplane/session/tapped_events.h"
 #include "dataplane/book/book_builder.h"
 #include "dataplane/feed/sequenced_feed.h"
 #include "dataplane/stages/inline_pipeline.h"
@@ -28,6 +29,8 @@ struct InlineLatencyServer final : RxSafePoint {
 };
 
 class InlineFeed final : public FeedSession {
+  using Events = TappedEvents<EventTap>;
+
  public:
   explicit InlineFeed(FeedSetup setup) : FeedSession(std::move(setup)) {}
   ~InlineFeed() override {
@@ -56,9 +59,10 @@ class InlineFeed final : public FeedSession {
     const std::uint64_t every = setup_.options.swap_every;
     script_ = SwapScript{every, every, 0, make_swap_instance_};
     tap_ = std::make_unique<EventTap>(EventTap{*pipeline_, *output_, every != 0 ? &script_ : nullptr});
-    builder_ = std::make_unique<book::BookBuilder<EventTap>>(books_, *tap_, book_counters_, 0);
-    sink_ = std::make_unique<ReplaySink<EventTap>>(
-        ReplaySink<EventTap>{*builder_, tap_.get(), Pacing{paced_ ? &*arrival_ : nullptr, setup_.clock, nullptr}});
+    events_ = std::make_unique<Events>(Events{*tap_, market_tap_.get(), setup_.clock, setup_.options.live});
+    builder_ = std::make_unique<book::BookBuilder<Events>>(books_, *events_, book_counters_, 0);
+    sink_ = std::make_unique<ReplaySink<Events>>(
+        ReplaySink<Events>{*builder_, events_.get(), Pacing{paced_ ? &*arrival_ : nullptr, setup_.clock, nullptr}});
     sink_->prefetch_ahead = config_.book.prefetch;
     sink_->pacing.inline_latency = arrival_ ? &end_to_end_ : nullptr;
     sink_->alerts = alerts_.get();
@@ -67,7 +71,7 @@ class InlineFeed final : public FeedSession {
       latency_server_->source = &end_to_end_;
       sink_->safe_point = latency_server_.get();
     }
-    sequenced_ = std::make_unique<feed::SequencedFeed<ReplaySink<EventTap>>>(*sink_, setup_.input.filter,
+    sequenced_ = std::make_unique<feed::SequencedFeed<ReplaySink<Events>>>(*sink_, setup_.input.filter,
                                                                              *counters_, config_.sequencer);
     merger_ = std::make_unique<runtime::OutputMerger>(std::vector<sched::OutputSource>{output_->source()});
     return recovery_.open(config_, *sequenced_, answer_wait(setup_.input), error);
@@ -76,10 +80,11 @@ class InlineFeed final : public FeedSession {
   void start() override {
     rx_thread_ = std::thread([this] {
       run_rx([this] {
-        SilentSnapshotApply<book::BookBuilder<EventTap>> snapshot{*builder_};
+        SilentSnapshotApply<book::BookBuilder<Events>> snapshot{*builder_};
         result_ = recovery_.run(config_, setup_.input, *sequenced_, *sink_, *counters_, snapshot);
         snapshot_result_ = snapshot.result;
       });
+      events_->finish();
       output_->finish();
       rx_done_.store(true, std::memory_order_release);
     });
@@ -123,10 +128,11 @@ class InlineFeed final : public FeedSession {
   std::unique_ptr<stages::InlinePipeline> pipeline_;
   SwapScript script_;
   std::unique_ptr<EventTap> tap_;
-  std::unique_ptr<book::BookBuilder<EventTap>> builder_;
-  std::unique_ptr<ReplaySink<EventTap>> sink_;
-  std::unique_ptr<feed::SequencedFeed<ReplaySink<EventTap>>> sequenced_;
-  FeedRecovery<ReplaySink<EventTap>> recovery_;
+  std::unique_ptr<Events> events_;
+  std::unique_ptr<book::BookBuilder<Events>> builder_;
+  std::unique_ptr<ReplaySink<Events>> sink_;
+  std::unique_ptr<feed::SequencedFeed<ReplaySink<Events>>> sequenced_;
+  FeedRecovery<ReplaySink<Events>> recovery_;
   // Intended arrival (paced) or receipt (live) to stages done.
   metrics::LatencyHistogram end_to_end_;
   std::unique_ptr<InlineLatencyServer> latency_server_;

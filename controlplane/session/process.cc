@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cinttypes>
+#include <cmath>
+#include <cstdio>
 #include <fstream>
 
 #include "controlplane/report/figures.h"
@@ -12,6 +14,7 @@
 #include "controlplane/runtime/thread_placement.h"
 #include "controlplane/session/status_lines.h"
 #include "controlplane/session/stop_signal.h"
+#include "dataplane/patterns/session_clock.h"
 
 namespace tickwire::session {
 
@@ -76,6 +79,24 @@ bool assign_ports(std::vector<FeedSetup>& setups, const std::vector<std::unique_
     }
   }
   return true;
+}
+
+// Replay without input.session_date runs on a nominal date: exchange times still compare
+// across feeds of one clock, and the output never depends on the day the replay ran.
+constexpr std::int64_t kNominalSessionDay = 1;
+
+// Midnight US Eastern of the session's date as ns since the epoch: input.session_date, else
+// today live, else the nominal date.
+std::uint64_t session_day_start(const std::string& date, bool live) {
+  std::int64_t day = kNominalSessionDay;
+  unsigned y = 0, m = 0, d = 0;
+  if (!date.empty() && std::sscanf(date.c_str(), "%u-%u-%u", &y, &m, &d) == 3) {
+    day = patterns::days_from_civil(y, m, d);
+  } else if (live) {
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    day = patterns::eastern_day_of(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
+  }
+  return static_cast<std::uint64_t>(patterns::eastern_midnight_ns(day));
 }
 
 }  // namespace
@@ -177,6 +198,7 @@ bool Process::setup(const config::AppConfig& config, const FeedInputOptions& inp
 
   // One EAL for the process, its ports opened here before any RX thread polls one.
   if (live && !open_ports(setups)) return false;
+  if (!setup_patterns(setups, live, clock)) return false;
 
   for (FeedSetup& s : setups) {
     const std::string who = who_ + (s.name.empty() ? "" : " [feed " + s.name + "]");
@@ -191,6 +213,39 @@ bool Process::setup(const config::AppConfig& config, const FeedInputOptions& inp
   }
   progress_ = std::make_unique<ProgressLine>(stderr, options.progress && !live);
   if (config.status_interval_s != 0) parts_.push_back(std::make_unique<StatusLines>(config.status_interval_s));
+  if (patterns_ != nullptr) parts_.push_back(std::move(pattern_layer_));
+  return true;
+}
+
+bool Process::setup_patterns(std::vector<FeedSetup>& setups, bool live, metrics::TscClock clock) {
+  // Ranks by name: ties in the total order break the same way whatever order the tables
+  // were written in.
+  std::vector<std::size_t> by_name(setups.size());
+  for (std::size_t i = 0; i < by_name.size(); ++i) by_name[i] = i;
+  std::sort(by_name.begin(), by_name.end(), [&](std::size_t a, std::size_t b) { return setups[a].name < setups[b].name; });
+  std::vector<std::string> names;
+  std::vector<std::uint64_t> day_starts;
+  std::vector<std::int64_t> offsets;
+  for (const std::size_t i : by_name) {
+    const config::AppConfig& c = setups[i].config;
+    names.push_back(setups[i].name);
+    day_starts.push_back(session_day_start(c.session_date, live));
+    offsets.push_back(std::llround(c.clock_offset_ns));
+  }
+  std::string error;
+  pattern_layer_ = PatternLayer::create(config_, names, day_starts, offsets, live, clock, error);
+  if (!pattern_layer_) {
+    if (error.empty()) return true;  // no [pattern.NAME] tables
+    std::fprintf(stderr, "%s: %s\n", who_.c_str(), error.c_str());
+    return false;
+  }
+  patterns_ = pattern_layer_.get();
+  for (std::size_t rank = 0; rank < by_name.size(); ++rank) {
+    FeedSetup& s = setups[by_name[rank]];
+    s.patterns = patterns_->hookup(rank);
+    s.patterns.tap.skew_ns = config_.patterns.merge_skew_ns;
+    s.pattern_lines = patterns_->lines_for_one_feed();
+  }
   return true;
 }
 
@@ -215,6 +270,11 @@ void Process::merge_loop() {
   for (;;) {
     std::size_t moved = 0;
     bool all_merged = true;
+    // The parts first: a feed's journal takes the pattern lines they released this pass.
+    for (auto& part : parts_) {
+      moved += part->merge();
+      all_merged = all_merged && part->merged();
+    }
     for (auto& feed : feeds_) {
       moved += feed->merge();
       all_merged = all_merged && feed->merged();
@@ -299,7 +359,10 @@ int Process::report() {
     all.append(figures, feed->name().empty() ? "" : "feed." + feed->name() + ".");
     run.feeds.push_back(std::move(summary));
   }
-  for (const auto& part : parts_) part->report(all);
+  for (const auto& part : parts_) {
+    part->report(all);
+    if (!part->summarize(run)) exit_code = worst(exit_code, 1);
+  }
   run.peak_rss_kib = report::peak_rss_kib();
   all.add("memory.peak_rss_kib", run.peak_rss_kib);
   if (stop_requested()) run.stop_signal = stop_signal_number();

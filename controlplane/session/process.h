@@ -27,6 +27,7 @@
 #include "controlplane/session/feed_input.h"
 #include "controlplane/session/feed_session.h"
 #include "controlplane/session/outbox.h"
+#include "controlplane/session/pattern_layer.h"
 #include "controlplane/session/process_part.h"
 #include "controlplane/session/progress_line.h"
 #include "controlplane/session/session_options.h"
@@ -59,6 +60,8 @@ class Process {
 
  private:
   bool open_ports(std::vector<FeedSetup>& setups);
+  // The pattern layer when [pattern.NAME] tables are configured, and each feed's hookup.
+  bool setup_patterns(std::vector<FeedSetup>& setups, bool live, metrics::TscClock clock);
   void merge_loop();
   void keep_io();
   void print_messages();
@@ -76,6 +79,9 @@ class Process {
   std::atomic<bool> merge_done_{false};
   std::unique_ptr<ProgressLine> progress_;
   std::vector<std::unique_ptr<ProcessPart>> parts_;
+  // The pattern layer (one of parts_ once set up; null without [pattern.NAME] tables).
+  std::unique_ptr<PatternLayer> pattern_layer_;
+  PatternLayer* patterns_ = nullptr;
   int setup_exit_code_ = 1;
 };
 

@@ -1,8 +1,8 @@
 // A process-wide part that runs beside the feed sessions: status lines today; the pattern
 // layer's merge, market-scope breakers, the metrics endpoint and the outputs as they come.
 // The process starts each after the feeds, polls each from its control loop (the control
-// thread: a part never blocks it), stops each once every feed has finished, and asks each
-// for its figures for the report.
+// thread: a part never blocks it), merges each on the merge thread, stops each once every
+// feed has finished, and asks each for its figures for the report.
 #pragma once
 
 #include <functional>
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "controlplane/report/figures.h"
+#include "controlplane/report/summary.h"
 
 namespace tickwire::session {
 
@@ -29,8 +30,15 @@ class ProcessPart {
   virtual ~ProcessPart() = default;
   virtual void start(const ProcessView&) {}
   virtual void poll(const ProcessView& process) = 0;
+  // Merge thread: one pass of what the part merges (the pattern layer's signals); the records
+  // it moved. The merge thread ends once every feed and every part has merged().
+  virtual std::size_t merge() { return 0; }
+  [[nodiscard]] virtual bool merged() const { return true; }
   virtual void stop(const ProcessView&) {}
   virtual void report(report::Figures&) const {}
+  // After stop(): its part of the summary, and what needs a look; false when an output it
+  // owns could not be written (the exit code says so).
+  virtual bool summarize(report::RunSummary&) { return true; }
 };
 
 }  // namespace tickwire::session

@@ -162,6 +162,9 @@ struct ReplaySink {
   // afresh with each instrument's first event of the day, in stream order on every layout).
   void on_new_session(const feed::SessionId&) {
     builder.begin_day();
+    if constexpr (requires(Events& e) { e.day_begins(); }) {
+      if (events != nullptr) events->day_begins();
+    }
     ++day;
     day_begins = true;
   }

@@ -14,6 +14,7 @@
 #include "controlplane/session/feed_session.h"
 #include "controlplane/session/rx_figures.h"
 #include "controlplane/session/session_sinks.h"
+#include "controlplane/session/tapped_events.h"
 #include "dataplane/book/book_builder.h"
 #include "dataplane/core/qsbr.h"
 #include "dataplane/events/classification.h"
@@ -24,7 +25,8 @@ namespace tickwire::session {
 
 namespace {
 
-using Sink = ReplaySink<sched::EventRouter>;
+using Events = TappedEvents<sched::EventRouter>;
+using Sink = ReplaySink<Events>;
 using Sequenced = feed::SequencedFeed<Sink>;
 
 // Where the RX core copies its figures when `ctl stats` asks: at its safe points (between
@@ -87,8 +89,9 @@ class WorkerFeed final : public FeedSession {
     router_->accept_swaps(swapper_->requests());
     if (setup_.options.swap_every != 0) router_->expect_swap_every(setup_.options.swap_every);
     next_swap_at_ = setup_.options.swap_every;
-    builder_ = std::make_unique<book::BookBuilder<sched::EventRouter>>(books_, *router_, book_counters_, 0);
-    sink_ = std::make_unique<Sink>(Sink{*builder_, router_.get(), Pacing{paced_ ? &*arrival_ : nullptr, setup_.clock, nullptr}});
+    events_ = std::make_unique<Events>(Events{*router_, market_tap_.get(), setup_.clock, setup_.options.live});
+    builder_ = std::make_unique<book::BookBuilder<Events>>(books_, *events_, book_counters_, 0);
+    sink_ = std::make_unique<Sink>(Sink{*builder_, events_.get(), Pacing{paced_ ? &*arrival_ : nullptr, setup_.clock, nullptr}});
     sink_->prefetch_ahead = config_.book.prefetch;
     sink_->alerts = alerts_.get();
     sequenced_ = std::make_unique<Sequenced>(*sink_, setup_.input.filter, *counters_, config_.sequencer);
@@ -115,10 +118,11 @@ class WorkerFeed final : public FeedSession {
     rx_thread_ = std::thread([this] {
       run_rx([this] {
         router_->report_quiescence(qsbr_, 0);
-        SilentSnapshotApply<book::BookBuilder<sched::EventRouter>> snapshot{*builder_};
+        SilentSnapshotApply<book::BookBuilder<Events>> snapshot{*builder_};
         result_ = recovery_.run(config_, setup_.input, *sequenced_, *sink_, *counters_, snapshot);
         snapshot_result_ = snapshot.result;
       });
+      events_->finish();
       router_->finish();
     });
     if (control_) {
@@ -269,7 +273,8 @@ class WorkerFeed final : public FeedSession {
   std::unique_ptr<sched::EventRouter> router_;
   std::unique_ptr<runtime::StageSwapper> swapper_;
   std::uint64_t next_swap_at_ = 0;
-  std::unique_ptr<book::BookBuilder<sched::EventRouter>> builder_;
+  std::unique_ptr<Events> events_;
+  std::unique_ptr<book::BookBuilder<Events>> builder_;
   std::unique_ptr<Sink> sink_;
   std::unique_ptr<Sequenced> sequenced_;
   std::unique_ptr<RxFigureServer> rx_figures_;

@@ -26,6 +26,7 @@
 #include "dataplane/events/event.h"
 #include "dataplane/events/stream_key.h"
 #include "dataplane/patterns/broadcast_ring.h"
+#include "dataplane/patterns/feed_merge.h"
 #include "dataplane/patterns/market_update.h"
 
 namespace tickwire::patterns {
@@ -37,6 +38,10 @@ struct MarketTapConfig {
   std::int64_t clock_offset_ns = 0;
   bool live = false;               // never wait: conflate tops, count and mark losses
   std::uint32_t max_instruments = 0;
+  // Live: where the RX core says how far its feed has come (feed_merge.h), and how far a
+  // quiet feed's exchange clock may trail the wall clock before the watermark moves on.
+  FeedWatermark* watermark = nullptr;
+  std::uint64_t skew_ns = 0;
 };
 
 struct MarketTapCounters {
@@ -63,6 +68,7 @@ class MarketTap {
     const events::Event& first = m.front();
     if (!(first.flags & events::kTimestampAnomaly) && first.exchange_time_ns > clock_ns_) {
       clock_ns_ = first.exchange_time_ns;
+      clock_moved_ = true;
     }
     const std::uint64_t key = keys_.message(first.sequence);
     const std::uint64_t time = now_time();
@@ -99,16 +105,35 @@ class MarketTap {
   }
 
   // The end of a burst: what is written becomes visible; live, what waited for room goes out
-  // while there is room.
-  void publish() noexcept {
-    if (config_.live) flush_pending(now_time(), keys_.last());
+  // while there is room, and the watermark moves to the feed's clock (`wall_ns`: now, on the
+  // clock idle() is given).
+  void publish(std::uint64_t wall_ns = 0) noexcept {
+    if (config_.live) {
+      flush_pending(now_time(), keys_.last());
+      if (clock_moved_) {
+        clock_moved_ = false;
+        wall_at_clock_ns_ = wall_ns;
+        raise_watermark(now_time());
+      }
+    }
     ring_.publish();
+  }
+  // Live, a poll that brought nothing: a quiet feed's next update cannot come below its last
+  // time plus the wall time since, less the skew its clock may have against the wall clock;
+  // so a quiet venue holds the merge for the skew, not until it next speaks.
+  void idle(std::uint64_t wall_ns) noexcept {
+    if (!config_.live) return;
+    publish(wall_ns);
+    if (wall_at_clock_ns_ == 0 || wall_ns < wall_at_clock_ns_ + config_.skew_ns) return;
+    raise_watermark(now_time() + (wall_ns - wall_at_clock_ns_ - config_.skew_ns));
   }
   void finish() noexcept {
     if (config_.live) flush_pending(now_time(), keys_.last());
     ring_.close();
   }
-  // A new session starts the day's clock again (called with the session's midnight).
+  [[nodiscard]] std::uint64_t day_start() const noexcept { return config_.day_start_ns; }
+  // A new session starts the day's clock again (called with the session's midnight, before
+  // day_begins()).
   void set_day_start(std::uint64_t ns) noexcept { config_.day_start_ns = ns; }
   [[nodiscard]] std::uint64_t now_time() const noexcept {
     return config_.day_start_ns + clock_ns_ + static_cast<std::uint64_t>(config_.clock_offset_ns);
@@ -283,6 +308,15 @@ class MarketTap {
   MappedArray<std::uint32_t> pending_list_;  // live: which instruments wait
   std::uint32_t pending_count_ = 0;
   bool stale_owed_ = false;
+  bool clock_moved_ = false;
+  std::uint64_t wall_at_clock_ns_ = 0;  // live: when the clock last moved, on the wall clock
+
+  void raise_watermark(std::uint64_t time) noexcept {
+    if (config_.watermark == nullptr) return;
+    if (time > config_.watermark->time_ns.load(std::memory_order_relaxed)) {
+      config_.watermark->time_ns.store(time, std::memory_order_release);
+    }
+  }
   MarketTapCounters counters_;
 };
 

@@ -76,7 +76,27 @@ std::size_t PatternEngine::poll(std::uint64_t now_ns, std::size_t budget) noexce
     if (TW_UNLIKELY(holding_)) break;  // the output is full: let it drain
   }
   if (taken == 0 && batch_open_ && merge_.done()) close_batch();
+  if (TW_UNLIKELY(!merge_.notices().empty())) take_merge_notices();
   return taken;
+}
+
+// A feed declared lagging has its legs stale on every thread (the same state everywhere);
+// one thread puts the notices out, stamped with the merge's position when they were made.
+void PatternEngine::take_merge_notices() noexcept {
+  for (const MergeNotice& n : merge_.notices()) {
+    const bool lagging = n.kind == MergeNotice::Kind::kLagging;
+    if (lagging) mark_stale(n.feed);
+    if (!config_.journal_merge_notices) continue;
+    PatternSignal s;
+    std::memset(static_cast<void*>(&s), 0, sizeof s);
+    s.kind = lagging ? PatternSignalKind::kFeedLagging : PatternSignalKind::kFeedCaughtUp;
+    s.instance = kNoInstance;
+    s.time_ns = n.time_ns;
+    s.feed = n.feed;
+    s.sequence = batch_last_.sequence;
+    if (!output_.try_push(s)) ++counters_.notices_dropped;  // live only: replay makes no notices
+  }
+  merge_.notices().clear();
 }
 
 bool PatternEngine::finished() noexcept {

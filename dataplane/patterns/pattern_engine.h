@@ -32,6 +32,7 @@ struct EngineConfig {
   std::size_t batch_signals = 4'096;         // signals one batch may raise
   std::size_t batch_securities = 65'536;     // securities one batch may touch
   bool live = false;                         // a full output ring drops (counted) instead of waiting
+  bool journal_merge_notices = false;        // this thread's merge notices go out (one thread's do)
 };
 
 struct EngineCounters {
@@ -45,6 +46,7 @@ struct EngineCounters {
   std::uint64_t watch_nodes_refused = 0;
   std::uint64_t days_begun = 0;
   std::uint64_t stale_marks = 0;
+  std::uint64_t notices_dropped = 0;     // live: a merge notice found the output ring full
 };
 
 class PatternEngine final : private SignalOut {
@@ -78,7 +80,6 @@ class PatternEngine final : private SignalOut {
   [[nodiscard]] const MergeCounters& merge_counters() const noexcept { return merge_.counters(); }
   [[nodiscard]] const SecurityDirectory& directory() const noexcept { return directory_; }
   [[nodiscard]] const MarketState& market() const noexcept { return market_; }
-  [[nodiscard]] std::vector<MergeNotice>& merge_notices() noexcept { return merge_.notices(); }
 
  private:
   PatternSignal* signal(PatternSignalKind kind, const MarketUpdate* key) noexcept override;
@@ -95,6 +96,7 @@ class PatternEngine final : private SignalOut {
   void emit_batch() noexcept;
   bool flush_held() noexcept;
   void publish_watermark() noexcept;
+  void take_merge_notices() noexcept;
 
   EngineConfig config_;
   FeedMerge merge_;

@@ -24,8 +24,13 @@ enum class PatternSignalKind : std::uint8_t {
   kPremium,           // basket_premium: the ETF above its basket's value
   kDiscount,          // basket_premium: below it
   kSequence,          // sequence: the declared events happened in order within the bound
+  // Not a pattern's: the live merge's notices, journaled among the signals in merge order.
+  kFeedLagging,       // a feed held the merge past patterns.merge.max_hold_us: its legs are stale
+  kFeedCaughtUp,      // it came back
 };
+// The patterns' kinds (the merge's notices come after them).
 inline constexpr std::size_t kPatternSignalKindCount = static_cast<std::size_t>(PatternSignalKind::kSequence) + 1;
+inline constexpr std::uint32_t kNoInstance = ~std::uint32_t{0};
 inline constexpr std::array<std::string_view, kPatternSignalKindCount> kPatternSignalKindNames = {
     "locked", "crossed", "divergence", "convergence", "correlation_break",
     "expected_move", "premium", "discount", "sequence"};

@@ -1,0 +1,396 @@
+#include "controlplane/session/pattern_layer.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <optional>
+
+#include "controlplane/patterns/pattern_catalog.h"
+#include "controlplane/patterns/securities_file.h"
+#include "controlplane/runtime/thread_placement.h"
+
+namespace tickwire::session {
+
+namespace {
+// Chunks of the process journal's outbox (Outbox::kChunkBytes each).
+constexpr std::size_t kJournalChunks = 16;
+// Signals worded for the summary's examples.
+constexpr std::size_t kExamples = 3;
+// A pattern thread's idle sleeps: doubling from the first to the most.
+constexpr auto kIdleFirst = std::chrono::microseconds(20);
+constexpr auto kIdleMost = std::chrono::microseconds(500);
+// Updates one merge-thread pass takes when the engine runs there (patterns.workers = 0).
+constexpr std::size_t kInlineBudget = 16'384;
+
+bool later(const patterns::PatternSignal& a, const patterns::PatternSignal& b) { return patterns::signal_before(b, a); }
+}  // namespace
+
+std::unique_ptr<PatternLayer> PatternLayer::create(const config::AppConfig& config,
+                                                   const std::vector<std::string>& feeds,
+                                                   const std::vector<std::uint64_t>& day_starts,
+                                                   const std::vector<std::int64_t>& clock_offsets, bool live,
+                                                   metrics::TscClock clock, std::string& error) {
+  if (config.pattern_tables.empty()) return nullptr;
+  std::unique_ptr<PatternLayer> layer(new PatternLayer());
+  layer->config_ = config;
+  layer->live_ = live;
+  layer->clock_ = clock;
+  const config::PatternsConfig& pc = config.patterns;
+  if (!pc.securities_file.empty() && !patterns::load_securities_file(pc.securities_file, layer->reference_, error)) {
+    error = "patterns.securities_file: " + error;
+    return nullptr;
+  }
+  const std::size_t threads = std::max<std::size_t>(1, pc.workers);
+  for (std::size_t f = 0; f < feeds.size(); ++f) {
+    FeedRing ring;
+    ring.ring = std::make_unique<patterns::BroadcastRing<patterns::MarketUpdate>>(pc.ring_updates, threads,
+                                                                                   /*prefault=*/true);
+    ring.watermark = std::make_unique<patterns::FeedWatermark>();
+    if (!ring.ring->ok()) {
+      error = "cannot reserve the market update ring of feed " + feeds[f] + " (patterns.ring_updates)";
+      return nullptr;
+    }
+    ring.tap.feed_rank = static_cast<std::uint16_t>(f);
+    ring.tap.levels = pc.levels;
+    ring.tap.day_start_ns = day_starts[f];
+    ring.tap.clock_offset_ns = clock_offsets[f];
+    ring.tap.live = live;
+    ring.tap.max_instruments = static_cast<std::uint32_t>(config.book.max_instruments);
+    layer->feeds_.push_back(std::move(ring));
+    layer->names_.feeds.push_back(feeds[f].empty() ? "feed" : feeds[f]);
+    layer->names_.offsets.push_back(clock_offsets[f]);
+  }
+  for (std::size_t t = 0; t < threads; ++t) {
+    std::vector<patterns::MergeSource> sources;
+    for (FeedRing& f : layer->feeds_) sources.push_back({f.ring.get(), t, f.watermark.get()});
+    patterns::EngineConfig ec;
+    ec.max_securities = pc.max_securities;
+    ec.max_instruments = static_cast<std::uint32_t>(config.book.max_instruments);
+    ec.feeds = feeds.size();
+    ec.output_records = pc.output_records;
+    ec.live = live;
+    ec.journal_merge_notices = t == 0;
+    auto engine = std::make_unique<patterns::PatternEngine>(
+        ec, std::move(sources), live ? patterns::FeedMerge::Mode::kLive : patterns::FeedMerge::Mode::kExact,
+        pc.merge_max_hold_ns);
+    if (!engine->ok()) {
+      error = "cannot reserve a pattern thread's state (patterns.max_securities, book.max_instruments)";
+      return nullptr;
+    }
+    layer->engines_.push_back(std::move(engine));
+  }
+  for (std::size_t i = 0; i < config.pattern_tables.size(); ++i) {
+    const patterns::PatternSpec& spec = config.pattern_tables[i];
+    auto instance = patterns::make_pattern(spec, layer->reference_, static_cast<std::uint32_t>(i), 1,
+                                           pc.max_securities, error);
+    if (!instance) return nullptr;
+    layer->names_.patterns.push_back(spec.name);
+    layer->names_.templates.push_back(patterns::template_of(spec));
+    layer->engines_[i % threads]->add(std::move(instance));
+  }
+  layer->counts_.assign(config.pattern_tables.size(), std::vector<std::uint64_t>(patterns::kPatternSignalKindCount, 0));
+  layer->last_direction_ns_.assign(pc.max_securities, 0);
+  layer->last_direction_.assign(pc.max_securities, 0);
+  layer->heap_.reserve(1 << 12);
+  layer->examples_writer_ = std::make_unique<format::PatternWriter>(nullptr, layer->names_);
+  if (feeds.size() > 1 && !config.journal.empty()) {
+    layer->process_journal_ = true;
+    layer->journal_file_.reset(format::open_hashing_file(config.journal, layer->journal_hash_));
+    if (!layer->journal_file_) {
+      error = config.journal + ": " + std::strerror(errno);
+      return nullptr;
+    }
+    layer->outbox_ = std::make_unique<Outbox>(kJournalChunks, live ? Outbox::WhenFull::kDrop : Outbox::WhenFull::kWait);
+    if (!layer->outbox_->ok()) {
+      error = "cannot reserve the process journal's buffers";
+      return nullptr;
+    }
+    layer->writer_ = std::make_unique<format::PatternWriter>(layer->outbox_->file(), layer->names_);
+  }
+  return layer;
+}
+
+PatternLayer::~PatternLayer() {
+  for (std::thread& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+}
+
+PatternHookup PatternLayer::hookup(std::size_t rank) {
+  FeedRing& f = feeds_[rank];
+  return {f.ring.get(), f.watermark.get(), f.tap};
+}
+
+void PatternLayer::start(const ProcessView&) {
+  if (config_.patterns.workers == 0) return;  // the merge thread runs the one engine
+  for (std::size_t t = 0; t < engines_.size(); ++t) {
+    threads_.emplace_back([this, t] { run_thread(t); });
+  }
+}
+
+void PatternLayer::run_thread(std::size_t t) {
+  patterns::PatternEngine& engine = *engines_[t];
+  auto idle = kIdleFirst;
+  while (!engine.finished()) {
+    if (engine.poll(clock_.to_ns(metrics::TscClock::now())) != 0) {
+      idle = kIdleFirst;
+      continue;
+    }
+    std::this_thread::sleep_for(idle);
+    idle = std::min(idle * 2, std::chrono::duration_cast<std::chrono::microseconds>(kIdleMost));
+  }
+}
+
+void PatternLayer::take_outputs() {
+  for (std::size_t e = 0; e < engines_.size(); ++e) {
+    sched::SpscRing<patterns::PatternSignal>& out = engines_[e]->output();
+    while (const patterns::PatternSignal* s = out.front()) {
+      heap_.push_back({*s, e, false});
+      std::push_heap(heap_.begin(), heap_.end(), [](const Pending& a, const Pending& b) { return later(a.signal, b.signal); });
+      out.pop();
+    }
+  }
+}
+
+void PatternLayer::resolve_conflicts(std::uint64_t up_to_time, bool final) {
+  const std::uint64_t window = config_.patterns.conflict_window_ns;
+  const bool holds = window != 0 && config_.patterns.conflict_policy != config::ConflictPolicy::kFlag;
+  auto by_order = [](const Pending& a, const Pending& b) { return later(a.signal, b.signal); };
+  // Taken in the merge order: every signal below the engines' least watermark.
+  while (!heap_.empty() && (final || heap_.front().signal.time_ns < up_to_time)) {
+    std::pop_heap(heap_.begin(), heap_.end(), by_order);
+    Pending p = heap_.back();
+    heap_.pop_back();
+    patterns::PatternSignal& s = p.signal;
+    const std::uint32_t security = s.legs != 0 ? s.securities[0] : patterns::kNoSecurity;
+    if (window != 0 && s.direction != 0 && security < last_direction_.size()) {
+      const bool opposite = last_direction_[security] == -s.direction &&
+                            s.time_ns - last_direction_ns_[security] <= window && last_direction_ns_[security] != 0;
+      if (opposite) {
+        ++conflicting_;
+        if (config_.patterns.conflict_policy == config::ConflictPolicy::kFlag) {
+          s.flags |= patterns::kConflicting;
+        } else {
+          p.dropped = true;  // first_wins: the later goes
+          if (config_.patterns.conflict_policy == config::ConflictPolicy::kSuppress) {
+            for (Pending& h : held_) {  // suppress: the earlier too, still held
+              if (!h.dropped && h.signal.legs != 0 && h.signal.securities[0] == security &&
+                  h.signal.direction == -s.direction) {
+                h.dropped = true;
+              }
+            }
+          }
+        }
+      }
+      last_direction_[security] = s.direction;
+      last_direction_ns_[security] = s.time_ns;
+    }
+    if (holds) {
+      held_.push_back(p);
+    } else {
+      ready_.push_back(p);
+    }
+  }
+  // Held signals whose window has passed (on event time) go out, unless dropped.
+  while (!held_.empty() && (final || held_.front().signal.time_ns + window < up_to_time)) {
+    if (held_.front().dropped) {
+      ++suppressed_;
+    } else {
+      ready_.push_back(held_.front());
+    }
+    held_.pop_front();
+  }
+}
+
+void PatternLayer::word(const patterns::PatternSignal& s, std::size_t engine, format::PatternWriter& writer) {
+  const patterns::SecurityDirectory& directory = engines_[engine]->directory();
+  writer.signal(s, [&directory](std::uint32_t id) { return patterns::symbol_text(directory.name(id)); });
+}
+
+std::size_t PatternLayer::merge() {
+  if (merged()) return 0;
+  std::size_t moved = 0;
+  if (config_.patterns.workers == 0) {
+    patterns::PatternEngine& engine = *engines_[0];
+    if (!engine.finished()) moved += engine.poll(clock_.to_ns(metrics::TscClock::now()), kInlineBudget);
+  }
+  take_outputs();
+  bool all_done = true;
+  std::uint64_t time_mark = ~std::uint64_t{0};
+  std::uint64_t sequence_mark = ~std::uint64_t{0};
+  for (auto& e : engines_) {
+    all_done = all_done && e->output_finished();
+    time_mark = std::min(time_mark, e->watermark_time());
+    sequence_mark = std::min(sequence_mark, e->watermark_sequence());
+  }
+  all_done = all_done && [this] {
+    for (auto& e : engines_) {
+      if (e->output().front() != nullptr) return false;
+    }
+    return true;
+  }();
+  const std::size_t before = ready_.size();
+  resolve_conflicts(time_mark, all_done);
+  moved += ready_.size() - before;
+  // What the one feed's journal may take: below what every engine has put out, and below
+  // what is still held or ordered.
+  std::uint64_t below = all_done ? ~std::uint64_t{0} : sequence_mark;
+  if (!held_.empty()) below = std::min(below, held_.front().signal.sequence);
+  if (!heap_.empty()) below = std::min(below, heap_.front().signal.sequence);
+  // Examples and counts as they become ready (in order).
+  for (std::size_t i = before; i < ready_.size(); ++i) {
+    const patterns::PatternSignal& s = ready_[i].signal;
+    const auto kind = static_cast<std::size_t>(s.kind);
+    if (s.instance < counts_.size() && kind < patterns::kPatternSignalKindCount) ++counts_[s.instance][kind];
+    if (s.kind == patterns::PatternSignalKind::kFeedLagging) ++lagging_notices_;
+    if (s.instance == patterns::kNoInstance) continue;  // not an example
+    if (examples_ < kExamples) {
+      word(s, ready_[i].engine, *examples_writer_);
+      ++examples_;
+    }
+  }
+  if (process_journal_) {
+    while (!ready_.empty()) {
+      word(ready_.front().signal, ready_.front().engine, *writer_);
+      ready_.pop_front();
+    }
+    if (moved == 0) {
+      writer_->flush();
+      outbox_->flush();
+    }
+  }
+  released_below_.store(below, std::memory_order_release);
+  if (all_done && heap_.empty() && held_.empty() && (process_journal_ || feeds_.size() != 1 || ready_.empty())) {
+    if (process_journal_) {
+      writer_->flush();
+      outbox_->close();
+    }
+    ready_.clear();  // several feeds without a journal: counted, nowhere to go
+    merged_.store(true, std::memory_order_release);
+  }
+  return moved;
+}
+
+void PatternLayer::write_next(std::FILE* journal) {
+  if (ready_.empty()) return;
+  if (journal != nullptr) {
+    if (journal != feed_journal_) {
+      feed_journal_ = journal;
+      feed_writer_ = std::make_unique<format::PatternWriter>(journal, names_);
+    }
+    word(ready_.front().signal, ready_.front().engine, *feed_writer_);
+    feed_writer_->flush();  // whole before the feed's own writer goes on
+  }
+  ready_.pop_front();
+}
+
+void PatternLayer::poll(const ProcessView&) {
+  if (process_journal_) outbox_->drain(journal_file_.get());
+}
+
+void PatternLayer::stop(const ProcessView&) {
+  for (std::thread& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  if (process_journal_) {
+    outbox_->drain(journal_file_.get());
+    writer_.reset();
+    std::fflush(journal_file_.get());
+  }
+}
+
+bool PatternLayer::summarize(report::RunSummary& run) {
+  report::PatternSummary p;
+  p.instances = names_.patterns.size();
+  p.layout = config_.patterns.workers == 0
+                 ? "on the merge thread"
+                 : report::counted(config_.patterns.workers, "pattern thread", "pattern threads");
+  p.updates = engines_.empty() ? 0 : engines_[0]->counters().updates;
+  for (std::size_t k = 0; k < patterns::kPatternSignalKindCount; ++k) {
+    std::uint64_t n = 0;
+    for (const auto& by_kind : counts_) n += by_kind[k];
+    if (n != 0) p.signals.emplace_back(patterns::kPatternSignalKindNames[k], n);
+    p.signal_total += n;
+  }
+  std::string_view text = examples_writer_->held_text();
+  while (!text.empty()) {
+    const std::size_t end = text.find('\n');
+    p.examples.emplace_back(text.substr(0, end));
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+  }
+  bool written = true;
+  if (process_journal_) {
+    written = !outbox_->write_failed() && outbox_->dropped_bytes() == 0 && std::fflush(journal_file_.get()) == 0;
+    journal_file_.reset();  // closed: its hash covers every byte
+    p.journal_path = config_.journal;
+    p.journal_sha256 = journal_hash_.hex();
+    if (!written) {
+      std::fprintf(stderr, "tickwire: writing the pattern journal %s failed\n", config_.journal.c_str());
+      run.attention.push_back("writing the pattern journal " + config_.journal + " failed");
+    }
+  }
+  std::uint64_t dropped = 0;
+  for (const auto& e : engines_) dropped += e->counters().signals_dropped;
+  if (dropped != 0) {
+    run.attention.push_back(report::counted(dropped, "pattern signal", "pattern signals") +
+                            " lost to a full output ring (patterns.output_records)");
+  }
+  const std::uint64_t lagging = engines_.empty() ? 0 : engines_[0]->merge_counters().lagging_episodes;
+  if (lagging != 0) {
+    run.attention.push_back("a feed held the pattern merge past patterns.merge.max_hold_us " +
+                            report::counted(lagging, "time", "times") + " and was declared lagging (" +
+                            report::counted(engines_[0]->merge_counters().late, "update", "updates") +
+                            " merged late; the journal says when)");
+  }
+  if (suppressed_ != 0) {
+    run.attention.push_back(report::counted(suppressed_, "pattern signal", "pattern signals") +
+                            " suppressed as conflicting (patterns.conflict_policy)");
+  }
+  run.patterns = std::move(p);
+  return written;
+}
+
+void PatternLayer::report(report::Figures& f) const {
+  f.add("patterns.instances", names_.patterns.size());
+  f.add("patterns.threads", config_.patterns.workers);
+  patterns::EngineCounters sum;
+  // Every thread merges the same feeds: the first one's merge counts for all.
+  const patterns::MergeCounters merge = engines_.empty() ? patterns::MergeCounters{} : engines_[0]->merge_counters();
+  for (const auto& e : engines_) {
+    const patterns::EngineCounters& c = e->counters();
+    sum.updates += c.updates;
+    sum.batches += c.batches;
+    sum.unnamed_updates += c.unnamed_updates;
+    sum.signals += c.signals;
+    sum.signals_dropped += c.signals_dropped;
+    sum.batch_signals_refused += c.batch_signals_refused;
+    sum.batch_securities_refused += c.batch_securities_refused;
+    sum.watch_nodes_refused += c.watch_nodes_refused;
+    sum.days_begun += c.days_begun;
+    sum.stale_marks += c.stale_marks;
+  }
+  // Every thread takes every update: one thread's count is the stream's.
+  f.add("patterns.updates", engines_.empty() ? 0 : engines_[0]->counters().updates);
+  f.add("patterns.batches", engines_.empty() ? 0 : engines_[0]->counters().batches);
+  f.add("patterns.securities", engines_.empty() ? 0 : engines_[0]->directory().count());
+  f.add("patterns.securities_refused", engines_.empty() ? 0 : engines_[0]->directory().refused());
+  f.add("patterns.unnamed_updates", engines_.empty() ? 0 : engines_[0]->counters().unnamed_updates);
+  f.add("patterns.days_begun", engines_.empty() ? 0 : engines_[0]->counters().days_begun);
+  f.add("patterns.signals", sum.signals);
+  for (std::size_t k = 0; k < patterns::kPatternSignalKindCount; ++k) {
+    std::uint64_t n = 0;
+    for (const auto& by_kind : counts_) n += by_kind[k];
+    f.add("patterns.signals." + std::string(patterns::kPatternSignalKindNames[k]), n);
+  }
+  f.add("patterns.signals_dropped", sum.signals_dropped);
+  f.add("patterns.batch_signals_refused", sum.batch_signals_refused);
+  f.add("patterns.conflicts", conflicting_);
+  f.add("patterns.conflicts_suppressed", suppressed_);
+  f.add("patterns.merge.late", merge.late);
+  f.add("patterns.merge.lagging_episodes", merge.lagging_episodes);
+  f.add("patterns.merge.notices_dropped", engines_.empty() ? 0 : engines_[0]->counters().notices_dropped);
+  if (process_journal_) f.add_text("patterns.journal.path", config_.journal);
+}
+
+}  // namespace tickwire::session

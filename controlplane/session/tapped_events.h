@@ -1,0 +1,52 @@
+// Where the book builder's events go in a pipeline session: the pattern layer's tap first
+// (when [pattern.NAME] tables are configured), then the events' own way (the inline
+// pipeline's EventTap, or the router). One type for both, so a session without patterns pays
+// a predictable branch per message and nothing else.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "dataplane/events/event.h"
+#include "dataplane/metrics/tsc_clock.h"
+#include "dataplane/patterns/market_tap.h"
+#include "dataplane/patterns/session_clock.h"
+
+namespace tickwire::session {
+
+template <class Inner>
+struct TappedEvents {
+  Inner& inner;
+  patterns::MarketTap* tap = nullptr;  // null: no pattern layer
+  metrics::TscClock clock;             // live watermarks: the RX core's clock
+  bool live = false;
+
+  void message(std::span<events::Event> m) {
+    if (tap != nullptr) tap->message(m);
+    inner.message(m);
+  }
+  void publish() {
+    if (tap != nullptr) tap->publish(live ? clock.to_ns(metrics::TscClock::now()) : 0);
+    if constexpr (requires(Inner& e) { e.publish(); }) inner.publish();
+  }
+  void idle() {
+    if (tap != nullptr && live) tap->idle(clock.to_ns(metrics::TscClock::now()));
+    if constexpr (requires(Inner& e) { e.idle(); }) inner.idle();
+  }
+  [[nodiscard]] std::uint64_t gap_key(std::uint64_t first, std::uint64_t last) noexcept {
+    return inner.gap_key(first, last);
+  }
+  // A new session: the next trading day (when the date is not known, the day after).
+  void day_begins() {
+    if (tap == nullptr) return;
+    tap->set_day_start(static_cast<std::uint64_t>(patterns::eastern_midnight_ns(
+        patterns::eastern_day_of(static_cast<std::int64_t>(tap->day_start())) + 1)));
+    tap->day_begins();
+  }
+  // The RX core's input has ended: the pattern threads see the feed end.
+  void finish() {
+    if (tap != nullptr) tap->finish();
+  }
+};
+
+}  // namespace tickwire::session
