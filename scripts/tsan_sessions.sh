@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Whole sessions under ThreadSanitizer: the RX thread, workers, the merge thread and the
 # control thread of `tickwire replay` and `run`, a scripted swap storm, paced release, two
-# feeds side by side, live DPDK ports, the control channel at work, and a live late join.
+# feeds side by side, the pattern layer's threads, live DPDK ports, the control channel at
+# work, and a live late join.
 #   scripts/tsan_sessions.sh BUILD/tickwire   (a -Db_sanitize=thread build; sanitize.sh tsan)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,20 @@ printf '[feed.a]\ninput.ports = ["net_pcap0"]\nworkers.count = 1\n[feed.b]\ninpu
   --vdev=net_pcap0,rx_pcap=pcap_samples/sample_day.pcap --vdev=net_pcap1,rx_pcap=pcap_samples/sample_day.pcap" \
   > /dev/null
 cmp "$feeds_dir/live.a.jsonl" "$feeds_dir/live.b.jsonl"
+# The pattern layer: two venues' rings read by two pattern threads beside the feeds' workers,
+# their signals merged by the merge thread into the process journal, replayed and live.
+"$tw" generate --out "$feeds_dir/nq.pcap" --seed 3 --universe-seed 9 --messages 8000 --symbols 8 --quiet
+"$tw" generate --out "$feeds_dir/bx.pcap" --seed 4 --universe-seed 9 --messages 6000 --symbols 8 \
+  --group 233.54.12.112:26477 --session BXSESSION1 --quiet
+printf '[feed.nasdaq]\ninput.files = ["%s"]\ninput.ports = ["net_pcap0"]\nworkers.count = 1\n[feed.bx]\ninput.files = ["%s"]\ninput.ports = ["net_pcap1"]\n[patterns]\nworkers = 2\n[pattern.xv]\ntemplate = "cross_venue"\nsecurities = ["*"]\n[pattern.sweep]\ntemplate = "sequence"\nsecurities = ["*"]\nsteps = ["level_removed depth<=0 x2", "trade"]\nwithin_us = 50000\n' \
+  "$feeds_dir/nq.pcap" "$feeds_dir/bx.pcap" > "$feeds_dir/patterns.toml"
+"$tw" replay --config "$feeds_dir/patterns.toml" --journal "$feeds_dir/p.jsonl" > /dev/null
+"$tw" replay --config "$feeds_dir/patterns.toml" --set patterns.workers=0 --journal "$feeds_dir/p0.jsonl" > /dev/null
+cmp "$feeds_dir/p.jsonl" "$feeds_dir/p0.jsonl"
+sed -i 's/^input.files = .*$//' "$feeds_dir/patterns.toml"
+"$tw" run --config "$feeds_dir/patterns.toml" --idle-exit-ms 500 --set control.socket= \
+  --journal "$feeds_dir/live_p.jsonl" --eal "--no-huge -m 256 --no-pci --no-shconf \
+  --vdev=net_pcap0,rx_pcap=$feeds_dir/nq.pcap --vdev=net_pcap1,rx_pcap=$feeds_dir/bx.pcap" > /dev/null
 rm -r "$feeds_dir"
 # ... and with the control channel at work: a promotion, a stage swap, a new table.
 socket=$(mktemp -u /tmp/tickwire-tsan-XXXXXX.sock)

@@ -58,6 +58,8 @@ TEST(ReadmeTour, EveryTourCommandRunsAsWritten) {
   EXPECT_NE(r.out.find("p99.9"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("{\"seq\":"), std::string::npos) << "the journal's first lines";
   EXPECT_NE(r.out.find("ok: stage price_move swapped in"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\npatterns\n  instances   3,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"template\":\"sequence\""), std::string::npos) << "the journal's pattern lines";
   EXPECT_NE(r.out.find("tickwire run: 1 feed, 8,000 messages"), std::string::npos) << r.out;
   const Bytes report = read_file("/tmp/tickwire-tour/report.json");
   EXPECT_EQ(std::string(report.begin(), report.end()).rfind("{\"packets\":", 0), 0u);
