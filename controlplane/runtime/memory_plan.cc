@@ -2,6 +2,11 @@
 
 #include <bit>
 
+#include "dataplane/patterns/market_state.h"
+#include "dataplane/patterns/market_update.h"
+#include "dataplane/patterns/pattern_engine.h"
+#include "dataplane/patterns/pattern_signal.h"
+#include "dataplane/patterns/security_directory.h"
 #include "dataplane/sched/worker_output.h"
 
 namespace tickwire::runtime {
@@ -50,6 +55,30 @@ MemoryPlan plan_memory(const config::AppConfig& config, std::uint64_t book_bytes
     per_worker += ring_bytes(config.worker.output_capacity, sizeof(sched::OutputRecord));
     plan.parts.emplace_back("worker rings (workers.*)", per_worker * config.workers);
   }
+  return plan;
+}
+
+MemoryPlan plan_pattern_memory(const config::AppConfig& config, std::size_t feeds) {
+  MemoryPlan plan;
+  if (config.pattern_tables.empty()) return plan;
+  const config::PatternsConfig& pc = config.patterns;
+  const std::uint64_t instruments = config.book.max_instruments;
+  std::uint64_t rings = feeds * ring_bytes(pc.ring_updates, sizeof(patterns::MarketUpdate));
+  // Live, each feed's tap keeps one waiting top per instrument.
+  rings += feeds * instruments * (sizeof(patterns::MarketUpdate) + 2 * sizeof(std::uint64_t));
+  plan.parts.emplace_back("pattern rings (patterns.ring_updates)", rings);
+  // Each pattern thread: the security directory, the market state, the watch lists, the
+  // batch's buffers and the output ring. (The instances' own windows are not counted: a few
+  // KiB each, sized by their parameters.)
+  const std::uint64_t securities = pc.max_securities;
+  const patterns::EngineConfig engine;
+  std::uint64_t per_thread = securities * (sizeof(patterns::Symbol) + sizeof(patterns::SecurityState) + 4 + 8 + 4);
+  per_thread += std::bit_ceil(securities * 2 + 2) * 4 + feeds * instruments * 4;
+  per_thread += ring_bytes(pc.output_records, sizeof(patterns::PatternSignal));
+  per_thread += engine.batch_signals * (sizeof(patterns::PatternSignal) + 1) +
+                engine.batch_securities * (sizeof(patterns::MarketUpdate) + 4);
+  const std::uint64_t threads = std::max<std::uint32_t>(1, pc.workers);
+  plan.parts.emplace_back("pattern threads (patterns.max_securities, patterns.workers)", per_thread * threads);
   return plan;
 }
 

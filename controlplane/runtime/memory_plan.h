@@ -21,5 +21,7 @@ struct MemoryPlan {
 
 // `book_bytes`: what the book store reserved for this configuration.
 [[nodiscard]] MemoryPlan plan_memory(const config::AppConfig& config, std::uint64_t book_bytes);
+// The pattern layer's share (empty without [pattern.NAME] tables), for `feeds` feeds.
+[[nodiscard]] MemoryPlan plan_pattern_memory(const config::AppConfig& config, std::size_t feeds);
 
 }  // namespace tickwire::runtime

@@ -11,6 +11,7 @@
 #include "controlplane/report/session_report.h"
 #include "controlplane/report/summary.h"
 #include "controlplane/runtime/meminfo.h"
+#include "controlplane/runtime/memory_plan.h"
 #include "controlplane/runtime/thread_placement.h"
 #include "controlplane/session/status_lines.h"
 #include "controlplane/session/stop_signal.h"
@@ -156,15 +157,31 @@ bool Process::setup(const config::AppConfig& config, const FeedInputOptions& inp
 
   // One setup per feed, or one for the whole configuration.
   std::vector<FeedSetup> setups(std::max<std::size_t>(1, config.feeds.size()));
-  // Read once, before any feed reserves its pools: each feed's share of one figure.
-  const std::uint64_t budget = session_memory_budget(config);
+  // Read once, before any feed reserves its pools: the pattern layer's part first, then each
+  // feed's share of the rest.
+  std::uint64_t budget = session_memory_budget(config);
+  const runtime::MemoryPlan patterns_plan = runtime::plan_pattern_memory(config, setups.size());
+  if (patterns_plan.total() != 0) {
+    if (patterns_plan.total() >= budget) {
+      std::fprintf(stderr,
+                   "%s: the pattern layer needs %s but the memory budget is %llu MiB (%s); lower "
+                   "patterns.ring_updates, patterns.max_securities or patterns.workers, or raise memory.budget_mb\n",
+                   who_.c_str(), patterns_plan.describe().c_str(), static_cast<unsigned long long>(budget >> 20),
+                   describe_memory_budget(config).c_str());
+      return false;
+    }
+    budget -= patterns_plan.total();
+  }
   for (std::size_t i = 0; i < setups.size(); ++i) {
     FeedSetup& s = setups[i];
     s.options = options;
     s.clock = clock;
     s.say_to = messages_->file();
     s.budget_bytes = budget / setups.size();
-    s.budget_source = describe_memory_budget(config);
+    s.budget_source = describe_memory_budget(config) +
+                      (patterns_plan.total() != 0 ? ", less the pattern layer's " +
+                                                        std::to_string(patterns_plan.total() >> 20) + " MiB"
+                                                  : "");
     if (config.feeds.empty()) {
       s.config = config;
       s.input = input;

@@ -270,6 +270,20 @@ TEST(PatternsCli, ATableThatCannotWorkIsRefusedWithItsKeyNamed) {
   }
 }
 
+TEST(PatternsCli, ThePatternLayerIsPlannedWithinTheMemoryBudget) {
+  OneVenue venue;
+  // The default layer needs tens of MiB: not within 8, and what it takes comes off the books'.
+  const CommandResult r = replay({"--config", venue.config, "--set", "memory.budget_mb=8", venue.capture});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("the pattern layer needs"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("patterns.max_securities"), std::string::npos) << r.err;
+  const CommandResult smaller = replay({"--config", venue.config, "--set", "memory.budget_mb=8", "--set",
+                                        "patterns.max_securities=64", "--set", "patterns.ring_updates=1024", "--set",
+                                        "book.max_instruments=64", "--set", "patterns.output_records=64",
+                                        venue.capture});
+  EXPECT_NE(smaller.err.find("less the pattern layer's"), std::string::npos) << smaller.err;
+}
+
 TEST(PatternsCli, APatternOnASecurityNoFeedNamesWaitsWithoutSignals) {
   OneVenue venue;
   const std::string config = venue.dir + "/absent.toml";
