@@ -96,6 +96,7 @@ void print_patterns(std::FILE* out, const PatternSummary& p) {
                             counted(p.updates, "market update", "market updates"));
   row(out, "signals", p.signal_total == 0 ? "none" : with_thousands(p.signal_total) + ": " + listed(p.signals));
   for (const std::string& line : p.examples) std::fprintf(out, "  %-*s   %s\n", kLabelWidth, "", line.c_str());
+  if (p.latency && p.latency->count() != 0) row(out, "latency", "arrival to signal  " + percentiles(*p.latency));
   if (!p.journal_path.empty()) row(out, "journal", p.journal_path + "  sha256 " + p.journal_sha256);
 }
 

@@ -48,6 +48,9 @@ struct PatternSummary {
   std::vector<std::pair<std::string, std::uint64_t>> signals;  // kind, count; only those that fired
   std::uint64_t signal_total = 0;
   std::vector<std::string> examples;  // the first signals, as journal lines
+  // Paced or live: from the arrival of the message that completed a signal's batch to the
+  // signal handed to the merge.
+  std::optional<metrics::LatencyHistogram> latency;
   std::string journal_path;  // several feeds: the process journal
   std::string journal_sha256;
 };

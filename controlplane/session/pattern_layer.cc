@@ -9,6 +9,7 @@
 #include "controlplane/patterns/pattern_catalog.h"
 #include "controlplane/patterns/securities_file.h"
 #include "controlplane/runtime/thread_placement.h"
+#include "dataplane/core/cpu_relax.h"
 
 namespace tickwire::session {
 
@@ -17,9 +18,8 @@ namespace {
 constexpr std::size_t kJournalChunks = 16;
 // Signals worded for the summary's examples.
 constexpr std::size_t kExamples = 3;
-// A pattern thread's idle sleeps: doubling from the first to the most.
-constexpr auto kIdleFirst = std::chrono::microseconds(20);
-constexpr auto kIdleMost = std::chrono::microseconds(500);
+// Idle polls of a pattern thread between two yields.
+constexpr std::uint32_t kYieldEvery = 256;
 // Updates one merge-thread pass takes when the engine runs there (patterns.workers = 0).
 constexpr std::size_t kInlineBudget = 16'384;
 
@@ -71,6 +71,8 @@ std::unique_ptr<PatternLayer> PatternLayer::create(const config::AppConfig& conf
     ec.output_records = pc.output_records;
     ec.live = live;
     ec.journal_merge_notices = t == 0;
+    // Paced or live, the time from a message's arrival to the signal it completed.
+    if (live || config.replay_rate != 0 || config.replay_speed != 0) ec.clock = &layer->clock_;
     auto engine = std::make_unique<patterns::PatternEngine>(
         ec, std::move(sources), live ? patterns::FeedMerge::Mode::kLive : patterns::FeedMerge::Mode::kExact,
         pc.merge_max_hold_ns);
@@ -129,16 +131,19 @@ void PatternLayer::start(const ProcessView&) {
   }
 }
 
+// A data thread like a feed worker: it polls without sleeping (a sleep is latency added to
+// every signal), and yields now and then so that an oversubscribed machine still runs.
 void PatternLayer::run_thread(std::size_t t) {
   patterns::PatternEngine& engine = *engines_[t];
-  auto idle = kIdleFirst;
+  std::uint32_t idle = 0;
   while (!engine.finished()) {
     if (engine.poll(clock_.to_ns(metrics::TscClock::now())) != 0) {
-      idle = kIdleFirst;
-      continue;
+      idle = 0;
+    } else if (++idle % kYieldEvery == 0) {
+      std::this_thread::yield();
+    } else {
+      cpu_relax();
     }
-    std::this_thread::sleep_for(idle);
-    idle = std::min(idle * 2, std::chrono::duration_cast<std::chrono::microseconds>(kIdleMost));
   }
 }
 
@@ -300,6 +305,14 @@ void PatternLayer::stop(const ProcessView&) {
   }
 }
 
+bool PatternLayer::timed() const { return live_ || config_.replay_rate != 0 || config_.replay_speed != 0; }
+
+metrics::LatencyHistogram PatternLayer::latency() const {
+  metrics::LatencyHistogram all;
+  for (const auto& e : engines_) all.merge(e->latency());
+  return all;
+}
+
 bool PatternLayer::summarize(report::RunSummary& run) {
   report::PatternSummary p;
   p.instances = names_.patterns.size();
@@ -347,6 +360,7 @@ bool PatternLayer::summarize(report::RunSummary& run) {
     run.attention.push_back(report::counted(suppressed_, "pattern signal", "pattern signals") +
                             " suppressed as conflicting (patterns.conflict_policy)");
   }
+  if (timed()) p.latency = latency();
   run.patterns = std::move(p);
   return written;
 }
@@ -390,6 +404,7 @@ void PatternLayer::report(report::Figures& f) const {
   f.add("patterns.merge.late", merge.late);
   f.add("patterns.merge.lagging_episodes", merge.lagging_episodes);
   f.add("patterns.merge.notices_dropped", engines_.empty() ? 0 : engines_[0]->counters().notices_dropped);
+  if (timed()) f.add_histogram("latency.pattern_signal", latency());
   if (process_journal_) f.add_text("patterns.journal.path", config_.journal);
 }
 

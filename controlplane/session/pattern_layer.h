@@ -87,6 +87,9 @@ class PatternLayer final : public ProcessPart, public PatternLines {
  private:
   PatternLayer() = default;
   void run_thread(std::size_t t);
+  // Paced or live: the engines time their signals (latency()).
+  [[nodiscard]] bool timed() const;
+  [[nodiscard]] metrics::LatencyHistogram latency() const;
   void take_outputs();
   void resolve_conflicts(std::uint64_t up_to_time, bool final);
   void word(const patterns::PatternSignal& s, std::size_t engine, format::PatternWriter& writer);

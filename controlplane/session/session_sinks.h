@@ -135,6 +135,9 @@ struct ReplaySink {
     burst.before_apply([this](unsigned stage, book::MessageRef& ahead) { builder.prefetch_encoded(stage, ahead); });
     if (pacing.schedule == nullptr && pacing.inline_latency == nullptr) return builder(ctx, m);
     const std::uint64_t intended = pacing.schedule != nullptr ? wait_until_due(ctx) : ctx.receive_time_ns;
+    if constexpr (requires(Events& e) { e.arrival_ns; }) {
+      if (events != nullptr && pacing.schedule != nullptr) events->arrival_ns = intended;
+    }
     builder(ctx, m);
     if (pacing.inline_latency != nullptr) {
       const std::uint64_t now = pacing.clock.to_ns(metrics::TscClock::now());

@@ -20,9 +20,12 @@ struct TappedEvents {
   patterns::MarketTap* tap = nullptr;  // null: no pattern layer
   metrics::TscClock clock;             // live watermarks: the RX core's clock
   bool live = false;
+  // The message's intended arrival, set by a paced replay's sink before it applies the
+  // message (0: unpaced). Live, the receive time is the arrival.
+  std::uint64_t arrival_ns = 0;
 
   void message(std::span<events::Event> m) {
-    if (tap != nullptr) tap->message(m);
+    if (tap != nullptr) tap->message(m, live && !m.empty() ? m.front().receive_time_ns : arrival_ns);
     inner.message(m);
   }
   void publish() {

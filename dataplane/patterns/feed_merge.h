@@ -134,6 +134,24 @@ class FeedMerge {
     return true;
   }
 
+  // Live, after a peek() that released nothing: whether no feed can still bring an update
+  // at `time` (each has a later one readable, a watermark past it, or has ended or lags), so
+  // the batch of that time may close without waiting for the next update. Exact: false (the
+  // next update decides, so that no timing enters).
+  [[nodiscard]] bool past(std::uint64_t time) const noexcept {
+    if (mode_ != Mode::kLive) return false;
+    for (std::size_t f = 0; f < sources_.size(); ++f) {
+      const FeedState& feed = feeds_[f];
+      if (feed.ended || feed.lagging) continue;
+      if (feed.unread != 0) {
+        if (heads_[f]->time_ns > time) continue;
+        return false;
+      }
+      if (sources_[f].watermark->time_ns.load(std::memory_order_acquire) <= time) return false;
+    }
+    return true;
+  }
+
   // Live declarations since the last call.
   [[nodiscard]] std::vector<MergeNotice>& notices() noexcept { return notices_; }
   [[nodiscard]] const MergeCounters& counters() const noexcept { return counters_; }

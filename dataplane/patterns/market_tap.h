@@ -63,7 +63,9 @@ class MarketTap {
   }
 
   // One message's events, as the book builder hands them over (before the next sink).
-  void message(std::span<const events::Event> m) noexcept {
+  // `arrival_ns`: when it arrived (intended, paced; received, live) on the process clock, for
+  // the latency to a pattern signal; 0: not measured.
+  void message(std::span<const events::Event> m, std::uint64_t arrival_ns = 0) noexcept {
     if (m.empty()) return;
     const events::Event& first = m.front();
     if (!(first.flags & events::kTimestampAnomaly) && first.exchange_time_ns > clock_ns_) {
@@ -81,7 +83,9 @@ class MarketTap {
       u.sequence = key;
       u.feed = config_.feed_rank;
       u.event_index = e.event_index;
-      u.flags = (e.flags & events::kBookSuspect) ? kBookSuspect : 0;
+      u.flags = static_cast<std::uint8_t>(((e.flags & events::kBookSuspect) ? kBookSuspect : 0) |
+                                          (arrival_ns != 0 ? kTimed : 0));
+      u.arrival_low = static_cast<std::uint32_t>(arrival_ns);
       if (holding) emit(held_);
       held_ = u;
       holding = true;

@@ -49,6 +49,7 @@ enum UpdateFlags : std::uint8_t {
   kLastOfMessage = 1u << 0,  // the last update a message produced: a batch may end here
   kBookSuspect = 1u << 1,    // messages may have been lost before this one
   kLateMerge = 1u << 2,      // released after its feed was declared lagging (live merge)
+  kTimed = 1u << 3,          // arrival_low holds the message's arrival (latency is measured)
 };
 
 enum class TradeKind : std::uint8_t { kDisplayed, kHidden, kCross };
@@ -66,7 +67,9 @@ struct alignas(kCacheLine) MarketUpdate {
   std::uint8_t flags;
   std::uint8_t side;   // kLevel: 1 bid, 2 ask; kTrade: the resting side taken (0: unknown)
   std::uint8_t extra;  // kLevel: depth (0 = the touch); kTrade: TradeKind; kTradingState: TradingState
-  std::uint32_t reserved;
+  // With kTimed: the low 32 bits of the message's intended arrival (paced replay) or receipt
+  // (live), in ns on the process clock. Enough for a latency: it wraps every 4.3 s.
+  std::uint32_t arrival_low;
   union {
     struct {
       Price8 bid;

@@ -75,7 +75,9 @@ std::size_t PatternEngine::poll(std::uint64_t now_ns, std::size_t budget) noexce
     ++taken;
     if (TW_UNLIKELY(holding_)) break;  // the output is full: let it drain
   }
-  if (taken == 0 && batch_open_ && merge_.done()) close_batch();
+  // The open batch closes when nothing more of its time can come: every feed has ended, or
+  // (live) each has moved past it.
+  if (taken == 0 && batch_open_ && (merge_.done() || merge_.past(batch_time_))) close_batch();
   if (TW_UNLIKELY(!merge_.notices().empty())) take_merge_notices();
   return taken;
 }
@@ -288,25 +290,26 @@ PatternSignal* PatternEngine::signal(PatternSignalKind kind, const MarketUpdate*
   s.instance = current_->id();
   s.version = current_->version();
   s.emitted = current_->emitted++;
-  if (key != nullptr) {
-    s.time_ns = key->time_ns;
-    s.sequence = key->sequence;
-    s.feed = key->feed;
-    s.event_index = key->event_index;
-  }
+  if (key != nullptr) stamp(s, *key);
   return &s;
+}
+
+void PatternEngine::stamp(PatternSignal& s, const MarketUpdate& key) noexcept {
+  s.time_ns = key.time_ns;
+  s.sequence = key.sequence;
+  s.feed = key.feed;
+  s.event_index = key.event_index;
+  if (key.flags & kTimed) {
+    s.flags |= kTimedSignal;
+    s.arrival_low = key.arrival_low;
+  }
 }
 
 void PatternEngine::emit_batch() noexcept {
   for (std::size_t i = 0; i < batch_signal_count_; ++i) {
     PatternSignal& s = batch_signals_[i];
     // The key a signal without its own gets is the batch's last update, known only now.
-    if (needs_key_[i]) {
-      s.time_ns = batch_last_.time_ns;
-      s.sequence = batch_last_.sequence;
-      s.feed = batch_last_.feed;
-      s.event_index = batch_last_.event_index;
-    }
+    if (needs_key_[i]) stamp(s, batch_last_);
   }
   held_from_ = 0;
   holding_ = true;
@@ -317,9 +320,17 @@ void PatternEngine::emit_batch() noexcept {
 // in replay they wait, and the engine takes nothing more until they are out (the thread
 // that drains the ring may be this one's caller: it must not wait here).
 bool PatternEngine::flush_held() noexcept {
+  // One clock read for the batch: its signals are handed over together.
+  const std::uint32_t now_low =
+      config_.clock != nullptr && batch_signal_count_ != 0
+          ? static_cast<std::uint32_t>(config_.clock->to_ns(metrics::TscClock::now()))
+          : 0;
   for (; held_from_ < batch_signal_count_; ++held_from_) {
-    if (output_.try_push(batch_signals_[held_from_])) {
+    const PatternSignal& s = batch_signals_[held_from_];
+    if (output_.try_push(s)) {
       ++counters_.signals;
+      // Modular: the low 32 bits of two times less than 4.3 s apart.
+      if (config_.clock != nullptr && (s.flags & kTimedSignal)) latency_.record(now_low - s.arrival_low);
     } else if (config_.live) {
       ++counters_.signals_dropped;
     } else {

@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "dataplane/core/mapped_array.h"
+#include "dataplane/metrics/latency_histogram.h"
+#include "dataplane/metrics/tsc_clock.h"
 #include "dataplane/patterns/feed_merge.h"
 #include "dataplane/patterns/market_state.h"
 #include "dataplane/patterns/pattern_instance.h"
@@ -33,6 +35,9 @@ struct EngineConfig {
   std::size_t batch_securities = 65'536;     // securities one batch may touch
   bool live = false;                         // a full output ring drops (counted) instead of waiting
   bool journal_merge_notices = false;        // this thread's merge notices go out (one thread's do)
+  // The process clock: with it, a signal whose key update came timed (paced or live) records
+  // the time from that message's arrival to the signal on the output ring.
+  const metrics::TscClock* clock = nullptr;
 };
 
 struct EngineCounters {
@@ -77,6 +82,9 @@ class PatternEngine final : private SignalOut {
   [[nodiscard]] bool output_finished() const noexcept { return output_finished_.load(std::memory_order_acquire); }
 
   [[nodiscard]] const EngineCounters& counters() const noexcept { return counters_; }
+  // Arrival of the message that completed a signal's batch to the signal handed over (read
+  // once the thread has finished).
+  [[nodiscard]] const metrics::LatencyHistogram& latency() const noexcept { return latency_; }
   [[nodiscard]] const MergeCounters& merge_counters() const noexcept { return merge_.counters(); }
   [[nodiscard]] const SecurityDirectory& directory() const noexcept { return directory_; }
   [[nodiscard]] const MarketState& market() const noexcept { return market_; }
@@ -94,6 +102,7 @@ class PatternEngine final : private SignalOut {
   void touch(std::uint32_t security, const MarketUpdate& u) noexcept;
   void close_batch() noexcept;
   void emit_batch() noexcept;
+  static void stamp(PatternSignal& s, const MarketUpdate& key) noexcept;
   bool flush_held() noexcept;
   void publish_watermark() noexcept;
   void take_merge_notices() noexcept;
@@ -143,6 +152,7 @@ class PatternEngine final : private SignalOut {
   std::atomic<std::uint64_t> watermark_sequence_{0};
   std::atomic<bool> output_finished_{false};
   EngineCounters counters_;
+  metrics::LatencyHistogram latency_;
 };
 
 }  // namespace tickwire::patterns

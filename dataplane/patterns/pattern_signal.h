@@ -41,6 +41,7 @@ enum PatternSignalFlags : std::uint8_t {
   kConflicting = 1u << 0,  // another instance said the opposite about a security within the window
   kLateInput = 1u << 1,    // an update of the batch came late to the merge (live)
   kSuspectInput = 1u << 2, // an update of the batch came from a suspect book
+  kTimedSignal = 1u << 3,  // arrival_low holds its key update's arrival
 };
 
 struct alignas(kCacheLine) PatternSignal {
@@ -56,7 +57,7 @@ struct alignas(kCacheLine) PatternSignal {
   std::int8_t direction;   // +1: buy the first security, -1: sell it, 0: no side
   std::uint8_t legs;
   std::uint8_t flags;
-  std::uint32_t reserved;
+  std::uint32_t arrival_low;  // with kTimedSignal: MarketUpdate::arrival_low of its key
   double score;
   std::array<std::uint32_t, kMaxLegs> securities;
   std::array<Price8, kMaxLegs> values;  // per leg, the template's own value (a mid, a price)
