@@ -19,6 +19,7 @@ constexpr std::string_view kMoreHelp =
     "  demote SYMBOL                  back to what its events say\n"
     "  set KEY=VALUE                  a stage.* key: hot-swaps that stage with the new setting;\n"
     "                                 a classification.* key: replaces the classification table\n"
+    "  pattern list|add|set|remove ...  the [pattern.NAME] instances while they run (`pattern help`)\n"
     "Exit status: 0 when the session answered ok, 1 when it refused (the reply says why), 2 when\n"
     "no session answered.\n";
 }  // namespace

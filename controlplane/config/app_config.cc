@@ -486,6 +486,9 @@ void add_global_keys(std::vector<Key>& keys) {
                               1u << 20, [](auto& c, auto*) -> auto& { return c.patterns.max_securities; }));
   keys.push_back(unsigned_key("patterns.output_records", "signals waiting for the merge, per pattern thread", 16,
                               1u << 20, [](auto& c, auto*) -> auto& { return c.patterns.output_records; }));
+  keys.push_back(unsigned_key("patterns.max_instances",
+                              "pattern instances a session can hold, the [pattern.NAME] tables and those added live",
+                              1, 1u << 20, [](auto& c, auto*) -> auto& { return c.patterns.max_instances; }));
   keys.push_back(string_key("patterns.securities_file",
                             "the reference data: securities, their symbols on feeds, baskets (\"\": none)",
                             [](auto& c, auto*) -> auto& { return c.patterns.securities_file; }));
@@ -977,6 +980,7 @@ bool operator==(const AppConfig& a, const AppConfig& b) {
          a.patterns.workers == b.patterns.workers && a.patterns.levels == b.patterns.levels &&
          a.patterns.ring_updates == b.patterns.ring_updates && a.patterns.max_securities == b.patterns.max_securities &&
          a.patterns.output_records == b.patterns.output_records &&
+         a.patterns.max_instances == b.patterns.max_instances &&
          a.patterns.securities_file == b.patterns.securities_file &&
          a.patterns.conflict_window_ns == b.patterns.conflict_window_ns &&
          a.patterns.conflict_policy == b.patterns.conflict_policy &&
@@ -1144,6 +1148,11 @@ bool validate_patterns(const AppConfig& config, std::string& error) {
   for (const patterns::PatternSpec& spec : config.pattern_tables) {
     error = patterns::check_pattern(spec);
     if (!error.empty()) return false;
+  }
+  if (config.pattern_tables.size() > config.patterns.max_instances) {
+    error = "patterns.max_instances: " + std::to_string(config.patterns.max_instances) + " is fewer than the " +
+            std::to_string(config.pattern_tables.size()) + " [pattern.NAME] tables";
+    return false;
   }
   if (!config.session_date.empty()) {
     const std::string& d = config.session_date;

@@ -64,6 +64,7 @@ struct PatternsConfig {
   std::uint64_t ring_updates = 65'536;  // each feed's broadcast ring
   std::uint32_t max_securities = 16'384;
   std::uint64_t output_records = 16'384;
+  std::uint32_t max_instances = 16'384;
   std::string securities_file;        // the reference data ("": none)
   std::uint64_t conflict_window_ns = 0;  // 0: no conflict handling
   ConflictPolicy conflict_policy = ConflictPolicy::kFlag;

@@ -45,7 +45,11 @@ void PatternWriter::head(std::uint16_t feed, std::uint64_t sequence) {
 void PatternWriter::signal(const patterns::PatternSignal& s,
                            const std::function<std::string_view(std::uint32_t)>& security_name) {
   if (s.kind == patterns::PatternSignalKind::kFeedLagging || s.kind == patterns::PatternSignalKind::kFeedCaughtUp) {
-    return merge_notice(s.feed, s.sequence, s.time_ns, s.kind == patterns::PatternSignalKind::kFeedLagging);
+    return merge_notice(s);
+  }
+  if (s.kind == patterns::PatternSignalKind::kPatternAdded || s.kind == patterns::PatternSignalKind::kPatternRemoved ||
+      s.kind == patterns::PatternSignalKind::kPatternSet) {
+    return change(s);
   }
   head(s.feed, s.sequence);
   field("pattern", s.instance < names_.patterns.size() ? std::string_view(names_.patterns[s.instance]) : "?");
@@ -94,10 +98,24 @@ void PatternWriter::signal(const patterns::PatternSignal& s,
   out_.maybe_flush();
 }
 
-void PatternWriter::merge_notice(std::uint16_t feed, std::uint64_t sequence, std::uint64_t time_ns, bool lagging) {
-  head(feed, sequence);
-  field("merge", lagging ? "lagging" : "caught_up");
-  field("exchange_time", exchange_time(feed, time_ns));
+void PatternWriter::change(const patterns::PatternSignal& s) {
+  head(s.feed, s.sequence);
+  field("pattern", s.instance < names_.patterns.size() ? std::string_view(names_.patterns[s.instance]) : "?");
+  field("template", s.instance < names_.templates.size() ? std::string_view(names_.templates[s.instance]) : "?");
+  field("change", s.kind == patterns::PatternSignalKind::kPatternAdded     ? "added"
+                  : s.kind == patterns::PatternSignalKind::kPatternRemoved ? "removed"
+                                                                           : "set");
+  field("version", std::int64_t{s.version});
+  field("exchange_time", exchange_time(s.feed, s.time_ns));
+  out_.put("}\n");
+  out_.maybe_flush();
+}
+
+void PatternWriter::merge_notice(const patterns::PatternSignal& s) {
+  head(s.feed, s.sequence);
+  field("merge", s.kind == patterns::PatternSignalKind::kFeedLagging ? "lagging" : "caught_up");
+  field("merge_feed", s.bid_feed < names_.feeds.size() ? std::string_view(names_.feeds[s.bid_feed]) : "?");
+  field("exchange_time", exchange_time(s.feed, s.time_ns));
   out_.put("}\n");
   out_.maybe_flush();
 }

@@ -9,7 +9,10 @@
 // the batch's last update touching the security); `exchange_time` is that batch's time, in
 // ns since midnight Eastern; prices are raw integers in 1/10,000 (mid2: bid + ask);
 // `conflicting` marks a signal another instance contradicted within the conflict window.
-//   {"seq":N,"feed":"bx","merge":"lagging","exchange_time":T}   (live: a feed declared lagging)
+//   {"seq":N,"feed":"nasdaq","merge":"lagging","merge_feed":"bx","exchange_time":T}   (live: feed bx
+//    declared lagging; keyed by the first update released after, on which it took effect)
+//   {"seq":N,"feed":"bx","pattern":"xv","template":"cross_venue","change":"added","version":1,
+//    "exchange_time":T}   (tickwire ctl pattern add|remove|set: in force from this update on)
 #pragma once
 
 #include <cstdint>
@@ -38,7 +41,7 @@ class PatternWriter {
 
   // `security_name(id)`: the symbol of a security id in the signal.
   void signal(const patterns::PatternSignal& s, const std::function<std::string_view(std::uint32_t)>& security_name);
-  void merge_notice(std::uint16_t feed, std::uint64_t sequence, std::uint64_t time_ns, bool lagging);
+  void merge_notice(const patterns::PatternSignal& s);
   void flush() { out_.flush(); }
   [[nodiscard]] bool failed() const noexcept { return out_.failed(); }
   [[nodiscard]] std::string_view held_text() const noexcept { return out_.text(); }
@@ -48,6 +51,7 @@ class PatternWriter {
   void field(std::string_view key, std::string_view value);
   void field(std::string_view key, std::int64_t value);
   void head(std::uint16_t feed, std::uint64_t sequence);
+  void change(const patterns::PatternSignal& s);
   [[nodiscard]] std::int64_t exchange_time(std::uint16_t feed, std::uint64_t time_ns) const noexcept;
 
   TextBuffer out_;

@@ -219,6 +219,76 @@ const TemplateInfo* find_template(std::string_view name) noexcept {
   return nullptr;
 }
 
+bool parse_assignments(std::string_view text, std::vector<std::pair<std::string, std::string>>& out,
+                       std::string& error) {
+  std::size_t at = 0;
+  auto skip_spaces = [&] {
+    while (at < text.size() && (text[at] == ' ' || text[at] == '\t')) ++at;
+  };
+  for (skip_spaces(); at < text.size(); skip_spaces()) {
+    const std::size_t equals = text.find('=', at);
+    const std::size_t space = text.find_first_of(" \t", at);
+    if (equals == std::string_view::npos || (space != std::string_view::npos && space < equals)) {
+      error = "expected KEY=VALUE, got '" + std::string(text.substr(at, space == std::string_view::npos ? space : space - at)) + "'";
+      return false;
+    }
+    const std::string key(text.substr(at, equals - at));
+    at = equals + 1;
+    // The value: to the matching bracket or quote, else to the next space.
+    const std::size_t from = at;
+    int depth = 0;
+    bool quoted = false;
+    for (; at < text.size(); ++at) {
+      const char c = text[at];
+      if (quoted) {
+        if (c == '\\') ++at;
+        else if (c == '"') quoted = false;
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == '[') {
+        ++depth;
+      } else if (c == ']') {
+        --depth;
+      } else if ((c == ' ' || c == '\t') && depth <= 0) {
+        break;
+      }
+    }
+    if (quoted || depth != 0) {
+      error = key + ": an unclosed quote or bracket";
+      return false;
+    }
+    std::string value(text.substr(from, at - from));
+    if (key.empty() || value.empty()) {
+      error = "expected KEY=VALUE, got '" + key + "=" + value + "'";
+      return false;
+    }
+    if (!parse_value(value)) {
+      std::string quoted_text;
+      auto quote = [](std::string_view word) {
+        std::string q = "\"";
+        for (const char c : word) {
+          if (c == '"' || c == '\\') q += '\\';
+          q += c;
+        }
+        return q + "\"";
+      };
+      if (key == "securities" || key == "steps") {
+        std::string list = "[";
+        for (std::size_t start = 0; start <= value.size();) {
+          const std::size_t comma = std::min(value.find(',', start), value.size());
+          list += (list.size() == 1 ? "" : ", ") + quote(std::string_view(value).substr(start, comma - start));
+          start = comma + 1;
+        }
+        value = list + "]";
+      } else {
+        value = quote(value);
+      }
+    }
+    out.emplace_back(key, value);
+  }
+  return true;
+}
+
 std::string template_of(const PatternSpec& spec) {
   const std::string* text = spec.setting("template");
   const auto parsed = text != nullptr ? parse_value(*text) : nullptr;

@@ -68,6 +68,13 @@ struct TemplateInfo {
                                                             std::uint32_t id, std::uint32_t version,
                                                             std::uint32_t max_securities, std::string& error);
 
+// The KEY=VALUE words of a command (`tickwire ctl pattern add NAME template=pair_spread
+// securities=SPY,QQQ entry_z=2.5`) as a table's settings: a VALUE is TOML (a quoted string,
+// a number, a list in brackets), or a bare word taken as a string, and for `securities` and
+// `steps` a bare comma list taken as a list of strings. False with `error` naming the word.
+[[nodiscard]] bool parse_assignments(std::string_view text, std::vector<std::pair<std::string, std::string>>& out,
+                                     std::string& error);
+
 // Every template's parameters as Markdown tables (docs/configuration.md).
 [[nodiscard]] std::string pattern_reference_markdown();
 

@@ -21,7 +21,8 @@ constexpr std::string_view kHelp =
     "promote SYMBOL CLASS  every message of SYMBOL at least CLASS (critical, high, normal, low)\n"
     "demote SYMBOL         back to what its events say\n"
     "set KEY=VALUE         stage.NAME.*: hot-swap that stage with the new setting at the next message;\n"
-    "                      classification.*: replace the classification table\n";
+    "                      classification.*: replace the classification table\n"
+    "pattern list|add|remove|set ...  the pattern instances (`pattern help`)\n";
 
 std::vector<std::string> words_of(const std::string& line) {
   std::istringstream in(line);

@@ -61,6 +61,8 @@ struct FeedSetup {
   // and with one feed, the pattern lines its journal takes among its own.
   PatternHookup patterns;
   PatternLines* pattern_lines = nullptr;
+  // `ctl pattern ...` on this feed's control socket: the process's pattern layer answers.
+  std::function<std::string(const std::string&, const std::function<void()>&)> pattern_command;
 };
 
 class FeedSession {

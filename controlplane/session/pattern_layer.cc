@@ -1,6 +1,7 @@
 #include "controlplane/session/pattern_layer.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -71,6 +72,7 @@ std::unique_ptr<PatternLayer> PatternLayer::create(const config::AppConfig& conf
     ec.output_records = pc.output_records;
     ec.live = live;
     ec.journal_merge_notices = t == 0;
+    ec.max_instances = pc.max_instances;
     // Paced or live, the time from a message's arrival to the signal it completed.
     if (live || config.replay_rate != 0 || config.replay_speed != 0) ec.clock = &layer->clock_;
     auto engine = std::make_unique<patterns::PatternEngine>(
@@ -82,18 +84,28 @@ std::unique_ptr<PatternLayer> PatternLayer::create(const config::AppConfig& conf
     }
     layer->engines_.push_back(std::move(engine));
   }
+  // Names by instance id, sized for every instance the session may hold: `ctl pattern add`
+  // fills an entry before the instance reaches its thread, and the vector never moves.
+  layer->names_.patterns.resize(pc.max_instances);
+  layer->names_.templates.resize(pc.max_instances);
+  layer->engine_load_.assign(threads, 0);
   for (std::size_t i = 0; i < config.pattern_tables.size(); ++i) {
     const patterns::PatternSpec& spec = config.pattern_tables[i];
     auto instance = patterns::make_pattern(spec, layer->reference_, static_cast<std::uint32_t>(i), 1,
                                            pc.max_securities, error);
     if (!instance) return nullptr;
-    layer->names_.patterns.push_back(spec.name);
-    layer->names_.templates.push_back(patterns::template_of(spec));
+    layer->names_.patterns[i] = spec.name;
+    layer->names_.templates[i] = patterns::template_of(spec);
     layer->engines_[i % threads]->add(std::move(instance));
+    layer->entries_.push_back({spec, 1, i % threads, true});
+    ++layer->engine_load_[i % threads];
   }
-  layer->counts_.assign(config.pattern_tables.size(), std::vector<std::uint64_t>(patterns::kPatternSignalKindCount, 0));
+  layer->active_ = config.pattern_tables.size();
+  for (auto& engine : layer->engines_) engine->seal();  // reserved here, not on its thread
+  layer->counts_.assign(pc.max_instances, std::vector<std::uint64_t>(patterns::kPatternSignalKindCount, 0));
   layer->last_direction_ns_.assign(pc.max_securities, 0);
   layer->last_direction_.assign(pc.max_securities, 0);
+  layer->last_instance_.assign(pc.max_securities, patterns::kNoInstance);
   layer->heap_.reserve(1 << 12);
   layer->examples_writer_ = std::make_unique<format::PatternWriter>(nullptr, layer->names_);
   if (feeds.size() > 1 && !config.journal.empty()) {
@@ -170,7 +182,9 @@ void PatternLayer::resolve_conflicts(std::uint64_t up_to_time, bool final) {
     patterns::PatternSignal& s = p.signal;
     const std::uint32_t security = s.legs != 0 ? s.securities[0] : patterns::kNoSecurity;
     if (window != 0 && s.direction != 0 && security < last_direction_.size()) {
-      const bool opposite = last_direction_[security] == -s.direction &&
+      // Another instance said the opposite within the window (one changing its own mind is not
+      // a conflict).
+      const bool opposite = last_direction_[security] == -s.direction && last_instance_[security] != s.instance &&
                             s.time_ns - last_direction_ns_[security] <= window && last_direction_ns_[security] != 0;
       if (opposite) {
         ++conflicting_;
@@ -190,6 +204,7 @@ void PatternLayer::resolve_conflicts(std::uint64_t up_to_time, bool final) {
       }
       last_direction_[security] = s.direction;
       last_direction_ns_[security] = s.time_ns;
+      last_instance_[security] = s.instance;
     }
     if (holds) {
       held_.push_back(p);
@@ -220,7 +235,8 @@ std::size_t PatternLayer::merge() {
     patterns::PatternEngine& engine = *engines_[0];
     if (!engine.finished()) moved += engine.poll(clock_.to_ns(metrics::TscClock::now()), kInlineBudget);
   }
-  take_outputs();
+  // The engines' marks first, then their outputs: every signal a mark vouches for was on the
+  // ring before the mark was published, so the drain after it takes them all.
   bool all_done = true;
   std::uint64_t time_mark = ~std::uint64_t{0};
   std::uint64_t sequence_mark = ~std::uint64_t{0};
@@ -229,12 +245,7 @@ std::size_t PatternLayer::merge() {
     time_mark = std::min(time_mark, e->watermark_time());
     sequence_mark = std::min(sequence_mark, e->watermark_sequence());
   }
-  all_done = all_done && [this] {
-    for (auto& e : engines_) {
-      if (e->output().front() != nullptr) return false;
-    }
-    return true;
-  }();
+  take_outputs();
   const std::size_t before = ready_.size();
   resolve_conflicts(time_mark, all_done);
   moved += ready_.size() - before;
@@ -249,12 +260,13 @@ std::size_t PatternLayer::merge() {
     const auto kind = static_cast<std::size_t>(s.kind);
     if (s.instance < counts_.size() && kind < patterns::kPatternSignalKindCount) ++counts_[s.instance][kind];
     if (s.kind == patterns::PatternSignalKind::kFeedLagging) ++lagging_notices_;
-    if (s.instance == patterns::kNoInstance) continue;  // not an example
+    if (kind >= patterns::kPatternSignalKindCount) continue;  // a notice, not an example
     if (examples_ < kExamples) {
       word(s, ready_[i].engine, *examples_writer_);
       ++examples_;
     }
   }
+  if (!process_journal_ && feeds_.size() != 1) ready_.clear();  // several feeds, no journal: counted only
   if (process_journal_) {
     while (!ready_.empty()) {
       word(ready_.front().signal, ready_.front().engine, *writer_);
@@ -291,13 +303,166 @@ void PatternLayer::write_next(std::FILE* journal) {
 }
 
 void PatternLayer::poll(const ProcessView&) {
+  write_out();
+  free_retired();
+}
+
+void PatternLayer::write_out() {
   if (process_journal_) outbox_->drain(journal_file_.get());
+}
+
+void PatternLayer::free_retired() {
+  for (auto& e : engines_) {
+    while (e->retired()) {
+    }
+  }
+}
+
+namespace {
+constexpr std::string_view kPatternHelp =
+    "ok\n"
+    "pattern list                          the instances: name, template, version, thread, settings\n"
+    "pattern add NAME KEY=VALUE...         a new instance: template=T securities=A,B and its parameters\n"
+    "pattern set NAME KEY=VALUE...         new parameters (not template or securities): a new version,\n"
+    "                                      its windows started afresh\n"
+    "pattern remove NAME                   the instance stops\n"
+    "A change is in force from the next batch of updates; the journal says where.\n";
+// How long a command waits for a pattern thread to take its change before it answers.
+constexpr auto kChangeWait = std::chrono::milliseconds(500);
+}  // namespace
+
+std::string PatternLayer::command(const std::string& line, const std::function<void()>& keep_io) {
+  free_retired();
+  std::string_view rest(line);
+  auto word = [&rest] {
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    const std::size_t end = std::min(rest.find(' '), rest.size());
+    const std::string w(rest.substr(0, end));
+    rest.remove_prefix(end);
+    return w;
+  };
+  (void)word();  // "pattern"
+  const std::string verb = word();
+  if (verb.empty() || verb == "help") return std::string(kPatternHelp);
+  if (verb == "list") {
+    std::string reply = "ok\n";
+    for (const Entry& e : entries_) {
+      if (!e.active) continue;
+      reply += e.spec.name + " template=" + patterns::template_of(e.spec) + " version=" + std::to_string(e.version) +
+               " thread=" + std::to_string(e.engine);
+      for (const auto& [key, value] : e.spec.settings) {
+        if (key != "template") reply += " " + key + "=" + value;
+      }
+      reply += "\n";
+    }
+    return reply;
+  }
+  if (verb != "add" && verb != "set" && verb != "remove") {
+    return "error: pattern " + verb + ": unknown (pattern list, add, set, remove)";
+  }
+  const std::string name = word();
+  if (name.empty()) return "error: pattern " + verb + ": which pattern? (pattern " + verb + " NAME ...)";
+  return change(verb, name, rest, keep_io);
+}
+
+std::string PatternLayer::change(const std::string& verb, const std::string& name, std::string_view assignments,
+                                 const std::function<void()>& keep_io) {
+  const std::string head = "error: pattern." + name;
+  auto found = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.spec.name == name; });
+  const bool active = found != entries_.end() && found->active;
+  if (verb != "add" && !active) return head + ": no such pattern (pattern list)";
+  if (verb == "add" && active) return head + ": already running (pattern set to change it)";
+  for (const char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') {
+      return head + ": a pattern name is letters, digits, '_' and '-'";
+    }
+  }
+  patterns::PatternChange request;
+  Entry next = active ? *found : Entry{};
+  if (verb == "remove") {
+    request = {patterns::PatternChange::Kind::kRemove, static_cast<std::uint32_t>(found - entries_.begin()), nullptr};
+    if (!engines_[next.engine]->request(request)) return head + ": its pattern thread has changes waiting; try again";
+  } else {
+    std::vector<std::pair<std::string, std::string>> settings;
+    std::string error;
+    if (!patterns::parse_assignments(assignments, settings, error)) return head + ": " + error;
+    if (settings.empty()) return head + ": no KEY=VALUE given";
+    if (verb == "add") {
+      next.spec = {name, settings};
+      next.version = found != entries_.end() ? found->version + 1 : 1;
+    } else {
+      for (const auto& [key, value] : settings) {
+        if (key == "template" || key == "securities") {
+          return head + "." + key + ": fixed while it runs (pattern remove, then pattern add)";
+        }
+        auto at = std::find_if(next.spec.settings.begin(), next.spec.settings.end(),
+                               [&key](const auto& kv) { return kv.first == key; });
+        if (at != next.spec.settings.end()) {
+          at->second = value;
+        } else {
+          next.spec.settings.emplace_back(key, value);
+        }
+      }
+      ++next.version;
+    }
+    if (const std::string why = patterns::check_pattern(next.spec); !why.empty()) return "error: " + why;
+    const std::uint32_t id = found != entries_.end() ? static_cast<std::uint32_t>(found - entries_.begin())
+                                                     : static_cast<std::uint32_t>(entries_.size());
+    if (id >= config_.patterns.max_instances) {
+      return head + ": patterns.max_instances (" + std::to_string(config_.patterns.max_instances) + ") reached";
+    }
+    auto instance = patterns::make_pattern(next.spec, reference_, id, next.version, config_.patterns.max_securities, error);
+    if (!instance) return "error: " + error;
+    if (verb == "add") {
+      next.engine = static_cast<std::size_t>(std::min_element(engine_load_.begin(), engine_load_.end()) -
+                                             engine_load_.begin());
+      names_.patterns[id] = name;  // before the instance reaches its thread (the ring orders them)
+      names_.templates[id] = patterns::template_of(next.spec);
+    }
+    request = {verb == "add" ? patterns::PatternChange::Kind::kAdd : patterns::PatternChange::Kind::kReplace, id,
+               instance.get()};
+    if (!engines_[next.engine]->request(request)) return head + ": its pattern thread has changes waiting; try again";
+    (void)instance.release();  // the thread's now
+  }
+  patterns::PatternEngine& engine = *engines_[next.engine];
+  const std::uint64_t taken_before = engine.changes_taken();
+  // Bookkeeping of the control side, as the thread will have it.
+  if (verb == "remove") {
+    found->active = false;
+    --engine_load_[found->engine];
+    --active_;
+  } else if (verb == "add") {
+    next.active = true;
+    ++engine_load_[next.engine];
+    ++active_;
+    if (found != entries_.end()) {
+      *found = next;
+    } else {
+      entries_.push_back(next);
+    }
+  } else {
+    *found = next;
+  }
+  // Answer once the thread has taken it, or say when it will.
+  const auto deadline = std::chrono::steady_clock::now() + kChangeWait;
+  while (engine.changes_taken() == taken_before && std::chrono::steady_clock::now() < deadline &&
+         !engine.output_finished()) {
+    keep_io();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  const bool taken = engine.changes_taken() != taken_before;
+  const std::string done = verb == "add" ? "added" : verb == "set" ? "set" : "removed";
+  return "ok: pattern " + name + " " + done + (verb == "remove" ? "" : " (version " + std::to_string(next.version) + ")") +
+         (taken ? ", in force (its journal line says from where)"
+                : engine.output_finished() ? ", but its pattern thread has finished"
+                                           : ", in force from the next update");
 }
 
 void PatternLayer::stop(const ProcessView&) {
   for (std::thread& t : threads_) {
     if (t.joinable()) t.join();
   }
+  free_retired();
   if (process_journal_) {
     outbox_->drain(journal_file_.get());
     writer_.reset();
@@ -315,7 +480,7 @@ metrics::LatencyHistogram PatternLayer::latency() const {
 
 bool PatternLayer::summarize(report::RunSummary& run) {
   report::PatternSummary p;
-  p.instances = names_.patterns.size();
+  p.instances = active_;
   p.layout = config_.patterns.workers == 0
                  ? "on the merge thread"
                  : report::counted(config_.patterns.workers, "pattern thread", "pattern threads");
@@ -366,7 +531,7 @@ bool PatternLayer::summarize(report::RunSummary& run) {
 }
 
 void PatternLayer::report(report::Figures& f) const {
-  f.add("patterns.instances", names_.patterns.size());
+  f.add("patterns.instances", active_);
   f.add("patterns.threads", config_.patterns.workers);
   patterns::EngineCounters sum;
   // Every thread merges the same feeds: the first one's merge counts for all.
@@ -399,11 +564,13 @@ void PatternLayer::report(report::Figures& f) const {
   }
   f.add("patterns.signals_dropped", sum.signals_dropped);
   f.add("patterns.batch_signals_refused", sum.batch_signals_refused);
+  std::uint64_t changes = 0;
+  for (const auto& e : engines_) changes += e->counters().changes;
+  f.add("patterns.changes", changes);
   f.add("patterns.conflicts", conflicting_);
   f.add("patterns.conflicts_suppressed", suppressed_);
   f.add("patterns.merge.late", merge.late);
   f.add("patterns.merge.lagging_episodes", merge.lagging_episodes);
-  f.add("patterns.merge.notices_dropped", engines_.empty() ? 0 : engines_[0]->counters().notices_dropped);
   if (timed()) f.add_histogram("latency.pattern_signal", latency());
   if (process_journal_) f.add_text("patterns.journal.path", config_.journal);
 }

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -72,9 +73,15 @@ class PatternLayer final : public ProcessPart, public PatternLines {
   std::size_t merge() override;
   [[nodiscard]] bool merged() const override { return merged_.load(std::memory_order_acquire); }
   void poll(const ProcessView& process) override;
+  void write_out() override;
   void stop(const ProcessView& process) override;
   void report(report::Figures& figures) const override;
   bool summarize(report::RunSummary& run) override;
+
+  // Control thread: `tickwire ctl pattern list|add|remove|set ...`; the reply ("ok..." or
+  // "error: ..."). `keep_io` keeps the process's I/O going while it waits for a pattern
+  // thread to take the change.
+  std::string command(const std::string& line, const std::function<void()>& keep_io);
 
   [[nodiscard]] std::uint64_t released_below() const noexcept override {
     return released_below_.load(std::memory_order_acquire);
@@ -120,6 +127,7 @@ class PatternLayer final : public ProcessPart, public PatternLines {
   std::deque<Pending> ready_;      // in order, to be worded
   std::vector<std::uint64_t> last_direction_ns_;  // per security: time of its last signal with a side
   std::vector<std::int8_t> last_direction_;
+  std::vector<std::uint32_t> last_instance_;  // per security: the instance that gave it
   std::atomic<std::uint64_t> released_below_{0};
   std::atomic<bool> merged_{false};
   std::vector<std::vector<std::uint64_t>> counts_;  // [template index][kind]
@@ -128,6 +136,20 @@ class PatternLayer final : public ProcessPart, public PatternLines {
   std::uint64_t lagging_notices_ = 0;
   std::unique_ptr<format::PatternWriter> examples_writer_;
   std::size_t examples_ = 0;
+
+  // Control thread: the instances by id, as `ctl pattern` changes them.
+  struct Entry {
+    patterns::PatternSpec spec;
+    std::uint32_t version = 1;
+    std::size_t engine = 0;
+    bool active = true;
+  };
+  std::vector<Entry> entries_;
+  std::vector<std::size_t> engine_load_;  // active instances per engine
+  std::size_t active_ = 0;
+  std::string change(const std::string& verb, const std::string& name, std::string_view assignments,
+                     const std::function<void()>& keep_io);
+  void free_retired();
 
   // The process journal (several feeds): worded on the merge thread, written by the control thread.
   bool process_journal_ = false;

@@ -262,6 +262,9 @@ bool Process::setup_patterns(std::vector<FeedSetup>& setups, bool live, metrics:
     s.patterns = patterns_->hookup(rank);
     s.patterns.tap.skew_ns = config_.patterns.merge_skew_ns;
     s.pattern_lines = patterns_->lines_for_one_feed();
+    s.pattern_command = [layer = patterns_](const std::string& line, const std::function<void()>& keep_io) {
+      return layer->command(line, keep_io);
+    };
   }
   return true;
 }
@@ -315,6 +318,7 @@ void Process::keep_io() {
     feed->control();
     feed->write_out();
   }
+  for (auto& part : parts_) part->write_out();
   print_messages();
 }
 

@@ -30,6 +30,9 @@ class ProcessPart {
   virtual ~ProcessPart() = default;
   virtual void start(const ProcessView&) {}
   virtual void poll(const ProcessView& process) = 0;
+  // Control thread, also while a command waits: what the part owes the merge thread (its
+  // outboxes written out), nothing else.
+  virtual void write_out() {}
   // Merge thread: one pass of what the part merges (the pattern layer's signals); the records
   // it moved. The merge thread ends once every feed and every part has merged().
   virtual std::size_t merge() { return 0; }

@@ -4,6 +4,7 @@
 // a predictable branch per message and nothing else.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <span>
 
@@ -37,13 +38,19 @@ struct TappedEvents {
     if constexpr (requires(Inner& e) { e.idle(); }) inner.idle();
   }
   [[nodiscard]] std::uint64_t gap_key(std::uint64_t first, std::uint64_t last) noexcept {
+    if (tap != nullptr) tap->gap(first, last);  // the tap keys its updates as the router does
     return inner.gap_key(first, last);
   }
-  // A new session: the next trading day (when the date is not known, the day after).
+  // A new session: live, today's date (a restart within the day stays on it); in a replay,
+  // the day after the last (a capture's days are taken to follow each other).
   void day_begins() {
     if (tap == nullptr) return;
-    tap->set_day_start(static_cast<std::uint64_t>(patterns::eastern_midnight_ns(
-        patterns::eastern_day_of(static_cast<std::int64_t>(tap->day_start())) + 1)));
+    std::int64_t day = patterns::eastern_day_of(static_cast<std::int64_t>(tap->day_start())) + 1;
+    if (live) {
+      const auto now = std::chrono::system_clock::now().time_since_epoch();
+      day = patterns::eastern_day_of(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
+    }
+    tap->set_day_start(static_cast<std::uint64_t>(patterns::eastern_midnight_ns(day)));
     tap->day_begins();
   }
   // The RX core's input has ended: the pattern threads see the feed end.

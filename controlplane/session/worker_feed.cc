@@ -178,6 +178,12 @@ class WorkerFeed final : public FeedSession {
   }
 
   std::string command(const std::string& line, const std::function<void()>& keep_io) override {
+    if (line == "pattern" || line.starts_with("pattern ")) {
+      if (!setup_.pattern_command) {
+        return "error: this session has no pattern layer (its configuration has no [pattern.NAME] table)";
+      }
+      return setup_.pattern_command(line, keep_io);
+    }
     control_handler_->more_stats = [this, &keep_io] {
       // Once the RX core has stopped, its final figures are read here (it writes no more).
       auto if_stopped = [this](RxFigures& out) {

@@ -81,6 +81,13 @@ class BroadcastRing {
     }
     return reader.cached_written - reader.next;
   }
+  // The same, always looking at what the writer has published (readable() looks again only
+  // once the reader has moved up to what it last saw).
+  [[nodiscard]] std::uint64_t refresh(std::size_t r) noexcept {
+    Reader& reader = reader_state_[r];
+    reader.cached_written = published_.index.load(std::memory_order_acquire);
+    return reader.cached_written - reader.next;
+  }
   [[nodiscard]] const T& at(std::uint64_t position) const noexcept { return slots_[position & mask_]; }
   [[nodiscard]] std::uint64_t position(std::size_t r) const noexcept { return reader_state_[r].next; }
   void consume(std::size_t r, std::uint64_t n) noexcept {

@@ -70,7 +70,11 @@ class FeedMerge {
       if (feed.ended) continue;
       MergeSource& s = sources_[f];
       if (feed.unread == 0) {
-        feed.unread = s.ring->readable(s.reader) - feed.taken;
+        // Live, the watermark first, then what is readable: the writer publishes its records
+        // before it raises its watermark, so a watermark read here vouches for every record
+        // it could not yet see. Records taken but not yet handed back are counted off.
+        if (mode_ == Mode::kLive) feed.watermark = s.watermark->time_ns.load(std::memory_order_acquire);
+        feed.unread = s.ring->refresh(s.reader) - feed.taken;
         if (feed.unread == 0) {
           if (s.ring->drained(s.reader)) {
             feed.ended = true;
@@ -147,7 +151,7 @@ class FeedMerge {
         if (heads_[f]->time_ns > time) continue;
         return false;
       }
-      if (sources_[f].watermark->time_ns.load(std::memory_order_acquire) <= time) return false;
+      if (feed.watermark <= time) return false;
     }
     return true;
   }
@@ -168,6 +172,7 @@ class FeedMerge {
     std::uint64_t taken = 0;   // taken and not yet handed back
     bool ended = false;
     bool lagging = false;
+    std::uint64_t watermark = 0;  // live: as read by the last peek() that found nothing readable
   };
 
   void give_back(std::size_t f) noexcept {
@@ -181,7 +186,7 @@ class FeedMerge {
   bool holds(std::size_t f) noexcept {
     if (mode_ == Mode::kExact) return true;
     FeedState& feed = feeds_[f];
-    const std::uint64_t watermark = sources_[f].watermark->time_ns.load(std::memory_order_acquire);
+    const std::uint64_t watermark = feed.watermark;
     if (feed.lagging) {
       if (released_any_ && watermark >= released_time_) {
         feed.lagging = false;
@@ -200,7 +205,7 @@ class FeedMerge {
     for (std::size_t f = 0; f < sources_.size(); ++f) {
       FeedState& feed = feeds_[f];
       if (feed.ended || feed.lagging || feed.unread != 0) continue;
-      if (sources_[f].watermark->time_ns.load(std::memory_order_acquire) < time) waiting = true;
+      if (feed.watermark < time) waiting = true;
     }
     if (!waiting) return true;
     if (hold_started_ns_ == 0) hold_started_ns_ = now_ns == 0 ? 1 : now_ns;
@@ -208,7 +213,7 @@ class FeedMerge {
     for (std::size_t f = 0; f < sources_.size(); ++f) {
       FeedState& feed = feeds_[f];
       if (feed.ended || feed.lagging || feed.unread != 0) continue;
-      if (sources_[f].watermark->time_ns.load(std::memory_order_acquire) < time) {
+      if (feed.watermark < time) {
         feed.lagging = true;
         ++counters_.lagging_episodes;
         notices_.push_back({MergeNotice::Kind::kLagging, static_cast<std::uint16_t>(f), released_time_});

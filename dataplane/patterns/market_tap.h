@@ -99,10 +99,11 @@ class MarketTap {
   // The next trading day: what the pattern layer knew of this feed's instruments is gone.
   void day_begins() noexcept {
     clock_ns_ = 0;
+    wall_at_clock_ns_ = 0;  // the quiet night is not time the new day's clock has run
     MarketUpdate u{};
     u.kind = UpdateKind::kDayBegins;
     u.feed = config_.feed_rank;
-    u.time_ns = config_.day_start_ns;
+    u.time_ns = now_time();
     u.sequence = keys_.last() + 1;
     u.flags = kLastOfMessage;
     emit(u);
@@ -112,15 +113,14 @@ class MarketTap {
   // while there is room, and the watermark moves to the feed's clock (`wall_ns`: now, on the
   // clock idle() is given).
   void publish(std::uint64_t wall_ns = 0) noexcept {
-    if (config_.live) {
-      flush_pending(now_time(), keys_.last());
-      if (clock_moved_) {
-        clock_moved_ = false;
-        wall_at_clock_ns_ = wall_ns;
-        raise_watermark(now_time());
-      }
-    }
+    if (config_.live) flush_pending(now_time(), keys_.last());
     ring_.publish();
+    // The records before the watermark that vouches for them (the merge reads in that order).
+    if (config_.live && clock_moved_) {
+      clock_moved_ = false;
+      wall_at_clock_ns_ = wall_ns;
+      raise_watermark(now_time());
+    }
   }
   // Live, a poll that brought nothing: a quiet feed's next update cannot come below its last
   // time plus the wall time since, less the skew its clock may have against the wall clock;
@@ -136,6 +136,9 @@ class MarketTap {
     ring_.close();
   }
   [[nodiscard]] std::uint64_t day_start() const noexcept { return config_.day_start_ns; }
+  // A gap declared between messages: keyed as the router keys it (a gap at or below the last
+  // sequence starts a new session's keys).
+  void gap(std::uint64_t first, std::uint64_t last) noexcept { keys_.gap(first, last); }
   // A new session starts the day's clock again (called with the session's midnight, before
   // day_begins()).
   void set_day_start(std::uint64_t ns) noexcept { config_.day_start_ns = ns; }
@@ -153,6 +156,9 @@ class MarketTap {
     std::uint64_t message(std::uint64_t sequence) noexcept {
       last_ = keys_.message(sequence & events::kMaxKeyedSequence);
       return last_;
+    }
+    void gap(std::uint64_t first, std::uint64_t last) noexcept {
+      (void)keys_.gap(first & events::kMaxKeyedSequence, last & events::kMaxKeyedSequence);
     }
     [[nodiscard]] std::uint64_t last() const noexcept { return last_; }
 

@@ -1,6 +1,7 @@
 #include "dataplane/patterns/pattern_engine.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "dataplane/core/cpu_relax.h"
@@ -11,6 +12,9 @@ namespace {
 constexpr std::uint32_t kNoNode = ~std::uint32_t{0};
 // Room kept for live merge notices between two drains by the control side.
 constexpr std::size_t kNoticeRoom = 256;
+// Changes waiting for a pattern thread: `tickwire ctl` sends them one at a time.
+constexpr std::size_t kChangeRing = 64;
+constexpr std::uint32_t kNoSlot = ~std::uint32_t{0};
 }  // namespace
 
 PatternEngine::PatternEngine(const EngineConfig& config, std::vector<MergeSource> sources, FeedMerge::Mode mode,
@@ -19,11 +23,19 @@ PatternEngine::PatternEngine(const EngineConfig& config, std::vector<MergeSource
       merge_(std::move(sources), mode, max_hold_ns),
       directory_(config.max_securities, config.max_instruments, config.feeds),
       market_(config.max_securities),
+      slot_of_(config.max_instances),
       watch_heads_(config.max_securities),
+      free_nodes_(kNoNode),
       touched_stamp_(config.max_securities),
       touched_index_(config.max_securities),
-      output_(config.output_records, /*prefault=*/true) {
+      output_(config.output_records, /*prefault=*/true),
+      changes_(kChangeRing),
+      retired_(std::bit_ceil(std::size_t{config.max_instances} + kChangeRing)) {
   for (std::size_t i = 0; i < watch_heads_.capacity(); ++i) watch_heads_[i] = kNoNode;
+  for (std::size_t i = 0; i < slot_of_.capacity(); ++i) slot_of_[i] = kNoSlot;
+  // Room for every instance the session may hold, added live included: nothing grows later.
+  instances_.reserve(config.max_instances);
+  wildcards_.reserve(config.max_instances);
   touched_.reserve(config.batch_securities);
   last_touch_.resize(config.batch_securities);
   batch_signals_.resize(config.batch_signals);
@@ -31,15 +43,31 @@ PatternEngine::PatternEngine(const EngineConfig& config, std::vector<MergeSource
   merge_.notices().reserve(kNoticeRoom);
 }
 
-PatternEngine::~PatternEngine() = default;
+PatternEngine::~PatternEngine() {
+  while (const PatternChange* c = changes_.front()) {  // never taken
+    delete c->instance;
+    changes_.pop();
+  }
+  while (retired()) {
+  }
+}
+
+std::unique_ptr<PatternInstance> PatternEngine::retired() noexcept {
+  PatternInstance* const* front = retired_.front();
+  if (front == nullptr) return nullptr;
+  std::unique_ptr<PatternInstance> instance(*front);
+  retired_.pop();
+  return instance;
+}
 
 bool PatternEngine::ok() const noexcept {
   return directory_.ok() && market_.ok() && watch_heads_.ok() && touched_stamp_.ok() && touched_index_.ok() &&
-         output_.ok();
+         output_.ok() && slot_of_.ok() && changes_.ok() && retired_.ok();
 }
 
 void PatternEngine::add(std::unique_ptr<PatternInstance> instance) {
   const auto index = static_cast<std::uint32_t>(instances_.size());
+  if (instance->id() < slot_of_.capacity()) slot_of_[instance->id()] = index;
   if (instance->watches_all()) {
     wildcards_.push_back(instance.get());
   } else {
@@ -55,9 +83,13 @@ void PatternEngine::add(std::unique_ptr<PatternInstance> instance) {
 // Before the first update: the waiting legs sorted by name, the watch pool sized (a node per
 // leg at most: it never grows while running).
 void PatternEngine::seal() {
+  if (sealed_) return;
   std::stable_sort(pending_legs_.begin(), pending_legs_.end(),
                    [](const PendingLeg& a, const PendingLeg& b) { return a.symbol < b.symbol; });
-  watch_nodes_.reserve(pending_legs_.size());
+  // A node per leg at most, for the instances there may ever be.
+  const std::size_t legs = std::max<std::size_t>(pending_legs_.size(), std::size_t{config_.max_instances} * kMaxLegs);
+  watch_nodes_.reserve(legs);
+  pending_legs_.reserve(legs);
   sealed_ = true;
 }
 
@@ -69,6 +101,12 @@ std::size_t PatternEngine::poll(std::uint64_t now_ns, std::size_t budget) noexce
   while (taken < budget) {
     const MarketUpdate* u = merge_.peek(now_ns);
     if (u == nullptr) break;
+    // A later time closes the batch first; if its signals find the output full, the update
+    // waits in the ring (the batch's key and watermark stay those of the batch closed).
+    if (batch_open_ && u->time_ns != batch_time_) {
+      close_batch();
+      if (TW_UNLIKELY(holding_)) break;
+    }
     const MarketUpdate update = *u;  // a copy: the slot is the writer's once given back
     merge_.pop();
     take(update);
@@ -77,26 +115,30 @@ std::size_t PatternEngine::poll(std::uint64_t now_ns, std::size_t budget) noexce
   }
   // The open batch closes when nothing more of its time can come: every feed has ended, or
   // (live) each has moved past it.
-  if (taken == 0 && batch_open_ && (merge_.done() || merge_.past(batch_time_))) close_batch();
-  if (TW_UNLIKELY(!merge_.notices().empty())) take_merge_notices();
+  if (taken == 0 && !holding_ && batch_open_ && (merge_.done() || merge_.past(batch_time_))) close_batch();
   return taken;
 }
 
-// A feed declared lagging has its legs stale on every thread (the same state everywhere);
-// one thread puts the notices out, stamped with the merge's position when they were made.
-void PatternEngine::take_merge_notices() noexcept {
+// A feed declared lagging (or back) has its legs stale on every thread, the same state
+// everywhere, from the first update released after the declaration; one thread journals it,
+// among that batch's signals, keyed by that update.
+void PatternEngine::take_merge_notices(const MarketUpdate& at) noexcept {
   for (const MergeNotice& n : merge_.notices()) {
     const bool lagging = n.kind == MergeNotice::Kind::kLagging;
     if (lagging) mark_stale(n.feed);
     if (!config_.journal_merge_notices) continue;
-    PatternSignal s;
+    if (batch_signal_count_ == batch_signals_.size()) {
+      ++counters_.batch_signals_refused;
+      continue;
+    }
+    needs_key_[batch_signal_count_] = false;
+    PatternSignal& s = batch_signals_[batch_signal_count_++];
     std::memset(static_cast<void*>(&s), 0, sizeof s);
     s.kind = lagging ? PatternSignalKind::kFeedLagging : PatternSignalKind::kFeedCaughtUp;
     s.instance = kNoInstance;
-    s.time_ns = n.time_ns;
-    s.feed = n.feed;
-    s.sequence = batch_last_.sequence;
-    if (!output_.try_push(s)) ++counters_.notices_dropped;  // live only: replay makes no notices
+    stamp(s, at);
+    s.flags = static_cast<std::uint8_t>(s.flags & ~kTimedSignal);
+    s.bid_feed = n.feed;  // the feed the notice is about
   }
   merge_.notices().clear();
 }
@@ -120,6 +162,10 @@ void PatternEngine::take(const MarketUpdate& u) noexcept {
   // Updates of one time make one batch: a later time closes the batch before it.
   if (batch_open_ && u.time_ns != batch_time_) close_batch();
   if (!batch_open_) {
+    // Changes from the control thread and the merge's declarations take effect between
+    // batches: from this update on.
+    if (TW_UNLIKELY(changes_.front() != nullptr)) take_changes(u);
+    if (TW_UNLIKELY(!merge_.notices().empty())) take_merge_notices(u);
     batch_open_ = true;
     batch_time_ = u.time_ns;
     ++batch_number_;
@@ -194,10 +240,128 @@ void PatternEngine::resolve(std::uint32_t security) noexcept {
   }
 }
 
+void PatternEngine::take_changes(const MarketUpdate& at) noexcept {
+  while (const PatternChange* c = changes_.front()) {
+    const PatternChange change = *c;
+    changes_.pop();
+    const std::uint32_t slot = change.id < slot_of_.capacity() ? slot_of_[change.id] : kNoSlot;
+    switch (change.kind) {
+      case PatternChange::Kind::kAdd: {
+        if (slot != kNoSlot || instances_.size() == instances_.capacity() || change.id >= slot_of_.capacity()) {
+          (void)retired_.try_push(change.instance);  // refused: the control thread checks first
+          break;
+        }
+        const auto fresh = static_cast<std::uint32_t>(instances_.size());
+        instances_.emplace_back(change.instance);
+        slot_of_[change.id] = fresh;
+        attach(fresh);
+        change_notice(PatternSignalKind::kPatternAdded, *change.instance, at);
+        break;
+      }
+      case PatternChange::Kind::kRemove:
+        if (slot == kNoSlot) break;
+        detach(slot);
+        change_notice(PatternSignalKind::kPatternRemoved, *instances_[slot], at);
+        (void)retired_.try_push(instances_[slot].release());
+        slot_of_[change.id] = kNoSlot;
+        break;
+      case PatternChange::Kind::kReplace:
+        if (slot == kNoSlot) {
+          (void)retired_.try_push(change.instance);
+          break;
+        }
+        // The same securities under new parameters: the watch lists stay, the new instance is
+        // told of the legs already named.
+        detach(slot);
+        (void)retired_.try_push(instances_[slot].release());
+        instances_[slot].reset(change.instance);
+        attach(slot);
+        change_notice(PatternSignalKind::kPatternSet, *change.instance, at);
+        break;
+    }
+    ++counters_.changes;
+  }
+  changes_taken_.store(counters_.changes, std::memory_order_release);
+}
+
+// An instance starts watching: every security it names that is known already, the others
+// once named (pending, in name order).
+void PatternEngine::attach(std::uint32_t slot) noexcept {
+  PatternInstance& instance = *instances_[slot];
+  if (instance.watches_all()) {
+    wildcards_.push_back(&instance);
+    return;
+  }
+  const auto legs = instance.legs();
+  for (std::size_t leg = 0; leg < legs.size(); ++leg) {
+    const std::uint32_t security = directory_.find(legs[leg]);
+    if (security != kNoSecurity) {
+      watch(security, slot);
+      instance.resolved(leg, security);
+    } else if (pending_legs_.size() < pending_legs_.capacity()) {
+      const PendingLeg pending{legs[leg], slot, static_cast<std::uint32_t>(leg)};
+      pending_legs_.insert(std::upper_bound(pending_legs_.begin(), pending_legs_.end(), pending,
+                                            [](const PendingLeg& a, const PendingLeg& b) { return a.symbol < b.symbol; }),
+                           pending);
+    } else {
+      ++counters_.watch_nodes_refused;
+    }
+  }
+}
+
+void PatternEngine::detach(std::uint32_t slot) noexcept {
+  PatternInstance& instance = *instances_[slot];
+  if (instance.watches_all()) {
+    std::erase(wildcards_, &instance);
+    return;
+  }
+  for (const Symbol& symbol : instance.legs()) {
+    const std::uint32_t security = directory_.find(symbol);
+    if (security != kNoSecurity) unwatch(security, slot);
+  }
+  std::erase_if(pending_legs_, [slot](const PendingLeg& p) { return p.instance == slot; });
+}
+
+void PatternEngine::unwatch(std::uint32_t security, std::uint32_t slot) noexcept {
+  for (std::uint32_t* link = &watch_heads_[security]; *link != kNoNode; link = &watch_nodes_[*link].next) {
+    const std::uint32_t n = *link;
+    if (watch_nodes_[n].instance != slot) continue;
+    *link = watch_nodes_[n].next;
+    watch_nodes_[n].next = free_nodes_;
+    free_nodes_ = n;
+    return;
+  }
+}
+
+// A change goes into the journal among the batch's signals, keyed by the update it took
+// effect at.
+void PatternEngine::change_notice(PatternSignalKind kind, const PatternInstance& instance,
+                                  const MarketUpdate& at) noexcept {
+  if (batch_signal_count_ == batch_signals_.size()) {
+    ++counters_.batch_signals_refused;
+    return;
+  }
+  needs_key_[batch_signal_count_] = false;
+  PatternSignal& s = batch_signals_[batch_signal_count_++];
+  std::memset(static_cast<void*>(&s), 0, sizeof s);
+  s.kind = kind;
+  s.instance = instance.id();
+  s.version = instance.version();
+  stamp(s, at);
+  s.flags = static_cast<std::uint8_t>(s.flags & ~kTimedSignal);  // not a signal: no latency
+}
+
 void PatternEngine::watch(std::uint32_t security, std::uint32_t instance) noexcept {
   // One node per (security, instance): an instance naming a security twice is told once.
   for (std::uint32_t n = watch_heads_[security]; n != kNoNode; n = watch_nodes_[n].next) {
     if (watch_nodes_[n].instance == instance) return;
+  }
+  if (free_nodes_ != kNoNode) {
+    const std::uint32_t n = free_nodes_;
+    free_nodes_ = watch_nodes_[n].next;
+    watch_nodes_[n] = {instance, watch_heads_[security]};
+    watch_heads_[security] = n;
+    return;
   }
   if (watch_nodes_.size() == watch_nodes_.capacity()) {
     ++counters_.watch_nodes_refused;
@@ -218,7 +382,9 @@ void PatternEngine::begin_day(std::uint16_t feed) noexcept {
     state.consolidate();
   }
   directory_.clear_feed(feed);
-  for (auto& instance : instances_) instance->on_day_begins(feed);
+  for (auto& instance : instances_) {
+    if (instance) instance->on_day_begins(feed);  // null: removed
+  }
 }
 
 void PatternEngine::mark_stale(std::uint16_t feed) noexcept {

@@ -26,6 +26,17 @@
 
 namespace tickwire::patterns {
 
+// A change to a running thread's instances, from the control thread (`tickwire ctl
+// pattern`): taken at the start of the next batch, so it is in force from that batch's first
+// update on (its merge key, journaled). A replaced instance starts afresh: its windows are
+// empty and it warms up again.
+struct PatternChange {
+  enum class Kind : std::uint8_t { kAdd, kRemove, kReplace };
+  Kind kind = Kind::kAdd;
+  std::uint32_t id = 0;                    // the instance (its [pattern.NAME]) by id
+  PatternInstance* instance = nullptr;     // add, replace: the new one (the thread's once taken)
+};
+
 struct EngineConfig {
   std::uint32_t max_securities = 16'384;
   std::uint32_t max_instruments = 16'384;   // per feed
@@ -33,6 +44,7 @@ struct EngineConfig {
   std::size_t output_records = 16'384;       // signals waiting for the merge thread
   std::size_t batch_signals = 4'096;         // signals one batch may raise
   std::size_t batch_securities = 65'536;     // securities one batch may touch
+  std::uint32_t max_instances = 16'384;      // instances at once, those added live included
   bool live = false;                         // a full output ring drops (counted) instead of waiting
   bool journal_merge_notices = false;        // this thread's merge notices go out (one thread's do)
   // The process clock: with it, a signal whose key update came timed (paced or live) records
@@ -51,7 +63,7 @@ struct EngineCounters {
   std::uint64_t watch_nodes_refused = 0;
   std::uint64_t days_begun = 0;
   std::uint64_t stale_marks = 0;
-  std::uint64_t notices_dropped = 0;     // live: a merge notice found the output ring full
+  std::uint64_t changes = 0;             // instances added, removed or replaced while running
 };
 
 class PatternEngine final : private SignalOut {
@@ -61,8 +73,18 @@ class PatternEngine final : private SignalOut {
   ~PatternEngine() override;
   [[nodiscard]] bool ok() const noexcept;
 
-  // Before it runs: the instances this thread runs, each with its legs by name.
+  // Before it runs: the instances this thread runs, each with its legs by name; then seal()
+  // (what it reserves, it reserves there, not on the thread; poll() seals if not yet done).
   void add(std::unique_ptr<PatternInstance> instance);
+  void seal();
+
+  // Control thread, while it runs: a change to take at the next batch (false: too many
+  // waiting; try again). Instances it replaced or removed come back through retired(), to be
+  // freed there; so do those of changes never taken, once the thread has finished.
+  [[nodiscard]] bool request(const PatternChange& change) noexcept { return changes_.try_push(change); }
+  [[nodiscard]] std::unique_ptr<PatternInstance> retired() noexcept;
+  // The changes taken so far (control thread: to know one is in force).
+  [[nodiscard]] std::uint64_t changes_taken() const noexcept { return changes_taken_.load(std::memory_order_acquire); }
 
   // One pass: takes what the merge releases (at most `budget` updates); returns how many.
   // `now_ns`: the thread's clock, for live holds.
@@ -91,7 +113,6 @@ class PatternEngine final : private SignalOut {
 
  private:
   PatternSignal* signal(PatternSignalKind kind, const MarketUpdate* key) noexcept override;
-  void seal();
 
   void take(const MarketUpdate& u) noexcept;
   void name_instrument(const MarketUpdate& u) noexcept;
@@ -105,13 +126,19 @@ class PatternEngine final : private SignalOut {
   static void stamp(PatternSignal& s, const MarketUpdate& key) noexcept;
   bool flush_held() noexcept;
   void publish_watermark() noexcept;
-  void take_merge_notices() noexcept;
+  void take_merge_notices(const MarketUpdate& at) noexcept;
+  void take_changes(const MarketUpdate& at) noexcept;
+  void attach(std::uint32_t slot) noexcept;
+  void detach(std::uint32_t slot) noexcept;
+  void unwatch(std::uint32_t security, std::uint32_t slot) noexcept;
+  void change_notice(PatternSignalKind kind, const PatternInstance& instance, const MarketUpdate& at) noexcept;
 
   EngineConfig config_;
   FeedMerge merge_;
   SecurityDirectory directory_;
   MarketState market_;
-  std::vector<std::unique_ptr<PatternInstance>> instances_;
+  std::vector<std::unique_ptr<PatternInstance>> instances_;  // by slot; null: removed
+  MappedArray<std::uint32_t> slot_of_;                        // by instance id
   std::vector<PatternInstance*> wildcards_;
   // Watch lists: per security the head of a singly linked list of (instance, next) nodes
   // from a pool sized by the instances' legs.
@@ -121,6 +148,7 @@ class PatternEngine final : private SignalOut {
   };
   MappedArray<std::uint32_t> watch_heads_;
   std::vector<WatchNode> watch_nodes_;
+  std::uint32_t free_nodes_;  // nodes unlinked by removals, chained by `next`, reused first
   // Legs named before any feed named their security: (symbol, instance, leg), resolved when
   // the security is first named.
   struct PendingLeg {
@@ -148,6 +176,9 @@ class PatternEngine final : private SignalOut {
   bool sealed_ = false;
 
   sched::SpscRing<PatternSignal> output_;
+  sched::SpscRing<PatternChange> changes_;
+  sched::SpscRing<PatternInstance*> retired_;
+  std::atomic<std::uint64_t> changes_taken_{0};
   alignas(kCacheLine) std::atomic<std::uint64_t> watermark_{0};
   std::atomic<std::uint64_t> watermark_sequence_{0};
   std::atomic<bool> output_finished_{false};

@@ -27,6 +27,10 @@ enum class PatternSignalKind : std::uint8_t {
   // Not a pattern's: the live merge's notices, journaled among the signals in merge order.
   kFeedLagging,       // a feed held the merge past patterns.merge.max_hold_us: its legs are stale
   kFeedCaughtUp,      // it came back
+  // Not a signal either: a change to the instances while running (`tickwire ctl pattern`).
+  kPatternAdded,
+  kPatternRemoved,
+  kPatternSet,        // new parameters: a new version, its state started afresh
 };
 // The patterns' kinds (the merge's notices come after them).
 inline constexpr std::size_t kPatternSignalKindCount = static_cast<std::size_t>(PatternSignalKind::kSequence) + 1;

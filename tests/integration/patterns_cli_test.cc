@@ -5,6 +5,7 @@
 // merge thread or on 1 or 2 pattern threads); a table that cannot work is refused with its
 // key named, before anything runs.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <map>
 #include <set>
@@ -282,6 +283,83 @@ TEST(PatternsCli, ThePatternLayerIsPlannedWithinTheMemoryBudget) {
                                         "book.max_instruments=64", "--set", "patterns.output_records=64",
                                         venue.capture});
   EXPECT_NE(smaller.err.find("less the pattern layer's"), std::string::npos) << smaller.err;
+}
+
+// `tickwire ctl pattern` on a running session: instances added, re-parameterized and removed,
+// each change journaled at the update it took effect from; bad changes refused with the key.
+TEST(PatternsCli, CtlAddsSetsAndRemovesPatternsWhileItRuns) {
+  OneVenue venue;
+  const std::string socket = venue.dir + "/ctl.sock";
+  const std::string journal = venue.dir + "/live_changes.jsonl";
+  const std::string config = venue.dir + "/one.toml";
+  write_file(config, "[pattern.sweep]\ntemplate = \"sequence\"\nsecurities = [\"*\"]\n"
+                     "steps = [\"level_removed depth<=0 x2\", \"trade\"]\nwithin_us = 50000\n");
+  Background replay = run_in_background(
+      tickwire_binary(), {"replay", "--stats", "--config", config, "--workers", "1", "--rate", "20000", "--control",
+                          socket, "--journal", journal, venue.capture});
+  ASSERT_NE(replay.wait_for_line("tickwire replay: control:", 120'000, /*on_stderr=*/true), "");
+  auto ctl = [&](std::vector<std::string> words) {
+    words.insert(words.begin(), {"ctl", "--socket", socket, "pattern"});
+    return run_command(tickwire_binary(), words);
+  };
+  const CommandResult list = ctl({"list"});
+  ASSERT_EQ(list.exit_code, 0) << list.out << list.err;
+  EXPECT_NE(list.out.find("sweep template=sequence version=1"), std::string::npos) << list.out;
+
+  const CommandResult added = ctl({"add", "pair", "template=pair_spread",
+                                   "securities=" + venue.symbol(0) + "," + venue.symbol(1), "window_ms=5000",
+                                   "min_samples=20"});
+  EXPECT_EQ(added.exit_code, 0) << added.out;
+  EXPECT_NE(added.out.find("ok: pattern pair added (version 1)"), std::string::npos) << added.out;
+  // Refused, with the key named; the session goes on.
+  const CommandResult unknown = ctl({"add", "bad", "template=pairs", "securities=A,B"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.out.find("pattern.bad.template"), std::string::npos) << unknown.out;
+  const CommandResult twice = ctl({"add", "pair", "template=pair_spread", "securities=A,B"});
+  EXPECT_NE(twice.out.find("already running"), std::string::npos) << twice.out;
+  const CommandResult out_of_range = ctl({"set", "pair", "entry_z=-3"});
+  EXPECT_NE(out_of_range.out.find("pattern.pair.entry_z"), std::string::npos) << out_of_range.out;
+  const CommandResult fixed = ctl({"set", "pair", "securities=A,B"});
+  EXPECT_NE(fixed.out.find("pattern.pair.securities: fixed while it runs"), std::string::npos) << fixed.out;
+  EXPECT_NE(ctl({"remove", "nosuch"}).out.find("no such pattern"), std::string::npos);
+
+  const CommandResult set = ctl({"set", "sweep", "within_us=100"});
+  EXPECT_EQ(set.exit_code, 0) << set.out;
+  EXPECT_NE(set.out.find("ok: pattern sweep set (version 2)"), std::string::npos) << set.out;
+  const CommandResult removed = ctl({"remove", "sweep"});
+  EXPECT_EQ(removed.exit_code, 0) << removed.out;
+  const CommandResult after = ctl({"list"});
+  EXPECT_EQ(after.out.find("sweep"), std::string::npos) << after.out;
+  EXPECT_NE(after.out.find("pair template=pair_spread version=1"), std::string::npos) << after.out;
+  // Stopped mid-replay: what ran until then is journaled.
+  EXPECT_EQ(replay.signal_and_wait(SIGTERM, 60'000), 128 + SIGTERM);
+
+  // Each change is journaled once, in order, and the instances' lines agree with it: sweep's
+  // signals carry version 1 before its set line and 2 after it until its removal, none after.
+  const std::vector<std::string> lines = split_lines(text_of(journal));
+  std::vector<std::string> changes;
+  int sweep_version = 1;
+  bool sweep_removed = false, pair_added = false;
+  for (const std::string& line : lines) {
+    if (!is_pattern_line(line)) continue;
+    const std::string pattern = field(line, "pattern");
+    const std::string change = field(line, "change");
+    if (!change.empty()) {
+      changes.push_back(pattern + " " + change + " " + field(line, "version"));
+      if (pattern == "sweep" && change == "set") sweep_version = 2;
+      if (pattern == "sweep" && change == "removed") sweep_removed = true;
+      if (pattern == "pair" && change == "added") pair_added = true;
+      continue;
+    }
+    if (pattern == "sweep") {
+      EXPECT_FALSE(sweep_removed) << line;
+      EXPECT_EQ(field(line, "version"), std::to_string(sweep_version)) << line;
+    }
+    if (pattern == "pair") {
+      EXPECT_TRUE(pair_added) << line;
+    }
+  }
+  EXPECT_EQ(changes, (std::vector<std::string>{"pair added 1", "sweep set 2", "sweep removed 2"}));
 }
 
 TEST(PatternsCli, APatternOnASecurityNoFeedNamesWaitsWithoutSignals) {

@@ -31,6 +31,7 @@ const std::map<std::string, std::string>& changed_values() {
       {"patterns.ring_updates", "4096"},
       {"patterns.max_securities", "512"},
       {"patterns.output_records", "256"},
+      {"patterns.max_instances", "128"},
       {"patterns.securities_file", R"("refdata/securities.toml")"},
       {"patterns.conflict_window_ms", "50"},
       {"patterns.conflict_policy", R"("suppress")"},
