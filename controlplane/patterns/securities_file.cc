@@ -2,7 +2,9 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -27,6 +29,11 @@ bool parse_price8(std::string_view text, Price8& out) {
   const std::string_view whole = text.substr(0, dot);
   const std::string_view fraction = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
   if (whole.empty() || fraction.size() > 8 || (dot != std::string_view::npos && fraction.empty())) return false;
+  // Digits only on either side of the dot (from_chars would take a sign of its own).
+  const auto digits = [](std::string_view part) {
+    return std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (!digits(whole) || !digits(fraction)) return false;
   std::int64_t units = 0;
   auto [end, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), units);
   if (ec != std::errc{} || end != whole.data() + whole.size() || units > INT64_MAX / kPrice8PerUnit) return false;
@@ -36,6 +43,8 @@ bool parse_price8(std::string_view text, Price8& out) {
     if (fec != std::errc{} || fend != fraction.data() + fraction.size()) return false;
     for (std::size_t i = fraction.size(); i < 8; ++i) fractional *= 10;
   }
+  // The whole part was bounded above; the fraction may still carry it past the range.
+  if (units * kPrice8PerUnit > INT64_MAX - fractional) return false;
   out = units * kPrice8PerUnit + fractional;
   if (negative) out = -out;
   return true;
@@ -98,12 +107,22 @@ bool parse_securities(std::string_view text, std::string_view source_name, Refer
           }
         } else if (f == "basket_cash" && (value.is_string() || value.is_integer() || value.is_floating_point())) {
           std::ostringstream shown;
-          if (value.is_string()) {
-            shown << value.as_string()->get();
+          bool read = false;
+          if (value.is_floating_point()) {
+            // A TOML float has no exact decimal digits: to the nearest 1e-8 (a string is exact).
+            const double amount = value.as_floating_point()->get();
+            shown << amount;
+            read = std::isfinite(amount) && std::fabs(amount) < 9.2e10;
+            if (read) s.basket_cash = static_cast<Price8>(std::llround(amount * static_cast<double>(kPrice8PerUnit)));
           } else {
-            value.visit([&shown](const auto& n) { shown << n; });
+            if (value.is_string()) {
+              shown << value.as_string()->get();
+            } else {
+              value.visit([&shown](const auto& n) { shown << n; });
+            }
+            read = parse_price8(shown.str(), s.basket_cash);
           }
-          if (!parse_price8(shown.str(), s.basket_cash)) {
+          if (!read) {
             error = where + ": expected an amount with at most 8 decimals, got " + shown.str();
             return false;
           }

@@ -89,6 +89,7 @@ std::unique_ptr<PatternLayer> PatternLayer::create(const config::AppConfig& conf
   layer->names_.patterns.resize(pc.max_instances);
   layer->names_.templates.resize(pc.max_instances);
   layer->engine_load_.assign(threads, 0);
+  layer->busy_ns_.assign(threads, 0);
   for (std::size_t i = 0; i < config.pattern_tables.size(); ++i) {
     const patterns::PatternSpec& spec = config.pattern_tables[i];
     auto instance = patterns::make_pattern(spec, layer->reference_, static_cast<std::uint32_t>(i), 1,
@@ -149,7 +150,9 @@ void PatternLayer::run_thread(std::size_t t) {
   patterns::PatternEngine& engine = *engines_[t];
   std::uint32_t idle = 0;
   while (!engine.finished()) {
-    if (engine.poll(clock_.to_ns(metrics::TscClock::now())) != 0) {
+    const std::uint64_t start = clock_.to_ns(metrics::TscClock::now());
+    if (engine.poll(start) != 0) {
+      busy_ns_[t] += clock_.to_ns(metrics::TscClock::now()) - start;
       idle = 0;
     } else if (++idle % kYieldEvery == 0) {
       std::this_thread::yield();
@@ -233,7 +236,12 @@ std::size_t PatternLayer::merge() {
   std::size_t moved = 0;
   if (config_.patterns.workers == 0) {
     patterns::PatternEngine& engine = *engines_[0];
-    if (!engine.finished()) moved += engine.poll(clock_.to_ns(metrics::TscClock::now()), kInlineBudget);
+    if (!engine.finished()) {
+      const std::uint64_t start = clock_.to_ns(metrics::TscClock::now());
+      const std::size_t taken = engine.poll(start, kInlineBudget);
+      if (taken != 0) busy_ns_[0] += clock_.to_ns(metrics::TscClock::now()) - start;
+      moved += taken;
+    }
   }
   // The engines' marks first, then their outputs: every signal a mark vouches for was on the
   // ring before the mark was published, so the drain after it takes them all.
@@ -564,6 +572,13 @@ void PatternLayer::report(report::Figures& f) const {
   }
   f.add("patterns.signals_dropped", sum.signals_dropped);
   f.add("patterns.batch_signals_refused", sum.batch_signals_refused);
+  // What each pattern thread spent in the passes that took updates, and per update it took.
+  for (std::size_t t = 0; t < engines_.size(); ++t) {
+    const std::string prefix = "patterns.thread" + std::to_string(t);
+    const std::uint64_t updates = engines_[t]->counters().updates;
+    f.add(prefix + ".busy_us", busy_ns_[t] / 1000);
+    f.add(prefix + ".ns_per_update", updates == 0 ? 0 : busy_ns_[t] / updates);
+  }
   std::uint64_t changes = 0;
   for (const auto& e : engines_) changes += e->counters().changes;
   f.add("patterns.changes", changes);

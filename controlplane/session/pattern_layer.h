@@ -115,6 +115,7 @@ class PatternLayer final : public ProcessPart, public PatternLines {
   std::vector<std::unique_ptr<patterns::PatternEngine>> engines_;
   std::vector<std::thread> threads_;
   std::atomic<bool> engines_done_{false};
+  std::vector<std::uint64_t> busy_ns_;  // per engine, by the thread that runs it (read after)
 
   // Merge thread.
   struct Pending {

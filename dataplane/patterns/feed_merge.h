@@ -80,7 +80,7 @@ class FeedMerge {
             feed.ended = true;
             continue;
           }
-          held = held || holds(f);
+          held = holds(f) || held;  // every quiet feed looked at: a lagging one may be back
           continue;
         }
       }
@@ -194,7 +194,6 @@ class FeedMerge {
       }
       return false;
     }
-    feed_watermarks_min_ = std::min(feed_watermarks_min_, watermark);
     return true;
   }
 
@@ -209,7 +208,7 @@ class FeedMerge {
     }
     if (!waiting) return true;
     if (hold_started_ns_ == 0) hold_started_ns_ = now_ns == 0 ? 1 : now_ns;
-    if (max_hold_ns_ == 0 || now_ns - hold_started_ns_ < max_hold_ns_) return false;
+    if (max_hold_ns_ == 0 || now_ns < hold_started_ns_ || now_ns - hold_started_ns_ < max_hold_ns_) return false;
     for (std::size_t f = 0; f < sources_.size(); ++f) {
       FeedState& feed = feeds_[f];
       if (feed.ended || feed.lagging || feed.unread != 0) continue;
@@ -232,7 +231,6 @@ class FeedMerge {
   std::uint64_t released_time_ = 0;
   bool late_ = false;
   std::uint64_t hold_started_ns_ = 0;
-  std::uint64_t feed_watermarks_min_ = ~std::uint64_t{0};
   std::vector<MergeNotice> notices_;
   MergeCounters counters_;
 };

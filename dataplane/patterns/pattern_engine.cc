@@ -107,8 +107,9 @@ std::size_t PatternEngine::poll(std::uint64_t now_ns, std::size_t budget) noexce
       close_batch();
       if (TW_UNLIKELY(holding_)) break;
     }
-    const MarketUpdate update = *u;  // a copy: the slot is the writer's once given back
+    MarketUpdate update = *u;  // a copy: the slot is the writer's once given back
     merge_.pop();
+    if (TW_UNLIKELY(merge_.late())) update.flags |= kLateMerge;
     take(update);
     ++taken;
     if (TW_UNLIKELY(holding_)) break;  // the output is full: let it drain
@@ -469,6 +470,8 @@ void PatternEngine::stamp(PatternSignal& s, const MarketUpdate& key) noexcept {
     s.flags |= kTimedSignal;
     s.arrival_low = key.arrival_low;
   }
+  if (key.flags & kLateMerge) s.flags |= kLateInput;
+  if (key.flags & kBookSuspect) s.flags |= kSuspectInput;
 }
 
 void PatternEngine::emit_batch() noexcept {

@@ -43,8 +43,8 @@ inline constexpr std::size_t kMaxLegs = 8;
 
 enum PatternSignalFlags : std::uint8_t {
   kConflicting = 1u << 0,  // another instance said the opposite about a security within the window
-  kLateInput = 1u << 1,    // an update of the batch came late to the merge (live)
-  kSuspectInput = 1u << 2, // an update of the batch came from a suspect book
+  kLateInput = 1u << 1,    // its key update came late to the merge (live: its feed was lagging)
+  kSuspectInput = 1u << 2, // its key update came from a suspect book (messages lost before it)
   kTimedSignal = 1u << 3,  // arrival_low holds its key update's arrival
 };
 
