@@ -36,9 +36,9 @@ if [ "$what" = tsan ] || [ "$what" = all ]; then
   [ -d build-tsan ] || meson setup build-tsan --buildtype=plain "-Dcpp_args=-O1 -g1" -Dwerror=true \
     -Db_sanitize=thread -Db_lundef=false
   # The rings, the scheduler, the worker, RCU, the figure snapshots, the outboxes, the bench's
-  # overload run (RX, worker and drain threads), the pattern layer's broadcast ring.
+  # overload run (RX, worker and drain threads), the pattern layer's broadcast ring and tap.
   tsan_tests=(spsc_ring_test priority_scheduler_test worker_test qsbr_test figure_snapshot_test outbox_test
-              overload_bench_test broadcast_ring_test)
+              overload_bench_test broadcast_ring_test market_tap_test)
   ninja -C build-tsan tickwire "${tsan_tests[@]/#/tests/}"
   export TSAN_OPTIONS=halt_on_error=1
   for t in "${tsan_tests[@]}"; do "./build-tsan/tests/$t"; done

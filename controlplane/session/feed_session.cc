@@ -236,6 +236,8 @@ void FeedSession::report_common(report::Figures& f, report::FeedSummary& summary
     f.add("signals.unknown_kind", signals_->count(stages::kSignalKindCount));
     summary.signals.emplace_back("unknown kind", signals_->count(stages::kSignalKindCount));
   }
+  // The RX thread's run, first input to last (live: the time the ports brought packets).
+  f.add("rx.elapsed_us", (result_.rx_active_ns != 0 ? result_.rx_active_ns : rx_ended_ns_ - rx_started_ns_) / 1000);
   f.add("gaps", gaps_);
   if (setup_.options.swap_every != 0) f.add("swaps", swaps_);
   if (!config_.snapshot_server.empty()) {
