@@ -267,6 +267,7 @@ void FeedSession::report_common(report::Figures& f, report::FeedSummary& summary
     f.add("patterns.tap.conflated", t.conflated);
     f.add("patterns.tap.lost", t.lost);
     f.add("patterns.tap.stale_marks", t.stale_marks);
+    f.add("patterns.tap.seeded", t.seeded);
   }
   f.add("book.days_begun", book_counters_.days_begun);
   f.add("book.orders_dropped_at_day_end", book_counters_.orders_dropped_at_day_end);

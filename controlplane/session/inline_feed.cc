@@ -81,6 +81,7 @@ class InlineFeed final : public FeedSession {
     rx_thread_ = std::thread([this] {
       run_rx([this] {
         SilentSnapshotApply<book::BookBuilder<Events>> snapshot{*builder_};
+        snapshot.tap = market_tap_.get();
         result_ = recovery_.run(config_, setup_.input, *sequenced_, *sink_, *counters_, snapshot);
         snapshot_result_ = snapshot.result;
       });

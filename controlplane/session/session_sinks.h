@@ -27,6 +27,7 @@
 #include "dataplane/core/cpu_relax.h"
 #include "dataplane/feed/sequenced_feed.h"
 #include "dataplane/metrics/arrival_schedule.h"
+#include "dataplane/patterns/market_tap.h"
 #include "dataplane/sched/inline_output.h"
 #include "dataplane/stages/inline_pipeline.h"
 
@@ -231,7 +232,9 @@ struct SilentSnapshotApply {
     builder.set_silent(false);
     result = r;
     if (r.ok()) builder.set_suspect(false);  // the snapshot is the whole state
+    if (r.ok() && tap != nullptr) tap->seed();  // the pattern layer starts from it too
   }
+  patterns::MarketTap* tap = nullptr;  // the feed's tap into the pattern layer, if any
 };
 
 // The recovery ladder of a session's feed, as configured: the re-request rung

@@ -119,6 +119,7 @@ class WorkerFeed final : public FeedSession {
       run_rx([this] {
         router_->report_quiescence(qsbr_, 0);
         SilentSnapshotApply<book::BookBuilder<Events>> snapshot{*builder_};
+        snapshot.tap = market_tap_.get();
         result_ = recovery_.run(config_, setup_.input, *sequenced_, *sink_, *counters_, snapshot);
         snapshot_result_ = snapshot.result;
       });

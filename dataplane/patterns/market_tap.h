@@ -50,6 +50,7 @@ struct MarketTapCounters {
   std::uint64_t conflated = 0;       // live: tops replaced by a later one while waiting for room
   std::uint64_t lost = 0;            // live: trades, states, levels, names that found no room
   std::uint64_t stale_marks = 0;     // live: kFeedStale records written after losses
+  std::uint64_t seeded = 0;          // snapshot joins the books were seeded from
 };
 
 class MarketTap {
@@ -94,6 +95,54 @@ class MarketTap {
       held_.flags |= kLastOfMessage;
       emit(held_);
     }
+  }
+
+  // After a snapshot join (the books filled silently): every instrument the books hold, named,
+  // with its top of book and trading state, keyed before the first message after the resume
+  // point, so the pattern layer starts from the market as the snapshot left it.
+  void seed() noexcept {
+    const std::uint64_t time = now_time();
+    const std::uint64_t key = keys_.last();
+    for (std::uint32_t id = 1; id <= books_.instrument_count(); ++id) {  // ids start at 1
+      const book::Instrument& ins = books_.instrument(id);
+      MarketUpdate u{};
+      u.time_ns = time;
+      u.sequence = key;
+      u.feed = config_.feed_rank;
+      u.instrument = id;
+      u.kind = UpdateKind::kInstrument;
+      std::memset(u.named.symbol, ' ', sizeof u.named.symbol);
+      std::memcpy(u.named.symbol, ins.symbol.data(), ins.symbol.size());
+      emit(u);
+      const book::TopOfBook top = book::BookStore::top_of_book(ins);
+      if (top.bid_price != 0 || top.ask_price != 0) {
+        MarketUpdate t{};
+        t.time_ns = time;
+        t.sequence = key;
+        t.feed = config_.feed_rank;
+        t.instrument = id;
+        t.kind = UpdateKind::kTopOfBook;
+        t.top.bid = Price8{top.bid_price} * kPrice8PerItch;
+        t.top.bid_size = top.bid_shares;
+        t.top.ask = Price8{top.ask_price} * kPrice8PerItch;
+        t.top.ask_size = top.ask_shares;
+        emit(t);
+      }
+      if (ins.trading_state != 0) {
+        MarketUpdate st{};
+        st.time_ns = time;
+        st.sequence = key;
+        st.feed = config_.feed_rank;
+        st.instrument = id;
+        st.kind = UpdateKind::kTradingState;
+        st.extra = static_cast<std::uint8_t>(state_of(ins.trading_state));
+        st.state.code[0] = 'H';
+        st.state.code[1] = ins.trading_state;
+        emit(st);
+      }
+    }
+    ++counters_.seeded;
+    ring_.publish();
   }
 
   // The next trading day: what the pattern layer knew of this feed's instruments is gone.
@@ -221,7 +270,10 @@ class MarketTap {
 
   static TradingState trading_state(const events::Event& e) noexcept {
     if (e.source_type == 'h') return e.code == 'H' ? TradingState::kHalted : TradingState::kTrading;
-    switch (e.code) {
+    return state_of(static_cast<char>(e.code));
+  }
+  static TradingState state_of(char code) noexcept {
+    switch (code) {
       case 'H': return TradingState::kHalted;
       case 'P': return TradingState::kPaused;
       case 'Q': return TradingState::kQuotationOnly;

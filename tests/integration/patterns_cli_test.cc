@@ -362,6 +362,26 @@ TEST(PatternsCli, CtlAddsSetsAndRemovesPatternsWhileItRuns) {
   EXPECT_EQ(changes, (std::vector<std::string>{"pair added 1", "sweep set 2", "sweep removed 2"}));
 }
 
+// A late join from a snapshot: the books are filled silently, and the pattern layer is seeded
+// from them (every instrument named, its top and state), so the updates after the resume point
+// all find their security.
+TEST(PatternsCli, ASnapshotJoinSeedsThePatternLayerFromTheBooks) {
+  OneVenue venue;
+  Background server = run_in_background(
+      tickwire_binary(), {"snapshot-server", "--listen", "127.0.0.1:0", "--at", "8000", venue.capture});
+  const std::string listening = server.wait_for_line("listening ", 60'000);
+  ASSERT_FALSE(listening.empty());
+  const std::size_t colon = listening.find(':');
+  const std::string address = "127.0.0.1:" + listening.substr(colon + 1, listening.find(' ', colon) - colon - 1);
+  const CommandResult r = replay({"--config", venue.config, "--snapshot", address, venue.capture});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(stat(r.out, "snapshot.resume_sequence"), 8001) << r.out;
+  EXPECT_EQ(stat(r.out, "patterns.tap.seeded"), 1) << r.out;
+  EXPECT_EQ(stat(r.out, "patterns.unnamed_updates"), 0) << r.out;
+  EXPECT_EQ(stat(r.out, "patterns.securities"), 12) << r.out;
+  EXPECT_GT(stat(r.out, "patterns.signals"), 0) << r.out;
+}
+
 TEST(PatternsCli, APatternOnASecurityNoFeedNamesWaitsWithoutSignals) {
   OneVenue venue;
   const std::string config = venue.dir + "/absent.toml";
