@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <span>
 
 #include "dataplane/events/event.h"
@@ -19,7 +20,7 @@ template <class Inner>
 struct TappedEvents {
   Inner& inner;
   patterns::MarketTap* tap = nullptr;  // null: no pattern layer
-  metrics::TscClock clock;             // live watermarks: the RX core's clock
+  metrics::TscClock clock;             // live watermarks: the clock receive times are on
   bool live = false;
   // The message's intended arrival, set by a paced replay's sink before it applies the
   // message (0: unpaced). Live, the receive time is the arrival.
@@ -29,12 +30,21 @@ struct TappedEvents {
     if (tap != nullptr) tap->message(m, live && !m.empty() ? m.front().receive_time_ns : arrival_ns);
     inner.message(m);
   }
+  // Live: whether the sequencer holds a hole open (the watermark then stays at the last time).
+  std::function<bool()> hole_open;
+
   void publish() {
-    if (tap != nullptr) tap->publish(live ? clock.to_ns(metrics::TscClock::now()) : 0);
+    if (tap != nullptr) {
+      if (live) {
+        tap->publish(clock.to_ns(metrics::TscClock::now()), hole_open && hole_open());
+      } else {
+        tap->publish();
+      }
+    }
     if constexpr (requires(Inner& e) { e.publish(); }) inner.publish();
   }
   void idle() {
-    if (tap != nullptr && live) tap->idle(clock.to_ns(metrics::TscClock::now()));
+    if (tap != nullptr && live) tap->idle(clock.to_ns(metrics::TscClock::now()), hole_open && hole_open());
     if constexpr (requires(Inner& e) { e.idle(); }) inner.idle();
   }
   [[nodiscard]] std::uint64_t gap_key(std::uint64_t first, std::uint64_t last) noexcept {

@@ -89,12 +89,13 @@ class WorkerFeed final : public FeedSession {
     router_->accept_swaps(swapper_->requests());
     if (setup_.options.swap_every != 0) router_->expect_swap_every(setup_.options.swap_every);
     next_swap_at_ = setup_.options.swap_every;
-    events_ = std::make_unique<Events>(Events{*router_, market_tap_.get(), setup_.clock, setup_.options.live});
+    events_ = std::make_unique<Events>(Events{*router_, market_tap_.get(), setup_.clock, setup_.options.live, 0, nullptr});
     builder_ = std::make_unique<book::BookBuilder<Events>>(books_, *events_, book_counters_, 0);
     sink_ = std::make_unique<Sink>(Sink{*builder_, events_.get(), Pacing{paced_ ? &*arrival_ : nullptr, setup_.clock, nullptr}});
     sink_->prefetch_ahead = config_.book.prefetch;
     sink_->alerts = alerts_.get();
     sequenced_ = std::make_unique<Sequenced>(*sink_, setup_.input.filter, *counters_, config_.sequencer);
+    events_->hole_open = [this] { return sequenced_->hole_open(); };
     rx_figures_ = std::make_unique<RxFigureServer>();
     rx_figures_->feed = counters_.get();
     rx_figures_->sequenced = sequenced_.get();

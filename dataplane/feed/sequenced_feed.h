@@ -97,6 +97,7 @@ class SequencedFeed {
   }
   [[nodiscard]] bool first_hole(SequenceRange& out) noexcept { return sequencer_.first_hole(out); }
   [[nodiscard]] std::uint64_t hole_since_ns() const noexcept { return sequencer_.hole_since_ns(); }
+  [[nodiscard]] bool hole_open() const noexcept { return sequencer_.hole_open(); }
   [[nodiscard]] const SessionId& session() const noexcept { return sequencer_.session(); }
   // Late join after a snapshot: see Sequencer::resume_at.
   bool resume_at(const SessionId& session, std::uint64_t sequence, std::uint64_t now_ns = 0) noexcept {

@@ -15,6 +15,7 @@
 // layer holds the feed's legs stale until their next top of book.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <span>
@@ -69,12 +70,20 @@ class MarketTap {
   void message(std::span<const events::Event> m, std::uint64_t arrival_ns = 0) noexcept {
     if (m.empty()) return;
     const events::Event& first = m.front();
-    if (!(first.flags & events::kTimestampAnomaly) && first.exchange_time_ns > clock_ns_) {
+    const bool anomalous = (first.flags & events::kTimestampAnomaly) != 0;
+    if (!anomalous && first.exchange_time_ns > clock_ns_) {
       clock_ns_ = first.exchange_time_ns;
       clock_moved_ = true;
     }
     const std::uint64_t key = keys_.message(first.sequence);
     const std::uint64_t time = now_time();
+    // Live: the least delay from the exchange's stamp to receipt seen so far (on the process
+    // clock, whatever its base): what lets a quiet feed's watermark follow the wall clock.
+    if (config_.live && !anomalous && first.receive_time_ns != 0) {
+      const std::int64_t delay = static_cast<std::int64_t>(first.receive_time_ns - time);
+      if (!has_delay_ || delay < least_delay_) least_delay_ = delay;
+      has_delay_ = true;
+    }
     // Each update waits for the next, so the message's last one goes out flagged.
     bool holding = false;
     for (const events::Event& e : m) {
@@ -148,7 +157,8 @@ class MarketTap {
   // The next trading day: what the pattern layer knew of this feed's instruments is gone.
   void day_begins() noexcept {
     clock_ns_ = 0;
-    wall_at_clock_ns_ = 0;  // the quiet night is not time the new day's clock has run
+    clock_moved_ = false;
+    has_delay_ = false;  // measured again on the new day's stamps
     MarketUpdate u{};
     u.kind = UpdateKind::kDayBegins;
     u.feed = config_.feed_rank;
@@ -158,28 +168,26 @@ class MarketTap {
     emit(u);
   }
 
-  // The end of a burst: what is written becomes visible; live, what waited for room goes out
-  // while there is room, and the watermark moves to the feed's clock (`wall_ns`: now, on the
-  // clock idle() is given).
-  void publish(std::uint64_t wall_ns = 0) noexcept {
+  // The end of a burst (or a poll that brought nothing): what is written becomes visible,
+  // live what waited for room goes out while there is room, and then the watermark moves:
+  // to the feed's last time while a sequence hole is open (what the hole holds back may come
+  // below anything later), otherwise to the greater of that and the receive clock now
+  // (`wall_ns`, the process clock receive times are on) less the least exchange-to-receive
+  // delay seen and the skew: a quiet venue holds the merge for the skew, not until it speaks.
+  void publish(std::uint64_t wall_ns = 0, bool hole_open = false) noexcept {
     if (config_.live) flush_pending(now_time(), keys_.last());
     ring_.publish();
-    // The records before the watermark that vouches for them (the merge reads in that order).
-    if (config_.live && clock_moved_) {
-      clock_moved_ = false;
-      wall_at_clock_ns_ = wall_ns;
-      raise_watermark(now_time());
-    }
-  }
-  // Live, a poll that brought nothing: a quiet feed's next update cannot come below its last
-  // time plus the wall time since, less the skew its clock may have against the wall clock;
-  // so a quiet venue holds the merge for the skew, not until it next speaks.
-  void idle(std::uint64_t wall_ns) noexcept {
     if (!config_.live) return;
-    publish(wall_ns);
-    if (wall_at_clock_ns_ == 0 || wall_ns < wall_at_clock_ns_ + config_.skew_ns) return;
-    raise_watermark(now_time() + (wall_ns - wall_at_clock_ns_ - config_.skew_ns));
+    // The records before the watermark that vouches for them (the merge reads in that order).
+    std::uint64_t mark = clock_moved_ ? now_time() : 0;
+    if (!hole_open && has_delay_ && wall_ns != 0) {
+      const std::int64_t quiet = static_cast<std::int64_t>(wall_ns) - least_delay_ -
+                                 static_cast<std::int64_t>(config_.skew_ns);
+      if (quiet > 0) mark = std::max(mark, static_cast<std::uint64_t>(quiet));
+    }
+    raise_watermark(mark);
   }
+  void idle(std::uint64_t wall_ns, bool hole_open = false) noexcept { publish(wall_ns, hole_open); }
   void finish() noexcept {
     if (config_.live) flush_pending(now_time(), keys_.last());
     ring_.close();
@@ -370,8 +378,9 @@ class MarketTap {
   MappedArray<std::uint32_t> pending_list_;  // live: which instruments wait
   std::uint32_t pending_count_ = 0;
   bool stale_owed_ = false;
-  bool clock_moved_ = false;
-  std::uint64_t wall_at_clock_ns_ = 0;  // live: when the clock last moved, on the wall clock
+  bool clock_moved_ = false;            // live: the clock has moved since the day began
+  bool has_delay_ = false;
+  std::int64_t least_delay_ = 0;        // live: receive time less merge time, the least seen
 
   void raise_watermark(std::uint64_t time) noexcept {
     if (config_.watermark == nullptr) return;

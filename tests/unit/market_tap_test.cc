@@ -430,38 +430,55 @@ TEST_F(LiveTapTest, WhatWaitedGoesOutBeforeTheNextUpdateWithItsKey) {
   EXPECT_EQ(tap.counters().stale_marks, 1u);
 }
 
-TEST_F(LiveTapTest, TheWatermarkFollowsTheClockAtPublishAndTheWallClockWhenIdle) {
+// Received at `receive_ns` on the process clock (what a live RX core stamps).
+std::vector<Event> received(std::vector<Event> m, std::uint64_t receive_ns) {
+  for (Event& e : m) e.receive_time_ns = receive_ns;
+  return m;
+}
+
+TEST_F(LiveTapTest, TheWatermarkFollowsTheClockAndTheReceiveClockLessTheLeastDelay) {
   config.skew_ns = 100;
   Ring big(64, 1);
   patterns::MarketTap tap(config, big, books);
   const std::uint64_t day = config.day_start_ns;
   tap.idle(500);
-  EXPECT_EQ(watermark.time_ns.load(), 0u) << "the clock has never moved";
-  tap.message(message(1, 5000, {top(1, 1, 1, 2, 1)}));
+  EXPECT_EQ(watermark.time_ns.load(), 0u) << "nothing received yet";
+  // Stamped 5000 into the day, received at 10,000 on the process clock.
+  tap.message(received(message(1, 5000, {top(1, 1, 1, 2, 1)}), 10'000));
   EXPECT_EQ(watermark.time_ns.load(), 0u) << "raised at publish, not per message";
   tap.publish(10'000);
   EXPECT_EQ(watermark.time_ns.load(), day + 5000);
   tap.idle(10'050);
   EXPECT_EQ(watermark.time_ns.load(), day + 5000) << "within the skew";
   tap.idle(10'400);
-  EXPECT_EQ(watermark.time_ns.load(), day + 5300) << "wall time since the clock moved, less the skew";
-  tap.publish(20'000);
-  EXPECT_EQ(watermark.time_ns.load(), day + 5300) << "the clock has not moved since";
+  EXPECT_EQ(watermark.time_ns.load(), day + 5300) << "receive clock now, less the least delay and the skew";
+  tap.idle(20'000, /*hole_open=*/true);
+  EXPECT_EQ(watermark.time_ns.load(), day + 5300) << "a hole open: the last time only";
 
   Event anomalous = top(1, 1, 1, 2, 1);
   anomalous.flags = events::kTimestampAnomaly;
-  tap.message(message(2, 9000, {anomalous}));
-  tap.publish(20'100);
-  EXPECT_EQ(watermark.time_ns.load(), day + 5300) << "an anomaly does not move the clock";
+  tap.message(received(message(2, 1'000'000, {anomalous}), 20'050));
+  tap.publish(20'050, /*hole_open=*/true);
+  EXPECT_EQ(watermark.time_ns.load(), day + 5300) << "an anomaly moves neither the clock nor the delay";
 
-  tap.message(message(3, 5100, {top(1, 1, 1, 2, 1)}));
-  tap.publish(30'000);
+  // A slower message does not change the least delay; a faster one lowers it.
+  tap.message(received(message(3, 5100, {top(1, 1, 1, 2, 1)}), 20'100));
+  tap.publish(20'100, /*hole_open=*/true);
   EXPECT_EQ(watermark.time_ns.load(), day + 5300) << "never lowered";
-  tap.idle(30'200);
-  EXPECT_EQ(watermark.time_ns.load(), day + 5300) << "5100 + 100 is below it";
-  tap.idle(30'400);
-  EXPECT_EQ(watermark.time_ns.load(), day + 5400);
-  EXPECT_EQ(drain(big).size(), 3u);
+  tap.idle(20'200);
+  EXPECT_EQ(watermark.time_ns.load(), day + 15'100);
+  tap.message(received(message(4, 20'000, {top(1, 1, 1, 2, 1)}), 20'300));
+  tap.idle(20'400);
+  EXPECT_EQ(watermark.time_ns.load(), day + 20'000) << "the clock; the delay is now 300 less";
+  tap.idle(20'600);
+  EXPECT_EQ(watermark.time_ns.load(), day + 20'200);
+  EXPECT_EQ(drain(big).size(), 4u);
+
+  // A new day measures its delay afresh, and starts its watermark at its midnight.
+  tap.set_day_start(day + 86'400'000'000'000);
+  tap.day_begins();
+  tap.idle(1'000'000);
+  EXPECT_EQ(watermark.time_ns.load(), day + 20'200) << "nothing received on the new day yet";
 }
 
 TEST_F(MarketTapTest, ReplayNeverTouchesTheWatermark) {
