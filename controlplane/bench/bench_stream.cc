@@ -30,7 +30,10 @@ bool load_bench_stream(const BenchStreamOptions& options, BenchStream& stream, s
       error = options.input + ": cannot open";
       return false;
     }
-    stream.bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    in.seekg(0, std::ios::end);
+    stream.bytes.resize(static_cast<std::size_t>(in.tellg()));
+    in.seekg(0);
+    in.read(reinterpret_cast<char*>(stream.bytes.data()), static_cast<std::streamsize>(stream.bytes.size()));
   }
   std::size_t at = 0;
   while (at + 2 <= stream.bytes.size()) {

@@ -54,6 +54,13 @@ inline recovery::AnswerWait answer_wait(const FeedInputOptions& options) {
   return options.eal.empty() ? recovery::AnswerWait::kBlock : recovery::AnswerWait::kPoll;
 }
 
+// The sequencer as the input needs it: live, reorder windows are judged at the end of each
+// burst and on empty polls (see SequencerConfig::judge_window_per_packet).
+inline feed::SequencerConfig sequencing_for(feed::SequencerConfig sequencer, bool live) {
+  sequencer.judge_window_per_packet = !live;
+  return sequencer;
+}
+
 // The filters of input.filter. False with `error` naming the bad entry.
 bool filter_from_config(const config::AppConfig& config, net::UdpFilter& filter, std::string& error);
 
@@ -152,7 +159,12 @@ FeedRunResult run_feed_inputs(const FeedInputOptions& options, Feed& feed, Sink&
       Sink& s;
       std::uint64_t& last;
       Adapter(Feed& feed_in, Sink& sink_in, std::uint64_t& last_in) : f(feed_in), s(sink_in), last(last_in) {}
-      void end_of_burst() override { tickwire::session::end_of_burst(s); }
+      void end_of_burst() override {
+        // Reorder windows are judged here live, once the whole burst is seen (its packets share
+        // one stamp: see SequencerConfig::judge_window_per_packet).
+        if constexpr (requires { f.poll(last); }) f.poll(last);
+        tickwire::session::end_of_burst(s);
+      }
       void idle(std::uint64_t now_ns) override {
         // Time passes without packets: a hole's window expires, a silent line goes stale and
         // live recovery takes its answers even when the feed is quiet.

@@ -71,8 +71,8 @@ class InlineFeed final : public FeedSession {
       latency_server_->source = &end_to_end_;
       sink_->safe_point = latency_server_.get();
     }
-    sequenced_ = std::make_unique<feed::SequencedFeed<ReplaySink<Events>>>(*sink_, setup_.input.filter,
-                                                                             *counters_, config_.sequencer);
+    sequenced_ = std::make_unique<feed::SequencedFeed<ReplaySink<Events>>>(
+        *sink_, setup_.input.filter, *counters_, sequencing_for(config_.sequencer, setup_.options.live));
     events_->hole_open = [this] { return sequenced_->hole_open(); };
     merger_ = std::make_unique<runtime::OutputMerger>(std::vector<sched::OutputSource>{output_->source()});
     return recovery_.open(config_, *sequenced_, answer_wait(setup_.input), error);

@@ -94,7 +94,8 @@ class WorkerFeed final : public FeedSession {
     sink_ = std::make_unique<Sink>(Sink{*builder_, events_.get(), Pacing{paced_ ? &*arrival_ : nullptr, setup_.clock, nullptr}});
     sink_->prefetch_ahead = config_.book.prefetch;
     sink_->alerts = alerts_.get();
-    sequenced_ = std::make_unique<Sequenced>(*sink_, setup_.input.filter, *counters_, config_.sequencer);
+    sequenced_ = std::make_unique<Sequenced>(*sink_, setup_.input.filter, *counters_,
+                                             sequencing_for(config_.sequencer, setup_.options.live));
     events_->hole_open = [this] { return sequenced_->hole_open(); };
     rx_figures_ = std::make_unique<RxFigureServer>();
     rx_figures_->feed = counters_.get();

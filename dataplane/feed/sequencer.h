@@ -36,6 +36,12 @@ struct SequencerConfig {
   std::uint32_t buffered_packets = 1024;        // packets held while a hole is open
   std::uint32_t max_packet_bytes = 2048;        // MoldUDP64 payload; 1472 on a 1500-byte MTU
   std::uint64_t stale_after_ns = 3'000'000'000;  // a line silent this long is stale (heartbeats come each second)
+  // Replay judges the window at each packet, on its capture time. Live, a whole burst carries
+  // the one stamp it was polled at, so judging at each packet would let a hole expire before
+  // the copy that fills it, later in the same burst, is looked at (after the RX thread lost its
+  // CPU, every packet that waited in the queue looks late). Live windows are judged by poll()
+  // at the end of each burst and on empty polls.
+  bool judge_window_per_packet = true;
 };
 
 enum class GapCause : std::uint8_t {
@@ -189,7 +195,7 @@ class Sequencer {
       // Both carry the next sequence number: a higher one means packets were lost.
       announce(first, receive_ns);
       if (first > expected_) open_hole(receive_ns);
-      poll(receive_ns);
+      if (config_.judge_window_per_packet) poll(receive_ns);
       return;
     }
     announce(first + count, receive_ns);
@@ -203,7 +209,7 @@ class Sequencer {
       return;
     }
     buffer_packet(payload, length, receive_ns, line);
-    poll(receive_ns);
+    if (config_.judge_window_per_packet) poll(receive_ns);
   }
 
   // Declares what the reorder window has given up on: every hole known for at least the

@@ -295,7 +295,7 @@ TEST(PatternsCli, CtlAddsSetsAndRemovesPatternsWhileItRuns) {
   write_file(config, "[pattern.sweep]\ntemplate = \"sequence\"\nsecurities = [\"*\"]\n"
                      "steps = [\"level_removed depth<=0 x2\", \"trade\"]\nwithin_us = 50000\n");
   Background replay = run_in_background(
-      tickwire_binary(), {"replay", "--stats", "--config", config, "--workers", "1", "--rate", "20000", "--control",
+      tickwire_binary(), {"replay", "--stats", "--config", config, "--workers", "1", "--rate", "2000", "--control",
                           socket, "--journal", journal, venue.capture});
   ASSERT_NE(replay.wait_for_line("tickwire replay: control:", 120'000, /*on_stderr=*/true), "");
   auto ctl = [&](std::vector<std::string> words) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <tuple>
 
 #include "dataplane/net/udp_frame.h"
 #include "pcap_samples/generator/scenario_runner.h"
@@ -97,6 +98,40 @@ TEST_F(SequencerTest, AHoleNobodyFillsIsDeclaredAfterTheWindow) {
   feed(packet(3, 3), 2'000'000);  // too late: counted as duplicates
   EXPECT_EQ(out.sequences.size(), 4u);
   EXPECT_EQ(seq->stats().gap_messages, 3u);
+}
+
+// Live, a burst polled after the RX thread lost its CPU carries a late stamp: the copy that
+// fills a hole, later in that burst, still fills it; the window is judged by poll() at the
+// burst's end.
+TEST_F(SequencerTest, LiveTheWindowIsJudgedAtTheEndOfABurstNotAtEachPacket) {
+  config.judge_window_per_packet = false;
+  seq = std::make_unique<Sequencer<Recorder>>(config, out);
+  feed(packet(1, 2), 0);
+  feed(packet(5, 1), 100);                    // hole 3..4 opens
+  feed(packet(6, 1), 5'000'000);              // the next burst, stamped 5 ms later
+  feed(packet(3, 2), 5'000'000, /*line=*/1);  // the other line's copy, in the same burst
+  EXPECT_TRUE(out.gaps.empty());
+  EXPECT_EQ(out.sequences, range(1, 6));
+  feed(packet(8, 1), 6'000'000);  // hole 7 opens; nothing fills it
+  feed(packet(9, 1), 9'000'000);
+  EXPECT_TRUE(out.gaps.empty());
+  seq->poll(9'000'000);  // the burst's end: the window has passed
+  ASSERT_EQ(out.gaps.size(), 1u);
+  EXPECT_EQ(out.gaps[0].first, (SequenceRange{7, 7}));
+  EXPECT_EQ(out.gaps[0].second, GapCause::kWindowExpired);
+
+  // Replay (the default) judges at each packet, on its capture time: the same input declares
+  // 3..4 lost before the late copy is looked at.
+  Recorder replayed;
+  config.judge_window_per_packet = true;
+  Sequencer<Recorder> replay(config, replayed);
+  for (const auto& [p, t, line] : std::vector<std::tuple<Bytes, std::uint64_t, unsigned>>{
+           {packet(1, 2), 0, 0}, {packet(5, 1), 100, 0}, {packet(6, 1), 5'000'000, 0}, {packet(3, 2), 5'000'000, 1}}) {
+    const test::ExactBuffer b(p);
+    replay.on_packet(b.data(), b.size(), t, line);
+  }
+  ASSERT_EQ(replayed.gaps.size(), 1u);
+  EXPECT_EQ(replayed.gaps[0].first, (SequenceRange{3, 4}));
 }
 
 TEST_F(SequencerTest, AHeldHoleOutlivesTheWindowUntilReleased) {
