@@ -38,7 +38,7 @@ if [ "$what" = io ] || [ "$what" = all ]; then
   eal="--no-huge -m 2048 --no-pci --no-shconf --log-level=lib.eal:error --vdev=net_pcap0,rx_pcap=$capture"
   # testpmd reports packets per second each second: the best full second is its ceiling.
   testpmd_pps=$(timeout -s INT 40 dpdk-testpmd $eal,tx_pcap=/dev/null -l 0-1 -- --forward-mode=rxonly \
-    --nb-cores=1 --stats-period=1 2>&1 | awk '/Rx-pps:/ { if ($2 > best) best = $2 } END { print best + 0 }')
+    --nb-cores=1 --stats-period=1 2>&1 | awk '/Rx-pps:/ { if ($2 > best) best = $2 } END { print best + 0 }' || true)
   report=$(build/tickwire run --stats --eal "$eal" --idle-exit-ms 500 --set control.socket='""' --workers 1)
   ours=$(awk '/^rx.packets_per_second/ { print $2 }' <<<"$report")
   messages=$(awk '/^rx.messages_per_second/ { print $2 }' <<<"$report")

@@ -60,7 +60,7 @@ TEST(FeedsCli, EachFeedOfAReplayGivesTheJournalItsCaptureGivesAloneOnEveryLayout
              "[output]\njournal = \"" + venues.dir + "/j.jsonl\"\njournal_events = true\n"
              "[feed.nasdaq]\ninput.filter = [\"233.54.12.111:26477\", \"233.49.196.111:26477\"]\n"
              "[feed.bx]\ninput.filter = [\"233.54.12.112:26477\"]\n");
-  for (const char* workers : {"0", "1", "2"}) {
+  for (const std::string& workers : worker_layouts()) {
     SCOPED_TRACE(std::string("workers ") + workers);
     const CommandResult r = run_command(tickwire_binary(), {"replay", "--stats", "--config", config, "--workers", workers,
                                                             venues.nasdaq, venues.bx});

@@ -72,7 +72,8 @@ TEST(ReplayCli, TheJournalIsTheSameOnEveryRunAndEveryInputPath) {
 TEST(ReplayCli, TheJournalIsTheSameInlineAndWithOneOrTwoWorkers) {
   const std::string dir = temp_dir();
   const CommandResult generated =
-      run_command(tickwire_binary(), {"generate", "--out", dir + "/day.pcap", "--messages", "300000", "--halts",
+      run_command(tickwire_binary(), {"generate", "--out", dir + "/day.pcap", "--messages",
+                                      std::to_string(test::scaled(300000, 100000)), "--halts",
                                       "3", "--burst", "5:2:10", "--ts-anomalies", "20", "--quiet"});
   ASSERT_EQ(generated.exit_code, 0) << generated.err;
   std::string inline_sha;
@@ -181,8 +182,8 @@ TEST(ReplayCli, TwoDaysInOneReplayAreTheTwoDaysRunApartOnEveryLayout) {
     std::vector<std::string> captures;
     for (std::size_t d = 0; d < days.size(); ++d) {
       captures.push_back(dir + "/d" + std::to_string(d) + "." + format);
-      std::vector<std::string> args = {"generate", "--out", captures.back(), "--quiet", "--messages", "60000",
-                                       "--seed", "11"};
+      std::vector<std::string> args = {"generate", "--out", captures.back(), "--quiet", "--messages",
+                                       std::to_string(test::scaled(60000, 20000)), "--seed", "11"};
       if (format == "pcap") args.insert(args.end(), {"--gap-rate", "0.01"});
       args.insert(args.end(), days[d].begin(), days[d].end());
       const CommandResult generated = run_command(tickwire_binary(), args);
@@ -196,7 +197,7 @@ TEST(ReplayCli, TwoDaysInOneReplayAreTheTwoDaysRunApartOnEveryLayout) {
     std::size_t signals = 0;
     for (const std::string& line : split_lines(apart)) signals += line.find("\"signal\"") != std::string::npos;
     EXPECT_GT(signals, 0u) << "no signal in either day: the detector's reset is not exercised";
-    for (const char* workers : {"0", "1", "2"}) {
+    for (const std::string& workers : worker_layouts()) {
       SCOPED_TRACE(std::string(workers) + " workers");
       const std::string journal = dir + "/w" + workers + ".jsonl";
       const CommandResult r = run_command(

@@ -226,4 +226,9 @@ std::size_t scaled(std::size_t n, std::size_t floor) {
   return kept < floor ? floor : kept;
 }
 
+std::vector<std::string> worker_layouts() {
+  if (scaled(4) < 4) return {"0", "2"};
+  return {"0", "1", "2"};
+}
+
 }  // namespace tickwire::test

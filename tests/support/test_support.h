@@ -24,6 +24,9 @@ std::string temp_dir();
 // instruction costs tens of times more. The same paths run either way; only the count of
 // random steps shrinks. Never below `floor`.
 std::size_t scaled(std::size_t n, std::size_t floor = 1);
+// The worker counts a test compares journals over: inline, one and two workers; where
+// scaled() shrinks the work, inline and two (the layout that merges across workers).
+std::vector<std::string> worker_layouts();
 
 // A heap copy of exactly bytes.size() bytes: a read one past the end is an ASan error.
 class ExactBuffer {
