@@ -4,7 +4,7 @@
 # seconds (default 60) with messages, rate, RSS and end-to-end latency percentiles over the
 # interval. Fails when memory grows: the last RSS above the first by more than 2% + 16 MiB
 # (pools and rings are reserved and touched at start-up, so a healthy run stays flat).
-#   scripts/soak.sh MINUTES [INTERVAL_S] [RATE]     (CI: scripts/soak.sh 2 15)
+#   scripts/soak.sh MINUTES [INTERVAL_S] [RATE]     (CI: scripts/soak.sh 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${1:?usage: scripts/soak.sh MINUTES [INTERVAL_S] [RATE]}
