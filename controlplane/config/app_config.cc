@@ -18,6 +18,7 @@
 #include <sstream>
 #include <span>
 #include <type_traits>
+#include <unordered_map>
 #include <variant>
 
 #include "controlplane/format/journal_writer.h"
@@ -746,9 +747,7 @@ class Applier {
   // known only once its `template` key is read, wherever it stands in the table).
   void check_patterns() {
     for (const std::string& name : patterns_written_) {
-      const auto spec = std::find_if(config_.pattern_tables.begin(), config_.pattern_tables.end(),
-                                     [&](const patterns::PatternSpec& p) { return p.name == name; });
-      const std::string why = patterns::check_pattern(*spec);
+      const std::string why = patterns::check_pattern(config_.pattern_tables[pattern_index(name)]);
       if (why.empty()) continue;
       const std::size_t colon = why.find(": ");
       const std::string key = why.substr(0, colon);
@@ -764,15 +763,8 @@ class Applier {
     const auto dot = rest.find('.');
     const std::string name(rest.substr(0, dot));
     if (!is_bare_name(name)) return fail("pattern." + name, "a pattern name is letters, digits, '_' and '-'", where);
-    auto spec = std::find_if(config_.pattern_tables.begin(), config_.pattern_tables.end(),
-                             [&](const patterns::PatternSpec& p) { return p.name == name; });
-    if (spec == config_.pattern_tables.end()) {
-      spec = config_.pattern_tables.insert(config_.pattern_tables.end(), patterns::PatternSpec{name, {}});
-    }
-    if (std::find(patterns_written_.begin(), patterns_written_.end(), name) == patterns_written_.end()) {
-      patterns_written_.push_back(name);
-      pattern_positions_.emplace("pattern." + name, where);
-    }
+    const auto spec = config_.pattern_tables.begin() + static_cast<std::ptrdiff_t>(pattern_index(name));
+    if (pattern_positions_.emplace("pattern." + name, where).second) patterns_written_.push_back(name);
     if (const toml::table* t = node.as_table()) {
       for (auto&& [k, v] : *t) visit(dotted + "." + std::string(k.str()), v, k.source().begin);
       return;
@@ -870,6 +862,17 @@ class Applier {
   AppConfig& config_;
   const toml::node* applied_first_ = nullptr;
   std::vector<Problem> problems_;
+  // Where each [pattern.NAME] is in config_.pattern_tables (appended when new): a config may
+  // hold 10,000 of them, too many to search for at each key.
+  std::size_t pattern_index(const std::string& name) {
+    if (pattern_index_.size() != config_.pattern_tables.size()) {
+      for (std::size_t i = 0; i < config_.pattern_tables.size(); ++i) pattern_index_.emplace(config_.pattern_tables[i].name, i);
+    }
+    const auto [it, added] = pattern_index_.emplace(name, config_.pattern_tables.size());
+    if (added) config_.pattern_tables.push_back(patterns::PatternSpec{name, {}});
+    return it->second;
+  }
+  std::unordered_map<std::string, std::size_t> pattern_index_;
   std::vector<std::string> patterns_written_;
   std::map<std::string, toml::source_position> pattern_positions_;
 };

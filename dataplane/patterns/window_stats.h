@@ -5,8 +5,10 @@
 // The window is cut into kBuckets buckets of equal span. Each bucket keeps its own count,
 // means and sums of squared deviations (Welford's update); a bucket that leaves the window is
 // dropped whole; the window's figures merge the buckets' (the pairwise combination of Chan,
-// Golub and LeVeque). So a sample costs O(1), a read O(kBuckets), memory is fixed, and the
-// window covers between (1 - 1/kBuckets) and 1 times its span of the most recent time.
+// Golub and LeVeque). The merge of the closed buckets is kept until the window next moves on
+// (recomputed from the buckets then, never adjusted), so a sample costs O(1), a read one
+// merge (O(kBuckets) once per bucket span), memory is fixed, and the window covers between
+// (1 - 1/kBuckets) and 1 times its span of the most recent time.
 #pragma once
 
 #include <array>
@@ -78,6 +80,7 @@ class WindowMoments {
     buckets_ = {};
     newest_ = 0;
     any_ = false;
+    closed_valid_ = false;
   }
 
   void add(std::uint64_t t_ns, double x, double y = 0) noexcept {
@@ -92,22 +95,31 @@ class WindowMoments {
       any_ = true;
       newest_ = number;
       buckets_[newest_ % kBuckets] = Bucket{number, {}};
+      closed_valid_ = false;
       return;
     }
     if (number <= newest_) return;
+    closed_valid_ = false;
     // Buckets between the old newest and the new one start empty; past a whole window, all do.
     const std::uint64_t steps = number - newest_ < kBuckets ? number - newest_ : kBuckets;
     for (std::uint64_t k = 1; k <= steps; ++k) buckets_[(number - steps + k) % kBuckets] = Bucket{number - steps + k, {}};
     newest_ = number;
   }
 
-  // The window's figures as of its end.
+  // The window's figures as of its end: the closed buckets oldest first, then the newest.
   [[nodiscard]] Moments summary() const noexcept {
-    Moments all;
-    if (!any_) return all;
-    for (const Bucket& b : buckets_) {
-      if (b.number + kBuckets > newest_) all.merge(b.moments);
+    if (!any_) return Moments{};
+    if (!closed_valid_) {
+      closed_ = Moments{};
+      const std::uint64_t oldest = newest_ >= kBuckets - 1 ? newest_ - (kBuckets - 1) : 0;
+      for (std::uint64_t n = oldest; n < newest_; ++n) {
+        const Bucket& b = buckets_[n % kBuckets];
+        if (b.number == n) closed_.merge(b.moments);
+      }
+      closed_valid_ = true;
     }
+    Moments all = closed_;
+    all.merge(buckets_[newest_ % kBuckets].moments);
     return all;
   }
 
@@ -120,6 +132,9 @@ class WindowMoments {
   std::uint64_t span_ns_ = 1;
   std::uint64_t newest_ = 0;
   bool any_ = false;
+  // The merge of every bucket but the newest, valid until the window moves on.
+  mutable Moments closed_;
+  mutable bool closed_valid_ = false;
 };
 
 }  // namespace tickwire::patterns
