@@ -68,6 +68,30 @@ TEST(WindowMoments, MatchesABruteForceRecomputationOnRandomStreams) {
   }
 }
 
+// A read keeps the merge of the closed buckets until the window moves on: reads after every
+// sample, several samples to a bucket, still see each new sample and each bucket that leaves.
+TEST(WindowMoments, ReadsBetweenSamplesOfOneBucketSeeEverySample) {
+  std::mt19937_64 rng(11);
+  std::uniform_int_distribution<std::uint64_t> step(0, 8'000'000);  // about four samples a bucket
+  std::normal_distribution<double> noise(0.0, 1.0);
+  constexpr std::uint64_t kWindow = 1'000'000'000;
+  patterns::WindowMoments<32> window(kWindow);
+  std::vector<Sample> all;
+  std::uint64_t t = 1'700'000'000'000'000'000ull;
+  for (int i = 0; i < 3'000; ++i) {
+    t += step(rng);
+    const double x = 50.0 + noise(rng);
+    const double y = 0.5 * x + noise(rng) * 0.1;
+    window.add(t, x, y);
+    all.push_back({t, x, y});
+    const patterns::Moments got = window.summary();
+    const patterns::Moments want = brute_force(all, kWindow / 32, 32);
+    ASSERT_EQ(got.count, want.count) << i;
+    EXPECT_NEAR(got.mean_x, want.mean_x, 1e-9 * std::abs(want.mean_x)) << i;
+    EXPECT_NEAR(got.covariance(), want.covariance(), 1e-7 * std::abs(want.covariance()) + 1e-12) << i;
+  }
+}
+
 TEST(WindowMoments, StaysExactWhereARunningSumOfSquaresWouldCancel) {
   // Prices near 1e9 moving by 1e-3: sum(x^2) - n*mean^2 loses every digit that matters.
   patterns::WindowMoments<16> window(16'000);
