@@ -114,23 +114,22 @@ class MarketTap {
     const std::uint64_t key = keys_.last();
     for (std::uint32_t id = 1; id <= books_.instrument_count(); ++id) {  // ids start at 1
       const book::Instrument& ins = books_.instrument(id);
-      MarketUpdate u{};
-      u.time_ns = time;
-      u.sequence = key;
-      u.feed = config_.feed_rank;
-      u.instrument = id;
-      u.kind = UpdateKind::kInstrument;
-      std::memset(u.named.symbol, ' ', sizeof u.named.symbol);
-      std::memcpy(u.named.symbol, ins.symbol.data(), ins.symbol.size());
-      emit(u);
+      auto seeded = [&](UpdateKind kind) {
+        MarketUpdate u{};
+        u.time_ns = time;
+        u.sequence = key;
+        u.feed = config_.feed_rank;
+        u.instrument = id;
+        u.kind = kind;
+        return u;
+      };
+      MarketUpdate named = seeded(UpdateKind::kInstrument);
+      std::memset(named.named.symbol, ' ', sizeof named.named.symbol);
+      std::memcpy(named.named.symbol, ins.symbol.data(), ins.symbol.size());
+      emit(named);
       const book::TopOfBook top = book::BookStore::top_of_book(ins);
       if (top.bid_price != 0 || top.ask_price != 0) {
-        MarketUpdate t{};
-        t.time_ns = time;
-        t.sequence = key;
-        t.feed = config_.feed_rank;
-        t.instrument = id;
-        t.kind = UpdateKind::kTopOfBook;
+        MarketUpdate t = seeded(UpdateKind::kTopOfBook);
         t.top.bid = Price8{top.bid_price} * kPrice8PerItch;
         t.top.bid_size = top.bid_shares;
         t.top.ask = Price8{top.ask_price} * kPrice8PerItch;
@@ -138,12 +137,7 @@ class MarketTap {
         emit(t);
       }
       if (ins.trading_state != 0) {
-        MarketUpdate st{};
-        st.time_ns = time;
-        st.sequence = key;
-        st.feed = config_.feed_rank;
-        st.instrument = id;
-        st.kind = UpdateKind::kTradingState;
+        MarketUpdate st = seeded(UpdateKind::kTradingState);
         st.extra = static_cast<std::uint8_t>(state_of(ins.trading_state));
         st.state.code[0] = 'H';
         st.state.code[1] = ins.trading_state;

@@ -128,13 +128,9 @@ void PatternEngine::take_merge_notices(const MarketUpdate& at) noexcept {
     const bool lagging = n.kind == MergeNotice::Kind::kLagging;
     if (lagging) mark_stale(n.feed);
     if (!config_.journal_merge_notices) continue;
-    if (batch_signal_count_ == batch_signals_.size()) {
-      ++counters_.batch_signals_refused;
-      continue;
-    }
-    needs_key_[batch_signal_count_] = false;
-    PatternSignal& s = batch_signals_[batch_signal_count_++];
-    std::memset(static_cast<void*>(&s), 0, sizeof s);
+    PatternSignal* claimed = claim_batch_signal(/*needs_key=*/false);
+    if (claimed == nullptr) continue;
+    PatternSignal& s = *claimed;
     s.kind = lagging ? PatternSignalKind::kFeedLagging : PatternSignalKind::kFeedCaughtUp;
     s.instance = kNoInstance;
     stamp(s, at);
@@ -338,13 +334,9 @@ void PatternEngine::unwatch(std::uint32_t security, std::uint32_t slot) noexcept
 // effect at.
 void PatternEngine::change_notice(PatternSignalKind kind, const PatternInstance& instance,
                                   const MarketUpdate& at) noexcept {
-  if (batch_signal_count_ == batch_signals_.size()) {
-    ++counters_.batch_signals_refused;
-    return;
-  }
-  needs_key_[batch_signal_count_] = false;
-  PatternSignal& s = batch_signals_[batch_signal_count_++];
-  std::memset(static_cast<void*>(&s), 0, sizeof s);
+  PatternSignal* claimed = claim_batch_signal(/*needs_key=*/false);
+  if (claimed == nullptr) return;
+  PatternSignal& s = *claimed;
   s.kind = kind;
   s.instance = instance.id();
   s.version = instance.version();
@@ -445,14 +437,25 @@ void PatternEngine::publish_watermark() noexcept {
   watermark_.store(batch_time_ + 1, std::memory_order_release);
 }
 
-PatternSignal* PatternEngine::signal(PatternSignalKind kind, const MarketUpdate* key) noexcept {
-  if (batch_signal_count_ == batch_signals_.size() || current_ == nullptr) {
+PatternSignal* PatternEngine::claim_batch_signal(bool needs_key) noexcept {
+  if (batch_signal_count_ == batch_signals_.size()) {
     ++counters_.batch_signals_refused;
     return nullptr;
   }
-  needs_key_[batch_signal_count_] = key == nullptr;
-  PatternSignal& s = batch_signals_[batch_signal_count_++];
-  std::memset(static_cast<void*>(&s), 0, sizeof s);
+  needs_key_[batch_signal_count_] = needs_key;
+  PatternSignal* s = &batch_signals_[batch_signal_count_++];
+  std::memset(static_cast<void*>(s), 0, sizeof *s);
+  return s;
+}
+
+PatternSignal* PatternEngine::signal(PatternSignalKind kind, const MarketUpdate* key) noexcept {
+  if (current_ == nullptr) {
+    ++counters_.batch_signals_refused;
+    return nullptr;
+  }
+  PatternSignal* claimed = claim_batch_signal(key == nullptr);
+  if (claimed == nullptr) return nullptr;
+  PatternSignal& s = *claimed;
   s.kind = kind;
   s.instance = current_->id();
   s.version = current_->version();

@@ -132,6 +132,8 @@ class PatternEngine final : private SignalOut {
   void detach(std::uint32_t slot) noexcept;
   void unwatch(std::uint32_t security, std::uint32_t slot) noexcept;
   void change_notice(PatternSignalKind kind, const PatternInstance& instance, const MarketUpdate& at) noexcept;
+  // The batch's next signal slot, zeroed (null, counted, when the batch is full).
+  PatternSignal* claim_batch_signal(bool needs_key) noexcept;
 
   EngineConfig config_;
   FeedMerge merge_;
