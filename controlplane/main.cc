@@ -13,6 +13,7 @@
 #include "controlplane/cli/run_command.h"
 #include "controlplane/cli/send_command.h"
 #include "controlplane/cli/snapshot_server_command.h"
+#include "controlplane/cli/score_command.h"
 #include "pcap_samples/generator/generate_command.h"
 
 namespace {
@@ -34,6 +35,7 @@ constexpr Command kCommands[] = {
     {"snapshot-server", tickwire::cli::run_snapshot_server_command, "serve books from captures as GLIMPSE snapshots (SoupBinTCP)"},
     {"send", tickwire::cli::run_send_command, "play captures onto a network interface (live tests, drills)"},
     {"generate", tickwire::cli::run_generate_command, "write a deterministic ITCH scenario (BinaryFILE or MoldUDP64 pcap)"},
+    {"score", tickwire::cli::run_score_command, "pattern signals against a generated scenario's episodes: recall, false signals"},
     {"bench", tickwire::cli::run_bench_command, "benchmarks: decode + book, the whole pipeline (figures, not tests)"},
 };
 

@@ -11,6 +11,7 @@
 #include "pcap_samples/generator/market_calendar.h"
 #include "pcap_samples/generator/scenario_runner.h"
 #include "pcap_samples/generator/sidecar.h"
+#include "pcap_samples/generator/venues/venues_scenario.h"
 
 namespace tickwire::cli {
 
@@ -21,6 +22,7 @@ using namespace tickwire::generator;
 constexpr int kExitOk = 0, kExitFailed = 1, kExitUsage = 2;
 
 constexpr const char* kUsage = R"(usage: tickwire generate --out FILE [options]
+       tickwire generate --venues nasdaq,bx,psx --out DIR [options]
 
 Writes a deterministic NASDAQ TotalView-ITCH 5.0 day: same options, same bytes.
 
@@ -56,6 +58,17 @@ injections
   --reorder-max N
   --truncate-rate P        the datagram cut inside a message block
   --corrupt-rate P         bad IPv4 header checksum or an overrunning block length
+
+several venues (--venues: one market, a pcap per venue, ground truth for patterns)
+  --venues LIST            venue names, comma-separated: each gets its session, group, locates
+                           and order flow around one fair value per security; DIR receives
+                           NAME.pcap, episodes.jsonl, securities.toml and scenario.toml
+  --seconds S              continuous trading to generate (default 180)
+  --episodes N             injected episodes of each kind (default 2): a pair diverging, a
+                           correlation breaking, a leader jumping, an ETF premium, a venue
+                           dislocated
+  (--seed, --symbols (default 60), --date and the transport options apply; --rate is the
+   background churn in messages per second and venue, default 2000)
 
 transport (pcap)
   --session NAME           MoldUDP64 session, up to 10 characters (default TICKWIRE01)
@@ -145,9 +158,45 @@ void print_summary(const std::string& out, const RunResult& r, OutputFormat form
 
 }  // namespace
 
+static int run_venues(const ScenarioConfig& config, const std::string& venue_list, double seconds, std::uint32_t episodes,
+               bool symbols_given, bool rate_given, const std::string& out, bool quiet) {
+  venues::VenuesScenario scenario;
+  scenario.transport = config;
+  if (!symbols_given) scenario.transport.symbols = 60;
+  if (rate_given) scenario.churn_rate = config.rate;
+  scenario.seconds = seconds;
+  scenario.episodes_per_kind = episodes;
+  if (std::string error = venues::parse_venues(venue_list, scenario.venues); !error.empty()) return usage_error(error);
+  if (!(seconds > 0 && seconds <= 36'000)) return usage_error("--seconds: must be above 0 and at most 36000");
+  if (!(scenario.churn_rate >= 0 && scenario.churn_rate <= 1e7)) return usage_error("--rate: must be 0..10000000");
+  venues::VenuesResult result;
+  const auto start = std::chrono::steady_clock::now();
+  if (std::string error = venues::generate_venues(scenario, out, result); !error.empty()) {
+    std::fprintf(stderr, "tickwire generate: %s\n", error.c_str());
+    return kExitFailed;
+  }
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!quiet) {
+    std::printf("wrote %s: %zu venues, %zu securities, %zu episodes in %.2f s\n", out.c_str(), scenario.venues.size(),
+                result.securities, result.episodes, took);
+    for (std::size_t v = 0; v < scenario.venues.size(); ++v) {
+      std::printf("  %s.pcap: %llu messages, %llu requotes, %llu trades\n", scenario.venues[v].name.c_str(),
+                  static_cast<unsigned long long>(result.venues[v].messages),
+                  static_cast<unsigned long long>(result.venues[v].requotes),
+                  static_cast<unsigned long long>(result.venues[v].trades));
+    }
+    std::printf("replay: tickwire replay --config %s/scenario.toml --journal %s/journal.jsonl\n", out.c_str(),
+                out.c_str());
+  }
+  return kExitOk;
+}
+
 int run_generate_command(int argc, char** argv) {
   ScenarioConfig config;
-  std::string out, sidecar, format_name;
+  std::string out, sidecar, format_name, venue_list;
+  double seconds = 180;
+  std::uint64_t episodes = 2;
+  bool symbols_given = false, rate_given = false;
   bool quiet = false;
   Parser p{argc, argv, 1, {}};
   for (; p.i < argc; ++p.i) {
@@ -217,8 +266,16 @@ int run_generate_command(int argc, char** argv) {
       ok = number(config.messages);
     } else if (name == "--symbols") {
       ok = number(n) && narrow(n, 0xFFFFFFFFu, config.symbols);
+      symbols_given = true;
     } else if (name == "--rate") {
       ok = real(config.rate);
+      rate_given = true;
+    } else if (name == "--venues") {
+      ok = text(venue_list);
+    } else if (name == "--seconds") {
+      ok = real(seconds);
+    } else if (name == "--episodes") {
+      ok = number(episodes) && narrow(episodes, 1000, episodes);
     } else if (name == "--zipf") {
       ok = real(config.zipf_exponent);
     } else if (name == "--date") {
@@ -300,6 +357,13 @@ int run_generate_command(int argc, char** argv) {
     }
     if (!ok) return usage_error(p.error);
   }
+  if (!venue_list.empty()) {
+    if (out.empty()) return usage_error("--out: an output directory is required");
+    if (!sidecar.empty() || !format_name.empty()) return usage_error("--venues writes its own files: no --sidecar or --format");
+    if (symbols_given && config.symbols > 4000) return usage_error("--symbols: at most 4000 with --venues");
+    return run_venues(config, venue_list, seconds, static_cast<std::uint32_t>(episodes), symbols_given, rate_given, out,
+                      quiet);
+  }
   if (out.empty()) return usage_error("--out: an output file is required");
   OutputFormat format = format_from_path(out);
   if (format_name == "pcap") {
@@ -315,12 +379,12 @@ int run_generate_command(int argc, char** argv) {
   RunResult result;
   const auto start = std::chrono::steady_clock::now();
   const std::string error = generate_to_file(config, format, out, sidecar, &result);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!error.empty()) {
     std::fprintf(stderr, "tickwire generate: %s\n", error.c_str());
     return kExitFailed;
   }
-  if (!quiet) print_summary(out, result, format, seconds);
+  if (!quiet) print_summary(out, result, format, took);
   return kExitOk;
 }
 

@@ -1,0 +1,51 @@
+// `tickwire generate --venues LIST --out DIR`: one market, several venues. The same
+// securities trade on every venue (NASDAQ-, BX- and PSX-like by default), each with its own
+// MoldUDP64 session, multicast group, locates and order flow, quoting around one fair value
+// per security (market_model.h); episodes are injected into that market and written down.
+//
+// DIR receives:
+//   NAME.pcap          each venue's day
+//   episodes.jsonl     the ground truth: venues, the relationships built in, each episode with
+//                      its kind, the template meant to see it, its securities, start and end
+//   securities.toml    the reference data (sectors, LULD tiers, the ETF's basket)
+//   scenario.toml      a config that replays the venues with one pattern per relationship
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pcap_samples/generator/scenario_config.h"
+#include "pcap_samples/generator/venues/venue_stream.h"
+
+namespace tickwire::generator::venues {
+
+struct VenueSpec {
+  std::string name;     // the feed's name in scenario.toml, and the file's
+  std::string session;  // MoldUDP64 session
+  Endpoint group;
+  Endpoint source;
+  std::uint64_t delay_ns = 0;  // the venue's lag behind the fair value
+};
+
+struct VenuesScenario {
+  ScenarioConfig transport;  // seed, symbols, date and the packet settings every venue shares
+  std::vector<VenueSpec> venues;
+  double seconds = 180;        // of continuous trading
+  double churn_rate = 2'000;   // background messages per second and venue
+  std::uint32_t episodes_per_kind = 2;
+};
+
+// "nasdaq,bx,psx": known names get their sessions and groups, others made-up ones.
+[[nodiscard]] std::string parse_venues(std::string_view list, std::vector<VenueSpec>& out);
+
+struct VenuesResult {
+  std::vector<VenueStats> venues;
+  std::size_t episodes = 0;
+  std::size_t securities = 0;
+};
+
+// Empty on success, else the reason. Creates `dir` if needed.
+[[nodiscard]] std::string generate_venues(const VenuesScenario& scenario, const std::string& dir, VenuesResult& result);
+
+}  // namespace tickwire::generator::venues
