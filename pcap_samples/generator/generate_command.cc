@@ -67,6 +67,7 @@ several venues (--venues: one market, a pcap per venue, ground truth for pattern
   --episodes N             injected episodes of each kind (default 2): a pair diverging, a
                            correlation breaking, a leader jumping, an ETF premium, a venue
                            dislocated
+  --episode-size F         factor on every episode's size (default 1: well above the noise)
   (--seed, --symbols (default 60), --date and the transport options apply; --rate is the
    background churn in messages per second and venue, default 2000)
 
@@ -159,13 +160,14 @@ void print_summary(const std::string& out, const RunResult& r, OutputFormat form
 }  // namespace
 
 static int run_venues(const ScenarioConfig& config, const std::string& venue_list, double seconds, std::uint32_t episodes,
-               bool symbols_given, bool rate_given, const std::string& out, bool quiet) {
+                      double episode_size, bool symbols_given, bool rate_given, const std::string& out, bool quiet) {
   venues::VenuesScenario scenario;
   scenario.transport = config;
   if (!symbols_given) scenario.transport.symbols = 60;
   if (rate_given) scenario.churn_rate = config.rate;
   scenario.seconds = seconds;
   scenario.episodes_per_kind = episodes;
+  scenario.episode_size = episode_size;
   if (std::string error = venues::parse_venues(venue_list, scenario.venues); !error.empty()) return usage_error(error);
   if (!(seconds > 0 && seconds <= 36'000)) return usage_error("--seconds: must be above 0 and at most 36000");
   if (!(scenario.churn_rate >= 0 && scenario.churn_rate <= 1e7)) return usage_error("--rate: must be 0..10000000");
@@ -196,6 +198,7 @@ int run_generate_command(int argc, char** argv) {
   std::string out, sidecar, format_name, venue_list;
   double seconds = 180;
   std::uint64_t episodes = 2;
+  double episode_size = 1.0;
   bool symbols_given = false, rate_given = false;
   bool quiet = false;
   Parser p{argc, argv, 1, {}};
@@ -274,6 +277,8 @@ int run_generate_command(int argc, char** argv) {
       ok = text(venue_list);
     } else if (name == "--seconds") {
       ok = real(seconds);
+    } else if (name == "--episode-size") {
+      ok = real(episode_size);
     } else if (name == "--episodes") {
       ok = number(episodes) && narrow(episodes, 1000, episodes);
     } else if (name == "--zipf") {
@@ -361,7 +366,7 @@ int run_generate_command(int argc, char** argv) {
     if (out.empty()) return usage_error("--out: an output directory is required");
     if (!sidecar.empty() || !format_name.empty()) return usage_error("--venues writes its own files: no --sidecar or --format");
     if (symbols_given && config.symbols > 4000) return usage_error("--symbols: at most 4000 with --venues");
-    return run_venues(config, venue_list, seconds, static_cast<std::uint32_t>(episodes), symbols_given, rate_given, out,
+    return run_venues(config, venue_list, seconds, static_cast<std::uint32_t>(episodes), episode_size, symbols_given, rate_given, out,
                       quiet);
   }
   if (out.empty()) return usage_error("--out: an output file is required");

@@ -72,6 +72,7 @@ std::string MarketModel::check(const ModelConfig& config) {
            "--episodes)";
   }
   if (config.flow_ns < 10 * kStepNs) return "the flow is too short";
+  if (!(config.episode_size > 0 && config.episode_size <= 10)) return "--episode-size: must be above 0 and at most 10";
   return {};
 }
 
@@ -192,7 +193,7 @@ void MarketModel::plan_episodes(Rng& rng) {
             if (securities_[i].role == Role::kPairB && securities_[i].partner == a) b = i;
           }
           e.securities = {a, b};
-          e.size_bps = sign * kDivergenceBps;
+          e.size_bps = sign * kDivergenceBps * config_.episode_size;
           e.end_ns = e.start_ns + std::min(kDivergenceNs, slot * 4 / 10);
           break;
         }
@@ -203,19 +204,19 @@ void MarketModel::plan_episodes(Rng& rng) {
         case EpisodeKind::kLeaderJump:
           e.securities = {leader_};
           e.securities.insert(e.securities.end(), followers.begin(), followers.end());
-          e.size_bps = sign * kLeaderJumpBps;
+          e.size_bps = sign * kLeaderJumpBps * config_.episode_size;
           e.end_ns = e.start_ns + kLeaderLagNs;
           break;
         case EpisodeKind::kBasketPremium:
           e.securities = {basket_.etf};
-          e.size_bps = sign * kPremiumBps;
+          e.size_bps = sign * kPremiumBps * config_.episode_size;
           e.end_ns = e.start_ns + std::min(kPremiumNs, slot * 4 / 10);
           break;
         case EpisodeKind::kDislocation: {
           const std::uint32_t i = background[rng.below(background.size())];
           e.securities = {i};
           e.venue = static_cast<int>(rng.below(config_.venues));
-          e.size_bps = sign * kDislocationTicks * static_cast<double>(securities_[i].tick) /
+          e.size_bps = sign * kDislocationTicks * config_.episode_size * static_cast<double>(securities_[i].tick) /
                        static_cast<double>(securities_[i].reference) / kBps;
           e.end_ns = e.start_ns + std::min(kDislocationNs, slot * 2 / 10);
           break;
@@ -276,11 +277,11 @@ void MarketModel::step(std::uint64_t k) {
   for (std::size_t i = 0; i < n; ++i) {
     const ModelSecurity& s = securities_[i];
     const bool off_sector = s.role == Role::kGroup && decoupled(static_cast<std::uint32_t>(i), t);
-    const double sd = off_sector ? kDecoupledVol * kSqrtStep : s.noise_sd;
+    const double sd = off_sector ? kDecoupledVol * config_.episode_size * kSqrtStep : s.noise_sd;
     if (sd != 0) own_[i] += sd * normal();
-    // A decoupled member's own walk takes back its sector's moves: its price goes its own
-    // way from where it was, without a jump when the break starts or ends.
-    if (off_sector) own_[i] -= s.loading * sector_move[s.sector];
+    // A decoupled member's own walk takes back (its share of) its sector's moves: its price
+    // goes its own way from where it was, without a jump when the break starts or ends.
+    if (off_sector) own_[i] -= std::min(1.0, config_.episode_size) * s.loading * sector_move[s.sector];
     if (s.role == Role::kPairB || s.role == Role::kEtf) {
       twin_[i] = twin_[i] * (1.0 - 1.0 / kTwinSteps) + kTwinSd * kSqrtTwoOverTwinSteps * normal();
     }
@@ -318,7 +319,7 @@ double MarketModel::quote_centre(std::uint32_t venue, std::uint32_t i) const noe
   for (const Episode& e : episodes_) {
     if (e.kind == EpisodeKind::kDislocation && e.venue == static_cast<int>(venue) && e.securities[0] == i &&
         now_ >= e.start_ns && now_ < e.end_ns) {
-      centre += e.size_bps > 0 ? kDislocationTicks : -kDislocationTicks;
+      centre += (e.size_bps > 0 ? kDislocationTicks : -kDislocationTicks) * config_.episode_size;
     }
   }
   return centre;

@@ -66,6 +66,9 @@ struct ModelConfig {
   std::uint64_t flow_start_ns = 0;
   std::uint64_t flow_ns = 0;
   std::uint32_t episodes_per_kind = 2;
+  // Factor on every episode's size (1: the default sizes, well above the quiet market's
+  // noise); smaller episodes show where each template stops seeing them.
+  double episode_size = 1.0;
   std::vector<std::string> symbols;  // the universe's tickers, at least kMinSymbols
 };
 

@@ -152,6 +152,12 @@ std::string episodes_jsonl(const MarketModel& model, const VenuesScenario& scena
                            const std::vector<VenueStats>& stats) {
   std::string out;
   char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "{\"type\":\"scenario\",\"seed\":%llu,\"securities\":%zu,\"seconds\":\"%.3f\","
+                "\"episode_size\":\"%.3f\"}\n",
+                static_cast<unsigned long long>(scenario.transport.seed), model.securities().size(), scenario.seconds,
+                scenario.episode_size);
+  out += buf;
   for (std::size_t v = 0; v < scenario.venues.size(); ++v) {
     const VenueSpec& spec = scenario.venues[v];
     std::snprintf(buf, sizeof buf,
@@ -239,6 +245,7 @@ std::string generate_venues(const VenuesScenario& scenario, const std::string& d
   mc.flow_start_ns = DaySchedule::kFlowStart;
   mc.flow_ns = static_cast<std::uint64_t>(scenario.seconds * 1e9) / kStepNs * kStepNs;
   mc.episodes_per_kind = scenario.episodes_per_kind;
+  mc.episode_size = scenario.episode_size;
   for (std::uint32_t i = 0; i < universe.size(); ++i) {
     const char* stock = universe[i].stock;
     std::size_t len = 8;

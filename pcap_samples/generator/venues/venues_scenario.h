@@ -34,6 +34,7 @@ struct VenuesScenario {
   double seconds = 180;        // of continuous trading
   double churn_rate = 2'000;   // background messages per second and venue
   std::uint32_t episodes_per_kind = 2;
+  double episode_size = 1.0;  // factor on every episode's size
 };
 
 // "nasdaq,bx,psx": known names get their sessions and groups, others made-up ones.
