@@ -31,6 +31,8 @@ enum class PatternSignalKind : std::uint8_t {
   kPatternAdded,
   kPatternRemoved,
   kPatternSet,        // new parameters: a new version, its state started afresh
+  // The securities file reloaded (`tickwire ctl securities reload`): version is its version.
+  kSecuritiesReloaded,
 };
 // The patterns' kinds (the merge's notices come after them).
 inline constexpr std::size_t kPatternSignalKindCount = static_cast<std::size_t>(PatternSignalKind::kSequence) + 1;
