@@ -601,6 +601,7 @@ void PatternLayer::report(report::Figures& f) const {
   std::uint64_t changes = 0;
   for (const auto& e : engines_) changes += e->counters().changes;
   f.add("patterns.changes", changes);
+  f.add("patterns.securities_reloads", engines_.empty() ? 0 : engines_[0]->counters().reloads);
   f.add("patterns.conflicts", conflicting_);
   f.add("patterns.conflicts_suppressed", suppressed_);
   f.add("patterns.merge.late", merge.late);
