@@ -51,6 +51,7 @@ void PatternWriter::signal(const patterns::PatternSignal& s,
       s.kind == patterns::PatternSignalKind::kPatternSet) {
     return change(s);
   }
+  if (s.kind == patterns::PatternSignalKind::kSecuritiesReloaded) return reload(s);
   head(s.feed, s.sequence);
   field("pattern", s.instance < names_.patterns.size() ? std::string_view(names_.patterns[s.instance]) : "?");
   field("template", s.instance < names_.templates.size() ? std::string_view(names_.templates[s.instance]) : "?");
@@ -108,6 +109,16 @@ void PatternWriter::change(const patterns::PatternSignal& s) {
                   : s.kind == patterns::PatternSignalKind::kPatternRemoved ? "removed"
                                                                            : "set");
   field("version", std::int64_t{s.version});
+  field("exchange_time", exchange_time(s.feed, s.time_ns));
+  out_.put("}\n");
+  out_.maybe_flush();
+}
+
+void PatternWriter::reload(const patterns::PatternSignal& s) {
+  head(s.feed, s.sequence);
+  field("securities", "reloaded");
+  field("version", std::int64_t{s.version});
+  if (s.version < names_.reloads.size()) out_.put(names_.reloads[s.version]);
   field("exchange_time", exchange_time(s.feed, s.time_ns));
   out_.put("}\n");
   out_.maybe_flush();

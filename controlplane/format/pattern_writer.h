@@ -13,6 +13,9 @@
 //    declared lagging; keyed by the first update released after, on which it took effect)
 //   {"seq":N,"feed":"bx","pattern":"xv","template":"cross_venue","change":"added","version":1,
 //    "exchange_time":T}   (tickwire ctl pattern add|remove|set: in force from this update on)
+//   {"seq":N,"feed":"bx","securities":"reloaded","version":2,"file":"secs.toml","sha256":"...",
+//    "count":12,"feed_symbols":3,"rebuilt":[{"pattern":"qqq","version":2}],"exchange_time":T}
+//    (tickwire ctl securities reload: the file's data in force from this update on)
 #pragma once
 
 #include <cstdint>
@@ -32,6 +35,9 @@ struct PatternNames {
   std::vector<std::int64_t> offsets;   // each feed's clock offset (ns)
   std::vector<std::string> patterns;   // by instance id
   std::vector<std::string> templates;  // by instance id
+  // By reference data version: a reload line's fields between "version" and "exchange_time"
+  // (sized at start; the control thread fills one before the reload reaches a thread).
+  std::vector<std::string> reloads;
 };
 
 class PatternWriter {
@@ -52,6 +58,7 @@ class PatternWriter {
   void field(std::string_view key, std::int64_t value);
   void head(std::uint16_t feed, std::uint64_t sequence);
   void change(const patterns::PatternSignal& s);
+  void reload(const patterns::PatternSignal& s);
   [[nodiscard]] std::int64_t exchange_time(std::uint16_t feed, std::uint64_t time_ns) const noexcept;
 
   TextBuffer out_;

@@ -352,6 +352,15 @@ std::string check_pattern(const PatternSpec& spec) {
   return "";
 }
 
+bool reference_changed(const PatternSpec& spec, const ReferenceData& before, const ReferenceData& after) {
+  if (template_of(spec) != "basket_premium") return false;
+  const std::vector<std::string> names = strings_of(*spec.setting("securities"));
+  const SecurityReference* was = before.find(names[0]);
+  const SecurityReference* is = after.find(names[0]);
+  if (was == nullptr || is == nullptr) return was != is;
+  return was->basket != is->basket || was->basket_cash != is->basket_cash || was->creation_unit != is->creation_unit;
+}
+
 std::unique_ptr<PatternInstance> make_pattern(const PatternSpec& spec, const ReferenceData& reference,
                                               std::uint32_t id, std::uint32_t version, std::uint32_t max_securities,
                                               std::string& error) {

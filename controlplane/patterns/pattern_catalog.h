@@ -68,6 +68,11 @@ struct TemplateInfo {
                                                             std::uint32_t id, std::uint32_t version,
                                                             std::uint32_t max_securities, std::string& error);
 
+// Whether reloading the securities file from `before` to `after` changes what an instance of
+// `spec` is built from (basket_premium: its ETF's basket, cash and creation unit). Such an
+// instance is rebuilt at a new version, its state started afresh; the others run on.
+[[nodiscard]] bool reference_changed(const PatternSpec& spec, const ReferenceData& before, const ReferenceData& after);
+
 // The KEY=VALUE words of a command (`tickwire ctl pattern add NAME template=pair_spread
 // securities=SPY,QQQ entry_z=2.5`) as a table's settings: a VALUE is TOML (a quoted string,
 // a number, a list in brackets), or a bare word taken as a string, and for `securities` and

@@ -22,7 +22,9 @@ constexpr std::string_view kHelp =
     "demote SYMBOL         back to what its events say\n"
     "set KEY=VALUE         stage.NAME.*: hot-swap that stage with the new setting at the next message;\n"
     "                      classification.*: replace the classification table\n"
-    "pattern list|add|remove|set ...  the pattern instances (`pattern help`)\n";
+    "pattern list|add|remove|set ...  the pattern instances (`pattern help`)\n"
+    "securities reload     read patterns.securities_file again: its data in force at one merge key,\n"
+    "                      instances built from it (basket_premium) rebuilt at a new version\n";
 
 std::vector<std::string> words_of(const std::string& line) {
   std::istringstream in(line);

@@ -23,6 +23,9 @@ constexpr std::size_t kExamples = 3;
 constexpr std::uint32_t kYieldEvery = 256;
 // Updates one merge-thread pass takes when the engine runs there (patterns.workers = 0).
 constexpr std::size_t kInlineBudget = 16'384;
+// Versions of the securities file one session may take (reloads + 1): their journal texts are
+// reserved at start.
+constexpr std::size_t kMaxReferenceVersions = 4096;
 
 bool later(const patterns::PatternSignal& a, const patterns::PatternSignal& b) { return patterns::signal_before(b, a); }
 }  // namespace
@@ -42,6 +45,8 @@ std::unique_ptr<PatternLayer> PatternLayer::create(const config::AppConfig& conf
     error = "patterns.securities_file: " + error;
     return nullptr;
   }
+  layer->feed_names_ = feeds;
+  layer->feed_symbols_.push_back(std::make_unique<patterns::FeedSymbols>(layer->reference_, feeds));
   const std::size_t threads = std::max<std::size_t>(1, pc.workers);
   for (std::size_t f = 0; f < feeds.size(); ++f) {
     FeedRing ring;
@@ -73,6 +78,7 @@ std::unique_ptr<PatternLayer> PatternLayer::create(const config::AppConfig& conf
     ec.live = live;
     ec.journal_merge_notices = t == 0;
     ec.max_instances = pc.max_instances;
+    ec.feed_symbols = layer->feed_symbols_.back().get();
     // Paced or live, the time from a message's arrival to the signal it completed.
     if (live || config.replay_rate != 0 || config.replay_speed != 0) ec.clock = &layer->clock_;
     auto engine = std::make_unique<patterns::PatternEngine>(
@@ -88,6 +94,7 @@ std::unique_ptr<PatternLayer> PatternLayer::create(const config::AppConfig& conf
   // fills an entry before the instance reaches its thread, and the vector never moves.
   layer->names_.patterns.resize(pc.max_instances);
   layer->names_.templates.resize(pc.max_instances);
+  layer->names_.reloads.resize(kMaxReferenceVersions);  // by version; filled before each reaches a thread
   layer->engine_load_.assign(threads, 0);
   layer->busy_ns_.assign(threads, 0);
   for (std::size_t i = 0; i < config.pattern_tables.size(); ++i) {
@@ -320,9 +327,16 @@ void PatternLayer::write_out() {
 }
 
 void PatternLayer::free_retired() {
+  bool reloads_done = true;
   for (auto& e : engines_) {
     while (e->retired()) {
     }
+    reloads_done = reloads_done && e->reloads_done() == reloads_sent_;
+  }
+  // Once every thread has taken every reload, none reads an older table or a swap.
+  if (reloads_done && !swaps_.empty()) {
+    swaps_.clear();
+    feed_symbols_.erase(feed_symbols_.begin(), feed_symbols_.end() - 1);
   }
 }
 
@@ -334,7 +348,8 @@ constexpr std::string_view kPatternHelp =
     "pattern set NAME KEY=VALUE...         new parameters (not template or securities): a new version,\n"
     "                                      its windows started afresh\n"
     "pattern remove NAME                   the instance stops\n"
-    "A change is in force from the next batch of updates; the journal says where.\n";
+    "A change is in force from the next batch of updates; the journal says where.\n"
+    "securities reload                     read patterns.securities_file again (docs/patterns.md)\n";
 // How long a command waits for a pattern thread to take its change before it answers.
 constexpr auto kChangeWait = std::chrono::milliseconds(500);
 }  // namespace
@@ -349,8 +364,12 @@ std::string PatternLayer::command(const std::string& line, const std::function<v
     rest.remove_prefix(end);
     return w;
   };
-  (void)word();  // "pattern"
+  const std::string noun = word();  // "pattern" or "securities"
   const std::string verb = word();
+  if (noun == "securities") {
+    if (verb == "reload" && word().empty()) return reload_securities(keep_io);
+    return "error: securities " + verb + ": unknown (securities reload)";
+  }
   if (verb.empty() || verb == "help") return std::string(kPatternHelp);
   if (verb == "list") {
     std::string reply = "ok\n";
@@ -582,6 +601,7 @@ void PatternLayer::report(report::Figures& f) const {
   std::uint64_t changes = 0;
   for (const auto& e : engines_) changes += e->counters().changes;
   f.add("patterns.changes", changes);
+  f.add("patterns.securities_reloads", engines_.empty() ? 0 : engines_[0]->counters().reloads);
   f.add("patterns.conflicts", conflicting_);
   f.add("patterns.conflicts_suppressed", suppressed_);
   f.add("patterns.merge.late", merge.late);

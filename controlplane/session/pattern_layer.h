@@ -28,7 +28,9 @@
 #include "dataplane/patterns/broadcast_ring.h"
 #include "dataplane/patterns/feed_merge.h"
 #include "dataplane/patterns/market_tap.h"
+#include "dataplane/patterns/feed_symbols.h"
 #include "dataplane/patterns/pattern_engine.h"
+#include "dataplane/patterns/reference_swap.h"
 #include "dataplane/patterns/reference_data.h"
 #include "dataplane/metrics/tsc_clock.h"
 
@@ -78,9 +80,9 @@ class PatternLayer final : public ProcessPart, public PatternLines {
   void report(report::Figures& figures) const override;
   bool summarize(report::RunSummary& run) override;
 
-  // Control thread: `tickwire ctl pattern list|add|remove|set ...`; the reply ("ok..." or
-  // "error: ..."). `keep_io` keeps the process's I/O going while it waits for a pattern
-  // thread to take the change.
+  // Control thread: `tickwire ctl pattern list|add|remove|set ...` and `tickwire ctl
+  // securities reload`; the reply ("ok..." or "error: ..."). `keep_io` keeps the process's I/O
+  // going while it waits for the pattern threads to take the change.
   std::string command(const std::string& line, const std::function<void()>& keep_io);
 
   [[nodiscard]] std::uint64_t released_below() const noexcept override {
@@ -151,6 +153,17 @@ class PatternLayer final : public ProcessPart, public PatternLines {
   std::string change(const std::string& verb, const std::string& name, std::string_view assignments,
                      const std::function<void()>& keep_io);
   void free_retired();
+
+  // Control thread: the securities file in force and what the pattern threads read of it.
+  std::vector<std::string> feed_names_;  // by rank ("" for one unnamed feed)
+  std::uint32_t reference_version_ = 1;  // 1: read at start; each reload taken adds one
+  // The per-feed symbols: the last is in force, the older ones are kept until every thread
+  // has moved on (free_retired).
+  std::vector<std::unique_ptr<patterns::FeedSymbols>> feed_symbols_;
+  // Reloads sent to the threads (each thread gets one of each), kept until all have taken them.
+  std::vector<std::unique_ptr<patterns::ReferenceSwap>> swaps_;
+  std::uint64_t reloads_sent_ = 0;  // per thread
+  std::string reload_securities(const std::function<void()>& keep_io);
 
   // The process journal (several feeds): worded on the merge thread, written by the control thread.
   bool process_journal_ = false;

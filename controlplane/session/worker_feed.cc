@@ -181,7 +181,8 @@ class WorkerFeed final : public FeedSession {
   }
 
   std::string command(const std::string& line, const std::function<void()>& keep_io) override {
-    if (line == "pattern" || line.starts_with("pattern ")) {
+    // The pattern layer's: its instances, and the securities file they read.
+    if (line == "pattern" || line.starts_with("pattern ") || line == "securities" || line.starts_with("securities ")) {
       if (!setup_.pattern_command) {
         return "error: this session has no pattern layer (its configuration has no [pattern.NAME] table)";
       }

@@ -5,6 +5,8 @@
 #include <cstring>
 
 #include "dataplane/core/cpu_relax.h"
+#include "dataplane/patterns/feed_symbols.h"
+#include "dataplane/patterns/reference_swap.h"
 
 namespace tickwire::patterns {
 
@@ -15,6 +17,8 @@ constexpr std::size_t kNoticeRoom = 256;
 // Changes waiting for a pattern thread: `tickwire ctl` sends them one at a time.
 constexpr std::size_t kChangeRing = 64;
 constexpr std::uint32_t kNoSlot = ~std::uint32_t{0};
+// Reloads waiting for a pattern thread: the control thread sends one and waits for it.
+constexpr std::size_t kReloadRing = 4;
 }  // namespace
 
 PatternEngine::PatternEngine(const EngineConfig& config, std::vector<MergeSource> sources, FeedMerge::Mode mode,
@@ -30,7 +34,9 @@ PatternEngine::PatternEngine(const EngineConfig& config, std::vector<MergeSource
       touched_index_(config.max_securities),
       output_(config.output_records, /*prefault=*/true),
       changes_(kChangeRing),
-      retired_(std::bit_ceil(std::size_t{config.max_instances} + kChangeRing)) {
+      retired_(std::bit_ceil(std::size_t{config.max_instances} + kChangeRing)),
+      reloads_(kReloadRing),
+      feed_symbols_(config.feed_symbols) {
   for (std::size_t i = 0; i < watch_heads_.capacity(); ++i) watch_heads_[i] = kNoNode;
   for (std::size_t i = 0; i < slot_of_.capacity(); ++i) slot_of_[i] = kNoSlot;
   // Room for every instance the session may hold, added live included: nothing grows later.
@@ -62,7 +68,7 @@ std::unique_ptr<PatternInstance> PatternEngine::retired() noexcept {
 
 bool PatternEngine::ok() const noexcept {
   return directory_.ok() && market_.ok() && watch_heads_.ok() && touched_stamp_.ok() && touched_index_.ok() &&
-         output_.ok() && slot_of_.ok() && changes_.ok() && retired_.ok();
+         output_.ok() && slot_of_.ok() && changes_.ok() && retired_.ok() && reloads_.ok();
 }
 
 void PatternEngine::add(std::unique_ptr<PatternInstance> instance) {
@@ -107,6 +113,8 @@ std::size_t PatternEngine::poll(std::uint64_t now_ns, std::size_t budget) noexce
       close_batch();
       if (TW_UNLIKELY(holding_)) break;
     }
+    // A reload across several threads: this one stops before its next batch until told where.
+    if (!batch_open_ && TW_UNLIKELY(reloads_.front() != nullptr) && parked_for_reload(*u)) break;
     MarketUpdate update = *u;  // a copy: the slot is the writer's once given back
     merge_.pop();
     if (TW_UNLIKELY(merge_.late())) update.flags |= kLateMerge;
@@ -162,6 +170,7 @@ void PatternEngine::take(const MarketUpdate& u) noexcept {
     // Changes from the control thread and the merge's declarations take effect between
     // batches: from this update on.
     if (TW_UNLIKELY(changes_.front() != nullptr)) take_changes(u);
+    if (TW_UNLIKELY(reloads_.front() != nullptr)) take_reload(u);
     if (TW_UNLIKELY(!merge_.notices().empty())) take_merge_notices(u);
     batch_open_ = true;
     batch_time_ = u.time_ns;
@@ -214,7 +223,8 @@ void PatternEngine::take(const MarketUpdate& u) noexcept {
 }
 
 void PatternEngine::name_instrument(const MarketUpdate& u) noexcept {
-  const Symbol symbol = make_symbol(u.symbol());
+  const Symbol on_feed = make_symbol(u.symbol());
+  const Symbol& symbol = feed_symbols_ != nullptr ? feed_symbols_->security(u.feed, on_feed) : on_feed;
   const std::uint32_t before = directory_.count();
   const std::uint32_t security = directory_.named(symbol);
   if (security == kNoSecurity) return;
@@ -267,18 +277,68 @@ void PatternEngine::take_changes(const MarketUpdate& at) noexcept {
           (void)retired_.try_push(change.instance);
           break;
         }
-        // The same securities under new parameters: the watch lists stay, the new instance is
-        // told of the legs already named.
-        detach(slot);
-        (void)retired_.try_push(instances_[slot].release());
-        instances_[slot].reset(change.instance);
-        attach(slot);
+        replace(slot, change.instance);
         change_notice(PatternSignalKind::kPatternSet, *change.instance, at);
         break;
     }
     ++counters_.changes;
   }
   changes_taken_.store(counters_.changes, std::memory_order_release);
+}
+
+// The same securities under new parameters: the watch lists stay, the new instance is told
+// of the legs already named.
+void PatternEngine::replace(std::uint32_t slot, PatternInstance* instance) noexcept {
+  detach(slot);
+  (void)retired_.try_push(instances_[slot].release());
+  instances_[slot].reset(instance);
+  attach(slot);
+}
+
+// Before a batch's first update `next`: true while this thread must wait for the control
+// thread to say where a coordinated reload takes effect (the update stays in its ring).
+bool PatternEngine::parked_for_reload(const MarketUpdate& next) noexcept {
+  ReferenceSwap& r = **reloads_.front();
+  if (!r.coordinated || r.go.load(std::memory_order_acquire)) return false;
+  if (!r.parked.load(std::memory_order_relaxed)) {
+    r.parked_at = next;
+    r.parked.store(true, std::memory_order_release);
+  }
+  return true;
+}
+
+// At a batch's first update: the reload waiting is taken here if this is its place (or it
+// is dropped, cancelled). Pointers swapped, instances replaced; nothing allocated.
+void PatternEngine::take_reload(const MarketUpdate& at) noexcept {
+  ReferenceSwap& r = **reloads_.front();
+  if (r.coordinated) {
+    if (!r.go.load(std::memory_order_acquire)) return;  // not told yet (poll parks before this)
+    if (r.cancel) {
+      reloads_.pop();
+      reloads_done_.fetch_add(1, std::memory_order_release);
+      return;
+    }
+    if (merge_before(at, r.at)) return;  // its place is further on
+  }
+  feed_symbols_ = r.symbols;
+  for (PatternChange& c : r.rebuilt) {
+    const std::uint32_t slot = c.id < slot_of_.capacity() ? slot_of_[c.id] : kNoSlot;
+    if (slot == kNoSlot) continue;  // removed meanwhile: the swap still owns (and frees) it
+    replace(slot, c.instance);
+    c.instance = nullptr;  // the thread's now
+  }
+  if (r.journal) {
+    if (PatternSignal* s = claim_batch_signal(/*needs_key=*/false)) {
+      s->kind = PatternSignalKind::kSecuritiesReloaded;
+      s->instance = kNoInstance;
+      s->version = r.version;
+      stamp(*s, at);
+      s->flags = static_cast<std::uint8_t>(s->flags & ~kTimedSignal);  // not a signal: no latency
+    }
+  }
+  ++counters_.reloads;
+  reloads_.pop();
+  reloads_done_.fetch_add(1, std::memory_order_release);
 }
 
 // An instance starts watching: every security it names that is known already, the others

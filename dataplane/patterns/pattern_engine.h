@@ -37,6 +37,9 @@ struct PatternChange {
   PatternInstance* instance = nullptr;     // add, replace: the new one (the thread's once taken)
 };
 
+class FeedSymbols;
+struct ReferenceSwap;
+
 struct EngineConfig {
   std::uint32_t max_securities = 16'384;
   std::uint32_t max_instruments = 16'384;   // per feed
@@ -50,6 +53,9 @@ struct EngineConfig {
   // The process clock: with it, a signal whose key update came timed (paced or live) records
   // the time from that message's arrival to the signal on the output ring.
   const metrics::TscClock* clock = nullptr;
+  // The securities file's per-feed symbols at start (null: every feed names a security by
+  // its symbol); the control thread keeps it alive.
+  const FeedSymbols* feed_symbols = nullptr;
 };
 
 struct EngineCounters {
@@ -64,6 +70,7 @@ struct EngineCounters {
   std::uint64_t days_begun = 0;
   std::uint64_t stale_marks = 0;
   std::uint64_t changes = 0;             // instances added, removed or replaced while running
+  std::uint64_t reloads = 0;             // securities files taken while running
 };
 
 class PatternEngine final : private SignalOut {
@@ -85,6 +92,11 @@ class PatternEngine final : private SignalOut {
   [[nodiscard]] std::unique_ptr<PatternInstance> retired() noexcept;
   // The changes taken so far (control thread: to know one is in force).
   [[nodiscard]] std::uint64_t changes_taken() const noexcept { return changes_taken_.load(std::memory_order_acquire); }
+  // Control thread: a reloaded securities file to take (reference_swap.h says how); false:
+  // too many waiting. The swap stays the control thread's: once reloads_done() counts it
+  // (taken or cancelled) the thread no longer reads it, and the instances it took are its own.
+  [[nodiscard]] bool request(ReferenceSwap* swap) noexcept { return reloads_.try_push(swap); }
+  [[nodiscard]] std::uint64_t reloads_done() const noexcept { return reloads_done_.load(std::memory_order_acquire); }
 
   // One pass: takes what the merge releases (at most `budget` updates); returns how many.
   // `now_ns`: the thread's clock, for live holds.
@@ -128,6 +140,9 @@ class PatternEngine final : private SignalOut {
   void publish_watermark() noexcept;
   void take_merge_notices(const MarketUpdate& at) noexcept;
   void take_changes(const MarketUpdate& at) noexcept;
+  [[nodiscard]] bool parked_for_reload(const MarketUpdate& next) noexcept;
+  void take_reload(const MarketUpdate& at) noexcept;
+  void replace(std::uint32_t slot, PatternInstance* instance) noexcept;
   void attach(std::uint32_t slot) noexcept;
   void detach(std::uint32_t slot) noexcept;
   void unwatch(std::uint32_t security, std::uint32_t slot) noexcept;
@@ -180,6 +195,9 @@ class PatternEngine final : private SignalOut {
   sched::SpscRing<PatternSignal> output_;
   sched::SpscRing<PatternChange> changes_;
   sched::SpscRing<PatternInstance*> retired_;
+  sched::SpscRing<ReferenceSwap*> reloads_;
+  const FeedSymbols* feed_symbols_ = nullptr;
+  std::atomic<std::uint64_t> reloads_done_{0};
   std::atomic<std::uint64_t> changes_taken_{0};
   alignas(kCacheLine) std::atomic<std::uint64_t> watermark_{0};
   std::atomic<std::uint64_t> watermark_sequence_{0};

@@ -31,6 +31,8 @@ enum class PatternSignalKind : std::uint8_t {
   kPatternAdded,
   kPatternRemoved,
   kPatternSet,        // new parameters: a new version, its state started afresh
+  // The securities file reloaded (`tickwire ctl securities reload`): version is its version.
+  kSecuritiesReloaded,
 };
 // The patterns' kinds (the merge's notices come after them).
 inline constexpr std::size_t kPatternSignalKindCount = static_cast<std::size_t>(PatternSignalKind::kSequence) + 1;
@@ -77,12 +79,19 @@ struct alignas(kCacheLine) PatternSignal {
 static_assert(std::is_trivially_copyable_v<PatternSignal>);
 static_assert(sizeof(PatternSignal) == 3 * kCacheLine);
 
-// The journal's order: merge key, then instance, then the instance's own order.
+// A change to the instances or their reference data: in force from its key on, so at that
+// key it comes before the signals made under it.
+[[nodiscard]] inline bool is_change_notice(PatternSignalKind kind) noexcept {
+  return kind >= PatternSignalKind::kPatternAdded;
+}
+
+// The journal's order: merge key, changes first, then instance, then the instance's own order.
 [[nodiscard]] inline bool signal_before(const PatternSignal& a, const PatternSignal& b) noexcept {
   if (a.time_ns != b.time_ns) return a.time_ns < b.time_ns;
   if (a.feed != b.feed) return a.feed < b.feed;
   if (a.sequence != b.sequence) return a.sequence < b.sequence;
   if (a.event_index != b.event_index) return a.event_index < b.event_index;
+  if (is_change_notice(a.kind) != is_change_notice(b.kind)) return is_change_notice(a.kind);
   if (a.instance != b.instance) return a.instance < b.instance;
   return a.emitted < b.emitted;
 }

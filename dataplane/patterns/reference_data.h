@@ -2,7 +2,8 @@
 // name, its symbol on feeds that call it otherwise, its sector, the indexes it belongs to,
 // its LULD tier, and for an ETF its basket (shares of each component per creation unit, the
 // cash, and the ETF shares a unit makes). Read from a securities file at start-up
-// (controlplane/patterns/securities_file.h); immutable once built.
+// (controlplane/patterns/securities_file.h) and again on `tickwire ctl securities reload`;
+// immutable once built (a reload builds anew).
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,7 @@ struct SecurityReference {
   std::vector<std::pair<std::string, std::int64_t>> basket;
   Price8 basket_cash = 0;          // per creation unit
   std::int64_t creation_unit = 0;  // ETF shares one unit makes (0: not an ETF)
+  bool operator==(const SecurityReference&) const = default;  // a reload says which changed
 };
 
 struct ReferenceData {

@@ -7,9 +7,11 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <chrono>
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/subprocess.h"
@@ -378,6 +380,11 @@ TEST(PatternsCli, CtlAddsSetsAndRemovesPatternsWhileItRuns) {
   EXPECT_EQ(removed.exit_code, 0) << removed.out;
   const CommandResult after = ctl({"list"});
   EXPECT_EQ(after.out.find("sweep"), std::string::npos) << after.out;
+  // No securities file configured: nothing to reload, and it says so.
+  const CommandResult no_file = run_command(tickwire_binary(), {"ctl", "--socket", socket, "securities", "reload"});
+  EXPECT_EQ(no_file.exit_code, 1);
+  EXPECT_EQ(no_file.out.rfind("error:", 0), 0u) << no_file.out;
+  EXPECT_NE(no_file.out.find("patterns.securities_file is not set"), std::string::npos) << no_file.out;
   EXPECT_NE(after.out.find("pair template=pair_spread version=1"), std::string::npos) << after.out;
   // Stopped mid-replay: what ran until then is journaled.
   EXPECT_EQ(replay.signal_and_wait(SIGTERM, 60'000), 128 + SIGTERM);
@@ -409,6 +416,81 @@ TEST(PatternsCli, CtlAddsSetsAndRemovesPatternsWhileItRuns) {
   }
   EXPECT_EQ(changes, (std::vector<std::string>{"pair added 1", "sweep set 2", "sweep removed 2"}));
 }
+
+// `tickwire ctl securities reload` on a running session: a changed basket rebuilds the
+// basket_premium instance at a new version from one journaled merge key (its signals carry
+// version 1 before the reload line and 2 after); a file that does not parse is refused with
+// its line and key, and the session goes on with the data in force.
+// `pattern_workers`: on one pattern thread, or on two that must take it at the same key.
+void reload_while_running(const std::string& pattern_workers) {
+  OneVenue venue;
+  const std::string socket = venue.dir + "/ctl.sock";
+  const std::string journal = venue.dir + "/reload.jsonl";
+  const std::string securities = venue.dir + "/securities.toml";
+  const std::string config = venue.dir + "/etf.toml";
+  const std::string etf = venue.symbol(0);
+  auto basket = [&](int first, int second) {
+    return "[security." + etf + "]\nbasket = { " + venue.symbol(1) + " = " + std::to_string(first) + ", " +
+           venue.symbol(2) + " = " + std::to_string(second) + " }\nbasket_cash = \"0\"\ncreation_unit = 1000\n";
+  };
+  write_file(securities, basket(500, 500));
+  write_file(config, "[patterns]\nsecurities_file = \"" + securities +
+                         "\"\n[pattern.etf]\ntemplate = \"basket_premium\"\nsecurities = [\"" + etf +
+                         "\"]\nthreshold_bps = 1\nmax_stale_weight = 1\n"
+                         "[pattern.sweep]\ntemplate = \"sequence\"\nsecurities = [\"*\"]\n"
+                         "steps = [\"level_removed depth<=0 x2\", \"trade\"]\nwithin_us = 50000\n");
+  Background replay = run_in_background(
+      tickwire_binary(), {"replay", "--stats", "--config", config, "--workers", "1", "--rate", "2000", "--set",
+                          "patterns.workers=" + pattern_workers, "--control", socket, "--journal", journal,
+                          venue.capture});
+  ASSERT_NE(replay.wait_for_line("tickwire replay: control:", 120'000, /*on_stderr=*/true), "");
+  auto ctl = [&](std::vector<std::string> words) {
+    words.insert(words.begin(), {"ctl", "--socket", socket});
+    return run_command(tickwire_binary(), words);
+  };
+  // Let some signals of version 1 be made first.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  write_file(securities, "# the basket moved\n" + basket(700, 300));
+  const CommandResult reloaded = ctl({"securities", "reload"});
+  EXPECT_EQ(reloaded.exit_code, 0) << reloaded.out;
+  EXPECT_EQ(reloaded.out.rfind("ok: securities reloaded (version 2): 1 securities (0 added, 0 removed, 1 changed)", 0),
+            0u) << reloaded.out;
+  EXPECT_NE(reloaded.out.find("rebuilt etf (version 2)"), std::string::npos) << reloaded.out;
+  EXPECT_NE(ctl({"pattern", "list"}).out.find("etf template=basket_premium version=2"), std::string::npos);
+
+  // Line 3's key is wrong: refused with the file, the line and the key; nothing changes.
+  write_file(securities, "[security." + etf + "]\nsector = \"etf\"\nluld_tier = 7\n");
+  const CommandResult bad = ctl({"securities", "reload"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.out.rfind("error:", 0), 0u) << bad.out;
+  EXPECT_NE(bad.out.find(securities + ":3: security." + etf + ".luld_tier"), std::string::npos) << bad.out;
+  EXPECT_NE(ctl({"pattern", "list"}).out.find("etf template=basket_premium version=2"), std::string::npos);
+  EXPECT_NE(ctl({"securities", "frobnicate"}).out.find("unknown (securities reload)"), std::string::npos);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the session goes on: signals of version 2
+  EXPECT_EQ(replay.signal_and_wait(SIGTERM, 60'000), 128 + SIGTERM);
+
+  std::size_t reload_lines = 0, before = 0, after = 0;
+  for (const std::string& line : split_lines(text_of(journal))) {
+    if (field(line, "securities") == "reloaded") {
+      ++reload_lines;
+      EXPECT_EQ(field(line, "version"), "2") << line;
+      EXPECT_EQ(field(line, "sha256").size(), 64u) << line;
+      EXPECT_EQ(field(line, "count"), "1") << line;
+      EXPECT_NE(line.find("\"rebuilt\":[{\"pattern\":\"etf\",\"version\":2}]"), std::string::npos) << line;
+      EXPECT_FALSE(field(line, "exchange_time").empty()) << line;
+      continue;
+    }
+    if (!is_pattern_line(line) || field(line, "pattern") != "etf") continue;
+    EXPECT_EQ(field(line, "version"), reload_lines == 0 ? "1" : "2") << line;
+    ++(reload_lines == 0 ? before : after);
+  }
+  EXPECT_EQ(reload_lines, 1u);
+  EXPECT_GT(before, 0u);
+  EXPECT_GT(after, 0u);
+}
+
+TEST(PatternsCli, CtlSecuritiesReloadRebuildsTheBasketAtOneKeyAndRefusesABadFile) { reload_while_running("1"); }
+TEST(PatternsCli, CtlSecuritiesReloadOnTwoPatternThreadsIsTakenAtOneKey) { reload_while_running("2"); }
 
 // A late join from a snapshot: the books are filled silently, and the pattern layer is seeded
 // from them (every instrument named, its top and state), so the updates after the resume point
