@@ -19,6 +19,9 @@ constexpr std::size_t kChangeRing = 64;
 constexpr std::uint32_t kNoSlot = ~std::uint32_t{0};
 // Reloads waiting for a pattern thread: the control thread sends one and waits for it.
 constexpr std::size_t kReloadRing = 4;
+// Lines of an instance fetched ahead of its evaluation: its header and state, its parameters
+// and the head of a window (pair_spread's layout; others are smaller or alike).
+constexpr std::size_t kPrefetchLines = 5;
 }  // namespace
 
 PatternEngine::PatternEngine(const EngineConfig& config, std::vector<MergeSource> sources, FeedMerge::Mode mode,
@@ -29,6 +32,7 @@ PatternEngine::PatternEngine(const EngineConfig& config, std::vector<MergeSource
       market_(config.max_securities),
       slot_of_(config.max_instances),
       watch_heads_(config.max_securities),
+      update_watchers_(config.max_securities),
       free_nodes_(kNoNode),
       touched_stamp_(config.max_securities),
       touched_index_(config.max_securities),
@@ -38,10 +42,12 @@ PatternEngine::PatternEngine(const EngineConfig& config, std::vector<MergeSource
       reloads_(kReloadRing),
       feed_symbols_(config.feed_symbols) {
   for (std::size_t i = 0; i < watch_heads_.capacity(); ++i) watch_heads_[i] = kNoNode;
+  for (std::size_t i = 0; i < update_watchers_.capacity(); ++i) update_watchers_[i] = 0;
   for (std::size_t i = 0; i < slot_of_.capacity(); ++i) slot_of_[i] = kNoSlot;
   // Room for every instance the session may hold, added live included: nothing grows later.
   instances_.reserve(config.max_instances);
   wildcards_.reserve(config.max_instances);
+  update_wildcards_.reserve(config.max_instances);
   touched_.reserve(config.batch_securities);
   last_touch_.resize(config.batch_securities);
   batch_signals_.resize(config.batch_signals);
@@ -67,7 +73,7 @@ std::unique_ptr<PatternInstance> PatternEngine::retired() noexcept {
 }
 
 bool PatternEngine::ok() const noexcept {
-  return directory_.ok() && market_.ok() && watch_heads_.ok() && touched_stamp_.ok() && touched_index_.ok() &&
+  return directory_.ok() && market_.ok() && watch_heads_.ok() && update_watchers_.ok() && touched_stamp_.ok() && touched_index_.ok() &&
          output_.ok() && slot_of_.ok() && changes_.ok() && retired_.ok() && reloads_.ok();
 }
 
@@ -76,6 +82,7 @@ void PatternEngine::add(std::unique_ptr<PatternInstance> instance) {
   if (instance->id() < slot_of_.capacity()) slot_of_[instance->id()] = index;
   if (instance->watches_all()) {
     wildcards_.push_back(instance.get());
+    if (instance->reads_updates()) update_wildcards_.push_back(instance.get());
   } else {
     const auto legs = instance->legs();
     for (std::size_t leg = 0; leg < legs.size(); ++leg) {
@@ -96,6 +103,9 @@ void PatternEngine::seal() {
   const std::size_t legs = std::max<std::size_t>(pending_legs_.size(), std::size_t{config_.max_instances} * kMaxLegs);
   watch_nodes_.reserve(legs);
   pending_legs_.reserve(legs);
+  // By slot, for every slot there may ever be (instances_ never grows past its capacity).
+  slot_batch_.assign(std::max(instances_.capacity(), std::size_t{config_.max_instances}), 0);
+  due_.reserve(slot_batch_.size());
   sealed_ = true;
 }
 
@@ -211,11 +221,14 @@ void PatternEngine::take(const MarketUpdate& u) noexcept {
     default: break;
   }
   touch(security, u);
-  for (std::uint32_t n = watch_heads_[security]; n != kNoNode; n = watch_nodes_[n].next) {
-    current_ = instances_[watch_nodes_[n].instance].get();
-    current_->on_update(market_, security, u, *this);
+  if (TW_UNLIKELY(update_watchers_[security] != 0)) {
+    for (std::uint32_t n = watch_heads_[security]; n != kNoNode; n = watch_nodes_[n].next) {
+      if (!watch_nodes_[n].reads_updates) continue;
+      current_ = instances_[watch_nodes_[n].instance].get();
+      current_->on_update(market_, security, u, *this);
+    }
   }
-  for (PatternInstance* w : wildcards_) {
+  for (PatternInstance* w : update_wildcards_) {
     current_ = w;
     w->on_update(market_, security, u, *this);
   }
@@ -347,6 +360,7 @@ void PatternEngine::attach(std::uint32_t slot) noexcept {
   PatternInstance& instance = *instances_[slot];
   if (instance.watches_all()) {
     wildcards_.push_back(&instance);
+    if (instance.reads_updates()) update_wildcards_.push_back(&instance);
     return;
   }
   const auto legs = instance.legs();
@@ -370,6 +384,7 @@ void PatternEngine::detach(std::uint32_t slot) noexcept {
   PatternInstance& instance = *instances_[slot];
   if (instance.watches_all()) {
     std::erase(wildcards_, &instance);
+    std::erase(update_wildcards_, &instance);
     return;
   }
   for (const Symbol& symbol : instance.legs()) {
@@ -383,6 +398,7 @@ void PatternEngine::unwatch(std::uint32_t security, std::uint32_t slot) noexcept
   for (std::uint32_t* link = &watch_heads_[security]; *link != kNoNode; link = &watch_nodes_[*link].next) {
     const std::uint32_t n = *link;
     if (watch_nodes_[n].instance != slot) continue;
+    if (watch_nodes_[n].reads_updates) --update_watchers_[security];
     *link = watch_nodes_[n].next;
     watch_nodes_[n].next = free_nodes_;
     free_nodes_ = n;
@@ -409,19 +425,20 @@ void PatternEngine::watch(std::uint32_t security, std::uint32_t instance) noexce
   for (std::uint32_t n = watch_heads_[security]; n != kNoNode; n = watch_nodes_[n].next) {
     if (watch_nodes_[n].instance == instance) return;
   }
+  const bool reads_updates = instances_[instance]->reads_updates();
   if (free_nodes_ != kNoNode) {
     const std::uint32_t n = free_nodes_;
     free_nodes_ = watch_nodes_[n].next;
-    watch_nodes_[n] = {instance, watch_heads_[security]};
+    watch_nodes_[n] = {instance, watch_heads_[security], reads_updates};
     watch_heads_[security] = n;
-    return;
-  }
-  if (watch_nodes_.size() == watch_nodes_.capacity()) {
+  } else if (watch_nodes_.size() == watch_nodes_.capacity()) {
     ++counters_.watch_nodes_refused;
     return;
+  } else {
+    watch_nodes_.push_back({instance, watch_heads_[security], reads_updates});
+    watch_heads_[security] = static_cast<std::uint32_t>(watch_nodes_.size() - 1);
   }
-  watch_nodes_.push_back({instance, watch_heads_[security]});
-  watch_heads_[security] = static_cast<std::uint32_t>(watch_nodes_.size() - 1);
+  if (reads_updates) ++update_watchers_[security];
 }
 
 void PatternEngine::begin_day(std::uint16_t feed) noexcept {
@@ -471,14 +488,24 @@ void PatternEngine::close_batch() noexcept {
   if (!touched_.empty()) {
     const BatchView view{batch_time_, &batch_last_, std::span<const std::uint32_t>(touched_),
                          std::span<const MarketUpdate>(last_touch_.data(), touched_.size())};
+    // Two passes: the instances due are listed (each once, in the order their securities
+    // were touched) and their first lines prefetched, then evaluated. With thousands of
+    // instances each is cold; fetched one after another their misses would add up, listed
+    // first they overlap.
+    due_.clear();
     for (const std::uint32_t security : touched_) {
       for (std::uint32_t n = watch_heads_[security]; n != kNoNode; n = watch_nodes_[n].next) {
-        PatternInstance* instance = instances_[watch_nodes_[n].instance].get();
-        if (instance->batch_stamp == batch_number_) continue;
-        instance->batch_stamp = batch_number_;
-        current_ = instance;
-        instance->on_batch_end(market_, view, *this);
+        const std::uint32_t slot = watch_nodes_[n].instance;
+        if (slot_batch_[slot] == batch_number_) continue;
+        slot_batch_[slot] = batch_number_;
+        const auto* bytes = reinterpret_cast<const char*>(instances_[slot].get());
+        for (std::size_t line = 0; line < kPrefetchLines; ++line) __builtin_prefetch(bytes + line * kCacheLine);
+        due_.push_back(slot);
       }
+    }
+    for (const std::uint32_t slot : due_) {
+      current_ = instances_[slot].get();
+      current_->on_batch_end(market_, view, *this);
     }
     for (PatternInstance* w : wildcards_) {
       current_ = w;

@@ -157,13 +157,19 @@ class PatternEngine final : private SignalOut {
   std::vector<std::unique_ptr<PatternInstance>> instances_;  // by slot; null: removed
   MappedArray<std::uint32_t> slot_of_;                        // by instance id
   std::vector<PatternInstance*> wildcards_;
+  std::vector<PatternInstance*> update_wildcards_;  // those of them that read every update
   // Watch lists: per security the head of a singly linked list of (instance, next) nodes
-  // from a pool sized by the instances' legs.
+  // from a pool sized by the instances' legs; per security too, how many of its watchers
+  // read every update (0 for most: the update loop is skipped).
   struct WatchNode {
     std::uint32_t instance;
     std::uint32_t next;
+    bool reads_updates;
   };
   MappedArray<std::uint32_t> watch_heads_;
+  MappedArray<std::uint32_t> update_watchers_;
+  std::vector<std::uint64_t> slot_batch_;  // by slot: the last batch it was due in (sized at seal)
+  std::vector<std::uint32_t> due_;         // the slots due at this batch's end
   std::vector<WatchNode> watch_nodes_;
   std::uint32_t free_nodes_;  // nodes unlinked by removals, chained by `next`, reused first
   // Legs named before any feed named their security: (symbol, instance, leg), resolved when

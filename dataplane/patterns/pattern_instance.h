@@ -51,6 +51,10 @@ class PatternInstance {
   // Leg `leg` is now the security `security` (a named security seen for the first time).
   virtual void resolved(std::size_t leg, std::uint32_t security) noexcept { (void)leg, (void)security; }
 
+  // Whether on_update() does anything: the engine calls it only for instances that say so
+  // (most evaluate at the end of a batch, and a call per update per instance would cost a
+  // cold instance's cache lines on every update).
+  [[nodiscard]] virtual bool reads_updates() const noexcept { return false; }
   virtual void on_update(const MarketState& market, std::uint32_t security, const MarketUpdate& u,
                          SignalOut& out) noexcept {
     (void)market, (void)security, (void)u, (void)out;
@@ -63,9 +67,8 @@ class PatternInstance {
 
   [[nodiscard]] std::uint32_t id() const noexcept { return id_; }
   [[nodiscard]] std::uint32_t version() const noexcept { return version_; }
-  // The engine's bookkeeping: the last batch this instance was told of, and its running
-  // count of signals (which orders its signals of one batch).
-  std::uint64_t batch_stamp = 0;
+  // The engine's bookkeeping: its running count of signals (which orders its signals of one
+  // batch).
   std::uint32_t emitted = 0;
 
  private:

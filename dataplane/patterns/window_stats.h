@@ -79,13 +79,14 @@ class WindowMoments {
   void clear() noexcept {
     buckets_ = {};
     newest_ = 0;
+    newest_moments_ = Moments{};
     any_ = false;
     closed_valid_ = false;
   }
 
   void add(std::uint64_t t_ns, double x, double y = 0) noexcept {
     advance(t_ns);
-    buckets_[newest_ % kBuckets].moments.add(x, y);
+    newest_moments_.add(x, y);
   }
   // Moves the window's end to `t_ns` (event time never goes back: an older `t_ns` is taken
   // as the newest bucket's).
@@ -94,15 +95,18 @@ class WindowMoments {
     if (!any_) {
       any_ = true;
       newest_ = number;
-      buckets_[newest_ % kBuckets] = Bucket{number, {}};
+      newest_moments_ = Moments{};
       closed_valid_ = false;
       return;
     }
     if (number <= newest_) return;
     closed_valid_ = false;
-    // Buckets between the old newest and the new one start empty; past a whole window, all do.
+    // The newest bucket closes into the ring; buckets between it and the new one start
+    // empty; past a whole window, all do.
+    buckets_[newest_ % kBuckets] = Bucket{newest_, newest_moments_};
+    newest_moments_ = Moments{};
     const std::uint64_t steps = number - newest_ < kBuckets ? number - newest_ : kBuckets;
-    for (std::uint64_t k = 1; k <= steps; ++k) buckets_[(number - steps + k) % kBuckets] = Bucket{number - steps + k, {}};
+    for (std::uint64_t k = 1; k < steps; ++k) buckets_[(number - steps + k) % kBuckets] = Bucket{number - steps + k, {}};
     newest_ = number;
   }
 
@@ -119,7 +123,7 @@ class WindowMoments {
       closed_valid_ = true;
     }
     Moments all = closed_;
-    all.merge(buckets_[newest_ % kBuckets].moments);
+    all.merge(newest_moments_);
     return all;
   }
 
@@ -128,13 +132,18 @@ class WindowMoments {
     std::uint64_t number = 0;  // t / span of its samples
     Moments moments;
   };
-  std::array<Bucket, kBuckets> buckets_{};
+  // What every sample reads and writes, ahead of the ring of closed buckets: the newest
+  // bucket's moments and the merge of the closed ones. With thousands of instances their
+  // windows are cold, and a sample then costs a miss per line it touches; the ring is read
+  // only when the window moves on.
   std::uint64_t span_ns_ = 1;
   std::uint64_t newest_ = 0;
   bool any_ = false;
+  mutable bool closed_valid_ = false;
+  Moments newest_moments_;
   // The merge of every bucket but the newest, valid until the window moves on.
   mutable Moments closed_;
-  mutable bool closed_valid_ = false;
+  std::array<Bucket, kBuckets> buckets_{};
 };
 
 }  // namespace tickwire::patterns

@@ -51,12 +51,14 @@ class PairSpread final : public PatternInstance {
   [[nodiscard]] std::uint64_t samples() const noexcept { return samples_; }
 
  private:
-  PairSpreadParams params_;
+  // Read on every sample, first: the state, the parameters, then the window (its own hot
+  // fields ahead of its buckets).
   std::array<std::uint32_t, 2> security_{kNoSecurity, kNoSecurity};
-  WindowMoments<32> window_;
   bool diverged_ = false;
   double last_z_ = 0;
   std::uint64_t samples_ = 0;
+  PairSpreadParams params_;
+  WindowMoments<32> window_;
 };
 
 }  // namespace tickwire::patterns

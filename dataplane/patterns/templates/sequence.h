@@ -60,6 +60,7 @@ class Sequence final : public PatternInstance {
 
   [[nodiscard]] std::span<const Symbol> legs() const noexcept override { return params_.securities; }
   [[nodiscard]] bool watches_all() const noexcept override { return params_.securities.empty(); }
+  [[nodiscard]] bool reads_updates() const noexcept override { return true; }
   void on_update(const MarketState& market, std::uint32_t security, const MarketUpdate& u,
                  SignalOut& out) noexcept override;
   void on_day_begins(std::uint16_t feed) noexcept override;
