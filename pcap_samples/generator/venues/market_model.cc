@@ -95,6 +95,9 @@ MarketModel::MarketModel(const ModelConfig& config)
   twin_.assign(n, 0);
   fair_.assign(n, 0);
   bias_.assign(std::size_t{config.venues} * n, 0);
+  offset_now_.assign(n, 0);
+  decoupled_now_.assign(n, 0);
+  dislocation_now_.assign(std::size_t{config.venues} * n, 0);
   leader_history_.assign(kLeaderLagNs / kStepNs, 0);
   for (std::size_t i = 0; i < n; ++i) fair_[i] = static_cast<double>(securities_[i].reference);
 }
@@ -242,31 +245,48 @@ double MarketModel::normal() noexcept {
   return (sum - 2.0) * 1.7320508075688772;
 }
 
-double MarketModel::offset_of(std::uint32_t i, std::uint64_t t) const noexcept {
-  double offset = 0;
+// What the episodes do at time t, into per-security (and per-venue) arrays the step reads:
+// O(episodes) a step, whatever the number of securities.
+void MarketModel::apply_episodes(std::uint64_t t) noexcept {
+  const std::size_t n = securities_.size();
   for (const Episode& e : episodes_) {
-    if (e.kind != EpisodeKind::kPairDivergence && e.kind != EpisodeKind::kBasketPremium) continue;
-    const std::uint32_t target = e.kind == EpisodeKind::kPairDivergence ? e.securities[1] : e.securities[0];
-    if (target != i || t < e.start_ns || t >= e.end_ns + kRampNs) continue;
-    // Ramps in over kRampNs, holds, ramps out after the end.
-    double share = 1.0;
-    if (t < e.start_ns + kRampNs) share = static_cast<double>(t - e.start_ns) / static_cast<double>(kRampNs);
-    if (t >= e.end_ns) share = 1.0 - static_cast<double>(t - e.end_ns) / static_cast<double>(kRampNs);
-    offset += share * e.size_bps * kBps;
+    for (const std::uint32_t i : e.securities) {
+      offset_now_[i] = 0;
+      decoupled_now_[i] = 0;
+      for (std::uint32_t v = 0; v < config_.venues; ++v) dislocation_now_[v * n + i] = 0;
+    }
   }
-  return offset;
-}
-
-bool MarketModel::decoupled(std::uint32_t i, std::uint64_t t) const noexcept {
   for (const Episode& e : episodes_) {
-    if (e.kind == EpisodeKind::kCorrelationBreak && e.securities[0] == i && t >= e.start_ns && t < e.end_ns) return true;
+    switch (e.kind) {
+      case EpisodeKind::kPairDivergence:
+      case EpisodeKind::kBasketPremium: {
+        if (t < e.start_ns || t >= e.end_ns + kRampNs) break;
+        const std::uint32_t target = e.kind == EpisodeKind::kPairDivergence ? e.securities[1] : e.securities[0];
+        // Ramps in over kRampNs, holds, ramps out after the end.
+        double share = 1.0;
+        if (t < e.start_ns + kRampNs) share = static_cast<double>(t - e.start_ns) / static_cast<double>(kRampNs);
+        if (t >= e.end_ns) share = 1.0 - static_cast<double>(t - e.end_ns) / static_cast<double>(kRampNs);
+        offset_now_[target] += share * e.size_bps * kBps;
+        break;
+      }
+      case EpisodeKind::kCorrelationBreak:
+        if (t >= e.start_ns && t < e.end_ns) decoupled_now_[e.securities[0]] = 1;
+        break;
+      case EpisodeKind::kDislocation:
+        if (t >= e.start_ns && t < e.end_ns) {
+          dislocation_now_[static_cast<std::size_t>(e.venue) * n + e.securities[0]] +=
+              (e.size_bps > 0 ? kDislocationTicks : -kDislocationTicks) * config_.episode_size;
+        }
+        break;
+      case EpisodeKind::kLeaderJump:
+        break;  // a step of the leader's own walk (step())
+    }
   }
-  return false;
 }
 
 void MarketModel::step(std::uint64_t k) {
   const std::uint64_t t = time_of(k);
-  now_ = t;
+  apply_episodes(t);
   market_ += kMarketVol * kSqrtStep * normal();
   std::array<double, kSectors> sector_move{};
   for (std::size_t k = 0; k < kSectors; ++k) {
@@ -276,7 +296,7 @@ void MarketModel::step(std::uint64_t k) {
   const std::size_t n = securities_.size();
   for (std::size_t i = 0; i < n; ++i) {
     const ModelSecurity& s = securities_[i];
-    const bool off_sector = s.role == Role::kGroup && decoupled(static_cast<std::uint32_t>(i), t);
+    const bool off_sector = decoupled_now_[i] != 0;
     const double sd = off_sector ? kDecoupledVol * config_.episode_size * kSqrtStep : s.noise_sd;
     if (sd != 0) own_[i] += sd * normal();
     // A decoupled member's own walk takes back (its share of) its sector's moves: its price
@@ -302,27 +322,20 @@ void MarketModel::step(std::uint64_t k) {
     double r = s.beta * market_ + s.loading * sector_[s.sector] + own_[i];
     if (s.role == Role::kPairB) r += own_[s.partner] + twin_[i];
     if (s.role == Role::kFollower) r += lagged_leader;
-    r += offset_of(static_cast<std::uint32_t>(i), t);
+    r += offset_now_[i];
     fair_[i] = static_cast<double>(s.reference) * (1.0 + r);
   }
   double basket = static_cast<double>(basket_.cash);
   for (const auto& [i, shares] : basket_.shares) basket += static_cast<double>(shares) * fair_[i];
   const std::uint32_t etf = basket_.etf;
-  fair_[etf] = basket / static_cast<double>(basket_.creation_unit) * (1.0 + twin_[etf] + offset_of(etf, t));
+  fair_[etf] = basket / static_cast<double>(basket_.creation_unit) * (1.0 + twin_[etf] + offset_now_[etf]);
 
   for (double& b : bias_) b = b * (1.0 - 1.0 / kBiasSteps) + kBiasSd * kSqrtTwoOverBiasSteps * normal();
 }
 
 double MarketModel::quote_centre(std::uint32_t venue, std::uint32_t i) const noexcept {
-  const ModelSecurity& s = securities_[i];
-  double centre = fair_[i] / static_cast<double>(s.tick) + bias_[std::size_t{venue} * securities_.size() + i];
-  for (const Episode& e : episodes_) {
-    if (e.kind == EpisodeKind::kDislocation && e.venue == static_cast<int>(venue) && e.securities[0] == i &&
-        now_ >= e.start_ns && now_ < e.end_ns) {
-      centre += (e.size_bps > 0 ? kDislocationTicks : -kDislocationTicks) * config_.episode_size;
-    }
-  }
-  return centre;
+  const std::size_t at = std::size_t{venue} * securities_.size() + i;
+  return fair_[i] / static_cast<double>(securities_[i].tick) + bias_[at] + dislocation_now_[at];
 }
 
 }  // namespace tickwire::generator::venues

@@ -110,8 +110,7 @@ class MarketModel {
   void build_basket();
   void plan_episodes(Rng& rng);
   [[nodiscard]] double normal() noexcept;  // N(0, 1), Irwin-Hall of 12 uniforms
-  [[nodiscard]] double offset_of(std::uint32_t i, std::uint64_t t) const noexcept;   // injected, return units
-  [[nodiscard]] bool decoupled(std::uint32_t i, std::uint64_t t) const noexcept;     // correlation break
+  void apply_episodes(std::uint64_t t) noexcept;
 
   ModelConfig config_;
   std::vector<ModelSecurity> securities_;
@@ -128,7 +127,11 @@ class MarketModel {
   std::vector<double> fair_;   // Price(4)
   std::vector<double> bias_;   // [venue * n + i], ticks, mean-reverting
   std::vector<double> leader_history_;  // the leader's own walk, one entry per step, as a ring
-  std::uint64_t now_ = 0;
+  // The episodes at the current step: an offset (return units), a break of the sector's
+  // hold, a venue's dislocation (ticks, [venue * n + i]).
+  std::vector<double> offset_now_;
+  std::vector<std::uint8_t> decoupled_now_;
+  std::vector<double> dislocation_now_;
 };
 
 }  // namespace tickwire::generator::venues

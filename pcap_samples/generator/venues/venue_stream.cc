@@ -204,6 +204,13 @@ void VenueStream::churn(std::uint32_t i, std::uint64_t ts) {
   add(i, &side == &b.bids, r, ts);
 }
 
+bool VenueStream::full(const Side& side) noexcept {
+  for (const Resting& r : side) {
+    if (r.reference == 0) return false;
+  }
+  return true;
+}
+
 void VenueStream::on_step(std::uint64_t k) {
   const std::uint64_t base = model_.time_of(k) + delay_ns_;
   const auto n = static_cast<std::uint32_t>(books_.size());
@@ -220,11 +227,14 @@ void VenueStream::on_step(std::uint64_t k) {
       bid = b.bids[0].ticks;
     }
     const std::int64_t ask = bid + kSpreadTicks;
-    // The side moving away from the other goes first: the venue's book never crosses.
-    if (bid > b.bids[0].ticks) {  // ticks stay known after a trade empties the touch
+    // Most steps leave most quotes where they are (nothing to send). Otherwise the side
+    // moving away from the other goes first, so the venue's book never crosses; the touch's
+    // ticks stay known after a trade empties it.
+    const bool in_place = bid == b.bids[0].ticks && full(b.bids) && full(b.asks);
+    if (!in_place && bid > b.bids[0].ticks) {
       requote_side(i, b.asks, false, ask, ts);
       requote_side(i, b.bids, true, bid, ts);
-    } else {
+    } else if (!in_place) {
       requote_side(i, b.bids, true, bid, ts);
       requote_side(i, b.asks, false, ask, ts);
     }

@@ -54,6 +54,7 @@ class VenueStream {
     Side asks{};
   };
 
+  [[nodiscard]] static bool full(const Side& side) noexcept;
   void requote_side(std::uint32_t i, Side& side, bool buy, std::int64_t top, std::uint64_t ts);
   void trade(std::uint32_t i, std::uint64_t ts);
   void churn(std::uint32_t i, std::uint64_t ts);
