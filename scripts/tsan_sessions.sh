@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Whole sessions under ThreadSanitizer: the RX thread, workers, the merge thread and the
 # control thread of `tickwire replay` and `run`, a scripted swap storm, paced release, two
-# feeds side by side, the pattern layer's threads, live DPDK ports, the control channel at
-# work, and a live late join.
+# feeds side by side, the pattern layer's threads and a securities reload across them, live
+# DPDK ports, the control channel at work, and a live late join.
 #   scripts/tsan_sessions.sh BUILD/tickwire   (a -Db_sanitize=thread build; sanitize.sh tsan)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,6 +53,18 @@ for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
 "$tw" ctl --socket "$socket" promote AGPJ critical || true  # once its directory message is in
 "$tw" ctl --socket "$socket" stats > /dev/null
 wait "$replay"
+# A securities file reloaded while two pattern threads run beside two feeds' workers: the
+# control thread prepares it, both threads stop at a batch's start and take it at one key.
+market=$(mktemp -d)
+"$tw" generate --venues nasdaq,bx --out "$market" --seconds 10 --symbols 29 --episodes 0 --quiet
+"$tw" replay --config "$market/scenario.toml" --set workers.count=1 --set patterns.workers=2 --rate 5000 \
+  --control "$market/ctl.sock" --journal "$market/m.jsonl" > /dev/null &
+replay=$!
+for _ in $(seq 100); do [ -S "$market/ctl.nasdaq.sock" ] && break; sleep 0.1; done
+"$tw" ctl --socket "$market/ctl.nasdaq.sock" securities reload | grep -q '^ok'
+wait "$replay"
+grep -q '"securities":"reloaded"' "$market/m.jsonl"
+rm -rf "$market"
 # A live late join: the snapshot is fetched on its own thread while the RX loop holds packets.
 # The server waits long enough that the whole capture arrives during the fetch.
 server_out=$(mktemp)
