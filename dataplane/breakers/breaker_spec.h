@@ -1,0 +1,61 @@
+// What one [breaker.NAME] table asks for: where it runs (scope), what it watches (trigger),
+// when it opens and when it may close again (trip above clear: hysteresis is mandatory), and
+// how it comes back (a minimum time open, a time the clear condition must hold, a bounded
+// half-open probe, backoff when it trips again soon after closing). Times are on the clock
+// of its scope: exchange time for stream-driven triggers, receive time for machine ones.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tickwire::breakers {
+
+enum class Scope : std::uint8_t { kSecurity, kMarket, kSystem };
+inline constexpr std::array<std::string_view, 3> kScopeNames = {"security", "market", "system"};
+
+// What a breaker watches. Each is a value that trips when it rises above `trip`.
+enum class Trigger : std::uint8_t {
+  kMessageRate,  // system: messages per second of exchange time over the window
+  kEventCount,   // any scope: "N in T", occurrences of its event within the window
+};
+inline constexpr std::array<std::string_view, 2> kTriggerNames = {"message_rate", "event_count"};
+
+enum class Mode : std::uint8_t { kEnforce, kShadow };
+inline constexpr std::array<std::string_view, 2> kModeNames = {"enforce", "shadow"};
+
+struct BreakerSpec {
+  std::string name;
+  Scope scope = Scope::kSystem;
+  Trigger trigger = Trigger::kMessageRate;
+  Mode mode = Mode::kEnforce;
+  double trip = 0;   // opens when the value rises above this
+  double clear = 0;  // may close once the value is at or below this (strictly below trip)
+  std::uint64_t window_ns = 50'000'000;
+  std::uint64_t min_open_ns = 100'000'000;     // open at least this long (dwell)
+  std::uint64_t clear_hold_ns = 100'000'000;   // the clear condition holds this long before a probe
+  std::uint64_t probe_ns = 50'000'000;         // half-open: how long the probe lasts
+  double backoff = 2.0;                        // tripping again soon after closing: min_open times this
+  std::uint64_t max_open_ns = 60'000'000'000;  // the longest min_open backoff may reach
+  std::uint64_t rearm_ns = 1'000'000'000;      // "soon": a trip within this of closing backs off
+};
+
+// The limits a window must fit (bounded state: a window is split in kWindowBuckets).
+inline constexpr std::uint64_t kMaxWindowNs = 3'600'000'000'000;  // an hour
+inline constexpr std::uint64_t kMinWindowNs = 1'000;              // a microsecond
+
+// Empty when the spec can work, else the reason, naming the key ("breaker.NAME.clear ...").
+[[nodiscard]] std::string check(const BreakerSpec& spec);
+
+template <std::size_t N>
+[[nodiscard]] constexpr std::optional<std::size_t> index_named(const std::array<std::string_view, N>& names,
+                                                              std::string_view name) noexcept {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (names[i] == name) return i;
+  }
+  return std::nullopt;
+}
+
+}  // namespace tickwire::breakers
