@@ -74,6 +74,16 @@ std::string names_toml(const MarketModel& model, const std::vector<std::uint32_t
   return out + "]";
 }
 
+// A TOML basic string (a directory may hold quotes or backslashes).
+std::string toml_string(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
 std::string write_text(const std::string& path, const std::string& text) {
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (f == nullptr) return path + ": cannot create (" + std::strerror(errno) + ")";
@@ -123,9 +133,9 @@ std::string scenario_toml(const MarketModel& model, const VenuesScenario& scenar
       "# and scores the signals against the injected episodes:\n"
       "#   tickwire score --episodes " + dir + "/episodes.jsonl " + dir + "/journal.jsonl\n";
   for (const VenueSpec& v : scenario.venues) {
-    out += "\n[feed." + v.name + "]\ninput.files = [\"" + dir + "/" + v.name + ".pcap\"]\n";
+    out += "\n[feed." + v.name + "]\ninput.files = [" + toml_string(dir + "/" + v.name + ".pcap") + "]\n";
   }
-  out += "\n[patterns]\nsecurities_file = \"" + dir + "/securities.toml\"\n";
+  out += "\n[patterns]\nsecurities_file = " + toml_string(dir + "/securities.toml") + "\n";
   const auto& sec = model.securities();
   for (std::uint32_t i = 0; i < sec.size(); ++i) {
     if (sec[i].role != Role::kPairB) continue;
