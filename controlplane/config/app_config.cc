@@ -712,7 +712,7 @@ class Applier {
     if (&node == applied_first_) return;
     // [stage.NAME], [feed.NAME] and [pattern.NAME]: a table of named tables, each visited
     // under its name.
-    if (dotted == "stage" || dotted == "feed" || dotted == "pattern") {
+    if (dotted == "stage" || dotted == "feed" || dotted == "pattern" || dotted == "breaker") {
       const toml::table* t = node.as_table();
       if (!t) return fail(dotted, "expected a table of [" + dotted + ".NAME] tables, got " + shown(node), where);
       for (auto&& [k, v] : *t) visit(dotted + "." + std::string(k.str()), v, k.source().begin);
@@ -721,6 +721,7 @@ class Applier {
     if (dotted.starts_with("stage.")) return visit_stage(dotted, node, where);
     if (dotted.starts_with("feed.")) return visit_feed(dotted, node, where);
     if (dotted.starts_with("pattern.")) return visit_pattern(dotted, node, where);
+    if (dotted.starts_with("breaker.")) return visit_breaker(dotted, node, where);
     const Schema& s = schema();
     if (const auto it = s.by_name.find(dotted); it != s.by_name.end()) {
       return assign(s.keys[it->second], nullptr, dotted, node, where);
@@ -742,6 +743,27 @@ class Applier {
   }
 
   [[nodiscard]] const std::vector<Problem>& problems() const noexcept { return problems_; }
+
+  // The [breaker.NAME] tables this document wrote, checked whole (trip and clear judged
+  // together: hysteresis is a property of the pair).
+  void check_breakers() {
+    for (const std::string& name : breakers_written_) {
+      const breakers::BreakerSpec& spec = breaker_spec(name);
+      const std::string at_table = "breaker." + name;
+      std::string why = breakers::check(spec);
+      if (why.empty() && spec.scope != breakers::Scope::kSystem) {
+        why = at_table + ".scope: only \"system\" breakers run yet (the security and market scopes are not built)";
+      }
+      if (why.empty() && !breaker_keys_[name].contains("trip")) why = at_table + ".trip: required";
+      if (why.empty() && !breaker_keys_[name].contains("clear")) why = at_table + ".clear: required";
+      if (why.empty()) continue;
+      const std::size_t colon = why.find(": ");
+      const std::string key = why.substr(0, colon);
+      const auto where = breaker_positions_.find(key);
+      fail(key, why.substr(colon + 2),
+           where != breaker_positions_.end() ? where->second : breaker_positions_[at_table]);
+    }
+  }
 
   // The [pattern.NAME] tables this document wrote, checked whole (a template's parameters are
   // known only once its `template` key is read, wherever it stands in the table).
@@ -781,6 +803,71 @@ class Applier {
     } else {
       spec->settings.emplace_back(key, text.str());
     }
+  }
+
+  // A key of a [breaker.NAME] table, typed here; the table is checked whole at the end.
+  void visit_breaker(const std::string& dotted, const toml::node& node, toml::source_position where) {
+    const std::string_view rest = std::string_view(dotted).substr(std::string_view("breaker.").size());
+    const auto dot = rest.find('.');
+    const std::string name(rest.substr(0, dot));
+    if (!is_bare_name(name)) return fail("breaker." + name, "a breaker name is letters, digits, '_' and '-'", where);
+    breakers::BreakerSpec& spec = breaker_spec(name);
+    if (breaker_positions_.emplace("breaker." + name, where).second) breakers_written_.push_back(name);
+    if (const toml::table* t = node.as_table()) {
+      for (auto&& [k, v] : *t) visit(dotted + "." + std::string(k.str()), v, k.source().begin);
+      return;
+    }
+    if (dot == std::string_view::npos) return fail(dotted, "expected a table, got " + shown(node), where);
+    const std::string key(rest.substr(dot + 1));
+    breaker_positions_[dotted] = where;
+    breaker_keys_[name].insert(key);
+    auto number = [&](double& out) {
+      if (const auto v = node.value<double>()) {
+        out = *v;
+      } else {
+        fail(dotted, "expected a number, got " + shown(node), where);
+      }
+    };
+    auto millis = [&](std::uint64_t& out) {
+      double ms = 0;
+      number(ms);
+      if (!(ms >= 0 && ms <= 86'400'000)) return fail(dotted, "expected milliseconds from 0 to 86400000", where);
+      out = static_cast<std::uint64_t>(ms * 1e6);
+    };
+    auto choice = [&](const auto& names, auto& out) {
+      const auto text = node.value<std::string>();
+      const auto index = text ? breakers::index_named(names, *text) : std::nullopt;
+      if (!index) {
+        std::string all;
+        for (const std::string_view n : names) all += (all.empty() ? "" : ", ") + std::string(n);
+        return fail(dotted, "expected one of " + all + ", got " + shown(node), where);
+      }
+      out = static_cast<std::remove_reference_t<decltype(out)>>(*index);
+    };
+    if (key == "scope") return choice(breakers::kScopeNames, spec.scope);
+    if (key == "trigger") return choice(breakers::kTriggerNames, spec.trigger);
+    if (key == "mode") return choice(breakers::kModeNames, spec.mode);
+    if (key == "trip") return number(spec.trip);
+    if (key == "clear") return number(spec.clear);
+    if (key == "backoff") return number(spec.backoff);
+    if (key == "window_ms") return millis(spec.window_ns);
+    if (key == "min_open_ms") return millis(spec.min_open_ns);
+    if (key == "clear_hold_ms") return millis(spec.clear_hold_ns);
+    if (key == "probe_ms") return millis(spec.probe_ns);
+    if (key == "max_open_ms") return millis(spec.max_open_ns);
+    if (key == "rearm_ms") return millis(spec.rearm_ns);
+    fail(dotted,
+         "unknown key (scope, trigger, mode, trip, clear, window_ms, min_open_ms, clear_hold_ms, probe_ms, backoff, "
+         "max_open_ms, rearm_ms)",
+         where);
+  }
+  breakers::BreakerSpec& breaker_spec(const std::string& name) {
+    for (breakers::BreakerSpec& b : config_.breaker_tables) {
+      if (b.name == name) return b;
+    }
+    config_.breaker_tables.push_back(breakers::BreakerSpec{});
+    config_.breaker_tables.back().name = name;
+    return config_.breaker_tables.back();
   }
 
   void visit_stage(const std::string& dotted, const toml::node& node, toml::source_position where) {
@@ -875,6 +962,9 @@ class Applier {
   std::unordered_map<std::string, std::size_t> pattern_index_;
   std::vector<std::string> patterns_written_;
   std::map<std::string, toml::source_position> pattern_positions_;
+  std::vector<std::string> breakers_written_;
+  std::map<std::string, toml::source_position> breaker_positions_;
+  std::map<std::string, std::set<std::string>> breaker_keys_;  // the keys each table wrote
 };
 
 // The first problem as the file reads (a table iterates in key order, not file order).
@@ -979,6 +1069,7 @@ bool operator==(const AppConfig& a, const AppConfig& b) {
          a.control_socket == b.control_socket && a.rx_cpu == b.rx_cpu &&
          a.worker_cpus == b.worker_cpus && a.control_cpu == b.control_cpu && a.files == b.files &&
          a.ports == b.ports && a.feeds == b.feeds && a.pattern_tables == b.pattern_tables &&
+         a.breaker_tables == b.breaker_tables &&
          a.clock_offset_ns == b.clock_offset_ns && a.session_date == b.session_date &&
          a.patterns.workers == b.patterns.workers && a.patterns.levels == b.patterns.levels &&
          a.patterns.ring_updates == b.patterns.ring_updates && a.patterns.max_securities == b.patterns.max_securities &&
@@ -1035,6 +1126,7 @@ bool apply_text(std::string_view toml_text, std::string_view source_name, AppCon
     for (auto&& [k, v] : doc) applier.visit(std::string(k.str()), v, k.source().begin);
   }
   if (applier.problems().empty()) applier.check_patterns();
+  if (applier.problems().empty()) applier.check_breakers();
   if (!applier.problems().empty()) {
     const Problem& p = first_in_file(applier.problems());
     error = at(source_name, p.where) + ": " + p.key + ": " + p.message;

@@ -17,6 +17,7 @@
 #include "controlplane/patterns/pattern_catalog.h"
 #include "controlplane/recovery/recovery_policy.h"
 #include "dataplane/book/book_store.h"
+#include "dataplane/breakers/breaker_spec.h"
 #include "dataplane/events/classification.h"
 #include "dataplane/feed/sequencer.h"
 #include "dataplane/sched/worker.h"
@@ -123,6 +124,7 @@ struct AppConfig {
 
   PatternsConfig patterns;
   std::vector<patterns::PatternSpec> pattern_tables;  // in the order first written
+  std::vector<breakers::BreakerSpec> breaker_tables;  // [breaker.NAME], in the order first written
   // The feed's exchange clock moved by this much before the pattern layer compares it with
   // other feeds' (a root key: feed.NAME.clock_offset_ns in a feed table).
   double clock_offset_ns = 0;

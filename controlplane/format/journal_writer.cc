@@ -1,5 +1,6 @@
 #include "controlplane/format/journal_writer.h"
 
+#include <cstdio>
 #include <cstring>
 
 #include <array>
@@ -137,6 +138,29 @@ void JournalWriter::gap(const feed::FeedAlert& a) {
   field("last", a.last);
   field("messages", a.last - a.sequence + 1);
   field("cause", std::string_view(feed::gap_cause_name(a.cause)));
+  out_.put("}\n");
+  out_.maybe_flush();
+}
+
+void JournalWriter::breaker(const feed::FeedAlert& a, const breakers::BreakerSpec& spec) {
+  out_.put("{\"seq\":");
+  out_.put_uint(a.sequence);
+  field("exchange_time", a.exchange_ns);
+  field("breaker", std::string_view(spec.name));
+  field("scope", breakers::kScopeNames[static_cast<std::size_t>(spec.scope)]);
+  field("state", breakers::kStateNames[a.to_state]);
+  field("trigger", breakers::kTriggerNames[static_cast<std::size_t>(spec.trigger)]);
+  // Rates and thresholds as the breaker compared them; %.17g gives the same text for the
+  // same double on every run.
+  char number[40];
+  std::snprintf(number, sizeof number, "%.17g", a.value);
+  out_.put(",\"value\":");
+  out_.put(std::string_view(number));
+  std::snprintf(number, sizeof number, "%.17g", a.threshold);
+  out_.put(",\"threshold\":");
+  out_.put(std::string_view(number));
+  field("cause", breakers::kCauseNames[a.breaker_cause]);
+  if (a.shadow) out_.put(",\"shadow\":true");
   out_.put("}\n");
   out_.maybe_flush();
 }

@@ -11,6 +11,9 @@
 //    within_budget, skipped, disabled too; decisions on measured time are part of the run)
 //   {"seq":N,"alert":"gap","session":"S","first":N,"last":M,"messages":K,"cause":"window_expired"}
 //    (N..M never came: after every line of the messages before N, before those after M)
+//   {"seq":N,"exchange_time":T,"breaker":"storm","scope":"system","state":"open","trigger":"message_rate",
+//    "value":V,"threshold":X,"cause":"tripped"}   (after message N's lines; "shadow":true for a
+//    shadow breaker's)
 #pragma once
 
 #include <cstdint>
@@ -22,6 +25,7 @@
 
 #include "controlplane/format/text_buffer.h"
 #include "dataplane/book/book_store.h"
+#include "dataplane/breakers/breaker.h"
 #include "dataplane/events/event.h"
 #include "dataplane/feed/feed_alert.h"
 #include "dataplane/stages/signal.h"
@@ -46,6 +50,8 @@ class JournalWriter {
   void notice(const stages::StageNotice& notice);
   // A gap (other alerts are about time, not the stream, and are not journaled).
   void gap(const feed::FeedAlert& alert);
+  // A circuit breaker's transition (a stream-driven breaker's: part of what the stream did).
+  void breaker(const feed::FeedAlert& alert, const breakers::BreakerSpec& spec);
   void flush() { out_.flush(); }
   // Without a FILE* (out == nullptr) every line is held: what has been written so far.
   [[nodiscard]] std::string_view held_text() const noexcept { return out_.text(); }

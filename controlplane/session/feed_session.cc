@@ -129,6 +129,11 @@ bool FeedSession::reserve_common(std::string& error) {
     }
   }
   alerts_ = std::make_unique<SessionAlerts>(who_, journal_.get(), !setup_.options.live, setup_.say_to);
+  alerts_->set_breakers(config_.breaker_tables);
+  if (!config_.breaker_tables.empty()) {
+    stream_breakers_ = std::make_unique<breakers::StreamBreakers>(config_.breaker_tables);
+    if (stream_breakers_->empty()) stream_breakers_.reset();
+  }
   if (!alerts_->ok()) {
     error = "cannot reserve the alert ring";
     return false;
@@ -249,6 +254,14 @@ void FeedSession::report_common(report::Figures& f, report::FeedSummary& summary
   f.add("alerts.lines_stale", alerts_->lines_stale());
   f.add("alerts.lines_resumed", alerts_->lines_resumed());
   f.add("alerts.dropped", alerts_->dropped());
+  f.add("alerts.breaker_transitions", alerts_->breaker_transitions());
+  for (std::size_t i = 0; i < alerts_->breakers().size(); ++i) {
+    const std::string key = "breakers." + alerts_->breakers()[i].name;
+    const SessionAlerts::BreakerTally& t = alerts_->breaker_tallies()[i];
+    f.add(key + ".opened", t.opened);
+    f.add(key + ".open_us", t.open_ns / 1000);
+    f.add(key + ".longest_open_us", t.longest_ns / 1000);
+  }
   report::add_stages(f, totals_);
   f.add_histogram("pipeline.per_message", totals_.message_cost);
   if (!result_.ports.empty()) {
@@ -315,6 +328,15 @@ void FeedSession::note_attention(report::FeedSummary& summary) {
   }
   if (alerts_->dropped() != 0) {
     attention.push_back(report::counted(alerts_->dropped(), "alert", "alerts") + " lost to a full alert ring");
+  }
+  for (std::size_t i = 0; i < alerts_->breakers().size(); ++i) {
+    const SessionAlerts::BreakerTally& t = alerts_->breaker_tallies()[i];
+    if (t.opened == 0) continue;
+    const breakers::BreakerSpec& b = alerts_->breakers()[i];
+    attention.push_back("breaker " + b.name + (b.mode == breakers::Mode::kShadow ? " (shadow)" : "") + " opened " +
+                        report::counted(t.opened, "time", "times") + ", " +
+                        std::to_string(t.open_ns / 1'000'000) + " ms of exchange time in all, the longest " +
+                        std::to_string(t.longest_ns / 1'000'000) + " ms" + (t.open ? "; still open at the end" : ""));
   }
   for (const report::StageTotals& s : totals_.stages) {
     if (s.overruns != 0) {

@@ -37,6 +37,7 @@
 #include "controlplane/session/outbox.h"
 #include "controlplane/session/pattern_layer.h"
 #include "controlplane/session/session_alerts.h"
+#include "dataplane/breakers/stream_breakers.h"
 #include "controlplane/session/session_options.h"
 #include "controlplane/session/signal_counter.h"
 #include "dataplane/book/book_counters.h"
@@ -159,6 +160,7 @@ class FeedSession {
   std::unique_ptr<format::JournalWriter> journal_;
   std::unique_ptr<SignalCounter> signals_;
   std::unique_ptr<SessionAlerts> alerts_;
+  std::unique_ptr<breakers::StreamBreakers> stream_breakers_;  // null without stream-driven breakers
 
   std::unique_ptr<InputProgress> progress_ = std::make_unique<InputProgress>();
   std::unique_ptr<metrics::FeedCounters> counters_ = std::make_unique<metrics::FeedCounters>();

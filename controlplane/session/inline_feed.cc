@@ -59,7 +59,8 @@ class InlineFeed final : public FeedSession {
     const std::uint64_t every = setup_.options.swap_every;
     script_ = SwapScript{every, every, 0, make_swap_instance_};
     tap_ = std::make_unique<EventTap>(EventTap{*pipeline_, *output_, every != 0 ? &script_ : nullptr});
-    events_ = std::make_unique<Events>(Events{*tap_, market_tap_.get(), setup_.clock, setup_.options.live, 0, nullptr});
+    events_ = std::make_unique<Events>(Events{*tap_, market_tap_.get(), setup_.clock, setup_.options.live, 0, nullptr,
+                                                  stream_breakers_.get(), alerts_.get()});
     builder_ = std::make_unique<book::BookBuilder<Events>>(books_, *events_, book_counters_, 0);
     sink_ = std::make_unique<ReplaySink<Events>>(
         ReplaySink<Events>{*builder_, events_.get(), Pacing{paced_ ? &*arrival_ : nullptr, setup_.clock, nullptr}});

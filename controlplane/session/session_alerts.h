@@ -1,6 +1,6 @@
 // The feed alerts of a pipeline session (gaps with their range, lines going stale and coming
-// back): raised on the RX thread, told to a person as they happen, counted, and gaps
-// journaled in stream order.
+// back, circuit breakers moving): raised on the RX thread, told to a person as they happen,
+// counted, and gaps and breaker transitions journaled in stream order.
 //
 // The RX thread posts each alert on a ring that the merge thread drains; the merge thread
 // words it for a person into the process's message outbox, which the control thread prints
@@ -14,10 +14,13 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
+#include <algorithm>
 #include <deque>
 #include <string>
+#include <vector>
 
 #include "controlplane/format/journal_writer.h"
+#include "dataplane/breakers/breaker.h"
 #include "dataplane/core/cpu_relax.h"
 #include "dataplane/feed/feed_alert.h"
 #include "dataplane/sched/spsc_ring.h"
@@ -34,6 +37,11 @@ class SessionAlerts {
         ring_(kRingCapacity) {}
 
   [[nodiscard]] bool ok() const noexcept { return ring_.ok(); }
+  // The session's [breaker.NAME] tables, by index (what a breaker alert names).
+  void set_breakers(std::vector<breakers::BreakerSpec> specs) {
+    breakers_ = std::move(specs);
+    breaker_figures_.assign(breakers_.size(), BreakerTally{});
+  }
 
   // RX thread.
   void post(const feed::FeedAlert& a) {
@@ -50,7 +58,7 @@ class SessionAlerts {
   void pull() {
     while (const feed::FeedAlert* a = ring_.front()) {
       say(*a);
-      if (a->kind == feed::FeedAlertKind::kGap) pending_gaps_.push_back(*a);
+      if (a->kind == feed::FeedAlertKind::kGap || a->kind == feed::FeedAlertKind::kBreaker) pending_gaps_.push_back(*a);
       ring_.pop();
     }
   }
@@ -75,6 +83,17 @@ class SessionAlerts {
   [[nodiscard]] std::uint64_t lines_stale() const noexcept { return counts_[1]; }
   [[nodiscard]] std::uint64_t lines_resumed() const noexcept { return counts_[2]; }
   [[nodiscard]] std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
+  [[nodiscard]] std::uint64_t breaker_transitions() const noexcept { return counts_[3]; }
+  // Per breaker, from its transitions (exchange time): times opened, time open, the longest.
+  struct BreakerTally {
+    std::uint64_t opened = 0;
+    std::uint64_t open_ns = 0;
+    std::uint64_t longest_ns = 0;
+    std::uint64_t since_ns = 0;
+    bool open = false;
+  };
+  [[nodiscard]] const std::vector<breakers::BreakerSpec>& breakers() const noexcept { return breakers_; }
+  [[nodiscard]] const std::vector<BreakerTally>& breaker_tallies() const noexcept { return breaker_figures_; }
 
  private:
   // Enough for a burst of holes behind a full reorder buffer; the merge thread drains it
@@ -84,11 +103,31 @@ class SessionAlerts {
   static constexpr std::uint64_t kTold = 100;
 
   void write_first_pending() {
-    if (journal_ != nullptr) journal_->gap(pending_gaps_.front());
+    const feed::FeedAlert& a = pending_gaps_.front();
+    if (journal_ != nullptr && a.kind == feed::FeedAlertKind::kGap) journal_->gap(a);
+    if (journal_ != nullptr && a.kind == feed::FeedAlertKind::kBreaker && a.breaker < breakers_.size()) {
+      journal_->breaker(a, breakers_[a.breaker]);
+    }
     pending_gaps_.pop_front();
+  }
+  void tally(const feed::FeedAlert& a) {
+    if (a.breaker >= breaker_figures_.size()) return;
+    BreakerTally& t = breaker_figures_[a.breaker];
+    const auto to = static_cast<breakers::State>(a.to_state);
+    if (!t.open && to != breakers::State::kClosed) {
+      ++t.opened;
+      t.open = true;
+      t.since_ns = a.exchange_ns;
+    } else if (t.open && to == breakers::State::kClosed) {
+      const std::uint64_t length = a.exchange_ns >= t.since_ns ? a.exchange_ns - t.since_ns : 0;
+      t.open_ns += length;
+      t.longest_ns = std::max(t.longest_ns, length);
+      t.open = false;
+    }
   }
   void say(const feed::FeedAlert& a) {
     ++counts_[static_cast<std::size_t>(a.kind)];
+    if (a.kind == feed::FeedAlertKind::kBreaker) tally(a);
     if (++told_ > kTold || say_to_ == nullptr) return;
     const char line = static_cast<char>('a' + a.line);
     switch (a.kind) {
@@ -105,6 +144,17 @@ class SessionAlerts {
       case feed::FeedAlertKind::kLineResumed:
         std::fprintf(say_to_, "%s: alert: line %c resumed\n", who_.c_str(), line);
         break;
+      case feed::FeedAlertKind::kBreaker: {
+        if (a.breaker >= breakers_.size()) break;
+        const breakers::BreakerSpec& b = breakers_[a.breaker];
+        std::fprintf(say_to_, "%s: alert: breaker %s %s%s (%s %s, %s %.6g against %.6g) at message %llu\n",
+                     who_.c_str(), b.name.c_str(), breakers::kStateNames[a.to_state].data(),
+                     a.shadow ? " (shadow: nothing done)" : "", breakers::kCauseNames[a.breaker_cause].data(),
+                     breakers::kScopeNames[static_cast<std::size_t>(b.scope)].data(),
+                     breakers::kTriggerNames[static_cast<std::size_t>(b.trigger)].data(), a.value, a.threshold,
+                     static_cast<unsigned long long>(a.sequence));
+        break;
+      }
     }
   }
 
@@ -114,7 +164,9 @@ class SessionAlerts {
   std::FILE* say_to_;
   sched::SpscRing<feed::FeedAlert> ring_;
   std::deque<feed::FeedAlert> pending_gaps_;
-  std::uint64_t counts_[3] = {};
+  std::uint64_t counts_[4] = {};
+  std::vector<breakers::BreakerSpec> breakers_;
+  std::vector<BreakerTally> breaker_figures_;
   std::uint64_t told_ = 0;
   std::atomic<std::uint64_t> dropped_{0};  // the RX thread's; read by others
 };

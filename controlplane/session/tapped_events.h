@@ -1,7 +1,7 @@
 // Where the book builder's events go in a pipeline session: the pattern layer's tap first
-// (when [pattern.NAME] tables are configured), then the events' own way (the inline
-// pipeline's EventTap, or the router). One type for both, so a session without patterns pays
-// a predictable branch per message and nothing else.
+// (when [pattern.NAME] tables are configured), the feed's stream breakers (when [breaker.NAME]
+// tables are), then the events' own way (the inline pipeline's EventTap, or the router). One
+// type for both, so a session without them pays a predictable branch per message each.
 #pragma once
 
 #include <chrono>
@@ -9,6 +9,8 @@
 #include <functional>
 #include <span>
 
+#include "controlplane/session/session_alerts.h"
+#include "dataplane/breakers/stream_breakers.h"
 #include "dataplane/events/event.h"
 #include "dataplane/metrics/tsc_clock.h"
 #include "dataplane/patterns/market_tap.h"
@@ -28,10 +30,18 @@ struct TappedEvents {
 
   void message(std::span<events::Event> m) {
     if (tap != nullptr) tap->message(m, live && !m.empty() ? m.front().receive_time_ns : arrival_ns);
+    if (breakers != nullptr) {
+      breakers->message(m, [this](const feed::FeedAlert& a) {
+        if (alerts != nullptr) alerts->post(a);
+      });
+    }
     inner.message(m);
   }
   // Live: whether the sequencer holds a hole open (the watermark then stays at the last time).
   std::function<bool()> hole_open;
+  // The feed's stream breakers (null: none); their transitions go out as alerts.
+  breakers::StreamBreakers* breakers = nullptr;
+  SessionAlerts* alerts = nullptr;
 
   void publish() {
     if (tap != nullptr) {
@@ -49,6 +59,7 @@ struct TappedEvents {
   }
   [[nodiscard]] std::uint64_t gap_key(std::uint64_t first, std::uint64_t last) noexcept {
     if (tap != nullptr) tap->gap(first, last);  // the tap keys its updates as the router does
+    if (breakers != nullptr) breakers->gap(first, last);
     return inner.gap_key(first, last);
   }
   // A new session: live, today's date (a restart within the day stays on it); in a replay,

@@ -89,7 +89,8 @@ class WorkerFeed final : public FeedSession {
     router_->accept_swaps(swapper_->requests());
     if (setup_.options.swap_every != 0) router_->expect_swap_every(setup_.options.swap_every);
     next_swap_at_ = setup_.options.swap_every;
-    events_ = std::make_unique<Events>(Events{*router_, market_tap_.get(), setup_.clock, setup_.options.live, 0, nullptr});
+    events_ = std::make_unique<Events>(Events{*router_, market_tap_.get(), setup_.clock, setup_.options.live, 0, nullptr,
+                                                  stream_breakers_.get(), alerts_.get()});
     builder_ = std::make_unique<book::BookBuilder<Events>>(books_, *events_, book_counters_, 0);
     sink_ = std::make_unique<Sink>(Sink{*builder_, events_.get(), Pacing{paced_ ? &*arrival_ : nullptr, setup_.clock, nullptr}});
     sink_->prefetch_ahead = config_.book.prefetch;

@@ -40,6 +40,8 @@ struct BreakerSpec {
   double backoff = 2.0;                        // tripping again soon after closing: min_open times this
   std::uint64_t max_open_ns = 60'000'000'000;  // the longest min_open backoff may reach
   std::uint64_t rearm_ns = 1'000'000'000;      // "soon": a trip within this of closing backs off
+
+  friend bool operator==(const BreakerSpec&, const BreakerSpec&) = default;
 };
 
 // The limits a window must fit (bounded state: a window is split in kWindowBuckets).

@@ -10,7 +10,7 @@
 
 namespace tickwire::feed {
 
-enum class FeedAlertKind : std::uint8_t { kGap, kLineStale, kLineResumed };
+enum class FeedAlertKind : std::uint8_t { kGap, kLineStale, kLineResumed, kBreaker };
 
 struct FeedAlert {
   FeedAlertKind kind = FeedAlertKind::kGap;
@@ -22,8 +22,17 @@ struct FeedAlert {
   std::uint64_t sequence = 0;
   std::uint64_t last = 0;        // kGap: the last lost sequence
   std::uint64_t receive_ns = 0;  // when, on the receive clock
-  // kGap with workers: where its journal line goes among the merged ones (events::StreamKeys).
+  // kGap, kBreaker: where its journal line goes among the merged ones (events::StreamKeys).
   std::uint64_t stream_key = 0;
+  // kBreaker: a circuit breaker's transition at message `sequence` (dataplane/breakers/).
+  std::uint16_t breaker = 0;     // its index among the session's breakers
+  std::uint8_t from_state = 0;   // breakers::State
+  std::uint8_t to_state = 0;
+  std::uint8_t breaker_cause = 0;  // breakers::Cause
+  bool shadow = false;
+  std::uint64_t exchange_ns = 0;  // the exchange time it moved at
+  double value = 0;
+  double threshold = 0;
 };
 
 [[nodiscard]] constexpr const char* gap_cause_name(GapCause cause) noexcept {
