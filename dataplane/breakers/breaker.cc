@@ -21,7 +21,7 @@ std::string check(const BreakerSpec& spec) {
   return {};
 }
 
-std::optional<Transition> Breaker::observe(std::uint64_t t, double value) noexcept {
+std::optional<Transition> Breaker::observe_moving(std::uint64_t t, double value) noexcept {
   std::optional<Transition> automatic = step(t, value);
   if (!automatic || forced_) return std::nullopt;  // forced: the reported state does not move
   return move(*automatic);

@@ -63,8 +63,12 @@ class Breaker {
  public:
   explicit Breaker(const BreakerSpec* spec) noexcept : spec_(spec), min_open_ns_(spec->min_open_ns) {}
 
-  // The trigger's value at event time t (t never goes back).
-  [[nodiscard]] std::optional<Transition> observe(std::uint64_t t, double value) noexcept;
+  // The trigger's value at event time t (t never goes back). Inline for the common case, a
+  // closed breaker below its trip: one comparison.
+  [[nodiscard]] std::optional<Transition> observe(std::uint64_t t, double value) noexcept {
+    if (automatic_ == State::kClosed && !(value > spec_->trip)) return std::nullopt;
+    return observe_moving(t, value);
+  }
   // `ctl breaker open|close|auto`, at event time t with the trigger's value then.
   [[nodiscard]] std::optional<Transition> force(Override o, std::uint64_t t, double value) noexcept;
   // New thresholds (RCU-published by the control plane): in force from the next observation.
@@ -80,6 +84,7 @@ class Breaker {
   [[nodiscard]] const BreakerSpec& spec() const noexcept { return *spec_; }
 
  private:
+  std::optional<Transition> observe_moving(std::uint64_t t, double value) noexcept;
   std::optional<Transition> step(std::uint64_t t, double value) noexcept;  // the automatic machine
   std::optional<Transition> move(Transition tr) noexcept;                   // reported: counted, flagged
   void back_off() noexcept;

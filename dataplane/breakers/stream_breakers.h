@@ -29,7 +29,8 @@ class StreamBreakers {
   explicit StreamBreakers(const std::vector<BreakerSpec>& specs) : specs_(specs) {
     for (std::size_t i = 0; i < specs_.size(); ++i) {
       if (specs_[i].scope != Scope::kSystem || specs_[i].trigger != Trigger::kMessageRate) continue;
-      slots_.push_back({static_cast<std::uint16_t>(i), Breaker(&specs_[i]), WindowSum(specs_[i].window_ns)});
+      slots_.push_back({static_cast<std::uint16_t>(i), Breaker(&specs_[i]), WindowSum(specs_[i].window_ns),
+                        1e9 / static_cast<double>(specs_[i].window_ns)});
     }
   }
   StreamBreakers(const StreamBreakers&) = delete;
@@ -45,9 +46,8 @@ class StreamBreakers {
       clock_ns_ = first.exchange_time_ns;
     }
     for (Slot& s : slots_) {
-      s.window.add(clock_ns_, 1.0);
-      const double rate = s.window.sum(clock_ns_) * 1e9 / static_cast<double>(s.window.window_ns());
-      if (const auto t = s.breaker.observe(clock_ns_, rate)) post(alert(s, *t, first.sequence, key));
+      const double rate = s.window.add_and_sum(clock_ns_, 1.0) * s.per_second;
+      if (const auto t = s.breaker.observe(clock_ns_, rate)) [[unlikely]] post(alert(s, *t, first.sequence, key));
     }
   }
   void gap(std::uint64_t first, std::uint64_t last) noexcept {
@@ -66,6 +66,7 @@ class StreamBreakers {
     std::uint16_t index;
     Breaker breaker;
     WindowSum window;
+    double per_second;  // from a count over the window to a rate
   };
   static feed::FeedAlert alert(const Slot& s, const Transition& t, std::uint64_t sequence, std::uint64_t key) noexcept {
     feed::FeedAlert a;

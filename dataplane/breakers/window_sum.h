@@ -26,13 +26,20 @@ class WindowSum {
     buckets_ = {};
     total_ = 0;
     newest_ = 0;
+    newest_end_ns_ = 0;
+    newest_sum_ = 0;
     any_ = false;
   }
 
   void add(std::uint64_t t_ns, double amount) noexcept {
     advance(t_ns);
-    buckets_[newest_ % kWindowBuckets].sum += amount;
+    newest_sum_ += amount;
     total_ += amount;
+  }
+  // add() then sum(): what a per-message trigger does, with one look at the clock.
+  [[nodiscard]] double add_and_sum(std::uint64_t t_ns, double amount) noexcept {
+    add(t_ns, amount);
+    return total_;
   }
   // The sum of the window ending at t_ns (event time never goes back: an older t reads the
   // newest bucket's window).
@@ -44,21 +51,29 @@ class WindowSum {
 
  private:
   void advance(std::uint64_t t_ns) noexcept {
+    // Most calls fall in the newest bucket: no division for them.
+    if (t_ns < newest_end_ns_ && any_) return;
     const std::uint64_t number = t_ns / span_ns_;
     if (!any_) {
       any_ = true;
       newest_ = number;
-      buckets_[newest_ % kWindowBuckets] = {number, 0};
+      newest_end_ns_ = (number + 1) * span_ns_;
+      newest_sum_ = 0;
       return;
     }
     if (number <= newest_) return;
+    // The newest bucket closes into the ring; those between it and the new one are empty;
+    // past a whole window, all are.
+    buckets_[newest_ % kWindowBuckets] = {newest_, newest_sum_};
+    newest_sum_ = 0;
     const std::uint64_t steps = number - newest_ < kWindowBuckets ? number - newest_ : kWindowBuckets;
-    for (std::uint64_t k = 1; k <= steps; ++k) buckets_[(number - steps + k) % kWindowBuckets] = {number - steps + k, 0};
+    for (std::uint64_t k = 1; k < steps; ++k) buckets_[(number - steps + k) % kWindowBuckets] = {number - steps + k, 0};
     newest_ = number;
-    // Summed afresh from the buckets still inside: no running subtraction to drift.
+    newest_end_ns_ = (number + 1) * span_ns_;
+    // Summed afresh from the closed buckets still inside: no running subtraction to drift.
     total_ = 0;
     for (const Bucket& b : buckets_) {
-      if (b.number + kWindowBuckets > newest_) total_ += b.sum;
+      if (b.number < newest_ && b.number + kWindowBuckets > newest_) total_ += b.sum;
     }
   }
 
@@ -66,11 +81,15 @@ class WindowSum {
     std::uint64_t number = 0;  // t / span of what it holds
     double sum = 0;
   };
+  // What every message touches first, then the ring of closed buckets (read only when the
+  // window moves on).
+  std::uint64_t newest_end_ns_ = 0;  // where the newest bucket's span ends
+  double newest_sum_ = 0;
+  double total_ = 0;
+  bool any_ = false;
   std::uint64_t window_ns_ = 0;
   std::uint64_t span_ns_ = 1;
   std::uint64_t newest_ = 0;
-  double total_ = 0;
-  bool any_ = false;
   std::array<Bucket, kWindowBuckets> buckets_{};
 };
 
