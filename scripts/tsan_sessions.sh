@@ -12,6 +12,13 @@ export TSAN_OPTIONS=halt_on_error=1
   --journal-events pcap_samples/sample_faults.pcap > /dev/null
 "$tw" replay --workers 2 --rate 200000 --journal /dev/null \
   pcap_samples/sample_day.pcap > /dev/null
+# A stream breaker on the RX thread whose transitions reach the merge thread as alerts.
+breaker_toml=$(mktemp)
+printf '[breaker.storm]\nscope = "system"\ntrigger = "message_rate"\ntrip = 2000\nclear = 1000\nwindow_ms = 50\n' \
+  > "$breaker_toml"
+"$tw" replay --workers 2 --config "$breaker_toml" --stats --journal /dev/null pcap_samples/sample_day.pcap 2> /dev/null |
+  grep -q 'breakers.storm.opened *1'
+rm -f "$breaker_toml"
 # Two feed sessions side by side over one capture, one inline and one with two workers: the
 # same journal, and nothing shared between their threads but what the process means to share.
 feeds_dir=$(mktemp -d)
