@@ -754,6 +754,10 @@ class Applier {
       if (why.empty() && spec.scope != breakers::Scope::kSystem) {
         why = at_table + ".scope: only \"system\" breakers run yet (the security and market scopes are not built)";
       }
+      if (why.empty() && spec.trigger != breakers::Trigger::kMessageRate) {
+        why = at_table + ".trigger: only \"message_rate\" runs yet (event_count has no event to count until the "
+                         "security and system scopes' events are built)";
+      }
       if (why.empty() && !breaker_keys_[name].contains("trip")) why = at_table + ".trip: required";
       if (why.empty() && !breaker_keys_[name].contains("clear")) why = at_table + ".clear: required";
       if (why.empty()) continue;
@@ -1480,6 +1484,22 @@ std::string reference_markdown(const AppConfig& config) {
   out += "\n### [pattern.NAME]\n\nEach table is one pattern instance: `template` names its template, `securities` the "
          "securities it watches (by symbol), and the template's own keys follow.\n" +
          patterns::pattern_reference_markdown();
+  const breakers::BreakerSpec d;
+  auto ms = [](std::uint64_t ns) { return std::to_string(ns / 1'000'000); };
+  out += "\n### [breaker.NAME]\n\nEach table is one circuit breaker (docs/breakers.md); every feed runs its own.\n\n"
+         "| key | default | what it sets |\n|---|---|---|\n"
+         "| `scope` | `system` | where it runs [system; security and market are not built yet] |\n"
+         "| `trigger` | `message_rate` | what it watches [message_rate: messages per second of exchange time over the window] |\n"
+         "| `trip` | (required) | opens when the value rises above this |\n"
+         "| `clear` | (required) | may close once the value is at or below this; below trip |\n"
+         "| `window_ms` | `" + ms(d.window_ns) + "` | the window the trigger's value is taken over [0.001 to 3600000] |\n"
+         "| `min_open_ms` | `" + ms(d.min_open_ns) + "` | the dwell: open at least this long |\n"
+         "| `clear_hold_ms` | `" + ms(d.clear_hold_ns) + "` | the value stays at or below clear this long before a probe |\n"
+         "| `probe_ms` | `" + ms(d.probe_ns) + "` | how long half_open lasts |\n"
+         "| `backoff` | `2` | the dwell's factor when it opens again within rearm_ms or fails a probe [1 or more] |\n"
+         "| `max_open_ms` | `" + ms(d.max_open_ns) + "` | the longest the dwell grows to |\n"
+         "| `rearm_ms` | `" + ms(d.rearm_ns) + "` | \"soon\" after closing |\n"
+         "| `mode` | `enforce` | enforce, or shadow: journal what it would do and do nothing |\n";
   return out;
 }
 

@@ -149,6 +149,7 @@ TEST(BreakersCli, ATableThatCannotWorkIsRefusedWithItsKeyNamed) {
       {"clear = 80000\n", "breaker.storm.clear"},
       {"window_ms = 0\n", "breaker.storm.window_ms"},
       {"trigger = \"spread\"\n", "breaker.storm.trigger"},
+      {"trigger = \"event_count\"\n", "breaker.storm.trigger"},
       {"scope = \"security\"\n", "breaker.storm.scope"},
       {"tripp = 5\n", "breaker.storm.tripp"},
   };
