@@ -58,20 +58,20 @@ class SessionAlerts {
   void pull() {
     while (const feed::FeedAlert* a = ring_.front()) {
       say(*a);
-      if (a->kind == feed::FeedAlertKind::kGap || a->kind == feed::FeedAlertKind::kBreaker) pending_gaps_.push_back(*a);
+      if (a->kind == feed::FeedAlertKind::kGap || a->kind == feed::FeedAlertKind::kBreaker) pending_lines_.push_back(*a);
       ring_.pop();
     }
   }
   // Merge thread: before the merged line whose stream key is `key` is written.
   void journal_before(std::uint64_t key) {
     pull();
-    while (!pending_gaps_.empty() && pending_gaps_.front().stream_key <= key) write_first_pending();
+    while (!pending_lines_.empty() && pending_lines_.front().stream_key <= key) write_first_pending();
   }
   // Merge thread, once the RX thread has finished and every line is merged: the rest, then
   // the summary of what was not told.
   void finish() {
     pull();
-    while (!pending_gaps_.empty()) write_first_pending();
+    while (!pending_lines_.empty()) write_first_pending();
     if (told_ > kTold && say_to_ != nullptr) {
       std::fprintf(say_to_, "%s: %llu more alerts not printed (counted in the report)\n", who_.c_str(),
                    static_cast<unsigned long long>(told_ - kTold));
@@ -103,12 +103,12 @@ class SessionAlerts {
   static constexpr std::uint64_t kTold = 100;
 
   void write_first_pending() {
-    const feed::FeedAlert& a = pending_gaps_.front();
+    const feed::FeedAlert& a = pending_lines_.front();
     if (journal_ != nullptr && a.kind == feed::FeedAlertKind::kGap) journal_->gap(a);
     if (journal_ != nullptr && a.kind == feed::FeedAlertKind::kBreaker && a.breaker < breakers_.size()) {
       journal_->breaker(a, breakers_[a.breaker]);
     }
-    pending_gaps_.pop_front();
+    pending_lines_.pop_front();
   }
   void tally(const feed::FeedAlert& a) {
     if (a.breaker >= breaker_figures_.size()) return;
@@ -163,7 +163,7 @@ class SessionAlerts {
   bool wait_when_full_;
   std::FILE* say_to_;
   sched::SpscRing<feed::FeedAlert> ring_;
-  std::deque<feed::FeedAlert> pending_gaps_;
+  std::deque<feed::FeedAlert> pending_lines_;  // gaps and breaker transitions, to be journaled by key
   std::uint64_t counts_[4] = {};
   std::vector<breakers::BreakerSpec> breakers_;
   std::vector<BreakerTally> breaker_figures_;

@@ -39,14 +39,12 @@ std::optional<Transition> Breaker::force(Override o, std::uint64_t t, double val
       break;
   }
   if (state() == before) return std::nullopt;
-  Transition tr;
-  tr.from = before;
-  tr.to = state();
-  tr.cause = cause;
-  tr.time_ns = t;
-  tr.value = value;
-  tr.threshold = tr.to == State::kOpen ? spec_->trip : spec_->clear;
-  return move(tr);
+  return move({.from = before,
+               .to = state(),
+               .cause = cause,
+               .time_ns = t,
+               .value = value,
+               .threshold = state() == State::kOpen ? spec_->trip : spec_->clear});
 }
 
 // Counts what is reported, flags a shadow breaker's.
@@ -75,13 +73,7 @@ void Breaker::back_off() noexcept {
 std::optional<Transition> Breaker::step(std::uint64_t t, double value) noexcept {
   const BreakerSpec& s = *spec_;
   auto transition = [&](State to, Cause cause, double threshold) {
-    Transition tr;
-    tr.from = automatic_;
-    tr.to = to;
-    tr.cause = cause;
-    tr.time_ns = t;
-    tr.value = value;
-    tr.threshold = threshold;
+    const Transition tr{.from = automatic_, .to = to, .cause = cause, .time_ns = t, .value = value, .threshold = threshold};
     automatic_ = to;
     return tr;
   };
