@@ -504,6 +504,10 @@ void add_global_keys(std::vector<Key>& keys) {
   keys.push_back(unsigned_key("patterns.merge.max_hold_us",
                               "live: a feed holding the merge longer is declared lagging (0: never)", 0, kMinuteUs,
                               [](auto& c, auto*) -> auto& { return c.patterns.merge_max_hold_ns; }, 1000));
+  keys.push_back(unsigned_key("breaker.max_promoted",
+                              "instruments of one feed whose open security breakers make their tops and trades "
+                              "critical at once (0: none promoted)",
+                              0, 1u << 20, [](auto& c, auto*) -> auto& { return c.breaker_max_promoted; }));
   keys.push_back(double_key("clock_offset_ns", "added to this feed's exchange clock before feeds are compared", -1e12,
                             1e12, [](auto& c, auto*) -> auto& { return c.clock_offset_ns; }));
   keys.push_back(string_key("input.session_date",
@@ -721,7 +725,7 @@ class Applier {
     if (dotted.starts_with("stage.")) return visit_stage(dotted, node, where);
     if (dotted.starts_with("feed.")) return visit_feed(dotted, node, where);
     if (dotted.starts_with("pattern.")) return visit_pattern(dotted, node, where);
-    if (dotted.starts_with("breaker.")) return visit_breaker(dotted, node, where);
+    if (dotted.starts_with("breaker.") && dotted != "breaker.max_promoted") return visit_breaker(dotted, node, where);
     const Schema& s = schema();
     if (const auto it = s.by_name.find(dotted); it != s.by_name.end()) {
       return assign(s.keys[it->second], nullptr, dotted, node, where);
@@ -748,18 +752,29 @@ class Applier {
   // together: hysteresis is a property of the pair).
   void check_breakers() {
     for (const std::string& name : breakers_written_) {
-      const breakers::BreakerSpec& spec = breaker_spec(name);
+      breakers::BreakerSpec& spec = breaker_spec(name);
       const std::string at_table = "breaker." + name;
+      if (spec.trigger == breakers::Trigger::kHalt) {
+        if (!breaker_keys_[name].contains("trip")) spec.trip = 0.5;
+        if (!breaker_keys_[name].contains("clear")) spec.clear = 0;
+      }
       std::string why = breakers::check(spec);
-      if (why.empty() && spec.scope != breakers::Scope::kSystem) {
-        why = at_table + ".scope: only \"system\" breakers run yet (the security and market scopes are not built)";
+      if (why.empty() && spec.scope == breakers::Scope::kMarket) {
+        why = at_table + ".scope: the market scope is not built yet (system and security breakers run)";
       }
-      if (why.empty() && spec.trigger != breakers::Trigger::kMessageRate) {
-        why = at_table + ".trigger: only \"message_rate\" runs yet (event_count has no event to count until the "
-                         "security and system scopes' events are built)";
+      if (why.empty() && !breakers::runs_in(spec.trigger, spec.scope)) {
+        why = at_table + ".trigger: " +
+              std::string(breakers::kTriggerNames[static_cast<std::size_t>(spec.trigger)]) + " does not run in the " +
+              std::string(breakers::kScopeNames[static_cast<std::size_t>(spec.scope)]) +
+              " scope (system: message_rate; security: volatility, band, spread, quote_rate, halt; event_count is "
+              "not built yet)";
       }
-      if (why.empty() && !breaker_keys_[name].contains("trip")) why = at_table + ".trip: required";
-      if (why.empty() && !breaker_keys_[name].contains("clear")) why = at_table + ".clear: required";
+      // halt's value is 0 or 1: its thresholds go without saying.
+      const bool thresholds_implied = spec.trigger == breakers::Trigger::kHalt;
+      if (why.empty() && !thresholds_implied && !breaker_keys_[name].contains("trip")) why = at_table + ".trip: required";
+      if (why.empty() && !thresholds_implied && !breaker_keys_[name].contains("clear")) {
+        why = at_table + ".clear: required";
+      }
       if (why.empty()) continue;
       const std::size_t colon = why.find(": ");
       const std::string key = why.substr(0, colon);
@@ -860,9 +875,24 @@ class Applier {
     if (key == "probe_ms") return millis(spec.probe_ns);
     if (key == "max_open_ms") return millis(spec.max_open_ns);
     if (key == "rearm_ms") return millis(spec.rearm_ns);
+    if (key == "norm_ms") return millis(spec.norm_ns);
+    if (key == "reference_ms") return millis(spec.reference_ns);
+    if (key == "ratchet_percent") {
+      number(spec.ratchet_percent);
+      if (!(spec.ratchet_percent > 0 && spec.ratchet_percent <= 100)) fail(dotted, "expected a percentage above 0", where);
+      return;
+    }
+    if (key == "promote") {
+      if (const auto v = node.value<bool>()) {
+        spec.promote = *v;
+      } else {
+        fail(dotted, "expected true or false, got " + shown(node), where);
+      }
+      return;
+    }
     fail(dotted,
          "unknown key (scope, trigger, mode, trip, clear, window_ms, min_open_ms, clear_hold_ms, probe_ms, backoff, "
-         "max_open_ms, rearm_ms)",
+         "max_open_ms, rearm_ms, norm_ms, reference_ms, ratchet_percent, promote)",
          where);
   }
   breakers::BreakerSpec& breaker_spec(const std::string& name) {
@@ -1073,7 +1103,7 @@ bool operator==(const AppConfig& a, const AppConfig& b) {
          a.control_socket == b.control_socket && a.rx_cpu == b.rx_cpu &&
          a.worker_cpus == b.worker_cpus && a.control_cpu == b.control_cpu && a.files == b.files &&
          a.ports == b.ports && a.feeds == b.feeds && a.pattern_tables == b.pattern_tables &&
-         a.breaker_tables == b.breaker_tables &&
+         a.breaker_tables == b.breaker_tables && a.breaker_max_promoted == b.breaker_max_promoted &&
          a.clock_offset_ns == b.clock_offset_ns && a.session_date == b.session_date &&
          a.patterns.workers == b.patterns.workers && a.patterns.levels == b.patterns.levels &&
          a.patterns.ring_updates == b.patterns.ring_updates && a.patterns.max_securities == b.patterns.max_securities &&
@@ -1488,10 +1518,14 @@ std::string reference_markdown(const AppConfig& config) {
   auto ms = [](std::uint64_t ns) { return std::to_string(ns / 1'000'000); };
   out += "\n### [breaker.NAME]\n\nEach table is one circuit breaker (docs/breakers.md); every feed runs its own.\n\n"
          "| key | default | what it sets |\n|---|---|---|\n"
-         "| `scope` | `system` | where it runs [system; security and market are not built yet] |\n"
-         "| `trigger` | `message_rate` | what it watches [message_rate: messages per second of exchange time over the window] |\n"
-         "| `trip` | (required) | opens when the value rises above this |\n"
-         "| `clear` | (required) | may close once the value is at or below this; below trip |\n"
+         "| `scope` | `system` | where it runs: system (the feed's pipeline) or security (one breaker per instrument) "
+         "[the market scope is not built yet] |\n"
+         "| `trigger` | `message_rate` | what it watches. system: message_rate (messages per second of exchange time over "
+         "the window). security: volatility (the mid's move in sigmas), band (percent from a ratcheting reference), "
+         "spread (multiples of its norm), quote_rate (top-of-book changes per second over the window), halt (1 while "
+         "halted, paused or in a LULD auction) |\n"
+         "| `trip` | (required; halt: 0.5) | opens when the value rises above this (security: above 0) |\n"
+         "| `clear` | (required; halt: 0) | may close once the value is at or below this; below trip |\n"
          "| `window_ms` | `" + ms(d.window_ns) + "` | the window the trigger's value is taken over [0.001 to 3600000] |\n"
          "| `min_open_ms` | `" + ms(d.min_open_ns) + "` | the dwell: open at least this long |\n"
          "| `clear_hold_ms` | `" + ms(d.clear_hold_ns) + "` | the value stays at or below clear this long before a probe |\n"
@@ -1499,7 +1533,12 @@ std::string reference_markdown(const AppConfig& config) {
          "| `backoff` | `2` | the dwell's factor when it opens again within rearm_ms or fails a probe [1 or more] |\n"
          "| `max_open_ms` | `" + ms(d.max_open_ns) + "` | the longest the dwell grows to |\n"
          "| `rearm_ms` | `" + ms(d.rearm_ns) + "` | \"soon\" after closing |\n"
-         "| `mode` | `enforce` | enforce, or shadow: journal what it would do and do nothing |\n";
+         "| `mode` | `enforce` | enforce, or shadow: journal what it would do and do nothing |\n"
+         "| `norm_ms` | `" + ms(d.norm_ns) + "` | volatility, spread: the time constant of the norm (an event-time EWMA) |\n"
+         "| `reference_ms` | `" + ms(d.reference_ns) + "` | band: the time constant of the trailing average |\n"
+         "| `ratchet_percent` | `1` | band: the reference moves to the average once it is this far |\n"
+         "| `promote` | `true` | security: while open, the instrument's top-of-book and trade messages are critical "
+         "(at most breaker.max_promoted instruments at once) |\n";
   return out;
 }
 

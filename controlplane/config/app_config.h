@@ -125,6 +125,8 @@ struct AppConfig {
   PatternsConfig patterns;
   std::vector<patterns::PatternSpec> pattern_tables;  // in the order first written
   std::vector<breakers::BreakerSpec> breaker_tables;  // [breaker.NAME], in the order first written
+  // Instruments whose security breakers may promote their tops and trades at once, per feed.
+  std::uint32_t breaker_max_promoted = 64;
   // The feed's exchange clock moved by this much before the pattern layer compares it with
   // other feeds' (a root key: feed.NAME.clock_offset_ns in a feed table).
   double clock_offset_ns = 0;

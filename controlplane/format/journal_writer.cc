@@ -18,10 +18,10 @@ std::string_view event_kind_name(events::EventKind kind) noexcept {
 
 namespace {
 // By bit: the names a person reads in the journal ("flags":["last_in_message","book_suspect"]).
-constexpr std::array<std::string_view, 9> kEventFlagNames = {
-    "last_in_message", "book_suspect", "timestamp_anomaly", "non_printable", "hidden_trade",
-    "cross_trade",     "level_removed", "end_of_unit",      "starts_afresh"};
-static_assert(events::kStartsAfresh == 1u << 8 && events::kEndOfUnit == 1u << 7);
+constexpr std::array<std::string_view, 11> kEventFlagNames = {
+    "last_in_message", "book_suspect",  "timestamp_anomaly", "non_printable", "hidden_trade", "cross_trade",
+    "level_removed",   "end_of_unit",   "starts_afresh",     "volatile",      "promoted"};
+static_assert(events::kStartsAfresh == 1u << 8 && events::kEndOfUnit == 1u << 7 && events::kPromoted == 1u << 10);
 
 std::string_view side_name(events::Side s) noexcept {
   return s == events::Side::kBid ? "bid" : s == events::Side::kAsk ? "ask" : "";
@@ -115,6 +115,7 @@ void JournalWriter::signal(const stages::Signal& s) {
     field("size_after", s.size_after);
   }
   field("bps", std::int64_t{s.basis_points});
+  if (s.flags & stages::kVolatileSignal) out_.put(",\"volatile\":true");
   out_.put("}\n");
   out_.maybe_flush();
 }
@@ -148,6 +149,12 @@ void JournalWriter::breaker(const feed::FeedAlert& a, const breakers::BreakerSpe
   field("exchange_time", a.exchange_ns);
   field("breaker", std::string_view(spec.name));
   field("scope", breakers::kScopeNames[static_cast<std::size_t>(spec.scope)]);
+  if (spec.scope == breakers::Scope::kSecurity) {
+    std::string_view stock(a.stock, sizeof a.stock);
+    while (!stock.empty() && (stock.back() == ' ' || stock.back() == '\0')) stock.remove_suffix(1);
+    field("stock", stock);
+    field("instrument", std::uint64_t{a.instrument});
+  }
   field("state", breakers::kStateNames[a.to_state]);
   field("trigger", breakers::kTriggerNames[static_cast<std::size_t>(spec.trigger)]);
   // Rates and thresholds as the breaker compared them; %.17g gives the same text for the

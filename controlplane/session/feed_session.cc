@@ -131,7 +131,12 @@ bool FeedSession::reserve_common(std::string& error) {
   alerts_ = std::make_unique<SessionAlerts>(who_, journal_.get(), !setup_.options.live, setup_.say_to);
   alerts_->set_breakers(config_.breaker_tables);
   if (!config_.breaker_tables.empty()) {
-    stream_breakers_ = std::make_unique<breakers::StreamBreakers>(config_.breaker_tables);
+    stream_breakers_ = std::make_unique<breakers::StreamBreakers>(
+        config_.breaker_tables, static_cast<std::uint32_t>(config_.book.max_instruments), config_.breaker_max_promoted);
+    if (!stream_breakers_->ok()) {
+      error = "cannot reserve the security breakers' state (book.max_instruments)";
+      return false;
+    }
     if (stream_breakers_->empty()) stream_breakers_.reset();
   }
   if (!alerts_->ok()) {
@@ -261,6 +266,17 @@ void FeedSession::report_common(report::Figures& f, report::FeedSummary& summary
     f.add(key + ".opened", t.opened);
     f.add(key + ".open_us", t.open_ns / 1000);
     f.add(key + ".longest_open_us", t.longest_ns / 1000);
+    if (alerts_->breakers()[i].scope == breakers::Scope::kSecurity) {
+      f.add(key + ".securities", t.securities);
+      f.add(key + ".open_at_end", t.open_now);
+    }
+  }
+  if (stream_breakers_ && !stream_breakers_->securities().empty()) {
+    const breakers::SecurityBreakerFigures& s = stream_breakers_->securities().figures();
+    f.add("breakers.security.promoted_most", s.promoted_most);
+    f.add("breakers.security.promotions_refused", s.promotions_refused);
+    f.add("breakers.security.suspect_tops_skipped", s.suspect_skipped);
+    f.add("breakers.security.timers_dropped", s.timers_dropped);
   }
   report::add_stages(f, totals_);
   f.add_histogram("pipeline.per_message", totals_.message_cost);
@@ -333,6 +349,14 @@ void FeedSession::note_attention(report::FeedSummary& summary) {
     const SessionAlerts::BreakerTally& t = alerts_->breaker_tallies()[i];
     if (t.opened == 0) continue;
     const breakers::BreakerSpec& b = alerts_->breakers()[i];
+    if (b.scope == breakers::Scope::kSecurity) {
+      attention.push_back("breaker " + b.name + (b.mode == breakers::Mode::kShadow ? " (shadow)" : "") + " opened " +
+                          report::counted(t.opened, "time", "times") + " over " +
+                          report::counted(t.securities, "security", "securities") + ", the longest " +
+                          std::to_string(t.longest_ns / 1'000'000) + " ms of exchange time" +
+                          (t.open_now != 0 ? "; " + std::to_string(t.open_now) + " still open at the end" : ""));
+      continue;
+    }
     attention.push_back("breaker " + b.name + (b.mode == breakers::Mode::kShadow ? " (shadow)" : "") + " opened " +
                         report::counted(t.opened, "time", "times") + ", " +
                         std::to_string(t.open_ns / 1'000'000) + " ms of exchange time in all, the longest " +

@@ -11,12 +11,14 @@
 // of those after it, the same on every layout.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <algorithm>
 #include <deque>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "controlplane/format/journal_writer.h"
@@ -61,6 +63,7 @@ class SessionAlerts {
       if (a->kind == feed::FeedAlertKind::kGap || a->kind == feed::FeedAlertKind::kBreaker) pending_lines_.push_back(*a);
       ring_.pop();
     }
+    summarize_securities(false);
   }
   // Merge thread: before the merged line whose stream key is `key` is written.
   void journal_before(std::uint64_t key) {
@@ -72,6 +75,7 @@ class SessionAlerts {
   void finish() {
     pull();
     while (!pending_lines_.empty()) write_first_pending();
+    summarize_securities(true);
     if (told_ > kTold && say_to_ != nullptr) {
       std::fprintf(say_to_, "%s: %llu more alerts not printed (counted in the report)\n", who_.c_str(),
                    static_cast<unsigned long long>(told_ - kTold));
@@ -85,12 +89,15 @@ class SessionAlerts {
   [[nodiscard]] std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
   [[nodiscard]] std::uint64_t breaker_transitions() const noexcept { return counts_[3]; }
   // Per breaker, from its transitions (exchange time): times opened, time open, the longest.
+  // A security breaker's count every instrument's episodes; open_now is how many are open.
   struct BreakerTally {
     std::uint64_t opened = 0;
     std::uint64_t open_ns = 0;
     std::uint64_t longest_ns = 0;
     std::uint64_t since_ns = 0;
     bool open = false;
+    std::uint64_t open_now = 0;
+    std::uint64_t securities = 0;  // security scope: instruments that opened at least once
   };
   [[nodiscard]] const std::vector<breakers::BreakerSpec>& breakers() const noexcept { return breakers_; }
   [[nodiscard]] const std::vector<BreakerTally>& breaker_tallies() const noexcept { return breaker_figures_; }
@@ -101,6 +108,9 @@ class SessionAlerts {
   static constexpr std::size_t kRingCapacity = 4096;
   // A gap storm must not flood the terminal: the first alerts are told, all are counted.
   static constexpr std::uint64_t kTold = 100;
+  // A storm over thousands of securities stays readable: this many security transitions are
+  // told a second, the rest summed up in one line a second per breaker.
+  static constexpr std::uint64_t kSecurityToldPerSecond = 10;
 
   void write_first_pending() {
     const feed::FeedAlert& a = pending_lines_.front();
@@ -114,6 +124,7 @@ class SessionAlerts {
     if (a.breaker >= breaker_figures_.size()) return;
     BreakerTally& t = breaker_figures_[a.breaker];
     const auto to = static_cast<breakers::State>(a.to_state);
+    if (breakers_[a.breaker].scope == breakers::Scope::kSecurity) return tally_security(t, a, to);
     if (!t.open && to != breakers::State::kClosed) {
       ++t.opened;
       t.open = true;
@@ -125,9 +136,60 @@ class SessionAlerts {
       t.open = false;
     }
   }
+  void tally_security(BreakerTally& t, const feed::FeedAlert& a, breakers::State to) {
+    const std::uint64_t key = (std::uint64_t{a.breaker} << 32) | a.instrument;
+    const auto it = security_since_.find(key);
+    const bool was_open = it != security_since_.end() && it->second.open;
+    if (!was_open && to != breakers::State::kClosed) {
+      ++t.opened;
+      ++t.open_now;
+      if (it == security_since_.end()) ++t.securities;
+      security_since_[key] = {a.exchange_ns, true};
+    } else if (was_open && to == breakers::State::kClosed) {
+      const std::uint64_t length = a.exchange_ns >= it->second.since_ns ? a.exchange_ns - it->second.since_ns : 0;
+      t.open_ns += length;
+      t.longest_ns = std::max(t.longest_ns, length);
+      --t.open_now;
+      it->second.open = false;
+    }
+    t.open = t.open_now != 0;
+  }
+  // Once a second (and at the end): per security breaker, what was not told.
+  void summarize_securities(bool at_end) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!at_end && now - second_began_ < std::chrono::seconds(1)) return;
+    for (std::size_t i = 0; i < held_.size(); ++i) {
+      if (held_[i] == 0 || say_to_ == nullptr) continue;
+      std::fprintf(say_to_, "%s: alert: breaker %s: %llu more security transitions not told; %llu securities open now\n",
+                   who_.c_str(), breakers_[i].name.c_str(), static_cast<unsigned long long>(held_[i]),
+                   static_cast<unsigned long long>(breaker_figures_[i].open_now));
+    }
+    held_.assign(held_.size(), 0);
+    told_this_second_ = 0;
+    second_began_ = now;
+  }
+  // A security transition: told within the second's allowance, else held for the summary.
+  bool tell_security(const feed::FeedAlert& a) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - second_began_ >= std::chrono::seconds(1)) summarize_securities(false);
+    if (told_this_second_ < kSecurityToldPerSecond) {
+      ++told_this_second_;
+      return true;
+    }
+    held_.resize(breakers_.size());
+    ++held_[a.breaker];
+    return false;
+  }
   void say(const feed::FeedAlert& a) {
     ++counts_[static_cast<std::size_t>(a.kind)];
     if (a.kind == feed::FeedAlertKind::kBreaker) tally(a);
+    const bool security =
+        a.kind == feed::FeedAlertKind::kBreaker && a.breaker < breakers_.size() &&
+        breakers_[a.breaker].scope == breakers::Scope::kSecurity;
+    if (security) {
+      if (say_to_ != nullptr && tell_security(a)) say_security(a);
+      return;
+    }
     if (++told_ > kTold || say_to_ == nullptr) return;
     const char line = static_cast<char>('a' + a.line);
     switch (a.kind) {
@@ -158,6 +220,19 @@ class SessionAlerts {
     }
   }
 
+  void say_security(const feed::FeedAlert& a) {
+    const breakers::BreakerSpec& b = breakers_[a.breaker];
+    std::string_view stock(a.stock, sizeof a.stock);
+    while (!stock.empty() && (stock.back() == ' ' || stock.back() == '\0')) stock.remove_suffix(1);
+    std::string shown;
+    for (const char c : stock) shown += c >= ' ' && c < 127 ? c : '?';  // a hostile feed's bytes stay off the terminal
+    std::fprintf(say_to_, "%s: alert: breaker %s %s for %s%s (%s, %s %.6g against %.6g) at message %llu\n",
+                 who_.c_str(), b.name.c_str(), breakers::kStateNames[a.to_state].data(), shown.c_str(),
+                 a.shadow ? " (shadow: nothing done)" : "", breakers::kCauseNames[a.breaker_cause].data(),
+                 breakers::kTriggerNames[static_cast<std::size_t>(b.trigger)].data(), a.value, a.threshold,
+                 static_cast<unsigned long long>(a.sequence));
+  }
+
   std::string who_;
   format::JournalWriter* journal_;
   bool wait_when_full_;
@@ -167,6 +242,14 @@ class SessionAlerts {
   std::uint64_t counts_[4] = {};
   std::vector<breakers::BreakerSpec> breakers_;
   std::vector<BreakerTally> breaker_figures_;
+  struct OpenSince {
+    std::uint64_t since_ns;
+    bool open;
+  };
+  std::unordered_map<std::uint64_t, OpenSince> security_since_;  // (breaker, instrument) -> its episode
+  std::vector<std::uint64_t> held_;  // per breaker: security transitions not told this second
+  std::uint64_t told_this_second_ = 0;
+  std::chrono::steady_clock::time_point second_began_ = std::chrono::steady_clock::now();
   std::uint64_t told_ = 0;
   std::atomic<std::uint64_t> dropped_{0};  // the RX thread's; read by others
 };

@@ -29,12 +29,13 @@ struct TappedEvents {
   std::uint64_t arrival_ns = 0;
 
   void message(std::span<events::Event> m) {
-    if (tap != nullptr) tap->message(m, live && !m.empty() ? m.front().receive_time_ns : arrival_ns);
+    // The breakers first: a security breaker marks the events the tap and the router read.
     if (breakers != nullptr) {
       breakers->message(m, [this](const feed::FeedAlert& a) {
         if (alerts != nullptr) alerts->post(a);
       });
     }
+    if (tap != nullptr) tap->message(m, live && !m.empty() ? m.front().receive_time_ns : arrival_ns);
     inner.message(m);
   }
   // Live: whether the sequencer holds a hole open (the watermark then stays at the last time).

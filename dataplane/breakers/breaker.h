@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 
 #include "dataplane/breakers/breaker_spec.h"
 
@@ -59,46 +60,85 @@ struct BreakerFigures {
   std::uint64_t transitions = 0;
 };
 
+// The machine's state alone, plain data whose all-zero bytes are a closed breaker that never
+// moved: a security breaker keeps one per instrument in a lazily mapped array. The spec is
+// passed to every call (the one a Breaker points to, or a security breaker's table).
+class BreakerCore {
+ public:
+  [[nodiscard]] std::optional<Transition> observe(const BreakerSpec& s, std::uint64_t t, double value) noexcept {
+    if (automatic_ == State::kClosed && !(value > s.trip)) return std::nullopt;
+    return observe_moving(s, t, value);
+  }
+  [[nodiscard]] std::optional<Transition> force(const BreakerSpec& s, Override o, std::uint64_t t, double value) noexcept;
+
+  [[nodiscard]] State state() const noexcept { return has_forced_ ? forced_ : automatic_; }
+  [[nodiscard]] bool forced() const noexcept { return has_forced_; }
+  // The automatic machine is closed: only a value above trip moves it.
+  [[nodiscard]] bool resting() const noexcept { return automatic_ == State::kClosed; }
+  [[nodiscard]] std::uint64_t min_open_ns(const BreakerSpec& s) const noexcept {
+    return min_open_ns_ != 0 ? min_open_ns_ : s.min_open_ns;
+  }
+  // The next event time at which a timer (the dwell, the clear hold, the probe) may move the
+  // machine with no new value; kNoDeadline when closed. It may lie in the past (open, the
+  // dwell over, the value above clear): then no timer runs.
+  [[nodiscard]] std::uint64_t deadline(const BreakerSpec& s) const noexcept;
+  static constexpr std::uint64_t kNoDeadline = ~std::uint64_t{0};
+
+ private:
+  std::optional<Transition> observe_moving(const BreakerSpec& s, std::uint64_t t, double value) noexcept;
+  std::optional<Transition> step(const BreakerSpec& s, std::uint64_t t, double value) noexcept;
+  void back_off(const BreakerSpec& s) noexcept;
+
+  State automatic_ = State::kClosed;
+  State forced_ = State::kClosed;
+  bool has_forced_ = false;
+  bool has_closed_ = false;
+  bool clearing_ = false;            // open: the value has been at or below clear since clear_since_ns_
+  std::uint64_t min_open_ns_ = 0;    // the dwell now (0: the spec's)
+  std::uint64_t opened_ns_ = 0;      // when the automatic machine last entered open
+  std::uint64_t closed_ns_ = 0;      // when the automatic machine last closed
+  std::uint64_t clear_since_ns_ = 0;
+  std::uint64_t probe_ns_ = 0;       // half_open: when the probe began
+};
+static_assert(std::is_trivially_copyable_v<BreakerCore> && std::is_trivially_destructible_v<BreakerCore>);
+
 class Breaker {
  public:
-  explicit Breaker(const BreakerSpec* spec) noexcept : spec_(spec), min_open_ns_(spec->min_open_ns) {}
+  explicit Breaker(const BreakerSpec* spec) noexcept : spec_(spec) {}
 
   // The trigger's value at event time t (t never goes back). Inline for the common case, a
   // closed breaker below its trip: one comparison.
   [[nodiscard]] std::optional<Transition> observe(std::uint64_t t, double value) noexcept {
-    if (automatic_ == State::kClosed && !(value > spec_->trip)) return std::nullopt;
-    return observe_moving(t, value);
+    if (core_.resting() && !(value > spec_->trip)) [[likely]] return std::nullopt;
+    const std::optional<Transition> tr = core_.observe(*spec_, t, value);
+    if (!tr) return tr;
+    return counted(*tr);
   }
   // `ctl breaker open|close|auto`, at event time t with the trigger's value then.
-  [[nodiscard]] std::optional<Transition> force(Override o, std::uint64_t t, double value) noexcept;
+  [[nodiscard]] std::optional<Transition> force(Override o, std::uint64_t t, double value) noexcept {
+    const std::optional<Transition> tr = core_.force(*spec_, o, t, value);
+    if (!tr) return tr;
+    return counted(*tr);
+  }
   // New thresholds (RCU-published by the control plane): in force from the next observation.
   void set_spec(const BreakerSpec* spec) noexcept { spec_ = spec; }
 
   // What it reports: the forced state while forced, else the automatic one.
-  [[nodiscard]] State state() const noexcept { return forced_ ? *forced_ : automatic_; }
+  [[nodiscard]] State state() const noexcept { return core_.state(); }
   // Whether its actions apply now (shadow breakers never engage).
   [[nodiscard]] bool engaged() const noexcept { return spec_->mode == Mode::kEnforce && state() != State::kClosed; }
-  [[nodiscard]] bool forced() const noexcept { return forced_.has_value(); }
-  [[nodiscard]] std::uint64_t min_open_ns() const noexcept { return min_open_ns_; }
+  [[nodiscard]] bool forced() const noexcept { return core_.forced(); }
+  [[nodiscard]] std::uint64_t min_open_ns() const noexcept { return core_.min_open_ns(*spec_); }
+  [[nodiscard]] std::uint64_t deadline() const noexcept { return core_.deadline(*spec_); }
   [[nodiscard]] const BreakerFigures& figures() const noexcept { return figures_; }
   [[nodiscard]] const BreakerSpec& spec() const noexcept { return *spec_; }
 
  private:
-  std::optional<Transition> observe_moving(std::uint64_t t, double value) noexcept;
-  std::optional<Transition> step(std::uint64_t t, double value) noexcept;  // the automatic machine
-  std::optional<Transition> move(Transition tr) noexcept;                   // reported: counted, flagged
-  void back_off() noexcept;
+  Transition counted(Transition tr) noexcept;
 
   const BreakerSpec* spec_;
-  State automatic_ = State::kClosed;
-  std::optional<State> forced_;
-  std::uint64_t min_open_ns_;
-  std::uint64_t opened_ns_ = 0;      // when the automatic machine last entered open
-  std::uint64_t episode_ns_ = 0;     // when the reported open episode began (closed -> open)
-  std::uint64_t closed_ns_ = 0;      // when the automatic machine last closed
-  bool has_closed_ = false;
-  std::optional<std::uint64_t> clear_since_;  // open: since when the value has been at or below clear
-  std::uint64_t probe_ns_ = 0;       // half_open: when the probe began
+  BreakerCore core_;
+  std::uint64_t episode_ns_ = 0;  // when the reported open episode began (closed -> open)
   BreakerFigures figures_;
 };
 

@@ -20,8 +20,29 @@ inline constexpr std::array<std::string_view, 3> kScopeNames = {"security", "mar
 enum class Trigger : std::uint8_t {
   kMessageRate,  // system: messages per second of exchange time over the window
   kEventCount,   // any scope: "N in T", occurrences of its event within the window
+  // Security scope, per (feed, instrument), from its top of book (docs/breakers.md):
+  kVolatility,   // the mid's move, in sigmas of its event-time EWMA volatility over the window
+  kBand,         // the mid's distance from a ratcheting trailing reference, in percent
+  kSpread,       // the spread, in multiples of its event-time EWMA norm
+  kQuoteRate,    // top-of-book changes per second over the window
+  kHalt,         // the exchange's word: 1 while halted or paused (H, h) or in a LULD auction (J)
 };
-inline constexpr std::array<std::string_view, 2> kTriggerNames = {"message_rate", "event_count"};
+inline constexpr std::array<std::string_view, 7> kTriggerNames = {"message_rate", "event_count", "volatility", "band",
+                                                                  "spread",       "quote_rate",  "halt"};
+
+// Which scope runs a trigger (event_count: none yet).
+[[nodiscard]] constexpr bool runs_in(Trigger t, Scope s) noexcept {
+  switch (t) {
+    case Trigger::kMessageRate: return s == Scope::kSystem;
+    case Trigger::kEventCount: return false;
+    case Trigger::kVolatility:
+    case Trigger::kBand:
+    case Trigger::kSpread:
+    case Trigger::kQuoteRate:
+    case Trigger::kHalt: return s == Scope::kSecurity;
+  }
+  return false;
+}
 
 enum class Mode : std::uint8_t { kEnforce, kShadow };
 inline constexpr std::array<std::string_view, 2> kModeNames = {"enforce", "shadow"};
@@ -40,6 +61,11 @@ struct BreakerSpec {
   double backoff = 2.0;                        // tripping again soon after closing: min_open times this
   std::uint64_t max_open_ns = 60'000'000'000;  // the longest min_open backoff may reach
   std::uint64_t rearm_ns = 1'000'000'000;      // "soon": a trip within this of closing backs off
+  // Security triggers' own settings.
+  std::uint64_t norm_ns = 60'000'000'000;        // volatility, spread: the EWMA's time constant
+  std::uint64_t reference_ns = 300'000'000'000;  // band: the trailing average's time constant
+  double ratchet_percent = 1.0;                  // band: the reference moves once the average is this far
+  bool promote = true;  // security: while open, its top-of-book and trade messages are critical
 
   friend bool operator==(const BreakerSpec&, const BreakerSpec&) = default;
 };

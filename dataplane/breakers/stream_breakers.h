@@ -1,6 +1,7 @@
 // The breakers a feed's RX core runs on its own stream, on exchange time: system breakers
-// whose trigger depends only on the stream (the message rate), so that a replay of a capture
-// moves them at the same messages on every layout and every run. Each message is counted in
+// whose trigger depends only on the stream (the message rate) and the security breakers
+// (security_breakers.h), so that a replay of a capture moves them at the same messages on
+// every layout and every run. Each message is counted in
 // each breaker's window and the breaker observes the rate at the message's exchange time
 // (the feed's clamped clock: a timestamp anomaly does not move it); a transition is handed to
 // `post` keyed just after the message, so its journal line follows the message's own lines
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "dataplane/breakers/breaker.h"
+#include "dataplane/breakers/security_breakers.h"
 #include "dataplane/breakers/window_sum.h"
 #include "dataplane/events/event.h"
 #include "dataplane/events/stream_key.h"
@@ -26,7 +28,8 @@ class StreamBreakers {
  public:
   // `specs`: the session's breakers, in config order; those this class runs (system scope,
   // message_rate) keep their index there, which the journal names them by.
-  explicit StreamBreakers(const std::vector<BreakerSpec>& specs) : specs_(specs) {
+  StreamBreakers(const std::vector<BreakerSpec>& specs, std::uint32_t max_instruments, std::uint32_t max_promoted)
+      : specs_(specs), securities_(specs, max_instruments, max_promoted) {
     for (std::size_t i = 0; i < specs_.size(); ++i) {
       if (specs_[i].scope != Scope::kSystem || specs_[i].trigger != Trigger::kMessageRate) continue;
       slots_.push_back({static_cast<std::uint16_t>(i), Breaker(&specs_[i]), WindowSum(specs_[i].window_ns),
@@ -35,11 +38,13 @@ class StreamBreakers {
   }
   StreamBreakers(const StreamBreakers&) = delete;
   StreamBreakers& operator=(const StreamBreakers&) = delete;
-  [[nodiscard]] bool empty() const noexcept { return slots_.empty(); }
+  [[nodiscard]] bool ok() const noexcept { return securities_.ok(); }
+  [[nodiscard]] bool empty() const noexcept { return slots_.empty() && securities_.empty(); }
 
+  // The security breakers mark the message's events (kVolatile, kPromoted).
   template <class Post>
-  void message(std::span<const events::Event> m, Post&& post) {
-    if (m.empty() || slots_.empty()) return;
+  void message(std::span<events::Event> m, Post&& post) {
+    if (m.empty()) return;
     const events::Event& first = m.front();
     const std::uint64_t key = keys_.message(first.sequence & events::kMaxKeyedSequence);
     if ((first.flags & events::kTimestampAnomaly) == 0 && first.exchange_time_ns > clock_ns_) {
@@ -49,11 +54,13 @@ class StreamBreakers {
       const double rate = s.window.add_and_sum(clock_ns_, 1.0) * s.per_second;
       if (const auto t = s.breaker.observe(clock_ns_, rate)) [[unlikely]] post(alert(s, *t, first.sequence, key));
     }
+    if (!securities_.empty()) securities_.message(m, clock_ns_, key, post);
   }
   void gap(std::uint64_t first, std::uint64_t last) noexcept {
     (void)keys_.gap(first & events::kMaxKeyedSequence, last & events::kMaxKeyedSequence);
   }
 
+  [[nodiscard]] const SecurityBreakers& securities() const noexcept { return securities_; }
   [[nodiscard]] const Breaker* breaker(std::size_t config_index) const noexcept {
     for (const Slot& s : slots_) {
       if (s.index == config_index) return &s.breaker;
@@ -86,6 +93,7 @@ class StreamBreakers {
 
   std::vector<BreakerSpec> specs_;  // never resized after construction: the breakers point into it
   std::vector<Slot> slots_;
+  SecurityBreakers securities_;
   events::StreamKeys keys_;
   std::uint64_t clock_ns_ = 0;
 };

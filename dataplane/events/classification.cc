@@ -71,6 +71,10 @@ PriorityClass Classifier::classify(std::span<const Event> message, const Classif
                                                : top.ask_size != 0 && e.price > top.ask_price;
       if (behind) k = rules.deep_level;
     }
+    // A promoted instrument (its security breaker is open): its tops and trades are critical.
+    if (TW_UNLIKELY(e.flags & kPromoted) && (e.kind == EventKind::kTopOfBook || e.kind == EventKind::kTrade)) {
+      k = PriorityClass::kCritical;
+    }
     c = sched::most_urgent(c, k);
   }
   if (!message.empty()) c = sched::most_urgent(c, table.floor(message.front().instrument));

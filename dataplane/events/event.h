@@ -47,6 +47,11 @@ enum EventFlags : std::uint16_t {
   // (it is new, or back on a later trading day). Whatever was kept about it before belongs to
   // another day: stages start its state afresh, and the event is never shed.
   kStartsAfresh = 1u << 8,
+  // A security breaker of its instrument is open or half-open (dataplane/breakers/).
+  kVolatile = 1u << 9,
+  // Its instrument holds one of breaker.max_promoted promotion places: the classifier makes
+  // its top-of-book and trade messages critical.
+  kPromoted = 1u << 10,
 };
 
 struct alignas(kCacheLine) Event {

@@ -26,6 +26,8 @@ struct FeedAlert {
   std::uint64_t stream_key = 0;
   // kBreaker: a circuit breaker's transition at message `sequence` (dataplane/breakers/).
   std::uint16_t breaker = 0;     // its index among the session's breakers
+  std::uint32_t instrument = 0;  // a security breaker's instrument (0: another scope)
+  char stock[8] = {};            // and its symbol, space padded as on the wire
   std::uint8_t from_state = 0;   // breakers::State
   std::uint8_t to_state = 0;
   std::uint8_t breaker_cause = 0;  // breakers::Cause

@@ -81,7 +81,7 @@ class alignas(kCacheLine) InlineOutput final : public stages::SignalSink, public
     r.kind = OutputKind::kSignal;
     // As a worker orders them: by stage, the event that raised them, the order they came in.
     const std::uint32_t emitted = std::min<std::uint32_t>(signals_in_message_++, 0xff);
-    r.order = std::uint32_t{std::min<std::uint16_t>(s.stage, 0xff)} << 24 | std::uint32_t{s.event_index} << 8 | emitted;
+    r.order = std::uint32_t{s.stage} << 24 | std::uint32_t{s.event_index} << 8 | emitted;
     push(r);
   }
   void notice(const stages::StageNotice& n) noexcept override {

@@ -161,7 +161,7 @@ class alignas(kCacheLine) Worker {
       // message touching two books runs here as one unit per instrument. Ordering signals by
       // stage, then the event that raised them, gives the inline order either way.
       const std::uint32_t emitted = std::min<std::uint32_t>(worker.signals_in_message_++, 0xff);
-      r.order = std::uint32_t{std::min<std::uint16_t>(s.stage, 0xff)} << 24 | std::uint32_t{s.event_index} << 8 | emitted;
+      r.order = std::uint32_t{s.stage} << 24 | std::uint32_t{s.event_index} << 8 | emitted;
       worker.publish(r);
     }
     void notice(const stages::StageNotice& n) noexcept override {

@@ -22,6 +22,10 @@ inline constexpr std::size_t kSignalKindCount = 3;
 inline constexpr std::array<std::string_view, kSignalKindCount> kSignalKindNames = {"price_jump", "liquidity_drop",
                                                                                     "large_trade"};
 
+enum SignalFlags : std::uint8_t {
+  kVolatileSignal = 1u << 0,  // about an event its security breaker marked volatile
+};
+
 struct alignas(kCacheLine) Signal {
   std::uint64_t sequence;          // of the event that triggered it
   std::uint64_t exchange_time_ns;
@@ -36,7 +40,8 @@ struct alignas(kCacheLine) Signal {
   std::uint16_t feed;
   SignalKind kind;
   events::Side side;               // kLiquidityDrop: the side that thinned
-  std::uint16_t stage;             // which stage of the pipeline
+  std::uint8_t stage;              // which stage of the pipeline (at most 8)
+  std::uint8_t flags;              // SignalFlags
 };
 static_assert(sizeof(Signal) == kCacheLine);
 
@@ -50,7 +55,8 @@ static_assert(sizeof(Signal) == kCacheLine);
   s.instrument = e.instrument;
   s.feed = e.feed;
   s.kind = kind;
-  s.stage = stage;
+  s.stage = static_cast<std::uint8_t>(stage);
+  s.flags = (e.flags & events::kVolatile) ? kVolatileSignal : 0;
   return s;
 }
 static_assert(std::is_trivially_copyable_v<Signal>);

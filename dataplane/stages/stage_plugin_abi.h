@@ -17,7 +17,7 @@
 namespace tickwire::stages {
 
 // Raised whenever Event, Signal, Stage or the arguments below change layout.
-inline constexpr std::uint32_t kStagePluginAbi = 1;
+inline constexpr std::uint32_t kStagePluginAbi = 2;
 
 struct StagePluginArgs {
   const char* params;             // the user's parameter string, e.g. "min_shares=10000"

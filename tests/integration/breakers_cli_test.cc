@@ -139,6 +139,73 @@ TEST(BreakersCli, AShadowBreakerJournalsTheSameTransitionsFlagged) {
   EXPECT_NE(r.out.find("breaker storm (shadow) opened 1 time"), std::string::npos) << r.out;
 }
 
+// Security breakers on the bundled demo day: KRZ is halted for a while (H) and XQED quotes
+// faster than 2,000 tops a second once; both breakers close again before the day ends. Each transition names its stock; the events of an
+// instrument whose breaker is open carry "volatile" and no other's do; the journal, events
+// included, is the same on every layout.
+TEST(BreakersCli, SecurityBreakersNameTheirStockAndFlagItsEventsTheSameOnEveryLayout) {
+  const std::string dir = temp_dir();
+  const std::string config = dir + "/security.toml";
+  write_file(config,
+             "[output]\njournal_events = true\n"
+             "[breaker.halt]\nscope = \"security\"\ntrigger = \"halt\"\n"
+             "[breaker.quotes]\nscope = \"security\"\ntrigger = \"quote_rate\"\ntrip = 2000\nclear = 500\n"
+             "window_ms = 1000\n");
+  const std::string capture = source_dir() + "/pcap_samples/demo_day.pcap.gz";
+  std::string first;
+  for (const std::string& workers : worker_layouts()) {
+    const std::string journal = dir + "/j" + workers + ".jsonl";
+    const CommandResult r = run_command(tickwire_binary(), {"replay", "--config", config, "--workers", workers,
+                                                            "--journal", journal, "--stats", capture});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(figure(r.out, "breakers.halt.securities"), "1") << workers;
+    EXPECT_EQ(figure(r.out, "breakers.quotes.securities"), "1") << workers;
+    EXPECT_EQ(figure(r.out, "breakers.quotes.open_at_end"), "0") << workers;
+    EXPECT_NE(r.err.find("alert: breaker halt open for KRZ"), std::string::npos) << r.err;
+    const Bytes bytes = read_file(journal);
+    if (first.empty()) {
+      first.assign(bytes.begin(), bytes.end());
+      continue;
+    }
+    EXPECT_EQ(std::string(bytes.begin(), bytes.end()), first) << "workers " << workers;
+  }
+  const std::vector<JsonObject> lines = breaker_lines(dir + "/j0.jsonl");
+  ASSERT_EQ(lines.size(), 6u) << "each opens, probes and closes";
+  std::int64_t halt_open = -1, halt_closed = -1;
+  for (const JsonObject& o : lines) {
+    EXPECT_EQ(str(o, "scope"), "security");
+    EXPECT_GT(num(o, "instrument"), 0);
+    if (str(o, "breaker") == "halt") {
+      EXPECT_EQ(str(o, "stock"), "KRZ");
+      if (str(o, "state") == "open") halt_open = num(o, "seq");
+      if (str(o, "state") == "closed") halt_closed = num(o, "seq");
+    } else {
+      EXPECT_EQ(str(o, "stock"), "XQED");
+    }
+  }
+  ASSERT_GT(halt_open, 0);
+  ASSERT_GT(halt_closed, halt_open);
+  // Events: KRZ's carry "volatile" from the message that opened its breaker through the one
+  // before it closed; a stock whose breakers never opened has none.
+  std::size_t krz_volatile = 0, krz_calm = 0, others_volatile = 0;
+  for (const std::string& line : split_lines(first)) {
+    if (line.find("\"event\":") == std::string::npos && line.find("\"kind\":") == std::string::npos) continue;
+    const bool flagged = line.find("\"volatile\"") != std::string::npos;
+    const std::size_t at = line.find("\"seq\":");
+    const std::int64_t seq = std::stoll(line.substr(at + 6));
+    if (line.find("\"stock\":\"KRZ\"") != std::string::npos) {
+      const bool inside = seq >= halt_open && seq < halt_closed;
+      (flagged ? krz_volatile : krz_calm) += 1;
+      EXPECT_EQ(flagged, inside) << line;
+    } else if (line.find("\"stock\":\"XQED\"") == std::string::npos) {
+      others_volatile += flagged;
+    }
+  }
+  EXPECT_GT(krz_volatile, 0u);
+  EXPECT_GT(krz_calm, 0u);
+  EXPECT_EQ(others_volatile, 0u);
+}
+
 TEST(BreakersCli, ATableThatCannotWorkIsRefusedWithItsKeyNamed) {
   BurstDay day;
   const struct {
@@ -150,7 +217,8 @@ TEST(BreakersCli, ATableThatCannotWorkIsRefusedWithItsKeyNamed) {
       {"window_ms = 0\n", "breaker.storm.window_ms"},
       {"trigger = \"spread\"\n", "breaker.storm.trigger"},
       {"trigger = \"event_count\"\n", "breaker.storm.trigger"},
-      {"scope = \"security\"\n", "breaker.storm.scope"},
+      {"scope = \"security\"\n", "breaker.storm.trigger"},  // message_rate is the system's
+      {"scope = \"market\"\n", "breaker.storm.scope"},
       {"tripp = 5\n", "breaker.storm.tripp"},
   };
   for (const auto& c : cases) {

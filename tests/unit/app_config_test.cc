@@ -34,6 +34,7 @@ const std::map<std::string, std::string>& changed_values() {
       {"patterns.max_instances", "128"},
       {"patterns.securities_file", R"("refdata/securities.toml")"},
       {"patterns.conflict_window_ms", "50"},
+      {"breaker.max_promoted", "3"},
       {"patterns.conflict_policy", R"("suppress")"},
       {"patterns.merge.skew_us", "250"},
       {"patterns.merge.max_hold_us", "2000"},
