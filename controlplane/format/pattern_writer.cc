@@ -75,6 +75,7 @@ void PatternWriter::signal(const patterns::PatternSignal& s,
   if (s.flags & patterns::kConflicting) out_.put(",\"conflicting\":true");
   if (s.flags & patterns::kLateInput) out_.put(",\"late_input\":true");
   if (s.flags & patterns::kSuspectInput) out_.put(",\"book_suspect\":true");
+  if (s.flags & patterns::kVolatileInput) out_.put(",\"volatile\":true");
   if (s.kind == patterns::PatternSignalKind::kLocked || s.kind == patterns::PatternSignalKind::kCrossed) {
     field("bid_feed", s.bid_feed < names_.feeds.size() ? std::string_view(names_.feeds[s.bid_feed]) : "?");
     field("ask_feed", s.ask_feed < names_.feeds.size() ? std::string_view(names_.feeds[s.ask_feed]) : "?");

@@ -94,6 +94,7 @@ class MarketTap {
       u.feed = config_.feed_rank;
       u.event_index = e.event_index;
       u.flags = static_cast<std::uint8_t>(((e.flags & events::kBookSuspect) ? kBookSuspect : 0) |
+                                          ((e.flags & events::kVolatile) ? kVolatileUpdate : 0) |
                                           (arrival_ns != 0 ? kTimed : 0));
       u.arrival_low = static_cast<std::uint32_t>(arrival_ns);
       if (holding) emit(held_);

@@ -50,6 +50,7 @@ enum UpdateFlags : std::uint8_t {
   kBookSuspect = 1u << 1,    // messages may have been lost before this one
   kLateMerge = 1u << 2,      // released after its feed was declared lagging (live merge)
   kTimed = 1u << 3,          // arrival_low holds the message's arrival (latency is measured)
+  kVolatileUpdate = 1u << 4, // a security breaker of its instrument was open (events::kVolatile)
 };
 
 enum class TradeKind : std::uint8_t { kDisplayed, kHidden, kCross };

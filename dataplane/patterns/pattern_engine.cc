@@ -562,6 +562,7 @@ void PatternEngine::stamp(PatternSignal& s, const MarketUpdate& key) noexcept {
   }
   if (key.flags & kLateMerge) s.flags |= kLateInput;
   if (key.flags & kBookSuspect) s.flags |= kSuspectInput;
+  if (key.flags & kVolatileUpdate) s.flags |= kVolatileInput;
 }
 
 void PatternEngine::emit_batch() noexcept {

@@ -48,6 +48,7 @@ enum PatternSignalFlags : std::uint8_t {
   kLateInput = 1u << 1,    // its key update came late to the merge (live: its feed was lagging)
   kSuspectInput = 1u << 2, // its key update came from a suspect book (messages lost before it)
   kTimedSignal = 1u << 3,  // arrival_low holds its key update's arrival
+  kVolatileInput = 1u << 4,  // its key update's security had a security breaker open
 };
 
 struct alignas(kCacheLine) PatternSignal {

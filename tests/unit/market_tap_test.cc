@@ -236,6 +236,8 @@ TEST_F(MarketTapTest, TheLastUpdateOfAMessageIsFlaggedAndKeysAreStreamKeys) {
   patterns::MarketTap tap({}, ring, books);
   Event suspect = top(1, 100, 1, 101, 1);
   suspect.flags = events::kBookSuspect;
+  Event volatile_top = top(1, 100, 1, 101, 1);
+  volatile_top.flags = events::kVolatile;  // a security breaker of instrument 1 is open
   const std::vector<std::uint64_t> sequences = {5, 6, 9, 10, 2, 3, events::kMaxKeyedSequence + 7};
   tap.message(message(sequences[0], 10, {top(1, 100, 1, 101, 1), trade(1, 100, 5),
                                          trade(1, 100, 5, events::kNonPrintable)}));
@@ -243,7 +245,7 @@ TEST_F(MarketTapTest, TheLastUpdateOfAMessageIsFlaggedAndKeysAreStreamKeys) {
   tap.message(message(sequences[2], 30, {state('Y', 'Y'), trade(1, 100, 5), state('H', 'T'), top(1, 1, 1, 2, 2)}));
   tap.message(message(sequences[3], 40, {suspect}));
   tap.message(message(sequences[4], 50, {top(1, 100, 1, 101, 1)}));  // a new session
-  tap.message(message(sequences[5], 60, {top(1, 100, 1, 101, 1)}));
+  tap.message(message(sequences[5], 60, {volatile_top}));
   tap.message(message(sequences[6], 70, {top(1, 100, 1, 101, 1)}));
   tap.publish();
   const std::vector<MarketUpdate> got = drain(ring);
@@ -264,6 +266,7 @@ TEST_F(MarketTapTest, TheLastUpdateOfAMessageIsFlaggedAndKeysAreStreamKeys) {
     EXPECT_EQ(got[i].event_index, want[i].index) << i;
     EXPECT_EQ((got[i].flags & patterns::kLastOfMessage) != 0, want[i].last) << i;
     EXPECT_EQ((got[i].flags & patterns::kBookSuspect) != 0, i == 5) << i;
+    EXPECT_EQ((got[i].flags & patterns::kVolatileUpdate) != 0, i == 7) << i;
   }
   EXPECT_GT(got[6].sequence, got[5].sequence) << "a new session keys above the last";
 }
