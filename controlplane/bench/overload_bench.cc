@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "controlplane/bench/output_drain.h"
+#include "dataplane/breakers/machine_breakers.h"
 #include "dataplane/events/classification.h"
 #include "dataplane/sched/event_router.h"
 #include "dataplane/sched/worker.h"
@@ -82,6 +83,23 @@ OverloadResult run_low_overload(const BenchStream& stream, const FeedPlan& plan,
   std::atomic<const events::ClassificationTable*> published{&table};
   events::Classifier classifier(config.scheduler.max_instruments);
   sched::EventRouter router(workers, classifier, published, progress);
+  std::vector<breakers::BreakerSpec> specs;
+  if (options.breaker_trip_percent > 0) {
+    breakers::BreakerSpec ring;
+    ring.name = "ring";
+    ring.trigger = breakers::Trigger::kRingFill;
+    ring.trip = options.breaker_trip_percent;
+    ring.clear = options.breaker_clear_percent;
+    ring.steps[0] = breakers::Step::kShedLow;
+    ring.step_count = 1;
+    specs.push_back(ring);
+  }
+  breakers::MachineBreakers machine(specs);
+  if (!machine.empty()) {
+    router.run_machine_breakers(
+        machine, [](void* count, const feed::FeedAlert&) { ++*static_cast<std::uint64_t*>(count); },
+        &result.breaker_transitions);
+  }
   book::BookCounters counters;
   book::BookBuilder<sched::EventRouter> builder(store, router, counters, 0);
   OutputDrain drain(worker);
@@ -98,20 +116,23 @@ OverloadResult run_low_overload(const BenchStream& stream, const FeedPlan& plan,
   result.outputs = drain.stop();
   const auto& ic = worker.inbox().counters();
   result.low_shed = ic.shed_ring_full[low].load();
+  result.breaker_shed = router.stats().breaker_shed[low];
   // Units, as the rings shed them (almost every message is one unit).
-  const std::uint64_t low_units = worker.scheduler_stats().units[low] + result.low_shed;
+  const std::uint64_t low_units = worker.scheduler_stats().units[low] + result.low_shed + result.breaker_shed;
   result.low_fraction =
       result.messages == 0 ? 0.0 : static_cast<double>(low_units) / static_cast<double>(result.messages);
   result.critical = worker.stats().end_to_end[critical];
   result.low = worker.stats().end_to_end[low];
   result.ran = true;
   if (options.print) {
+    const char* policy = !machine.empty() ? "breaker" : options.skip_low ? "skip_low" : "count";
     std::printf("overload rate=%-8" PRIu64 " low_cost_ns=%-6" PRIu64 " policy=%-8s messages=%" PRIu64
                 " low_shed=%" PRIu64 " low_run=%" PRIu64 " low_aged=%" PRIu64 " low_skipped=%" PRIu64
-                " critical_waits=%" PRIu64 "\n",
-                plan.rate, options.low_cost_ns, options.skip_low ? "skip_low" : "count", result.messages,
-                result.low_shed, worker.scheduler_stats().units[low], worker.scheduler_stats().aged[low],
-                worker.pipeline().slots()[0].skipped, ic.full_waits[critical].load());
+                " breaker_shed=%" PRIu64 " breaker_transitions=%" PRIu64 " critical_waits=%" PRIu64 "\n",
+                plan.rate, options.low_cost_ns, policy, result.messages, result.low_shed,
+                worker.scheduler_stats().units[low], worker.scheduler_stats().aged[low],
+                worker.pipeline().slots()[0].skipped, result.breaker_shed, result.breaker_transitions,
+                ic.full_waits[critical].load());
     report_latency("critical", result.critical);
     report_latency("low", result.low);
   }

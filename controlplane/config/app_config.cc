@@ -769,6 +769,12 @@ class Applier {
               " scope (system: message_rate; security: volatility, band, spread, quote_rate, halt; event_count is "
               "not built yet)";
       }
+      if (why.empty() && spec.step_count != 0 && spec.scope != breakers::Scope::kSystem) {
+        why = at_table + ".actions: only system breakers take ladder steps (a security breaker flags and promotes)";
+      }
+      if (why.empty() && spec.trigger == breakers::Trigger::kRingFill && !(spec.trip <= 100 && spec.clear >= 0)) {
+        why = at_table + ".trip: ring_fill is a percentage: trip and clear from 0 to 100";
+      }
       // halt's value is 0 or 1: its thresholds go without saying.
       const bool thresholds_implied = spec.trigger == breakers::Trigger::kHalt;
       if (why.empty() && !thresholds_implied && !breaker_keys_[name].contains("trip")) why = at_table + ".trip: required";
@@ -882,6 +888,21 @@ class Applier {
       if (!(spec.ratchet_percent > 0 && spec.ratchet_percent <= 100)) fail(dotted, "expected a percentage above 0", where);
       return;
     }
+    if (key == "actions") {
+      const toml::array* list = node.as_array();
+      if (list == nullptr) return fail(dotted, "expected a list of ladder steps (shed_low, critical_only)", where);
+      spec.step_count = 0;
+      for (auto&& item : *list) {
+        const auto text = item.value<std::string>();
+        const auto step = text ? breakers::index_named(breakers::kStepNames, *text) : std::nullopt;
+        if (!step) return fail(dotted, "expected shed_low or critical_only, got " + shown(item), where);
+        for (std::uint8_t i = 0; i < spec.step_count; ++i) {
+          if (spec.steps[i] == static_cast<breakers::Step>(*step)) return fail(dotted, "a step is listed twice", where);
+        }
+        spec.steps[spec.step_count++] = static_cast<breakers::Step>(*step);
+      }
+      return;
+    }
     if (key == "promote") {
       if (const auto v = node.value<bool>()) {
         spec.promote = *v;
@@ -892,7 +913,7 @@ class Applier {
     }
     fail(dotted,
          "unknown key (scope, trigger, mode, trip, clear, window_ms, min_open_ms, clear_hold_ms, probe_ms, backoff, "
-         "max_open_ms, rearm_ms, norm_ms, reference_ms, ratchet_percent, promote)",
+         "max_open_ms, rearm_ms, norm_ms, reference_ms, ratchet_percent, promote, actions)",
          where);
   }
   breakers::BreakerSpec& breaker_spec(const std::string& name) {
@@ -1523,7 +1544,8 @@ std::string reference_markdown(const AppConfig& config) {
          "| `trigger` | `message_rate` | what it watches. system: message_rate (messages per second of exchange time over "
          "the window). security: volatility (the mid's move in sigmas), band (percent from a ratcheting reference), "
          "spread (multiples of its norm), quote_rate (top-of-book changes per second over the window), halt (1 while "
-         "halted, paused or in a LULD auction) |\n"
+         "halted, paused or in a LULD auction). system on the receive clock: ring_fill (the fullest non-critical ring "
+         "of the feed's workers, percent) |\n"
          "| `trip` | (required; halt: 0.5) | opens when the value rises above this (security: above 0) |\n"
          "| `clear` | (required; halt: 0) | may close once the value is at or below this; below trip |\n"
          "| `window_ms` | `" + ms(d.window_ns) + "` | the window the trigger's value is taken over [0.001 to 3600000] |\n"
@@ -1538,7 +1560,10 @@ std::string reference_markdown(const AppConfig& config) {
          "| `reference_ms` | `" + ms(d.reference_ns) + "` | band: the time constant of the trailing average |\n"
          "| `ratchet_percent` | `1` | band: the reference moves to the average once it is this far |\n"
          "| `promote` | `true` | security: while open, the instrument's top-of-book and trade messages are critical "
-         "(at most breaker.max_promoted instruments at once) |\n";
+         "(at most breaker.max_promoted instruments at once) |\n"
+         "| `actions` | `[]` | system: the ladder, in the order its steps are taken: shed_low (low-class messages are not "
+         "queued for the workers), critical_only (only critical messages and those with a top of book, a trade or a "
+         "state change are) |\n";
   return out;
 }
 

@@ -167,6 +167,11 @@ void JournalWriter::breaker(const feed::FeedAlert& a, const breakers::BreakerSpe
   out_.put(",\"threshold\":");
   out_.put(std::string_view(number));
   field("cause", breakers::kCauseNames[a.breaker_cause]);
+  if (spec.step_count != 0) {
+    field("step", a.step_level == 0 ? std::string_view("none")
+                                    : breakers::kStepNames[static_cast<std::size_t>(spec.steps[a.step_level - 1])]);
+  }
+  if (spec.trigger == breakers::Trigger::kRingFill) field("receive_time", a.receive_ns);
   if (a.shadow) out_.put(",\"shadow\":true");
   out_.put("}\n");
   out_.maybe_flush();

@@ -47,6 +47,9 @@ void add_workers(Figures& out, std::span<sched::Worker* const> workers, const sc
   out.add("router.full_waits", router.full_waits);
   out.add("router.dropped.too_many_events", router.too_large);
   out.add("router.dropped.sequence_out_of_range", router.sequence_out_of_range);
+  for (std::size_t c = 0; c < sched::kPriorityClassCount; ++c) {
+    out.add("router.breaker_shed." + std::string(sched::kPriorityClassNames[c]), router.breaker_shed[c]);
+  }
   out.add("router.sessions_after_first", router.sessions);
   out.add("merge.held_high_water", merge_high_water);
   for (std::size_t w = 0; w < workers.size(); ++w) {

@@ -88,6 +88,12 @@ class WorkerFeed final : public FeedSession {
     swapper_ = std::make_unique<runtime::StageSwapper>(workers_);
     router_->accept_swaps(swapper_->requests());
     if (setup_.options.swap_every != 0) router_->expect_swap_every(setup_.options.swap_every);
+    machine_breakers_ = std::make_unique<breakers::MachineBreakers>(config_.breaker_tables);
+    if (!machine_breakers_->empty()) {
+      router_->run_machine_breakers(
+          *machine_breakers_,
+          [](void* alerts, const feed::FeedAlert& a) { static_cast<SessionAlerts*>(alerts)->post(a); }, alerts_.get());
+    }
     next_swap_at_ = setup_.options.swap_every;
     events_ = std::make_unique<Events>(Events{*router_, market_tap_.get(), setup_.clock, setup_.options.live, 0, nullptr,
                                                   stream_breakers_.get(), alerts_.get()});
@@ -281,6 +287,7 @@ class WorkerFeed final : public FeedSession {
   QsbrDomain qsbr_{1};
   std::unique_ptr<Published<events::ClassificationTable>> table_;
   std::unique_ptr<events::Classifier> classifier_;
+  std::unique_ptr<breakers::MachineBreakers> machine_breakers_;  // before the router, which points to it
   std::unique_ptr<sched::EventRouter> router_;
   std::unique_ptr<runtime::StageSwapper> swapper_;
   std::uint64_t next_swap_at_ = 0;

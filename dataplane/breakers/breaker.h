@@ -36,9 +36,9 @@ namespace tickwire::breakers {
 enum class State : std::uint8_t { kClosed, kOpen, kHalfOpen };
 inline constexpr std::array<std::string_view, 3> kStateNames = {"closed", "open", "half_open"};
 
-enum class Cause : std::uint8_t { kTripped, kCleared, kProbePassed, kProbeFailed, kForced, kReleased };
-inline constexpr std::array<std::string_view, 6> kCauseNames = {"tripped",      "cleared", "probe_passed",
-                                                                "probe_failed", "forced",  "released"};
+enum class Cause : std::uint8_t { kTripped, kCleared, kProbePassed, kProbeFailed, kForced, kReleased, kEscalated };
+inline constexpr std::array<std::string_view, 7> kCauseNames = {"tripped", "cleared",  "probe_passed", "probe_failed",
+                                                                "forced",  "released", "escalated"};
 
 enum class Override : std::uint8_t { kOpen, kClose, kAuto };
 

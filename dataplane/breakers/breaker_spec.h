@@ -26,14 +26,17 @@ enum class Trigger : std::uint8_t {
   kSpread,       // the spread, in multiples of its event-time EWMA norm
   kQuoteRate,    // top-of-book changes per second over the window
   kHalt,         // the exchange's word: 1 while halted or paused (H, h) or in a LULD auction (J)
+  // System scope on the receive clock (a machine's figure: journaled decisions, not replayable):
+  kRingFill,     // the fullest non-critical ring of the feed's workers, percent of its capacity
 };
-inline constexpr std::array<std::string_view, 7> kTriggerNames = {"message_rate", "event_count", "volatility", "band",
-                                                                  "spread",       "quote_rate",  "halt"};
+inline constexpr std::array<std::string_view, 8> kTriggerNames = {
+    "message_rate", "event_count", "volatility", "band", "spread", "quote_rate", "halt", "ring_fill"};
 
 // Which scope runs a trigger (event_count: none yet).
 [[nodiscard]] constexpr bool runs_in(Trigger t, Scope s) noexcept {
   switch (t) {
-    case Trigger::kMessageRate: return s == Scope::kSystem;
+    case Trigger::kMessageRate:
+    case Trigger::kRingFill: return s == Scope::kSystem;
     case Trigger::kEventCount: return false;
     case Trigger::kVolatility:
     case Trigger::kBand:
@@ -43,6 +46,17 @@ inline constexpr std::array<std::string_view, 7> kTriggerNames = {"message_rate"
   }
   return false;
 }
+
+// What an open system breaker does, a step of its ladder at a time (docs/breakers.md): each
+// step is a bit, so the steps every breaker engages combine into one mask.
+enum class Step : std::uint8_t {
+  kShedLow,       // low-class messages are not queued for the workers
+  kCriticalOnly,  // only critical messages and those with a top of book, a trade or a state change
+};
+inline constexpr std::array<std::string_view, 2> kStepNames = {"shed_low", "critical_only"};
+inline constexpr std::size_t kMaxSteps = kStepNames.size();
+using StepMask = std::uint8_t;
+[[nodiscard]] constexpr StepMask bit(Step s) noexcept { return static_cast<StepMask>(1u << static_cast<unsigned>(s)); }
 
 enum class Mode : std::uint8_t { kEnforce, kShadow };
 inline constexpr std::array<std::string_view, 2> kModeNames = {"enforce", "shadow"};
@@ -66,6 +80,9 @@ struct BreakerSpec {
   std::uint64_t reference_ns = 300'000'000'000;  // band: the trailing average's time constant
   double ratchet_percent = 1.0;                  // band: the reference moves once the average is this far
   bool promote = true;  // security: while open, its top-of-book and trade messages are critical
+  // System: the ladder, in the order its steps are taken (none: it only tells).
+  std::array<Step, kMaxSteps> steps{};
+  std::uint8_t step_count = 0;
 
   friend bool operator==(const BreakerSpec&, const BreakerSpec&) = default;
 };

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "dataplane/breakers/breaker.h"
+#include "dataplane/breakers/ladder.h"
 #include "dataplane/breakers/security_breakers.h"
 #include "dataplane/breakers/window_sum.h"
 #include "dataplane/events/event.h"
@@ -23,6 +24,9 @@
 #include "dataplane/feed/feed_alert.h"
 
 namespace tickwire::breakers {
+
+static_assert((bit(Step::kShedLow) << events::kStepShift) == events::kShedLowStep &&
+              (bit(Step::kCriticalOnly) << events::kStepShift) == events::kCriticalOnlyStep);
 
 class StreamBreakers {
  public:
@@ -32,7 +36,7 @@ class StreamBreakers {
       : specs_(specs), securities_(specs, max_instruments, max_promoted) {
     for (std::size_t i = 0; i < specs_.size(); ++i) {
       if (specs_[i].scope != Scope::kSystem || specs_[i].trigger != Trigger::kMessageRate) continue;
-      slots_.push_back({static_cast<std::uint16_t>(i), Breaker(&specs_[i]), WindowSum(specs_[i].window_ns),
+      slots_.push_back({static_cast<std::uint16_t>(i), Ladder(&specs_[i]), WindowSum(specs_[i].window_ns),
                         1e9 / static_cast<double>(specs_[i].window_ns)});
     }
   }
@@ -50,9 +54,14 @@ class StreamBreakers {
     if ((first.flags & events::kTimestampAnomaly) == 0 && first.exchange_time_ns > clock_ns_) {
       clock_ns_ = first.exchange_time_ns;
     }
+    StepMask steps = 0;
     for (Slot& s : slots_) {
       const double rate = s.window.add_and_sum(clock_ns_, 1.0) * s.per_second;
-      if (const auto t = s.breaker.observe(clock_ns_, rate)) [[unlikely]] post(alert(s, *t, first.sequence, key));
+      if (const auto t = s.ladder.observe(clock_ns_, rate)) [[unlikely]] post(alert(s, *t, first.sequence, key));
+      steps |= s.ladder.engaged();
+    }
+    if (steps != 0) [[unlikely]] {
+      for (events::Event& e : m) e.flags |= static_cast<std::uint16_t>(steps << events::kStepShift);
     }
     if (!securities_.empty()) securities_.message(m, clock_ns_, key, post);
   }
@@ -63,7 +72,7 @@ class StreamBreakers {
   [[nodiscard]] const SecurityBreakers& securities() const noexcept { return securities_; }
   [[nodiscard]] const Breaker* breaker(std::size_t config_index) const noexcept {
     for (const Slot& s : slots_) {
-      if (s.index == config_index) return &s.breaker;
+      if (s.index == config_index) return &s.ladder.breaker();
     }
     return nullptr;
   }
@@ -71,7 +80,7 @@ class StreamBreakers {
  private:
   struct Slot {
     std::uint16_t index;
-    Breaker breaker;
+    Ladder ladder;
     WindowSum window;
     double per_second;  // from a count over the window to a rate
   };
@@ -85,6 +94,7 @@ class StreamBreakers {
     a.to_state = static_cast<std::uint8_t>(t.to);
     a.breaker_cause = static_cast<std::uint8_t>(t.cause);
     a.shadow = t.shadow;
+    a.step_level = s.ladder.level();
     a.exchange_ns = t.time_ns;
     a.value = t.value;
     a.threshold = t.threshold;

@@ -52,7 +52,16 @@ enum EventFlags : std::uint16_t {
   // Its instrument holds one of breaker.max_promoted promotion places: the classifier makes
   // its top-of-book and trade messages critical.
   kPromoted = 1u << 10,
+  // Between the RX core's stream breakers and the router only (outputs clear them): the
+  // ladder steps (breakers::StepMask, from bit kStepShift) system breakers engaged at this
+  // message, which the router applies.
+  kShedLowStep = 1u << 11,
+  kCriticalOnlyStep = 1u << 12,
 };
+inline constexpr unsigned kStepShift = 11;
+inline constexpr std::uint16_t kStepFlags = kShedLowStep | kCriticalOnlyStep;
+// Flags that never leave the pipeline's own threads.
+inline constexpr std::uint16_t kInternalFlags = kEndOfUnit | kStepFlags;
 
 struct alignas(kCacheLine) Event {
   // Identity and order: (sequence, event_index) is unique and sorts events as they happened.

@@ -32,6 +32,7 @@ struct FeedAlert {
   std::uint8_t to_state = 0;
   std::uint8_t breaker_cause = 0;  // breakers::Cause
   bool shadow = false;
+  std::uint8_t step_level = 0;   // a system breaker's ladder: steps engaged after it (0: none)
   std::uint64_t exchange_ns = 0;  // the exchange time it moved at
   double value = 0;
   double threshold = 0;

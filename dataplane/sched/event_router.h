@@ -11,6 +11,7 @@
 #include <span>
 #include <thread>
 
+#include "dataplane/breakers/machine_breakers.h"
 #include "dataplane/core/cpu_relax.h"
 #include "dataplane/core/qsbr.h"
 #include "dataplane/events/classification.h"
@@ -37,6 +38,8 @@ struct RouterStats {
   std::uint64_t swaps = 0;      // hot swaps handed to the workers
   std::uint64_t sequence_out_of_range = 0;  // above events::kMaxKeyedSequence: dropped, counted
   std::uint64_t sessions = 0;   // MoldUDP64 sessions seen after the first
+  // Units not queued because a system breaker's ladder step said so, by class.
+  std::array<std::uint64_t, kPriorityClassCount> breaker_shed{};
 };
 
 // Cache-line aligned: the RX core writes it for every message, and a line shared with a
@@ -67,6 +70,15 @@ class alignas(kCacheLine) EventRouter {
     }
   }
 
+  // System breakers on the fill of the workers' rings, looked at every publish; their
+  // transitions go to `post(context, alert)`.
+  using AlertPost = void (*)(void* context, const feed::FeedAlert& alert);
+  void run_machine_breakers(breakers::MachineBreakers& machine, AlertPost post, void* context) noexcept {
+    machine_ = &machine;
+    machine_post_ = post;
+    machine_context_ = context;
+  }
+
   // Where the control plane's swap requests come from (none: no hot swaps).
   void accept_swaps(SpscRing<SwapRequest>& requests) noexcept { requests_ = &requests; }
   // Scripted swaps (a backtest that changes parameters every N messages): the control plane
@@ -92,6 +104,7 @@ class alignas(kCacheLine) EventRouter {
     progress_.receive_clock_ns.store(last_receive_ns_, std::memory_order_relaxed);
     progress_.last_pushed_sequence.store(last_sequence_, std::memory_order_release);
     unpublished_ = 0;
+    if (machine_ != nullptr) [[unlikely]] observe_machine();
   }
 
   // Nothing received this poll: a quiescent state all the same, so a table replaced while
@@ -138,6 +151,8 @@ class alignas(kCacheLine) EventRouter {
       route_units(m);
     }
     last_sequence_ = sequence;
+    last_feed_sequence_ = feed_sequence;
+    last_exchange_ns_ = last.exchange_time_ns;
     last_receive_ns_ = last.receive_time_ns;
     // A burst longer than this is published on the way, so workers never wait on a long one.
     if (++unpublished_ == kMaxUnpublished) publish();
@@ -174,8 +189,46 @@ class alignas(kCacheLine) EventRouter {
     }
   }
 
+  // The fullest non-critical ring of any worker, percent.
+  [[nodiscard]] double ring_fill() noexcept {
+    double fullest = 0;
+    for (Worker* w : workers_) {
+      for (std::size_t c = index_of(PriorityClass::kHigh); c < kPriorityClassCount; ++c) {
+        const SpscRing<events::Event>& ring = w->inbox().ring(c);
+        fullest = std::max(fullest, static_cast<double>(ring.size()) * 100.0 / static_cast<double>(ring.capacity()));
+      }
+    }
+    return fullest;
+  }
+  void observe_machine() noexcept {
+    machine_->observe(last_receive_ns_, last_exchange_ns_, ring_fill(), last_feed_sequence_, last_sequence_,
+                      [this](const feed::FeedAlert& a) { machine_post_(machine_context_, a); });
+  }
+  // Whether the engaged ladder steps leave this unit out: shed_low a low one; critical_only
+  // any that is neither critical nor carries a top of book, a trade or a state change.
+  [[nodiscard]] static bool left_out(breakers::StepMask steps, PriorityClass c,
+                                     std::span<const events::Event> unit) noexcept {
+    if (c == PriorityClass::kCritical) return false;
+    if (steps & breakers::bit(breakers::Step::kCriticalOnly)) {
+      for (const events::Event& e : unit) {
+        if (e.kind == events::EventKind::kTopOfBook || e.kind == events::EventKind::kTrade ||
+            e.kind == events::EventKind::kTradingState || e.kind == events::EventKind::kMarketState) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return (steps & breakers::bit(breakers::Step::kShedLow)) && c == PriorityClass::kLow;
+  }
+
   void push_unit(std::span<const events::Event> unit) noexcept {
     const PriorityClass c = classifier_.classify(unit, *table_.load(std::memory_order_acquire));
+    const auto steps = static_cast<breakers::StepMask>(((unit.front().flags & events::kStepFlags) >> events::kStepShift) |
+                                                       (machine_ != nullptr ? machine_->engaged() : 0));
+    if (steps != 0 && left_out(steps, c, unit)) [[unlikely]] {
+      ++stats_.breaker_shed[index_of(c)];
+      return;
+    }
     Worker& w = *workers_[unit.front().instrument % workers_.size()];
     PushResult r = w.inbox().stage(unit, c);
     if (TW_UNLIKELY(r == PushResult::kFull)) {
@@ -247,7 +300,12 @@ class alignas(kCacheLine) EventRouter {
   SpscRing<SwapRequest>* requests_ = nullptr;
   std::array<std::uint64_t, kMaxWorkers> forwarded_{};
   std::uint64_t last_sequence_ = 0;
+  std::uint64_t last_feed_sequence_ = 0;
+  std::uint64_t last_exchange_ns_ = 0;
   std::uint64_t last_receive_ns_ = 0;
+  breakers::MachineBreakers* machine_ = nullptr;
+  AlertPost machine_post_ = nullptr;
+  void* machine_context_ = nullptr;
   std::uint32_t unpublished_ = 0;
   std::uint64_t swap_every_ = 0;
   std::uint64_t next_scripted_swap_ = 0;

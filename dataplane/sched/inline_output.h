@@ -50,6 +50,7 @@ class alignas(kCacheLine) InlineOutput final : public stages::SignalSink, public
         if (!config_.retire_events && e.kind != events::EventKind::kInstrumentAdded) continue;
         OutputRecord r;
         r.event = e;
+        r.event.flags = static_cast<std::uint16_t>(e.flags & ~events::kInternalFlags);
         r.kind = OutputKind::kRetiredEvent;
         r.order = e.event_index;
         push(r);

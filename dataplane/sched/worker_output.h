@@ -60,7 +60,7 @@ struct alignas(kCacheLine) OutputRecord {
       case OutputKind::kStageNotice: r.notice.sequence = events::feed_sequence(notice.sequence); break;
       case OutputKind::kRetiredEvent:
         r.event.sequence = events::feed_sequence(event.sequence);
-        r.event.flags = static_cast<std::uint16_t>(event.flags & ~events::kEndOfUnit);
+        r.event.flags = static_cast<std::uint16_t>(event.flags & ~events::kInternalFlags);
         break;
     }
     return r;

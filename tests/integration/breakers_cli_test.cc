@@ -139,6 +139,42 @@ TEST(BreakersCli, AShadowBreakerJournalsTheSameTransitionsFlagged) {
   EXPECT_NE(r.out.find("breaker storm (shadow) opened 1 time"), std::string::npos) << r.out;
 }
 
+// A storm breaker with a ladder: while open, low messages stay out of the workers' rings and,
+// a dwell later, all but critical ones and those carrying a top, a trade or a state change.
+// The steps are stamped on the messages by the RX core's stream breaker, so 1 and 2 workers
+// shed the same messages and journal the same signals; each step is journaled.
+TEST(BreakersCli, AStormLadderShedsTheSameMessagesOnEveryWorkerLayout) {
+  BurstDay day;
+  const std::string config = day.config("ladder", "actions = [\"shed_low\", \"critical_only\"]\n");
+  std::string first, first_shed;
+  for (const std::string workers : {"1", "2"}) {
+    const std::string journal = day.dir + "/ladder" + workers + ".jsonl";
+    const CommandResult r = run_command(tickwire_binary(), {"replay", "--config", config, "--workers", workers,
+                                                            "--journal", journal, "--stats", day.burst()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string shed = figure(r.out, "router.breaker_shed.low") + "/" + figure(r.out, "router.breaker_shed.normal");
+    EXPECT_NE(figure(r.out, "router.breaker_shed.low"), "0") << workers;
+    EXPECT_EQ(figure(r.out, "router.breaker_shed.critical"), "0") << workers;
+    const Bytes bytes = read_file(journal);
+    if (first.empty()) {
+      first.assign(bytes.begin(), bytes.end());
+      first_shed = shed;
+      continue;
+    }
+    EXPECT_EQ(shed, first_shed);
+    EXPECT_EQ(std::string(bytes.begin(), bytes.end()), first) << "workers " << workers;
+  }
+  const std::vector<JsonObject> lines = breaker_lines(day.dir + "/ladder1.jsonl");
+  ASSERT_GE(lines.size(), 3u);
+  EXPECT_EQ(str(lines[0], "state"), "open");
+  EXPECT_EQ(str(lines[0], "step"), "shed_low");
+  bool climbed = false;
+  for (const JsonObject& o : lines) climbed |= str(o, "cause") == "escalated" && str(o, "step") == "critical_only";
+  EXPECT_TRUE(climbed) << "a burst of a second outlasts the 100 ms dwell";
+  EXPECT_EQ(str(lines.back(), "state"), "closed");
+  EXPECT_EQ(str(lines.back(), "step"), "none");
+}
+
 // Security breakers on the bundled demo day: KRZ is halted for a while (H) and XQED quotes
 // faster than 2,000 tops a second once; both breakers close again before the day ends. Each transition names its stock; the events of an
 // instrument whose breaker is open carry "volatile" and no other's do; the journal, events
