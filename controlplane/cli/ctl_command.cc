@@ -22,6 +22,7 @@ constexpr std::string_view kMoreHelp =
     "  pattern list|add|set|remove ...  the [pattern.NAME] instances while they run (`pattern help`)\n"
     "  securities reload              read patterns.securities_file again; a bad file is refused with\n"
     "                                 its line and key, and the data in force stays\n"
+    "  breaker list|set|open|close|auto ...  the circuit breakers while they run (`help`)\n"
     "Exit status: 0 when the session answered ok, 1 when it refused (the reply says why), 2 when\n"
     "no session answered.\n";
 }  // namespace

@@ -1320,6 +1320,18 @@ bool validate_patterns(const AppConfig& config, std::string& error) {
 
 bool validate(const AppConfig& config, std::string& error) {
   if (!validate_patterns(config, error)) return false;
+  // A breaker key given alone (--set, `ctl breaker set`) is judged with its table here.
+  for (const breakers::BreakerSpec& b : config.breaker_tables) {
+    std::string why = breakers::check(b);
+    if (why.empty() && !breakers::runs_in(b.trigger, b.scope)) {
+      why = "breaker." + b.name + ".trigger: " + std::string(breakers::kTriggerNames[static_cast<std::size_t>(b.trigger)]) +
+            " does not run in the " + std::string(breakers::kScopeNames[static_cast<std::size_t>(b.scope)]) + " scope";
+    }
+    if (!why.empty()) {
+      error = why;
+      return false;
+    }
+  }
   // With feeds, the process's settings never run as they are: each feed's do, and those are
   // checked whole (every key's range again, and the rules across keys).
   if (!config.feeds.empty()) return validate_feeds(config, error);

@@ -149,7 +149,7 @@ void JournalWriter::breaker(const feed::FeedAlert& a, const breakers::BreakerSpe
   field("exchange_time", a.exchange_ns);
   field("breaker", std::string_view(spec.name));
   field("scope", breakers::kScopeNames[static_cast<std::size_t>(spec.scope)]);
-  if (spec.scope == breakers::Scope::kSecurity) {
+  if (spec.scope == breakers::Scope::kSecurity && a.instrument != 0) {
     std::string_view stock(a.stock, sizeof a.stock);
     while (!stock.empty() && (stock.back() == ' ' || stock.back() == '\0')) stock.remove_suffix(1);
     field("stock", stock);

@@ -24,7 +24,11 @@ constexpr std::string_view kHelp =
     "                      classification.*: replace the classification table\n"
     "pattern list|add|remove|set ...  the pattern instances (`pattern help`)\n"
     "securities reload     read patterns.securities_file again: its data in force at one merge key,\n"
-    "                      instances built from it (basket_premium) rebuilt at a new version\n";
+    "                      instances built from it (basket_premium) rebuilt at a new version\n"
+    "breaker list          the circuit breakers and their settings now\n"
+    "breaker set NAME.KEY=VALUE   a breaker's setting (trip, clear, window_ms, ...), journaled\n"
+    "breaker open|close|auto NAME [STOCK]   force a breaker open or closed, or back to automatic\n"
+    "                      (a security breaker's names its stock), journaled\n";
 
 std::vector<std::string> words_of(const std::string& line) {
   std::istringstream in(line);
@@ -45,6 +49,10 @@ std::string SessionControl::handle(const std::string& command) {
   if (verb == "promote" && words.size() == 3) return promote(words[1], words[2]);
   if (verb == "demote" && words.size() == 2) return promote(words[1], "low");
   if (verb == "set" && words.size() >= 2) return set(command.substr(command.find("set") + 3));
+  if (verb == "breaker") {
+    if (!breaker_command) return "error: this session runs no breaker (its configuration has no [breaker.NAME] table)";
+    return breaker_command(words);
+  }
   return "error: '" + command + "': unknown command or wrong arguments (try help)";
 }
 

@@ -7,6 +7,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "controlplane/config/app_config.h"
 #include "controlplane/runtime/stage_swapper.h"
@@ -24,6 +25,8 @@ struct SessionControl {
   StageSwapper& swapper;
   std::span<sched::Worker* const> workers;
   std::function<std::string()> more_stats;  // "key value" lines the session adds to `stats`
+  // `breaker ...` (the words of the command); empty: this session runs no breaker
+  std::function<std::string(const std::vector<std::string>&)> breaker_command;
 
   // Returns the reply: "ok..." or "error: ...", one or more lines.
   std::string handle(const std::string& command);

@@ -45,6 +45,7 @@ struct TappedEvents {
   SessionAlerts* alerts = nullptr;
 
   void publish() {
+    serve_breaker_requests();
     if (tap != nullptr) {
       if (live) {
         tap->publish(clock.to_ns(metrics::TscClock::now()), hole_open && hole_open());
@@ -55,8 +56,15 @@ struct TappedEvents {
     if constexpr (requires(Inner& e) { e.publish(); }) inner.publish();
   }
   void idle() {
+    serve_breaker_requests();
     if (tap != nullptr && live) tap->idle(clock.to_ns(metrics::TscClock::now()), hole_open && hole_open());
     if constexpr (requires(Inner& e) { e.idle(); }) inner.idle();
+  }
+  void serve_breaker_requests() {
+    if (breakers == nullptr) return;
+    breakers->serve([this](const feed::FeedAlert& a) {
+      if (alerts != nullptr) alerts->post(a);
+    });
   }
   [[nodiscard]] std::uint64_t gap_key(std::uint64_t first, std::uint64_t last) noexcept {
     if (tap != nullptr) tap->gap(first, last);  // the tap keys its updates as the router does

@@ -9,6 +9,7 @@
 #include <cinttypes>
 #include <thread>
 
+#include "controlplane/runtime/breaker_control.h"
 #include "controlplane/runtime/session_control.h"
 #include "controlplane/runtime/stage_swapper.h"
 #include "controlplane/session/feed_session.h"
@@ -113,7 +114,17 @@ class WorkerFeed final : public FeedSession {
     merger_ = std::make_unique<runtime::OutputMerger>(workers_);
     live_config_ = config_;
     control_handler_ = std::make_unique<runtime::SessionControl>(runtime::SessionControl{
-        live_config_, books_, *table_, *swapper_, workers_, [] { return std::string(); }});
+        live_config_, books_, *table_, *swapper_, workers_, [] { return std::string(); }, nullptr});
+    if (stream_breakers_) {
+      breaker_requests_ = std::make_unique<sched::SpscRing<breakers::BreakerRequest>>(kBreakerRequests);
+      stream_breakers_->accept_requests(breaker_requests_.get(),
+                                        machine_breakers_->empty() ? nullptr : machine_breakers_.get());
+      breaker_control_ = std::make_unique<runtime::BreakerControl>(
+          runtime::BreakerControl{live_config_, books_, *breaker_requests_});
+      control_handler_->breaker_command = [this](const std::vector<std::string>& words) {
+        return breaker_control_->handle(words);
+      };
+    }
     return recovery_.open(config_, *sequenced_, answer_wait(setup_.input), error);
   }
 
@@ -288,6 +299,10 @@ class WorkerFeed final : public FeedSession {
   std::unique_ptr<Published<events::ClassificationTable>> table_;
   std::unique_ptr<events::Classifier> classifier_;
   std::unique_ptr<breakers::MachineBreakers> machine_breakers_;  // before the router, which points to it
+  // `ctl breaker` requests, control thread to RX core (a handful pending at most).
+  static constexpr std::size_t kBreakerRequests = 64;
+  std::unique_ptr<sched::SpscRing<breakers::BreakerRequest>> breaker_requests_;
+  std::unique_ptr<runtime::BreakerControl> breaker_control_;
   std::unique_ptr<sched::EventRouter> router_;
   std::unique_ptr<runtime::StageSwapper> swapper_;
   std::uint64_t next_swap_at_ = 0;

@@ -36,9 +36,12 @@ namespace tickwire::breakers {
 enum class State : std::uint8_t { kClosed, kOpen, kHalfOpen };
 inline constexpr std::array<std::string_view, 3> kStateNames = {"closed", "open", "half_open"};
 
-enum class Cause : std::uint8_t { kTripped, kCleared, kProbePassed, kProbeFailed, kForced, kReleased, kEscalated };
-inline constexpr std::array<std::string_view, 7> kCauseNames = {"tripped", "cleared",  "probe_passed", "probe_failed",
-                                                                "forced",  "released", "escalated"};
+enum class Cause : std::uint8_t {
+  kTripped, kCleared, kProbePassed, kProbeFailed, kForced, kReleased, kEscalated,
+  kSet,  // not a move: new thresholds took effect (`ctl breaker set`)
+};
+inline constexpr std::array<std::string_view, 8> kCauseNames = {"tripped", "cleared",  "probe_passed", "probe_failed",
+                                                                "forced",  "released", "escalated",    "set"};
 
 enum class Override : std::uint8_t { kOpen, kClose, kAuto };
 
@@ -51,6 +54,13 @@ struct Transition {
   double threshold = 0;  // the one crossed (trip to open, clear to close)
   bool shadow = false;   // a shadow breaker's: journaled, not acted on
 };
+
+// What a request that moved nothing reports (new settings, an override of the state it had).
+[[nodiscard]] inline Transition unmoved(State state, Cause cause, std::uint64_t t, const BreakerSpec& s) noexcept {
+  return {.from = state, .to = state, .cause = cause, .time_ns = t, .value = s.trip, .threshold = s.clear,
+          .shadow = s.mode == Mode::kShadow};
+}
+[[nodiscard]] constexpr Cause cause_of(Override o) noexcept { return o == Override::kAuto ? Cause::kReleased : Cause::kForced; }
 
 struct BreakerFigures {
   std::uint64_t trips = 0;           // closed -> open

@@ -39,6 +39,13 @@ class Ladder {
                       .shadow = s.mode == Mode::kShadow};
   }
 
+  // `ctl breaker open|close|auto`: the reported state as forced, its steps with it.
+  [[nodiscard]] std::optional<Transition> force(Override o, std::uint64_t t, double value) noexcept {
+    std::optional<Transition> tr = breaker_.force(o, t, value);
+    if (tr) climb(*tr);
+    return tr;
+  }
+
   // The steps engaged now, as a mask (0 for a shadow breaker).
   [[nodiscard]] StepMask engaged() const noexcept {
     const BreakerSpec& s = breaker_.spec();

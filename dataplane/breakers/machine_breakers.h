@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "dataplane/breakers/breaker_request.h"
 #include "dataplane/breakers/ladder.h"
 #include "dataplane/feed/feed_alert.h"
 
@@ -34,6 +35,7 @@ class MachineBreakers {
                Post&& post) {
     if (t < clock_ns_) t = clock_ns_;
     clock_ns_ = t;
+    last_value_ = ring_fill;
     StepMask steps = 0;
     for (Slot& s : slots_) {
       if (const auto tr = s.ladder.observe(t, ring_fill)) [[unlikely]] {
@@ -44,6 +46,28 @@ class MachineBreakers {
     engaged_ = steps;
   }
   [[nodiscard]] StepMask engaged() const noexcept { return engaged_; }
+
+  // A request for breaker `index` (ignored when it is not one of these), at the last
+  // observation's time, keyed after message `sequence` (`key`).
+  template <class Post>
+  void serve(const BreakerRequest& r, std::uint64_t sequence, std::uint64_t key, std::uint64_t exchange_ns, Post&& post) {
+    for (Slot& s : slots_) {
+      if (s.index != r.index) continue;
+      BreakerSpec& spec = specs_[r.index];
+      std::optional<Transition> tr;
+      if (r.kind == BreakerRequest::Kind::kSet) {
+        apply(r.settings, spec);
+        tr = unmoved(s.ladder.breaker().state(), Cause::kSet, clock_ns_, spec);
+      } else {
+        tr = s.ladder.force(r.override, clock_ns_, last_value_);
+        if (!tr) tr = unmoved(s.ladder.breaker().state(), cause_of(r.override), clock_ns_, spec);
+      }
+      post(alert(s, *tr, sequence, key, exchange_ns));
+      StepMask steps = 0;
+      for (const Slot& o : slots_) steps |= o.ladder.engaged();
+      engaged_ = steps;
+    }
+  }
 
  private:
   struct Slot {
@@ -72,6 +96,7 @@ class MachineBreakers {
   std::vector<BreakerSpec> specs_;  // never resized: the ladders point into it
   std::vector<Slot> slots_;
   std::uint64_t clock_ns_ = 0;
+  double last_value_ = 0;
   StepMask engaged_ = 0;
 };
 

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "dataplane/breakers/breaker.h"
+#include "dataplane/breakers/breaker_request.h"
 #include "dataplane/breakers/security_measure.h"
 #include "dataplane/core/cache.h"
 #include "dataplane/core/mapped_array.h"
@@ -78,6 +79,30 @@ class SecurityBreakers {
       marked |= marks_[e.instrument].engaged != 0;
     }
     if (marked) [[unlikely]] mark(m);
+  }
+
+  // A request for breaker `index` (ignored when it is not one of these) at the feed's clock
+  // `t_ns`, keyed `key` after message `sequence`: new settings for every instrument's, or an
+  // override of one instrument's (an override without an instrument is refused before here).
+  template <class Post>
+  void serve(const BreakerRequest& r, std::uint64_t t_ns, std::uint64_t sequence, std::uint64_t key, Post&& post) {
+    for (Slot& s : slots_) {
+      if (s.index != r.index) continue;
+      sequence_ = sequence;
+      BreakerSpec& spec = specs_[r.index];
+      if (r.kind == BreakerRequest::Kind::kSet) {
+        apply(r.settings, spec);
+        s.fast_trip = s.squared ? spec.trip * spec.trip : spec.trip;
+        post(moved(s, 0, unmoved(State::kClosed, Cause::kSet, t_ns, spec), key));
+        return;
+      }
+      if (r.instrument == 0 || r.instrument > max_instruments_) return;
+      Cell& c = cell(s, r.instrument);
+      std::optional<Transition> tr = c.core.force(spec, r.override, t_ns, c.last_value);
+      if (!tr) tr = unmoved(c.core.state(), cause_of(r.override), t_ns, spec);
+      post(moved(s, r.instrument, *tr, key));
+      schedule(s, c, r.instrument, t_ns);
+    }
   }
 
   [[nodiscard]] const SecurityBreakerFigures& figures() const noexcept { return figures_; }
