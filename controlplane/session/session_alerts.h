@@ -181,7 +181,10 @@ class SessionAlerts {
     return false;
   }
   void say(const feed::FeedAlert& a) {
-    ++counts_[static_cast<std::size_t>(a.kind)];
+    // New settings move nothing: journaled and told, not counted as a transition.
+    if (a.kind != feed::FeedAlertKind::kBreaker || a.breaker_cause != static_cast<std::uint8_t>(breakers::Cause::kSet)) {
+      ++counts_[static_cast<std::size_t>(a.kind)];
+    }
     if (a.kind == feed::FeedAlertKind::kBreaker) tally(a);
     const bool security =
         a.kind == feed::FeedAlertKind::kBreaker && a.breaker < breakers_.size() &&

@@ -5,7 +5,7 @@
 // Per message: each event's instrument is measured (security_measure.h) and its breakers
 // observe the value; timers (the dwell, the clear hold, the probe) of every open breaker wait
 // in a min-heap and fire at the first message of the feed at or past their deadline, even when
-// their own instrument has gone quiet. Then the message's events are marked: kVolatile while
+// their own instrument has gone quiet (journaled just before that message's lines). Then the message's events are marked: kVolatile while
 // one of its instrument's enforcing breakers is open or half-open, kPromoted while one that
 // promotes is open and the instrument holds one of the max_promoted promotion places (the
 // classifier makes such top-of-book and trade messages critical; deep level changes never).
@@ -56,7 +56,8 @@ class SecurityBreakers {
   template <class Post>
   void message(std::span<events::Event> m, std::uint64_t t_ns, std::uint64_t key, Post&& post) {
     sequence_ = m.front().sequence;
-    if (!timers_.empty() && timers_.front().deadline_ns <= t_ns) [[unlikely]] fire_timers(t_ns, key, post);
+    // Deadlines passed before this message: their moves are journaled before its lines.
+    if (!timers_.empty() && timers_.front().deadline_ns <= t_ns) [[unlikely]] fire_timers(t_ns, key - 1, post);
     bool marked = false;
     for (events::Event& e : m) {
       if (e.instrument == 0 || e.instrument > max_instruments_) continue;
