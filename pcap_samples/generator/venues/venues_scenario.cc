@@ -12,6 +12,7 @@
 #include "pcap_samples/generator/mold_packetizer.h"
 #include "pcap_samples/generator/pcap_writer.h"
 #include "pcap_samples/generator/symbol_universe.h"
+#include "pcap_samples/generator/venues/file_text.h"
 
 namespace tickwire::generator::venues {
 
@@ -41,56 +42,6 @@ constexpr const char* kGroupPattern =
     "grid_ms = 100\nwindow_ms = 3000\nnorm_window_ms = 30000\nthreshold = 0.6\nmin_samples = 20\n";
 constexpr const char* kLeadPattern = "move_bps = 20\nfollower_bps = 10\nwithin_ms = 200\n";
 constexpr const char* kBasketPattern = "threshold_bps = 20\n";
-
-std::string endpoint_text(const Endpoint& e) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%u.%u.%u.%u:%u", e.ip >> 24, (e.ip >> 16) & 0xFF, (e.ip >> 8) & 0xFF, e.ip & 0xFF,
-                e.port);
-  return buf;
-}
-
-std::string price4_text(std::int64_t v) {
-  char buf[40];
-  const bool negative = v < 0;
-  const std::uint64_t m = negative ? static_cast<std::uint64_t>(-v) : static_cast<std::uint64_t>(v);
-  std::snprintf(buf, sizeof buf, "%s%llu.%04llu", negative ? "-" : "", static_cast<unsigned long long>(m / 10'000),
-                static_cast<unsigned long long>(m % 10'000));
-  return buf;
-}
-
-std::string names_json(const MarketModel& model, const std::vector<std::uint32_t>& ids) {
-  std::string out = "[";
-  for (std::size_t k = 0; k < ids.size(); ++k) {
-    out += (k == 0 ? "\"" : ",\"") + model.securities()[ids[k]].symbol + "\"";
-  }
-  return out + "]";
-}
-
-std::string names_toml(const MarketModel& model, const std::vector<std::uint32_t>& ids) {
-  std::string out = "[";
-  for (std::size_t k = 0; k < ids.size(); ++k) {
-    out += (k == 0 ? "\"" : ", \"") + model.securities()[ids[k]].symbol + "\"";
-  }
-  return out + "]";
-}
-
-// A TOML basic string (a directory may hold quotes or backslashes).
-std::string toml_string(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string write_text(const std::string& path, const std::string& text) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) return path + ": cannot create (" + std::strerror(errno) + ")";
-  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  if (std::fclose(f) != 0 || !written) return path + ": write failed";
-  return {};
-}
 
 // This venue's locates: the first venue's alphabetical, the second's reversed, the others'
 // shuffled, so that no reader can mistake a locate for a security across feeds.
