@@ -52,6 +52,16 @@ std::string names_toml(const MarketModel& model, const std::vector<std::uint32_t
   return out + "]";
 }
 
+std::string venue_jsonl(const VenueSpec& spec, const VenueStats& stats) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "{\"type\":\"venue\",\"feed\":\"%s\",\"file\":\"%s.pcap\",\"session\":\"%s\",\"group\":\"%s\","
+                "\"messages\":%llu,\"trades\":%llu}\n",
+                spec.name.c_str(), spec.name.c_str(), spec.session.c_str(), endpoint_text(spec.group).c_str(),
+                static_cast<unsigned long long>(stats.messages), static_cast<unsigned long long>(stats.trades));
+  return buf;
+}
+
 std::string toml_string(const std::string& text) {
   std::string out = "\"";
   for (const char c : text) {

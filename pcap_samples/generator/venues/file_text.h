@@ -9,6 +9,7 @@
 
 #include "pcap_samples/generator/scenario_config.h"
 #include "pcap_samples/generator/venues/market_model.h"
+#include "pcap_samples/generator/venues/venues_scenario.h"
 
 namespace tickwire::generator::venues {
 
@@ -20,6 +21,8 @@ namespace tickwire::generator::venues {
 // The symbols of `ids` as a JSON array (names_json) or a TOML array (names_toml).
 [[nodiscard]] std::string names_json(const MarketModel& model, const std::vector<std::uint32_t>& ids);
 [[nodiscard]] std::string names_toml(const MarketModel& model, const std::vector<std::uint32_t>& ids);
+// episodes.jsonl's line for one venue: its feed, file, session, group and what it sent.
+[[nodiscard]] std::string venue_jsonl(const VenueSpec& spec, const VenueStats& stats);
 // A TOML basic string (a directory may hold quotes or backslashes).
 [[nodiscard]] std::string toml_string(const std::string& text);
 // Empty on success, else why not.
