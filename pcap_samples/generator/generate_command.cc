@@ -79,11 +79,11 @@ volatility days (--venues LIST --volatility: one venue is enough; ground truth f
                            market-wide decline through the MWCB's level 1 (V, W, H H, H T);
                            episodes.jsonl lists each episode and every halt, scenario.toml
                            sets circuit breakers; --episodes 0: a calm day, nothing injected
-  --burst-factor N         the open burst's messages over the usual (default 5)
+  --burst-factor N         the open burst's messages over the usual, 4 to 20 (default 5)
   --pause-seconds S        a LULD trading pause (default 5; the rule's is 300)
   --halt-seconds S         a market-wide level 1 or 2 halt (default 10; the rule's is 900)
-  (--seconds: at least 103 at the defaults; --episode-size scales the moves: the shock 8%,
-   the crash and the decline -8%)
+  (the episodes need 109 s of --seconds at the defaults; --episode-size scales the moves:
+   the shock 8%, the crash and the decline -8%)
 
 transport (pcap)
   --session NAME           MoldUDP64 session, up to 10 characters (default TICKWIRE01)

@@ -186,7 +186,10 @@ std::string parse_venues(std::string_view list, std::vector<VenueSpec>& out, std
     if (comma == std::string_view::npos) break;
     at = comma + 1;
   }
-  if (out.size() < fewest) return fewest == 2 ? "--venues: name two venues or more" : "--venues: too few venues";
+  if (out.size() < fewest) {
+    return fewest == 2 ? "--venues: name two venues or more (a volatility day, --volatility, runs on one)"
+                       : "--venues: too few venues";
+  }
   return {};
 }
 

@@ -137,8 +137,9 @@ std::string volatility_scenario_toml(const VolatilityDay& day, const std::string
       "\n# Per security: the mid's move in sigmas of its own recent volatility, over a second at least.\n"
       "[breaker.vol]\nscope = \"security\"\ntrigger = \"volatility\"\ntrip = 12\nclear = 4\nwindow_ms = 1000\n"
       "\n# Per security: the mid's distance in percent from its trailing reference (LULD's tier-1 band\n"
-      "# is 5%).\n"
-      "[breaker.band]\nscope = \"security\"\ntrigger = \"band\"\ntrip = 5\nclear = 2.5\n"
+      "# is 5%). The reference follows the mid over 10 s rather than LULD's 5 minutes, so that after a\n"
+      "# move that stays (the shock, the crash, the decline) the breaker closes within the calm gap.\n"
+      "[breaker.band]\nscope = \"security\"\ntrigger = \"band\"\ntrip = 5\nclear = 2.5\nreference_ms = 10000\n"
       "\n# Per security: the exchange's own word (H pauses and halts, J auction collars).\n"
       "[breaker.halt]\nscope = \"security\"\ntrigger = \"halt\"\n";
   char storm[512];

@@ -23,7 +23,10 @@ constexpr double kRecoveredShare = 0.25;
 constexpr std::uint64_t kSettleNs = 500 * kNanosPerMilli;
 
 constexpr double kPercent = 0.01;
-constexpr double kMinBurstFactor = 2, kMaxBurstFactor = 20;
+// scenario.toml's storm breaker trips half way between the usual rate and the burst's and
+// clears at half its trip: below a factor of 4 that clear would sit too near the usual rate
+// for the breaker to close reliably after the burst.
+constexpr double kMinBurstFactor = 4, kMaxBurstFactor = 20;
 constexpr std::uint64_t kMaxHaltNs = 3600 * kNanosPerSecond;
 
 constexpr auto kVolatilityStream = static_cast<Stream>(30);
@@ -61,7 +64,7 @@ std::uint64_t VolatilityPlan::flow_needed_ns(const VolatilitySettings& s) {
 
 std::string VolatilityPlan::check(const VolatilitySettings& s, std::uint64_t flow_ns) {
   if (!(s.burst_factor >= kMinBurstFactor && s.burst_factor <= kMaxBurstFactor)) {
-    return "--burst-factor: must be 2 to 20";
+    return "--burst-factor: must be 4 to 20 (scenario.toml's storm breaker clears at half its trip)";
   }
   if (s.pause_ns < kStepNs || s.pause_ns > kMaxHaltNs) return "--pause-seconds: must be 0.001 to 3600";
   if (s.halt_ns < kStepNs || s.halt_ns > kMaxHaltNs) return "--halt-seconds: must be 0.001 to 3600";
