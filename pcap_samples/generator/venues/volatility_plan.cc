@@ -32,10 +32,13 @@ constexpr std::uint64_t kMaxHaltNs = 3600 * kNanosPerSecond;
 constexpr auto kVolatilityStream = static_cast<Stream>(30);
 
 // The share of an episode's move in force at t: ramps in, holds, and, where it recovers,
-// gives back kRecoveredShare of it.
+// gives back kRecoveredShare of it. The step at the start already moves, so the first
+// abnormal message comes within a step of start_ns.
 double share_at(const VolatilityEpisode& e, std::uint64_t t) noexcept {
   if (t < e.start_ns) return 0;
-  if (t < e.move_end_ns) return static_cast<double>(t - e.start_ns) / static_cast<double>(e.move_end_ns - e.start_ns);
+  if (t < e.move_end_ns) {
+    return std::min(1.0, static_cast<double>(t - e.start_ns + kStepNs) / static_cast<double>(e.move_end_ns - e.start_ns));
+  }
   if (e.recovery_start_ns == 0 || t < e.recovery_start_ns) return 1;
   if (t < e.recovery_end_ns) {
     return 1 - kRecoveredShare * static_cast<double>(t - e.recovery_start_ns) /
@@ -98,17 +101,6 @@ VolatilityPlan::VolatilityPlan(const VolatilitySettings& settings, const MarketM
   burst.reserved_until_ns = burst.move_end_ns;
   episodes_.push_back(burst);
 
-  // A background security: its move reaches no basket and no partner.
-  const std::vector<std::uint32_t> background = model.of_role(Role::kBackground);
-  VolatilityEpisode shock;
-  shock.kind = VolatilityKind::kSingleStockShock;
-  shock.securities = {background[rng.below(background.size())]};
-  shock.size_percent = ((rng.next() & 1) != 0 ? 1.0 : -1.0) * kShockPercent * settings.episode_size;
-  shock.start_ns = episodes_.back().reserved_until_ns + settings.calm_gap_ns;
-  shock.move_end_ns = shock.start_ns + kShockNs;
-  shock.reserved_until_ns = shock.move_end_ns + settings.pause_ns;
-  episodes_.push_back(shock);
-
   // A sector with securities of both LULD tiers, so that at the default size some pause and
   // some only fall.
   std::vector<int> mixed;
@@ -120,9 +112,26 @@ VolatilityPlan::VolatilityPlan(const VolatilitySettings& settings, const MarketM
     }
     if (tier1 && tier2) mixed.push_back(static_cast<int>(k));
   }
+  const int crash_sector = mixed.empty() ? 0 : mixed[rng.below(mixed.size())];
+
+  // A background security (its move reaches no basket and no partner) outside the crash's
+  // sector, so that the two moves do not add up before the decline.
+  std::vector<std::uint32_t> background = model.of_role(Role::kBackground);
+  std::vector<std::uint32_t> elsewhere = background;
+  std::erase_if(elsewhere, [&](std::uint32_t i) { return static_cast<int>(sec[i].sector) == crash_sector; });
+  if (!elsewhere.empty()) background = elsewhere;
+  VolatilityEpisode shock;
+  shock.kind = VolatilityKind::kSingleStockShock;
+  shock.securities = {background[rng.below(background.size())]};
+  shock.size_percent = ((rng.next() & 1) != 0 ? 1.0 : -1.0) * kShockPercent * settings.episode_size;
+  shock.start_ns = episodes_.back().reserved_until_ns + settings.calm_gap_ns;
+  shock.move_end_ns = shock.start_ns + kShockNs;
+  shock.reserved_until_ns = shock.move_end_ns + settings.pause_ns;
+  episodes_.push_back(shock);
+
   VolatilityEpisode crash;
   crash.kind = VolatilityKind::kSectorFlashCrash;
-  crash.sector = mixed.empty() ? 0 : mixed[rng.below(mixed.size())];
+  crash.sector = crash_sector;
   for (const std::uint32_t i : priced) {
     if (static_cast<int>(sec[i].sector) == crash.sector) crash.securities.push_back(i);
   }
