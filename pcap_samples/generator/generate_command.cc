@@ -23,6 +23,7 @@ constexpr int kExitOk = 0, kExitFailed = 1, kExitUsage = 2;
 
 constexpr const char* kUsage = R"(usage: tickwire generate --out FILE [options]
        tickwire generate --venues nasdaq,bx,psx --out DIR [options]
+       tickwire generate --venues nasdaq --out DIR --volatility [options]
 
 Writes a deterministic NASDAQ TotalView-ITCH 5.0 day: same options, same bytes.
 
@@ -70,6 +71,19 @@ several venues (--venues: one market, a pcap per venue, ground truth for pattern
   --episode-size F         factor on every episode's size (default 1: well above the noise)
   (--seed, --symbols (default 60), --date and the transport options apply; --rate is the
    background churn in messages per second and venue, default 2000)
+
+volatility days (--venues LIST --volatility: one venue is enough; ground truth for breakers)
+  --volatility             the volatility episodes instead of the pattern ones, in this order
+                           with a calm stretch after each: an open burst, a single-stock
+                           shock, a sector flash crash with LULD pauses (H P, J, H T), a
+                           market-wide decline through the MWCB's level 1 (V, W, H H, H T);
+                           episodes.jsonl lists each episode and every halt, scenario.toml
+                           sets circuit breakers; --episodes 0: a calm day, nothing injected
+  --burst-factor N         the open burst's messages over the usual, 4 to 20 (default 5)
+  --pause-seconds S        a LULD trading pause (default 5; the rule's is 300)
+  --halt-seconds S         a market-wide level 1 or 2 halt (default 10; the rule's is 900)
+  (the episodes need 109 s of --seconds at the defaults; --episode-size scales the moves:
+   the shock 8%, the crash and the decline -8%)
 
 transport (pcap)
   --session NAME           MoldUDP64 session, up to 10 characters (default TICKWIRE01)
@@ -159,8 +173,25 @@ void print_summary(const std::string& out, const RunResult& r, OutputFormat form
 
 }  // namespace
 
-static int run_venues(const ScenarioConfig& config, const std::string& venue_list, double seconds, std::uint32_t episodes,
-                      double episode_size, bool symbols_given, bool rate_given, const std::string& out, bool quiet) {
+// What the venue options asked for (--venues and the options of its days).
+struct VenueOptions {
+  std::string list;
+  double seconds = 180;
+  std::uint64_t episodes = 2;
+  bool episodes_given = false;
+  double episode_size = 1.0;
+  bool volatility = false;
+  venues::VolatilitySettings volatility_settings;
+  bool volatility_option_given = false;  // one of the volatility day's own options
+};
+
+static int run_venues(const ScenarioConfig& config, const VenueOptions& options, bool symbols_given, bool rate_given,
+                      const std::string& out, bool quiet) {
+  const std::string& venue_list = options.list;
+  const double seconds = options.seconds;
+  const auto episodes = static_cast<std::uint32_t>(options.volatility && !options.episodes_given ? 1 : options.episodes);
+  const double episode_size = options.episode_size;
+  venues::VolatilitySettings volatility = options.volatility_settings;
   venues::VenuesScenario scenario;
   scenario.transport = config;
   if (!symbols_given) scenario.transport.symbols = 60;
@@ -168,7 +199,10 @@ static int run_venues(const ScenarioConfig& config, const std::string& venue_lis
   scenario.seconds = seconds;
   scenario.episodes_per_kind = episodes;
   scenario.episode_size = episode_size;
-  if (std::string error = venues::parse_venues(venue_list, scenario.venues); !error.empty()) return usage_error(error);
+  if (options.volatility) scenario.volatility = volatility;
+  if (std::string error = venues::parse_venues(venue_list, scenario.venues, options.volatility ? 1 : 2); !error.empty()) {
+    return usage_error(error);
+  }
   if (!(seconds > 0 && seconds <= 36'000)) return usage_error("--seconds: must be above 0 and at most 36000");
   if (!(scenario.churn_rate >= 0 && scenario.churn_rate <= 1e7)) return usage_error("--rate: must be 0..10000000");
   venues::VenuesResult result;
@@ -179,8 +213,10 @@ static int run_venues(const ScenarioConfig& config, const std::string& venue_lis
   }
   const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!quiet) {
-    std::printf("wrote %s: %zu venues, %zu securities, %zu episodes in %.2f s\n", out.c_str(), scenario.venues.size(),
-                result.securities, result.episodes, took);
+    std::printf("wrote %s: %zu venues, %zu securities, %zu episodes", out.c_str(), scenario.venues.size(),
+                result.securities, result.episodes);
+    if (options.volatility) std::printf(", %zu halts", result.halts);
+    std::printf(" in %.2f s\n", took);
     for (std::size_t v = 0; v < scenario.venues.size(); ++v) {
       std::printf("  %s.pcap: %llu messages, %llu requotes, %llu trades\n", scenario.venues[v].name.c_str(),
                   static_cast<unsigned long long>(result.venues[v].messages),
@@ -195,10 +231,8 @@ static int run_venues(const ScenarioConfig& config, const std::string& venue_lis
 
 int run_generate_command(int argc, char** argv) {
   ScenarioConfig config;
-  std::string out, sidecar, format_name, venue_list;
-  double seconds = 180;
-  std::uint64_t episodes = 2;
-  double episode_size = 1.0;
+  std::string out, sidecar, format_name;
+  VenueOptions venue;
   bool symbols_given = false, rate_given = false;
   bool quiet = false;
   Parser p{argc, argv, 1, {}};
@@ -274,13 +308,28 @@ int run_generate_command(int argc, char** argv) {
       ok = real(config.rate);
       rate_given = true;
     } else if (name == "--venues") {
-      ok = text(venue_list);
+      ok = text(venue.list);
     } else if (name == "--seconds") {
-      ok = real(seconds);
+      ok = real(venue.seconds);
     } else if (name == "--episode-size") {
-      ok = real(episode_size);
+      ok = real(venue.episode_size);
     } else if (name == "--episodes") {
-      ok = number(episodes) && narrow(episodes, 1000, episodes);
+      ok = number(venue.episodes) && narrow(venue.episodes, 1000, venue.episodes);
+      venue.episodes_given = true;
+    } else if (name == "--volatility") {
+      venue.volatility = true;
+    } else if (name == "--burst-factor") {
+      ok = real(venue.volatility_settings.burst_factor);
+      venue.volatility_option_given = true;
+    } else if (name == "--pause-seconds" || name == "--halt-seconds") {
+      ok = real(x);
+      if (ok && !(x >= 0.001 && x <= 3600)) {
+        p.error = std::string(name) + ": must be 0.001 to 3600 seconds";
+        ok = false;
+      }
+      const auto ns = static_cast<std::uint64_t>(x * kNanosPerSecond);
+      (name == "--pause-seconds" ? venue.volatility_settings.pause_ns : venue.volatility_settings.halt_ns) = ns;
+      venue.volatility_option_given = true;
     } else if (name == "--zipf") {
       ok = real(config.zipf_exponent);
     } else if (name == "--date") {
@@ -362,12 +411,15 @@ int run_generate_command(int argc, char** argv) {
     }
     if (!ok) return usage_error(p.error);
   }
-  if (!venue_list.empty()) {
+  if (venue.volatility_option_given && !venue.volatility) {
+    return usage_error("--burst-factor, --pause-seconds and --halt-seconds go with --volatility");
+  }
+  if (venue.volatility && venue.list.empty()) return usage_error("--volatility: name the venues (--venues nasdaq)");
+  if (!venue.list.empty()) {
     if (out.empty()) return usage_error("--out: an output directory is required");
     if (!sidecar.empty() || !format_name.empty()) return usage_error("--venues writes its own files: no --sidecar or --format");
     if (symbols_given && config.symbols > 4000) return usage_error("--symbols: at most 4000 with --venues");
-    return run_venues(config, venue_list, seconds, static_cast<std::uint32_t>(episodes), episode_size, symbols_given, rate_given, out,
-                      quiet);
+    return run_venues(config, venue, symbols_given, rate_given, out, quiet);
   }
   if (out.empty()) return usage_error("--out: an output file is required");
   OutputFormat format = format_from_path(out);

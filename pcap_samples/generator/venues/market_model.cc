@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "pcap_samples/generator/det_math.h"
+#include "pcap_samples/generator/venues/volatility_plan.h"
 
 namespace tickwire::generator::venues {
 
@@ -64,7 +65,7 @@ std::string MarketModel::check(const ModelConfig& config) {
   if (config.symbols.size() < kMinSymbols) {
     return "a multi-venue scenario needs at least " + std::to_string(kMinSymbols) + " symbols";
   }
-  if (config.venues < 2) return "a multi-venue scenario needs two venues or more";
+  if (config.venues < 1) return "a scenario needs a venue";
   const std::uint64_t episodes = std::uint64_t{config.episodes_per_kind} * kEpisodeKinds;
   const double rest = static_cast<double>(config.flow_ns) * (1 - kWarmupShare);
   if (episodes != 0 && rest / static_cast<double>(episodes) < 4e9) {
@@ -287,6 +288,7 @@ void MarketModel::apply_episodes(std::uint64_t t) noexcept {
 void MarketModel::step(std::uint64_t k) {
   const std::uint64_t t = time_of(k);
   apply_episodes(t);
+  if (volatility_ != nullptr) volatility_->apply(t, offset_now_);
   market_ += kMarketVol * kSqrtStep * normal();
   std::array<double, kSectors> sector_move{};
   for (std::size_t k = 0; k < kSectors; ++k) {

@@ -72,6 +72,8 @@ struct ModelConfig {
   std::vector<std::string> symbols;  // the universe's tickers, at least kMinSymbols
 };
 
+class VolatilityPlan;
+
 class MarketModel {
  public:
   static constexpr std::uint32_t kPairs = 4;
@@ -87,6 +89,10 @@ class MarketModel {
   // Empty when usable, else why not.
   [[nodiscard]] static std::string check(const ModelConfig& config);
   explicit MarketModel(const ModelConfig& config);
+
+  // Volatility episodes moving fair values on top of the model's own (volatility_plan.h);
+  // null: none. Set before the first step.
+  void set_volatility(const VolatilityPlan* plan) noexcept { volatility_ = plan; }
 
   // Moves the market to step k (time flow_start + k * kStepNs); steps are taken in order.
   void step(std::uint64_t k);
@@ -113,6 +119,7 @@ class MarketModel {
   void apply_episodes(std::uint64_t t) noexcept;
 
   ModelConfig config_;
+  const VolatilityPlan* volatility_ = nullptr;
   std::vector<ModelSecurity> securities_;
   Basket basket_;
   std::uint32_t leader_ = 0;

@@ -6,12 +6,16 @@
 
 #include "pcap_samples/generator/market_calendar.h"
 #include "pcap_samples/generator/message_encoder.h"
+#include "pcap_samples/generator/venues/step_slots.h"
 
 namespace tickwire::generator::venues {
 
 namespace {
 
 using itch::AddOrder;
+using itch::LuldAuctionCollar;
+using itch::MwcbDeclineLevel;
+using itch::MwcbStatus;
 using itch::OrderDelete;
 using itch::OrderExecuted;
 using itch::OrderReplace;
@@ -22,12 +26,15 @@ using itch::SystemEvent;
 constexpr std::uint32_t kRoundLot = 100;
 constexpr double kTradesPerSecond = 2.0;  // per security and venue
 constexpr double kStepsPerSecond = 1e9 / static_cast<double>(kStepNs);
-// Within a step, securities are spread over this much time so that venues' messages
-// interleave rather than pile on one timestamp.
-constexpr std::uint64_t kStepSpreadNs = 900'000;
 constexpr std::uint64_t kTradeAfterNs = 50;
 constexpr std::uint64_t kDirectoryStepNs = 1'000;
 constexpr double kRequoteMargin = 0.25;  // ticks
+// A volatility day's books are built in the minute before the open, one security after
+// another, so that the open's first step is no message storm of its own.
+constexpr std::uint64_t kBooksBeforeOpenNs = 60 * kNanosPerSecond;
+constexpr std::uint64_t kBooksOverNs = 30 * kNanosPerSecond;
+// A churn is a delete and an add.
+constexpr double kChurnMessages = 2;
 
 void stock_field(itch::Alpha<8>& field, const std::string& symbol) {
   char padded[8];
@@ -55,6 +62,51 @@ void VenueStream::system_event(char code, std::uint64_t ts) {
   auto& m = start_message<SystemEvent>(scratch_, 0, ts);
   set_char(m.event_code, code);
   emit(sizeof m, ts);
+}
+
+void VenueStream::set_volatility(const TradingHalts* halts, bool listing) noexcept {
+  halts_ = halts;
+  listing_ = listing;
+}
+
+void VenueStream::print_mwcb_levels(std::uint64_t ts) {
+  auto& m = start_message<MwcbDeclineLevel>(scratch_, 0, ts);
+  m.level1.set(halts_->mwcb_levels()[0]);
+  m.level2.set(halts_->mwcb_levels()[1]);
+  m.level3.set(halts_->mwcb_levels()[2]);
+  emit(sizeof m, ts);
+}
+
+void VenueStream::print(const HaltNotice& notice, std::uint64_t ts) {
+  switch (notice.kind) {
+    case NoticeKind::kMarketBreach: {
+      auto& m = start_message<MwcbStatus>(scratch_, 0, ts);
+      set_char(m.breached_level, notice.code);
+      emit(sizeof m, ts);
+      break;
+    }
+    case NoticeKind::kTradingAction: {
+      auto& h = start_message<StockTradingAction>(scratch_, locates_[notice.security], ts);
+      stock_field(h.stock, model_.securities()[notice.security].symbol);
+      set_char(h.trading_state, notice.code);
+      set_char(h.reserved, ' ');
+      h.reason.set(notice.reason);
+      emit(sizeof h, ts);
+      break;
+    }
+    case NoticeKind::kCollar: {
+      // The auction runs on the listing market; the others only stop.
+      if (!listing_) break;
+      auto& j = start_message<LuldAuctionCollar>(scratch_, locates_[notice.security], ts);
+      stock_field(j.stock, model_.securities()[notice.security].symbol);
+      j.auction_collar_reference_price.set(static_cast<std::uint32_t>(notice.collar_reference));
+      j.upper_auction_collar_price.set(static_cast<std::uint32_t>(notice.collar_upper));
+      j.lower_auction_collar_price.set(static_cast<std::uint32_t>(notice.collar_lower));
+      j.auction_collar_extension.set(0);
+      emit(sizeof j, ts);
+      break;
+    }
+  }
 }
 
 void VenueStream::open_day() {
@@ -95,7 +147,13 @@ void VenueStream::open_day() {
     }
     ts += kDirectoryStepNs;
   }
+  if (halts_ != nullptr) print_mwcb_levels(ts);
   system_event('S', DaySchedule::kStartOfSystemHours);
+  if (halts_ != nullptr) {
+    const auto n = static_cast<std::uint32_t>(books_.size());
+    const std::uint64_t first = DaySchedule::kStartOfMarketHours - kBooksBeforeOpenNs;
+    for (std::uint32_t i = 0; i < n; ++i) quote(i, first + std::uint64_t{i} * (kBooksOverNs / n));
+  }
   system_event('Q', DaySchedule::kStartOfMarketHours);
 }
 
@@ -193,15 +251,24 @@ void VenueStream::trade(std::uint32_t i, std::uint64_t ts) {
   if (touch.shares == 0) touch = Resting{.ticks = touch.ticks};  // refilled at the next step
 }
 
-void VenueStream::churn(std::uint32_t i, std::uint64_t ts) {
+bool VenueStream::churn(std::uint32_t i, std::uint64_t ts) {
   Book& b = books_[i];
   Side& side = (rng_.next() & 1) != 0 ? b.bids : b.asks;
   Resting& r = side[rng_.between(1, kDepth - 1)];
-  if (r.reference == 0) return;
+  if (r.reference == 0) return false;
   const std::int64_t ticks = r.ticks;
   remove(i, r, ts);
   r.ticks = ticks;
   add(i, &side == &b.bids, r, ts);
+  return true;
+}
+
+// The flow factor's extra messages, owed in proportion to what the security sent this step
+// and paid in whole churns on the same security: its messages, and the venue's, multiply by
+// the factor over any stretch of more than a few steps.
+void VenueStream::extra_churn(std::uint32_t i, std::uint64_t ts, std::uint64_t usual_messages) {
+  extra_owed_ += static_cast<double>(usual_messages) * (flow_factor_ - 1);
+  while (extra_owed_ >= kChurnMessages && churn(i, ts)) extra_owed_ -= kChurnMessages;
 }
 
 bool VenueStream::full(const Side& side) noexcept {
@@ -211,35 +278,52 @@ bool VenueStream::full(const Side& side) noexcept {
   return true;
 }
 
+void VenueStream::quote(std::uint32_t i, std::uint64_t ts) {
+  Book& b = books_[i];
+  const double centre = model_.quote_centre(index_, i);
+  std::int64_t bid = static_cast<std::int64_t>(std::floor(centre)) - kSpreadTicks / 2;
+  // Hysteresis: a quote stays until the centre has left its cell by a margin, as a
+  // market maker's does, rather than flickering while the centre sits on a boundary.
+  const double cell = static_cast<double>(b.bids[0].ticks + kSpreadTicks / 2);
+  if (b.bids[0].ticks != 0 && centre > cell - kRequoteMargin && centre < cell + 1 + kRequoteMargin) {
+    bid = b.bids[0].ticks;
+  }
+  const std::int64_t ask = bid + kSpreadTicks;
+  // Most steps leave most quotes where they are (nothing to send). Otherwise the side
+  // moving away from the other goes first, so the venue's book never crosses; the touch's
+  // ticks stay known after a trade empties it.
+  const bool in_place = bid == b.bids[0].ticks && full(b.bids) && full(b.asks);
+  if (!in_place && bid > b.bids[0].ticks) {
+    requote_side(i, b.asks, false, ask, ts);
+    requote_side(i, b.bids, true, bid, ts);
+  } else if (!in_place) {
+    requote_side(i, b.bids, true, bid, ts);
+    requote_side(i, b.asks, false, ask, ts);
+  }
+}
+
 void VenueStream::on_step(std::uint64_t k) {
   const std::uint64_t base = model_.time_of(k) + delay_ns_;
   const auto n = static_cast<std::uint32_t>(books_.size());
   const double trade_chance = kTradesPerSecond / kStepsPerSecond;
+  const HaltNotice* notice = nullptr;
+  const HaltNotice* notices_end = nullptr;
+  if (halts_ != nullptr) {
+    notice = halts_->notices().data();
+    notices_end = notice + halts_->notices().size();
+    for (; notice != notices_end && notice->kind == NoticeKind::kMarketBreach; ++notice) print(*notice, base);
+  }
   for (std::uint32_t i = 0; i < n; ++i) {
-    const std::uint64_t ts = base + std::uint64_t{i} * (kStepSpreadNs / n);
-    Book& b = books_[i];
-    const double centre = model_.quote_centre(index_, i);
-    std::int64_t bid = static_cast<std::int64_t>(std::floor(centre)) - kSpreadTicks / 2;
-    // Hysteresis: a quote stays until the centre has left its cell by a margin, as a
-    // market maker's does, rather than flickering while the centre sits on a boundary.
-    const double cell = static_cast<double>(b.bids[0].ticks + kSpreadTicks / 2);
-    if (b.bids[0].ticks != 0 && centre > cell - kRequoteMargin && centre < cell + 1 + kRequoteMargin) {
-      bid = b.bids[0].ticks;
+    const std::uint64_t ts = base + slot_offset_ns(i, n);
+    if (halts_ != nullptr) {
+      for (; notice != notices_end && notice->security == i; ++notice) print(*notice, ts);
+      if (halts_->stopped(i)) continue;
     }
-    const std::int64_t ask = bid + kSpreadTicks;
-    // Most steps leave most quotes where they are (nothing to send). Otherwise the side
-    // moving away from the other goes first, so the venue's book never crosses; the touch's
-    // ticks stay known after a trade empties it.
-    const bool in_place = bid == b.bids[0].ticks && full(b.bids) && full(b.asks);
-    if (!in_place && bid > b.bids[0].ticks) {
-      requote_side(i, b.asks, false, ask, ts);
-      requote_side(i, b.bids, true, bid, ts);
-    } else if (!in_place) {
-      requote_side(i, b.bids, true, bid, ts);
-      requote_side(i, b.asks, false, ask, ts);
-    }
+    const std::uint64_t before = stats_.messages;
+    quote(i, ts);
     if (rng_.unit() < trade_chance) trade(i, ts + kTradeAfterNs);
     if (rng_.unit() < churn_per_step_) churn(i, ts + kTradeAfterNs);
+    if (flow_factor_ > 1) extra_churn(i, ts + kTradeAfterNs, stats_.messages - before);
   }
 }
 

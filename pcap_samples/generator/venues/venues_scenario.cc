@@ -12,6 +12,9 @@
 #include "pcap_samples/generator/mold_packetizer.h"
 #include "pcap_samples/generator/pcap_writer.h"
 #include "pcap_samples/generator/symbol_universe.h"
+#include "pcap_samples/generator/venues/file_text.h"
+#include "pcap_samples/generator/venues/trading_halts.h"
+#include "pcap_samples/generator/venues/volatility_files.h"
 
 namespace tickwire::generator::venues {
 
@@ -41,56 +44,6 @@ constexpr const char* kGroupPattern =
     "grid_ms = 100\nwindow_ms = 3000\nnorm_window_ms = 30000\nthreshold = 0.6\nmin_samples = 20\n";
 constexpr const char* kLeadPattern = "move_bps = 20\nfollower_bps = 10\nwithin_ms = 200\n";
 constexpr const char* kBasketPattern = "threshold_bps = 20\n";
-
-std::string endpoint_text(const Endpoint& e) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%u.%u.%u.%u:%u", e.ip >> 24, (e.ip >> 16) & 0xFF, (e.ip >> 8) & 0xFF, e.ip & 0xFF,
-                e.port);
-  return buf;
-}
-
-std::string price4_text(std::int64_t v) {
-  char buf[40];
-  const bool negative = v < 0;
-  const std::uint64_t m = negative ? static_cast<std::uint64_t>(-v) : static_cast<std::uint64_t>(v);
-  std::snprintf(buf, sizeof buf, "%s%llu.%04llu", negative ? "-" : "", static_cast<unsigned long long>(m / 10'000),
-                static_cast<unsigned long long>(m % 10'000));
-  return buf;
-}
-
-std::string names_json(const MarketModel& model, const std::vector<std::uint32_t>& ids) {
-  std::string out = "[";
-  for (std::size_t k = 0; k < ids.size(); ++k) {
-    out += (k == 0 ? "\"" : ",\"") + model.securities()[ids[k]].symbol + "\"";
-  }
-  return out + "]";
-}
-
-std::string names_toml(const MarketModel& model, const std::vector<std::uint32_t>& ids) {
-  std::string out = "[";
-  for (std::size_t k = 0; k < ids.size(); ++k) {
-    out += (k == 0 ? "\"" : ", \"") + model.securities()[ids[k]].symbol + "\"";
-  }
-  return out + "]";
-}
-
-// A TOML basic string (a directory may hold quotes or backslashes).
-std::string toml_string(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string write_text(const std::string& path, const std::string& text) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) return path + ": cannot create (" + std::strerror(errno) + ")";
-  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  if (std::fclose(f) != 0 || !written) return path + ": write failed";
-  return {};
-}
 
 // This venue's locates: the first venue's alphabetical, the second's reversed, the others'
 // shuffled, so that no reader can mistake a locate for a security across feeds.
@@ -168,15 +121,7 @@ std::string episodes_jsonl(const MarketModel& model, const VenuesScenario& scena
                 static_cast<unsigned long long>(scenario.transport.seed), model.securities().size(), scenario.seconds,
                 scenario.episode_size);
   out += buf;
-  for (std::size_t v = 0; v < scenario.venues.size(); ++v) {
-    const VenueSpec& spec = scenario.venues[v];
-    std::snprintf(buf, sizeof buf,
-                  "{\"type\":\"venue\",\"feed\":\"%s\",\"file\":\"%s.pcap\",\"session\":\"%s\",\"group\":\"%s\","
-                  "\"messages\":%llu,\"trades\":%llu}\n",
-                  spec.name.c_str(), spec.name.c_str(), spec.session.c_str(), endpoint_text(spec.group).c_str(),
-                  static_cast<unsigned long long>(stats[v].messages), static_cast<unsigned long long>(stats[v].trades));
-    out += buf;
-  }
+  for (std::size_t v = 0; v < scenario.venues.size(); ++v) out += venue_jsonl(scenario.venues[v], stats[v]);
   const auto& sec = model.securities();
   for (std::uint32_t i = 0; i < sec.size(); ++i) {
     if (sec[i].role != Role::kPairB) continue;
@@ -205,7 +150,7 @@ std::string episodes_jsonl(const MarketModel& model, const VenuesScenario& scena
 
 }  // namespace
 
-std::string parse_venues(std::string_view list, std::vector<VenueSpec>& out) {
+std::string parse_venues(std::string_view list, std::vector<VenueSpec>& out, std::size_t fewest) {
   out.clear();
   std::size_t at = 0;
   while (at <= list.size()) {
@@ -241,7 +186,10 @@ std::string parse_venues(std::string_view list, std::vector<VenueSpec>& out) {
     if (comma == std::string_view::npos) break;
     at = comma + 1;
   }
-  if (out.size() < 2) return "--venues: name two venues or more";
+  if (out.size() < fewest) {
+    return fewest == 2 ? "--venues: name two venues or more (a volatility day, --volatility, runs on one)"
+                       : "--venues: too few venues";
+  }
   return {};
 }
 
@@ -254,7 +202,9 @@ std::string generate_venues(const VenuesScenario& scenario, const std::string& d
   mc.venues = static_cast<std::uint32_t>(scenario.venues.size());
   mc.flow_start_ns = DaySchedule::kFlowStart;
   mc.flow_ns = static_cast<std::uint64_t>(scenario.seconds * 1e9) / kStepNs * kStepNs;
-  mc.episodes_per_kind = scenario.episodes_per_kind;
+  const bool volatile_day = scenario.volatility.has_value();
+  // A volatility day carries its own episodes instead of the patterns'.
+  mc.episodes_per_kind = volatile_day ? 0 : scenario.episodes_per_kind;
   mc.episode_size = scenario.episode_size;
   for (std::uint32_t i = 0; i < universe.size(); ++i) {
     const char* stock = universe[i].stock;
@@ -264,7 +214,23 @@ std::string generate_venues(const VenuesScenario& scenario, const std::string& d
   }
   if (std::string invalid = MarketModel::check(mc); !invalid.empty()) return invalid;
   if (mc.flow_start_ns + mc.flow_ns + 4 * kStepNs >= DaySchedule::kEndOfSystemHours) return "--seconds: too long for a day";
+  if (!volatile_day && scenario.venues.size() < 2) return "--venues: the pattern episodes need two venues or more";
+  VolatilitySettings settings;
+  if (volatile_day) {
+    if (scenario.episodes_per_kind > 1) return "--episodes: a volatility day has its episodes once (1) or none (0)";
+    settings = *scenario.volatility;
+    settings.episodes = scenario.episodes_per_kind != 0;
+    settings.episode_size = scenario.episode_size;
+    if (std::string invalid = VolatilityPlan::check(settings, mc.flow_ns); !invalid.empty()) return invalid;
+  }
   MarketModel model(mc);
+  std::unique_ptr<VolatilityPlan> plan;
+  std::unique_ptr<TradingHalts> halts;
+  if (volatile_day) {
+    plan = std::make_unique<VolatilityPlan>(settings, model, mc.flow_start_ns, mc.seed);
+    model.set_volatility(plan.get());
+    halts = std::make_unique<TradingHalts>(model, settings.pause_ns, settings.halt_ns);
+  }
 
   struct Output {
     ScenarioConfig config;
@@ -290,11 +256,26 @@ std::string generate_venues(const VenuesScenario& scenario, const std::string& d
     o.stream = std::make_unique<VenueStream>(static_cast<std::uint32_t>(v), model,
                                              locates_for(v, mc.symbols.size(), mc.seed), spec.delay_ns,
                                              scenario.churn_rate, mc.seed, *o.packetizer);
+    // The first venue is the listing market: it runs the LULD auctions.
+    if (halts) o.stream->set_volatility(halts.get(), v == 0);
     o.stream->open_day();
   }
+  // The first venue's rates (the storm breaker's trip, each episode's busiest moment).
+  VolatilityRates rates(plan ? plan->episodes().size() : 0);
   for (std::uint64_t k = 0; k < model.steps(); ++k) {
     model.step(k);
-    for (Output& o : outputs) o.stream->on_step(k);
+    if (!plan) {
+      for (Output& o : outputs) o.stream->on_step(k);
+      continue;
+    }
+    const std::uint64_t t = model.time_of(k);
+    halts->step(t);
+    const std::uint64_t before = outputs.front().stream->stats().messages;
+    for (Output& o : outputs) {
+      o.stream->set_flow_factor(plan->flow_factor(t));
+      o.stream->on_step(k);
+    }
+    rates.on_step(plan->episode_at(t), outputs.front().stream->stats().messages - before);
   }
   const std::uint64_t end = model.time_of(model.steps());
   result.venues.clear();
@@ -303,11 +284,28 @@ std::string generate_venues(const VenuesScenario& scenario, const std::string& d
     if (!o.writer->ok() || !o.bytes->close()) return o.bytes->error();
     result.venues.push_back(o.stream->stats());
   }
-  result.episodes = model.episodes().size();
+  result.episodes = plan ? plan->episodes().size() : model.episodes().size();
   result.securities = model.securities().size();
-  for (const auto& [name, text] : {std::pair{std::string("episodes.jsonl"), episodes_jsonl(model, scenario, result.venues)},
+  std::string episodes, config;
+  if (plan) {
+    const VolatilityDay day{.scenario = scenario,
+                            .model = model,
+                            .plan = *plan,
+                            .halts = *halts,
+                            .rates = rates,
+                            .stats = result.venues,
+                            .flow_start_ns = mc.flow_start_ns,
+                            .flow_end_ns = end};
+    episodes = volatility_episodes_jsonl(day);
+    config = volatility_scenario_toml(day, dir);
+    result.halts = halts->records().size();
+  } else {
+    episodes = episodes_jsonl(model, scenario, result.venues);
+    config = scenario_toml(model, scenario, dir);
+  }
+  for (const auto& [name, text] : {std::pair{std::string("episodes.jsonl"), episodes},
                                    std::pair{std::string("securities.toml"), securities_toml(model)},
-                                   std::pair{std::string("scenario.toml"), scenario_toml(model, scenario, dir)}}) {
+                                   std::pair{std::string("scenario.toml"), config}}) {
     if (std::string error = write_text(dir + "/" + name, text); !error.empty()) return error;
   }
   return {};
