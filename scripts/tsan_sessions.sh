@@ -49,17 +49,29 @@ sed -i 's/^input.files = .*$//' "$feeds_dir/patterns.toml"
   --journal "$feeds_dir/live_p.jsonl" --eal "--no-huge -m 256 --no-pci --no-shconf \
   --vdev=net_pcap0,rx_pcap=$feeds_dir/nq.pcap --vdev=net_pcap1,rx_pcap=$feeds_dir/bx.pcap" > /dev/null
 rm -r "$feeds_dir"
-# ... and with the control channel at work: a promotion, a stage swap, a new table.
+# ... and with the control channel at work: a promotion, a stage swap, a new table, and
+# breakers (a ladder, a security breaker, one on the rings' fill) set and forced while the
+# RX thread runs them.
 socket=$(mktemp -u /tmp/tickwire-tsan-XXXXXX.sock)
-"$tw" replay --workers 2 --rate 2000 --control "$socket" \
+ctl_toml=$(mktemp)
+printf '%s\n' '[breaker.storm]' 'trip = 2000' 'clear = 1000' 'actions = ["shed_low", "critical_only"]' \
+  '[breaker.halt]' 'scope = "security"' 'trigger = "halt"' \
+  '[breaker.rings]' 'trigger = "ring_fill"' 'trip = 50' 'clear = 10' 'actions = ["shed_low"]' > "$ctl_toml"
+"$tw" replay --workers 2 --rate 2000 --control "$socket" --config "$ctl_toml" \
   --journal /dev/null pcap_samples/sample_day.pcap > /dev/null &
 replay=$!
 for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
 "$tw" ctl --socket "$socket" set stage.price_move.jump_bps=20
 "$tw" ctl --socket "$socket" set classification.jump_bps=10
 "$tw" ctl --socket "$socket" promote AGPJ critical || true  # once its directory message is in
+"$tw" ctl --socket "$socket" breaker set storm.trip=3000
+"$tw" ctl --socket "$socket" breaker open storm
+"$tw" ctl --socket "$socket" breaker open rings
+"$tw" ctl --socket "$socket" breaker open halt AGPJ || true  # once its directory message is in
+"$tw" ctl --socket "$socket" breaker auto storm
 "$tw" ctl --socket "$socket" stats > /dev/null
 wait "$replay"
+rm -f "$ctl_toml"
 # A securities file reloaded while two pattern threads run beside two feeds' workers: the
 # control thread prepares it, both threads stop at a batch's start and take it at one key.
 market=$(mktemp -d)
