@@ -769,12 +769,6 @@ class Applier {
               " scope (system: message_rate; security: volatility, band, spread, quote_rate, halt; event_count is "
               "not built yet)";
       }
-      if (why.empty() && spec.step_count != 0 && spec.scope != breakers::Scope::kSystem) {
-        why = at_table + ".actions: only system breakers take ladder steps (a security breaker flags and promotes)";
-      }
-      if (why.empty() && spec.trigger == breakers::Trigger::kRingFill && !(spec.trip <= 100 && spec.clear >= 0)) {
-        why = at_table + ".trip: ring_fill is a percentage: trip and clear from 0 to 100";
-      }
       // halt's value is 0 or 1: its thresholds go without saying.
       const bool thresholds_implied = spec.trigger == breakers::Trigger::kHalt;
       if (why.empty() && !thresholds_implied && !breaker_keys_[name].contains("trip")) why = at_table + ".trip: required";
@@ -1558,8 +1552,8 @@ std::string reference_markdown(const AppConfig& config) {
          "spread (multiples of its norm), quote_rate (top-of-book changes per second over the window), halt (1 while "
          "halted, paused or in a LULD auction). system on the receive clock: ring_fill (the fullest non-critical ring "
          "of the feed's workers, percent) |\n"
-         "| `trip` | (required; halt: 0.5) | opens when the value rises above this (security: above 0) |\n"
-         "| `clear` | (required; halt: 0) | may close once the value is at or below this; below trip |\n"
+         "| `trip` | (required; halt: 0.5) | opens when the value rises above this (above 0; ring_fill: at most 100) |\n"
+         "| `clear` | (required; halt: 0) | may close once the value is at or below this; 0 or more, below trip |\n"
          "| `window_ms` | `" + ms(d.window_ns) + "` | the window the trigger's value is taken over [0.001 to 3600000] |\n"
          "| `min_open_ms` | `" + ms(d.min_open_ns) + "` | the dwell: open at least this long |\n"
          "| `clear_hold_ms` | `" + ms(d.clear_hold_ns) + "` | the value stays at or below clear this long before a probe |\n"

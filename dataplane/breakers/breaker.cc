@@ -13,8 +13,15 @@ std::string check(const BreakerSpec& spec) {
     return key + "clear: must be below trip (" + std::to_string(spec.clear) + " is not below " +
            std::to_string(spec.trip) + "): without hysteresis a breaker flaps at its threshold";
   }
-  if (spec.scope == Scope::kSecurity && !(spec.trip > 0)) {
-    return key + "trip: must be above 0 (a security trigger's value is never negative)";
+  // Every trigger's value is 0 or more: a trip at or below 0 opens at once, a clear below 0
+  // never lets it close.
+  if (!(spec.trip > 0)) return key + "trip: must be above 0 (a trigger's value is never negative)";
+  if (spec.clear < 0) return key + "clear: must be 0 or more (a trigger's value is never negative)";
+  if (spec.trigger == Trigger::kRingFill && spec.trip > 100) {
+    return key + "trip: ring_fill is a percentage: trip and clear from 0 to 100";
+  }
+  if (spec.step_count != 0 && spec.scope != Scope::kSystem) {
+    return key + "actions: only system breakers take ladder steps (a security breaker flags and promotes)";
   }
   if (spec.window_ns < kMinWindowNs || spec.window_ns > kMaxWindowNs) {
     return key + "window_ms: must be from 0.001 ms to one hour";

@@ -85,8 +85,10 @@ class BreakerCore {
   [[nodiscard]] bool forced() const noexcept { return has_forced_; }
   // The automatic machine is closed: only a value above trip moves it.
   [[nodiscard]] bool resting() const noexcept { return automatic_ == State::kClosed; }
+  // The dwell now: backed off, never past max_open (which `ctl breaker set` may lower).
   [[nodiscard]] std::uint64_t min_open_ns(const BreakerSpec& s) const noexcept {
-    return min_open_ns_ != 0 ? min_open_ns_ : s.min_open_ns;
+    const std::uint64_t dwell = min_open_ns_ != 0 ? min_open_ns_ : s.min_open_ns;
+    return dwell < s.max_open_ns ? dwell : s.max_open_ns;
   }
   // The next event time at which a timer (the dwell, the clear hold, the probe) may move the
   // machine with no new value; kNoDeadline when closed. It may lie in the past (open, the

@@ -68,31 +68,38 @@ void SecurityBreakers::schedule(Slot& s, Cell& c, std::uint32_t instrument, std:
   c.scheduled_ns = d;
 }
 
-feed::FeedAlert SecurityBreakers::moved(const Slot& s, std::uint32_t instrument, const Transition& t,
-                                        std::uint64_t key) noexcept {
+// What the cell's state asks of its instrument's marks now, against what the cell counted
+// (kept in the cell, so a mode or promote changed by `ctl breaker set` while it is open never
+// takes back more than it gave).
+void SecurityBreakers::count(const Slot& s, Cell& c, std::uint32_t instrument) noexcept {
   Mark& mark = marks_[instrument];
-  if (!t.shadow) {
-    const bool was = t.from != State::kClosed;
-    const bool is = t.to != State::kClosed;
-    if (!was && is) ++mark.engaged;
-    if (was && !is && mark.engaged != 0) --mark.engaged;
-    if (s.spec->promote) {
-      const bool was_promoting = mark.promoting != 0;
-      if (t.from != State::kOpen && t.to == State::kOpen) ++mark.promoting;
-      if (t.from == State::kOpen && t.to != State::kOpen && mark.promoting != 0) --mark.promoting;
-      if (!was_promoting && mark.promoting != 0) {
-        if (figures_.promoted_now < max_promoted_) {
-          mark.promoted = true;
-          figures_.promoted_most = std::max(figures_.promoted_most, ++figures_.promoted_now);
-        } else {
-          ++figures_.promotions_refused;
-        }
-      } else if (was_promoting && mark.promoting == 0 && mark.promoted) {
-        mark.promoted = false;
-        --figures_.promoted_now;
-      }
-    }
+  const State state = c.core.state();
+  const bool engage = s.spec->mode == Mode::kEnforce && state != State::kClosed;
+  const bool promote = engage && s.spec->promote && state == State::kOpen;
+  if (engage != c.engaged_counted) {
+    engage ? ++mark.engaged : --mark.engaged;
+    c.engaged_counted = engage;
   }
+  if (promote == c.promoting_counted) return;
+  const bool was_promoting = mark.promoting != 0;
+  promote ? ++mark.promoting : --mark.promoting;
+  c.promoting_counted = promote;
+  if (!was_promoting && mark.promoting != 0) {
+    if (figures_.promoted_now < max_promoted_) {
+      mark.promoted = true;
+      figures_.promoted_most = std::max(figures_.promoted_most, ++figures_.promoted_now);
+    } else {
+      ++figures_.promotions_refused;
+    }
+  } else if (was_promoting && mark.promoting == 0 && mark.promoted) {
+    mark.promoted = false;
+    --figures_.promoted_now;
+  }
+}
+
+feed::FeedAlert SecurityBreakers::alert(const Slot& s, std::uint32_t instrument, const Transition& t,
+                                        std::uint64_t key) noexcept {
+  const Mark& mark = marks_[instrument];
   feed::FeedAlert a;
   a.kind = feed::FeedAlertKind::kBreaker;
   a.sequence = sequence_;
@@ -114,8 +121,12 @@ void SecurityBreakers::named(const events::Event& e) noexcept {
   std::memcpy(marks_[e.instrument].symbol, e.symbol, sizeof e.symbol);
   if ((e.flags & events::kStartsAfresh) == 0) return;
   // Another day's instrument: what was measured belongs to the old one (its breakers keep
-  // their state and close on their timers).
-  for (Slot& s : slots_) cell(s, e.instrument).measure = SecurityMeasure{};
+  // their state and close on their timers, judging a value of 0 until the new day says more).
+  for (Slot& s : slots_) {
+    Cell& c = cell(s, e.instrument);
+    c.measure = SecurityMeasure{};
+    c.last_value = 0;
+  }
 }
 
 void SecurityBreakers::mark(std::span<events::Event> m) const noexcept {

@@ -94,14 +94,15 @@ class SecurityBreakers {
       if (r.kind == BreakerRequest::Kind::kSet) {
         apply(r.settings, spec);
         s.fast_trip = s.squared ? spec.trip * spec.trip : spec.trip;
-        post(moved(s, 0, unmoved(State::kClosed, Cause::kSet, t_ns, spec), key));
+        post(alert(s, 0, unmoved(State::kClosed, Cause::kSet, t_ns, spec), key));
         return;
       }
       if (r.instrument == 0 || r.instrument > max_instruments_) return;
       Cell& c = cell(s, r.instrument);
       std::optional<Transition> tr = c.core.force(spec, r.override, t_ns, c.last_value);
       if (!tr) tr = unmoved(c.core.state(), cause_of(r.override), t_ns, spec);
-      post(moved(s, r.instrument, *tr, key));
+      count(s, c, r.instrument);
+      post(alert(s, r.instrument, *tr, key));
       schedule(s, c, r.instrument, t_ns);
     }
   }
@@ -117,6 +118,8 @@ class SecurityBreakers {
     BreakerCore core;
     double last_value;           // what a timer observes (quote_rate is read afresh)
     std::uint64_t scheduled_ns;  // its live entry in the timer heap (0: none)
+    bool engaged_counted;        // counted in its instrument's Mark::engaged
+    bool promoting_counted;      // counted in its instrument's Mark::promoting
   };
   static_assert(offsetof(Cell, core) + sizeof(State) <= kCacheLine);
   struct Slot {
@@ -158,6 +161,7 @@ class SecurityBreakers {
   void observe(Slot& s, std::uint32_t instrument, std::uint64_t t, measure::Ratio r, std::uint64_t key, Post& post) {
     Cell& c = cell(s, instrument);
     if (c.core.resting() && r.num <= s.fast_trip * r.den) [[likely]] return;
+    if (!(r.den > 0)) return;  // a top without both sides, or a norm still warming up: says nothing
     observe_value(s, instrument, t, r.value(s.squared), key, post);
   }
   template <class Post>
@@ -165,7 +169,10 @@ class SecurityBreakers {
     Cell& c = cell(s, instrument);
     c.last_value = value;
     const auto tr = c.core.observe(*s.spec, t, value);
-    if (tr) post(moved(s, instrument, *tr, key));
+    if (tr) {
+      count(s, c, instrument);
+      post(alert(s, instrument, *tr, key));
+    }
     schedule(s, c, instrument, t);
   }
   template <class Post>
@@ -184,7 +191,8 @@ class SecurityBreakers {
     }
   }
   void schedule(Slot& s, Cell& c, std::uint32_t instrument, std::uint64_t t) noexcept;
-  feed::FeedAlert moved(const Slot& s, std::uint32_t instrument, const Transition& t, std::uint64_t key) noexcept;
+  void count(const Slot& s, Cell& c, std::uint32_t instrument) noexcept;
+  feed::FeedAlert alert(const Slot& s, std::uint32_t instrument, const Transition& t, std::uint64_t key) noexcept;
   void named(const events::Event& e) noexcept;
   void mark(std::span<events::Event> m) const noexcept;
 

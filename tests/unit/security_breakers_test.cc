@@ -325,6 +325,75 @@ TEST(SecurityBreakers, MarketWideEventsAndUnknownInstrumentsAreLeftAlone) {
   EXPECT_TRUE(run.alerts.empty());
 }
 
+// `ctl breaker set` may change a running breaker's mode or promote while some instrument's is
+// open: the counts it gave are taken back, never more.
+TEST(SecurityBreakers, AModeChangedWhileOpenNeitherLeaksNorStealsAPromotion) {
+  for (const Mode now : {Mode::kShadow, Mode::kEnforce}) {
+    BreakerSpec spec = security("halt", Trigger::kHalt, 0.5, 0);
+    spec.mode = now == Mode::kShadow ? Mode::kEnforce : Mode::kShadow;  // what it starts with
+    Feed run({spec, security("halt2", Trigger::kHalt, 0.5, 0)});
+    std::uint64_t t = kOpen;
+    run.send(state(1, 'H', 'H'), t);  // both open for instrument 1
+    BreakerRequest r;
+    r.index = 0;
+    spec.mode = now;
+    r.settings = settings_of(spec);
+    run.breakers.serve(r, t, run.sequence, run.sequence * 2, [&](const feed::FeedAlert& a) { run.alerts.push_back(a); });
+    run.send(state(1, 'H', 'T'), t += kMs);
+    for (int i = 0; i < 60; ++i) run.send(state(9, 'Y', 'N'), t += kMs);  // both close on their timers
+    EXPECT_EQ(run.breakers.state(0, 1), State::kClosed);
+    EXPECT_EQ(run.breakers.state(1, 1), State::kClosed);
+    EXPECT_EQ(run.send(top(1, 1, 2), t += kMs).flags & (events::kVolatile | events::kPromoted), 0);
+    EXPECT_EQ(run.breakers.figures().promoted_now, 0u);
+  }
+}
+
+TEST(SecurityBreakers, AOneSidedTopDoesNotCloseAnOpenBreaker) {
+  BreakerSpec band = security("band", Trigger::kBand, 5, 2.5);
+  band.reference_ns = 3'600'000 * kMs;
+  Feed run({band});
+  std::uint64_t t = kOpen;
+  run.send(top(1, 99'990, 100'010), t);
+  run.send(top(1, 89'990, 90'010), t += kMs);  // 10% off its reference
+  ASSERT_EQ(run.breakers.state(0, 1), State::kOpen);
+  for (int i = 0; i < 200; ++i) run.send(top(1, 89'990, 0, 100, 0), t += kMs);  // the ask side empty
+  EXPECT_EQ(run.breakers.state(0, 1), State::kOpen) << "a top without both sides says nothing";
+}
+
+TEST(SecurityBreakers, ANewDaysInstrumentClosesOnItsTimers) {
+  Feed run({security("halt", Trigger::kHalt, 0.5, 0)});
+  std::uint64_t t = kOpen;
+  run.send(state(1, 'H', 'H'), t);  // halted when the day ends
+  run.send(named(1, "NEXT", /*afresh=*/true), t += kMs);
+  for (int i = 0; i < 60; ++i) run.send(state(9, 'Y', 'N'), t += kMs);
+  EXPECT_EQ(run.breakers.state(0, 1), State::kClosed) << "yesterday's halt is not today's";
+}
+
+TEST(BreakerSpecCheck, ValuesAreNeverNegativeAndLaddersAreTheSystems) {
+  BreakerSpec s = security("x", Trigger::kBand, 5, 2);
+  EXPECT_EQ(check(s), "");
+  s.clear = -1;
+  EXPECT_NE(check(s).find("breaker.x.clear"), std::string::npos);
+  s.clear = 0;
+  s.trip = 0;
+  EXPECT_NE(check(s).find("breaker.x.clear"), std::string::npos) << "clear not below trip";
+  s.trip = 5;
+  s.steps[0] = Step::kShedLow;
+  s.step_count = 1;
+  EXPECT_NE(check(s).find("breaker.x.actions"), std::string::npos);
+  BreakerSpec ring;
+  ring.name = "r";
+  ring.trigger = Trigger::kRingFill;
+  ring.trip = 150;
+  ring.clear = 10;
+  EXPECT_NE(check(ring).find("breaker.r.trip"), std::string::npos);
+  ring.trip = 0;
+  ring.clear = -1;
+  EXPECT_NE(check(ring).find("breaker.r.trip: must be above 0"), std::string::npos);
+  ring.trip = 50;
+  EXPECT_NE(check(ring).find("breaker.r.clear: must be 0 or more"), std::string::npos);
+}
+
 TEST(BreakerCore, DeadlineSaysWhenATimerWouldMoveIt) {
   BreakerSpec s = security("x", Trigger::kHalt, 0.5, 0);
   BreakerCore core{};
