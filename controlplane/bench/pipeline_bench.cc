@@ -227,11 +227,11 @@ bool run_pipeline_bench(const BenchStream& stream, const PipelineBenchOptions& o
       loaded.skip_low = true;
       if (!run_low_overload(stream, overload, loaded).ran) return false;
       // The automatic answer: a system breaker sheds low work at the router once any ring is
-      // 1% full (a queue a critical message of the same instrument could wait behind), and
-      // looks again once it is below 0.25%.
+      // 0.25% full (a queue a critical message of the same instrument could wait behind), and
+      // looks again once it is below 0.05%.
       loaded.skip_low = false;
-      loaded.breaker_trip_percent = 1;
-      loaded.breaker_clear_percent = 0.25;
+      loaded.breaker_trip_percent = 0.25;
+      loaded.breaker_clear_percent = 0.05;
       if (!run_low_overload(stream, overload, loaded).ran) return false;
     }
   }
