@@ -135,6 +135,10 @@ class Breaker {
   // New thresholds (RCU-published by the control plane): in force from the next observation.
   void set_spec(const BreakerSpec* spec) noexcept { spec_ = spec; }
 
+  // Closed, not forced, and `value` does not trip it: observing it would change nothing.
+  [[nodiscard]] bool quiet_at(double value) const noexcept {
+    return core_.resting() && !core_.forced() && !(value > spec_->trip);
+  }
   // What it reports: the forced state while forced, else the automatic one.
   [[nodiscard]] State state() const noexcept { return core_.state(); }
   // Whether its actions apply now (shadow breakers never engage).

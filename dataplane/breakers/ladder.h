@@ -39,6 +39,9 @@ class Ladder {
                       .shadow = s.mode == Mode::kShadow};
   }
 
+  // Closed with no step taken, and `value` would not trip it: the common case, one look.
+  [[nodiscard]] bool quiet_at(double value) const noexcept { return level_ == 0 && breaker_.quiet_at(value); }
+
   // `ctl breaker open|close|auto`: the reported state as forced, its steps with it.
   [[nodiscard]] std::optional<Transition> force(Override o, std::uint64_t t, double value) noexcept {
     std::optional<Transition> tr = breaker_.force(o, t, value);

@@ -68,7 +68,8 @@ class StreamBreakers {
     for (Slot& s : slots_) {
       const double rate = s.window.add_and_sum(clock_ns_, 1.0) * s.per_second;
       s.last_rate = rate;
-      if (const auto t = s.ladder.observe(clock_ns_, rate)) [[unlikely]] post(alert(s, *t, first.sequence, key));
+      if (s.ladder.quiet_at(rate)) [[likely]] continue;
+      if (const auto t = s.ladder.observe(clock_ns_, rate)) post(alert(s, *t, first.sequence, key));
       steps |= s.ladder.engaged();
     }
     if (steps != 0) [[unlikely]] {
