@@ -754,23 +754,27 @@ class Applier {
     for (const std::string& name : breakers_written_) {
       breakers::BreakerSpec& spec = breaker_spec(name);
       const std::string at_table = "breaker." + name;
-      if (spec.trigger == breakers::Trigger::kHalt) {
+      if (spec.trigger == breakers::Trigger::kHalt || spec.trigger == breakers::Trigger::kMwcb) {
         if (!breaker_keys_[name].contains("trip")) spec.trip = 0.5;
         if (!breaker_keys_[name].contains("clear")) spec.clear = 0;
       }
       std::string why = breakers::check(spec);
-      if (why.empty() && spec.scope == breakers::Scope::kMarket) {
-        why = at_table + ".scope: the market scope is not built yet (system and security breakers run)";
-      }
       if (why.empty() && !breakers::runs_in(spec.trigger, spec.scope)) {
         why = at_table + ".trigger: " +
               std::string(breakers::kTriggerNames[static_cast<std::size_t>(spec.trigger)]) + " does not run in the " +
               std::string(breakers::kScopeNames[static_cast<std::size_t>(spec.scope)]) +
-              " scope (system: message_rate; security: volatility, band, spread, quote_rate, halt; event_count is "
-              "not built yet)";
+              " scope (system: message_rate, ring_fill; security: volatility, band, spread, quote_rate, halt; "
+              "market: open_share, mwcb; event_count is not built yet)";
       }
-      // halt's value is 0 or 1: its thresholds go without saying.
-      const bool thresholds_implied = spec.trigger == breakers::Trigger::kHalt;
+      if (why.empty() && spec.trigger == breakers::Trigger::kOpenShare &&
+          std::none_of(config_.breaker_tables.begin(), config_.breaker_tables.end(), [](const breakers::BreakerSpec& b) {
+            return b.scope == breakers::Scope::kSecurity && b.mode == breakers::Mode::kEnforce;
+          })) {
+        why = at_table + ".trigger: open_share counts the instruments whose security breakers are open: configure an "
+                         "enforcing security breaker";
+      }
+      // halt's value is 0 or 1, mwcb's a level: their thresholds go without saying.
+      const bool thresholds_implied = spec.trigger == breakers::Trigger::kHalt || spec.trigger == breakers::Trigger::kMwcb;
       if (why.empty() && !thresholds_implied && !breaker_keys_[name].contains("trip")) why = at_table + ".trip: required";
       if (why.empty() && !thresholds_implied && !breaker_keys_[name].contains("clear")) {
         why = at_table + ".clear: required";
@@ -1545,15 +1549,16 @@ std::string reference_markdown(const AppConfig& config) {
   auto ms = [](std::uint64_t ns) { return std::to_string(ns / 1'000'000); };
   out += "\n### [breaker.NAME]\n\nEach table is one circuit breaker (docs/breakers.md); every feed runs its own.\n\n"
          "| key | default | what it sets |\n|---|---|---|\n"
-         "| `scope` | `system` | where it runs: system (the feed's pipeline) or security (one breaker per instrument) "
-         "[the market scope is not built yet] |\n"
+         "| `scope` | `system` | where it runs: system (the feed's pipeline), security (one breaker per instrument) "
+         "or market (the feed's market as a whole) |\n"
          "| `trigger` | `message_rate` | what it watches. system: message_rate (messages per second of exchange time over "
          "the window). security: volatility (the mid's move in sigmas), band (percent from a ratcheting reference), "
          "spread (multiples of its norm), quote_rate (top-of-book changes per second over the window), halt (1 while "
          "halted, paused or in a LULD auction). system on the receive clock: ring_fill (the fullest non-critical ring "
-         "of the feed's workers, percent) |\n"
-         "| `trip` | (required; halt: 0.5) | opens when the value rises above this (above 0; ring_fill: at most 100) |\n"
-         "| `clear` | (required; halt: 0) | may close once the value is at or below this; 0 or more, below trip |\n"
+         "of the feed's workers, percent). market: open_share (percent of the feed's instruments with a security "
+         "breaker open), mwcb (the market-wide circuit breaker level ITCH W breached, while its halt lasts) |\n"
+         "| `trip` | (required; halt, mwcb: 0.5) | opens when the value rises above this (above 0; ring_fill: at most 100) |\n"
+         "| `clear` | (required; halt, mwcb: 0) | may close once the value is at or below this; 0 or more, below trip |\n"
          "| `window_ms` | `" + ms(d.window_ns) + "` | the window the trigger's value is taken over [0.001 to 3600000] |\n"
          "| `min_open_ms` | `" + ms(d.min_open_ns) + "` | the dwell: open at least this long |\n"
          "| `clear_hold_ms` | `" + ms(d.clear_hold_ns) + "` | the value stays at or below clear this long before a probe |\n"

@@ -28,9 +28,13 @@ enum class Trigger : std::uint8_t {
   kHalt,         // the exchange's word: 1 while halted or paused (H, h) or in a LULD auction (J)
   // System scope on the receive clock (a machine's figure: journaled decisions, not replayable):
   kRingFill,     // the fullest non-critical ring of the feed's workers, percent of its capacity
+  // Market scope, per feed on exchange time:
+  kOpenShare,    // percent of the feed's named instruments with an enforcing security breaker open
+  kMwcb,         // the market-wide circuit breaker level ITCH W says was breached, while its halt lasts
 };
-inline constexpr std::array<std::string_view, 8> kTriggerNames = {
-    "message_rate", "event_count", "volatility", "band", "spread", "quote_rate", "halt", "ring_fill"};
+inline constexpr std::array<std::string_view, 10> kTriggerNames = {
+    "message_rate", "event_count", "volatility", "band",       "spread",
+    "quote_rate",   "halt",        "ring_fill",  "open_share", "mwcb"};
 
 // Which scope runs a trigger (event_count: none yet).
 [[nodiscard]] constexpr bool runs_in(Trigger t, Scope s) noexcept {
@@ -43,6 +47,8 @@ inline constexpr std::array<std::string_view, 8> kTriggerNames = {
     case Trigger::kSpread:
     case Trigger::kQuoteRate:
     case Trigger::kHalt: return s == Scope::kSecurity;
+    case Trigger::kOpenShare:
+    case Trigger::kMwcb: return s == Scope::kMarket;
   }
   return false;
 }

@@ -77,8 +77,10 @@ void SecurityBreakers::count(const Slot& s, Cell& c, std::uint32_t instrument) n
   const bool engage = s.spec->mode == Mode::kEnforce && state != State::kClosed;
   const bool promote = engage && s.spec->promote && state == State::kOpen;
   if (engage != c.engaged_counted) {
+    const bool was_engaged = mark.engaged != 0;
     engage ? ++mark.engaged : --mark.engaged;
     c.engaged_counted = engage;
+    if (was_engaged != (mark.engaged != 0)) was_engaged ? --engaged_instruments_ : ++engaged_instruments_;
   }
   if (promote == c.promoting_counted) return;
   const bool was_promoting = mark.promoting != 0;
@@ -118,7 +120,12 @@ feed::FeedAlert SecurityBreakers::alert(const Slot& s, std::uint32_t instrument,
 }
 
 void SecurityBreakers::named(const events::Event& e) noexcept {
-  std::memcpy(marks_[e.instrument].symbol, e.symbol, sizeof e.symbol);
+  Mark& mark = marks_[e.instrument];
+  std::memcpy(mark.symbol, e.symbol, sizeof e.symbol);
+  if (!mark.named) {
+    mark.named = true;
+    ++named_;
+  }
   if ((e.flags & events::kStartsAfresh) == 0) return;
   // Another day's instrument: what was measured belongs to the old one (its breakers keep
   // their state and close on their timers, judging a value of 0 until the new day says more).

@@ -107,6 +107,12 @@ class SecurityBreakers {
     }
   }
 
+  // Percent of the named instruments with an enforcing breaker open or half-open (the
+  // market scope's open_share).
+  [[nodiscard]] double open_share() const noexcept {
+    return named_ == 0 ? 0.0 : static_cast<double>(engaged_instruments_) * 100.0 / static_cast<double>(named_);
+  }
+
   [[nodiscard]] const SecurityBreakerFigures& figures() const noexcept { return figures_; }
   // The state of breaker `config_index` for `instrument` (tests, ctl).
   [[nodiscard]] State state(std::size_t config_index, std::uint32_t instrument) const noexcept;
@@ -134,6 +140,7 @@ class SecurityBreakers {
     std::uint8_t engaged;    // enforcing breakers open or half-open
     std::uint8_t promoting;  // promoting breakers open
     bool promoted;           // holds a promotion place
+    bool named;              // counted in named_
   };
   struct Timer {
     std::uint64_t deadline_ns;
@@ -208,6 +215,8 @@ class SecurityBreakers {
   std::uint32_t max_instruments_;
   std::uint32_t max_promoted_;
   std::uint64_t sequence_ = 0;      // the message being observed (what an alert names)
+  std::uint32_t named_ = 0;              // instruments named on the feed so far
+  std::uint32_t engaged_instruments_ = 0;  // of them, with an enforcing breaker open or half-open
   SecurityBreakerFigures figures_;
 };
 

@@ -19,6 +19,7 @@
 #include "dataplane/breakers/breaker.h"
 #include "dataplane/breakers/ladder.h"
 #include "dataplane/breakers/machine_breakers.h"
+#include "dataplane/breakers/market_breakers.h"
 #include "dataplane/breakers/security_breakers.h"
 #include "dataplane/breakers/window_sum.h"
 #include "dataplane/events/event.h"
@@ -36,7 +37,7 @@ class StreamBreakers {
   // `specs`: the session's breakers, in config order; those this class runs (system scope,
   // message_rate) keep their index there, which the journal names them by.
   StreamBreakers(const std::vector<BreakerSpec>& specs, std::uint32_t max_instruments, std::uint32_t max_promoted)
-      : specs_(specs), securities_(specs, max_instruments, max_promoted) {
+      : specs_(specs), securities_(specs, max_instruments, max_promoted), market_(specs) {
     for (std::size_t i = 0; i < specs_.size(); ++i) {
       if (specs_[i].scope != Scope::kSystem || specs_[i].trigger != Trigger::kMessageRate) continue;
       slots_.push_back({static_cast<std::uint16_t>(i), Ladder(&specs_[i]), WindowSum(specs_[i].window_ns),
@@ -49,7 +50,7 @@ class StreamBreakers {
   // Nothing to run: no stream-driven breaker, and none on the machine whose requests come
   // through here.
   [[nodiscard]] bool empty() const noexcept {
-    return slots_.empty() && securities_.empty() &&
+    return slots_.empty() && securities_.empty() && market_.empty() &&
            std::none_of(specs_.begin(), specs_.end(), [](const BreakerSpec& s) { return s.trigger == Trigger::kRingFill; });
   }
 
@@ -76,6 +77,7 @@ class StreamBreakers {
       for (events::Event& e : m) e.flags |= static_cast<std::uint16_t>(steps << events::kStepShift);
     }
     if (!securities_.empty()) securities_.message(m, clock_ns_, key, post);
+    if (!market_.empty()) market_.message(m, securities_.open_share(), clock_ns_, key, post);
   }
   void gap(std::uint64_t first, std::uint64_t last) noexcept {
     (void)keys_.gap(first & events::kMaxKeyedSequence, last & events::kMaxKeyedSequence);
@@ -98,6 +100,7 @@ class StreamBreakers {
         if (s.index == r->index) serve_system(s, *r, post);
       }
       securities_.serve(*r, clock_ns_, last_sequence_, last_key_, post);
+      market_.serve(*r, clock_ns_, last_sequence_, last_key_, post);
       if (machine_ != nullptr) machine_->serve(*r, last_sequence_, last_key_, clock_ns_, post);
     }
   }
@@ -107,7 +110,7 @@ class StreamBreakers {
     for (const Slot& s : slots_) {
       if (s.index == config_index) return &s.ladder.breaker();
     }
-    return nullptr;
+    return market_.breaker(config_index);
   }
 
  private:
@@ -156,6 +159,7 @@ class StreamBreakers {
   std::vector<BreakerSpec> specs_;  // never resized after construction: the breakers point into it
   std::vector<Slot> slots_;
   SecurityBreakers securities_;
+  MarketBreakers market_;
   sched::SpscRing<BreakerRequest>* requests_ = nullptr;
   MachineBreakers* machine_ = nullptr;
   std::uint64_t last_key_ = 0;

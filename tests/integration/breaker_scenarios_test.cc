@@ -7,7 +7,9 @@
 //     band breaker too;
 //   - a sector flash crash opens the band breaker of every stock of the sector within the
 //     crash's second, and the halt breaker of each paused stock at its pause (the H message);
-//   - the market-wide decline opens the halt breaker of every stock by the level-1 halt;
+//   - the market-wide decline opens the halt breaker of every stock by the level-1 halt, the
+//     market's mwcb breaker at the W and its open_share breaker on the way down; mwcb closes
+//     once trading resumes;
 //   - every security breaker that opens names a stock its episode lists, and every breaker has
 //     closed before the next episode begins and by the end of the day;
 //   - the journal, transitions included, is byte-identical inline and with 2 workers (not
@@ -113,12 +115,17 @@ TEST(BreakerScenarios, EachVolatilityEpisodeOpensItsBreakersInTimeAndTheyRecover
   const std::string dir = temp_dir();
   const Day day = generate(dir + "/vol", /*calm=*/false);
   ASSERT_EQ(day.episodes.size(), 4u);
+  // The generator's breakers, and two of the market's.
+  const std::string config = day.dir + "/with_market.toml";
+  write_file(config, text_of(day.dir + "/scenario.toml") +
+                         "\n[breaker.mwcb]\nscope = \"market\"\ntrigger = \"mwcb\"\n"
+                         "\n[breaker.turmoil]\nscope = \"market\"\ntrigger = \"open_share\"\ntrip = 20\nclear = 5\n");
   std::string first;
   // Under the sanitizers inline only (breakers_cli_test compares the layouts on other days).
   const std::vector<std::string> layouts = scaled(2, 1) == 2 ? std::vector<std::string>{"0", "2"}
                                                                : std::vector<std::string>{"0"};
   for (const std::string& workers : layouts) {
-    const CommandResult r = run_command(tickwire_binary(), {"replay", "--config", day.dir + "/scenario.toml",
+    const CommandResult r = run_command(tickwire_binary(), {"replay", "--config", config,
                                                             "--workers", workers, "--journal",
                                                             day.dir + "/journal" + workers + ".jsonl"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -176,6 +183,19 @@ TEST(BreakerScenarios, EachVolatilityEpisodeOpensItsBreakersInTimeAndTheyRecover
     const std::int64_t t = opened(lines, "halt", stock, num(decline, "start_ns"), num(decline, "mwcb_ns") + kMs);
     EXPECT_GT(t, 0) << stock;
   }
+
+  // The market's breakers: mwcb at the W, closed within a second of trading resuming (its
+  // dwell, hold and probe); open_share on the way down, before the W.
+  const std::int64_t mwcb = opened(lines, "mwcb", "", num(decline, "start_ns"), num(decline, "calm_ns"));
+  EXPECT_GE(mwcb, num(decline, "mwcb_ns"));
+  EXPECT_LE(mwcb, num(decline, "mwcb_ns") + kMs);
+  std::int64_t mwcb_closed = -1;
+  for (const JsonObject& o : lines) {
+    if (str(o, "breaker") == "mwcb" && str(o, "state") == "closed") mwcb_closed = num(o, "exchange_time");
+  }
+  EXPECT_GE(mwcb_closed, num(decline, "mwcb_resumed_ns"));
+  EXPECT_LE(mwcb_closed, num(decline, "mwcb_resumed_ns") + 1'000 * kMs);
+  EXPECT_GT(opened(lines, "turmoil", "", num(decline, "start_ns"), num(decline, "mwcb_ns") + kMs), 0);
 
   // Only listed stocks open; each breaker (per stock) is closed before the next episode begins
   // and at the end of the day.

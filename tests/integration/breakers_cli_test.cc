@@ -317,7 +317,10 @@ TEST(BreakersCli, ATableThatCannotWorkIsRefusedWithItsKeyNamed) {
       {"trigger = \"spread\"\n", "breaker.storm.trigger"},
       {"trigger = \"event_count\"\n", "breaker.storm.trigger"},
       {"scope = \"security\"\n", "breaker.storm.trigger"},  // message_rate is the system's
-      {"scope = \"market\"\n", "breaker.storm.scope"},
+      {"scope = \"market\"\n", "breaker.storm.trigger"},
+      {"scope = \"everywhere\"\n", "breaker.storm.scope"},
+      {"trigger = \"open_share\"\nscope = \"market\"\n", "breaker.storm.trigger"},  // no security breaker
+      {"clear = -5\n", "breaker.storm.clear"},
       {"tripp = 5\n", "breaker.storm.tripp"},
   };
   for (const auto& c : cases) {
@@ -325,7 +328,9 @@ TEST(BreakersCli, ATableThatCannotWorkIsRefusedWithItsKeyNamed) {
     std::string text = "[breaker.storm]\n";
     for (const std::string key : {"scope = \"system\"", "trigger = \"message_rate\"", "trip = 80000", "clear = 40000",
                                   "window_ms = 50"}) {
-      if (c.extra.rfind(key.substr(0, key.find(' ')) + " ", 0) != 0) text += key + "\n";
+      const std::string name = key.substr(0, key.find(' ')) + " ";
+      const bool replaced = c.extra.rfind(name, 0) == 0 || c.extra.find("\n" + name) != std::string::npos;
+      if (!replaced) text += key + "\n";
     }
     text += c.extra;
     const std::string path = day.dir + "/bad.toml";

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dataplane/breakers/security_breakers.h"
+#include "dataplane/breakers/stream_breakers.h"
 #include "dataplane/breakers/security_measure.h"
 
 namespace tickwire::breakers {
@@ -392,6 +393,73 @@ TEST(BreakerSpecCheck, ValuesAreNeverNegativeAndLaddersAreTheSystems) {
   EXPECT_NE(check(ring).find("breaker.r.trip: must be above 0"), std::string::npos);
   ring.trip = 50;
   EXPECT_NE(check(ring).find("breaker.r.clear: must be 0 or more"), std::string::npos);
+}
+
+// ---- the market scope, run with the security breakers by StreamBreakers ----
+
+events::Event market(char code, char code2 = 0) {
+  events::Event e{};
+  e.kind = events::EventKind::kMarketState;
+  e.code = static_cast<std::uint8_t>(code);
+  e.code2 = static_cast<std::uint8_t>(code2);
+  e.flags = events::kLastInMessage;
+  return e;
+}
+
+struct Stream {
+  explicit Stream(std::vector<BreakerSpec> specs) : breakers(specs, 100, 64) {}
+  void send(events::Event e, std::uint64_t t) {
+    e.sequence = ++sequence;
+    e.exchange_time_ns = t;
+    std::vector<events::Event> m{e};
+    breakers.message(std::span<events::Event>(m), [&](const feed::FeedAlert& a) { alerts.push_back(a); });
+  }
+  StreamBreakers breakers;
+  std::vector<feed::FeedAlert> alerts;
+  std::uint64_t sequence = 0;
+};
+
+BreakerSpec market_spec(const char* name, Trigger trigger, double trip, double clear) {
+  BreakerSpec s = security(name, trigger, trip, clear);
+  s.scope = Scope::kMarket;
+  return s;
+}
+
+TEST(MarketBreakers, MwcbOpensAtTheWAndClosesOnceTradingResumes) {
+  Stream run({market_spec("mwcb", Trigger::kMwcb, 0.5, 0)});
+  std::uint64_t t = kOpen;
+  run.send(market('V'), t);  // the levels: no breach
+  run.send(state(1, 'H', 'T'), t += kMs);
+  EXPECT_TRUE(run.alerts.empty());
+  run.send(market('W', '1'), t += kMs);
+  ASSERT_EQ(run.alerts.size(), 1u);
+  EXPECT_EQ(run.alerts[0].to_state, static_cast<std::uint8_t>(State::kOpen));
+  EXPECT_EQ(run.alerts[0].value, 1);
+  EXPECT_EQ(run.alerts[0].exchange_ns, t);
+  run.send(state(1, 'H', 'H'), t += kMs);  // every stock halted
+  for (int i = 0; i < 50; ++i) run.send(state(2, 'Y', 'N'), t += kMs);
+  EXPECT_EQ(run.alerts.size(), 1u) << "open while the halt lasts";
+  run.send(state(1, 'H', 'T'), t += kMs);  // trading resumes
+  for (int i = 0; i < 50; ++i) run.send(state(2, 'Y', 'N'), t += kMs);
+  ASSERT_EQ(run.alerts.size(), 3u);
+  EXPECT_EQ(run.alerts[2].to_state, static_cast<std::uint8_t>(State::kClosed));
+}
+
+TEST(MarketBreakers, OpenShareIsTheShareOfNamedInstrumentsWithASecurityBreakerOpen) {
+  Stream run({security("halt", Trigger::kHalt, 0.5, 0), market_spec("turmoil", Trigger::kOpenShare, 30, 10)});
+  std::uint64_t t = kOpen;
+  for (std::uint32_t i = 1; i <= 10; ++i) run.send(named(i, "S"), t);
+  run.send(state(1, 'H', 'H'), t += kMs);
+  run.send(state(2, 'H', 'H'), t += kMs);
+  run.send(state(3, 'H', 'H'), t += kMs);  // 30%: not above
+  ASSERT_EQ(run.alerts.size(), 3u);
+  run.send(state(4, 'H', 'H'), t += kMs);  // 40%
+  ASSERT_EQ(run.alerts.size(), 5u);
+  const feed::FeedAlert& opened = run.alerts[4];
+  EXPECT_EQ(opened.breaker, 1u);
+  EXPECT_EQ(opened.to_state, static_cast<std::uint8_t>(State::kOpen));
+  EXPECT_DOUBLE_EQ(opened.value, 40);
+  EXPECT_DOUBLE_EQ(run.breakers.securities().open_share(), 40);
 }
 
 TEST(BreakerCore, DeadlineSaysWhenATimerWouldMoveIt) {
