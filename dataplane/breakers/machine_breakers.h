@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "dataplane/breakers/breaker_alert.h"
 #include "dataplane/breakers/breaker_request.h"
 #include "dataplane/breakers/ladder.h"
 #include "dataplane/feed/feed_alert.h"
@@ -76,20 +77,10 @@ class MachineBreakers {
   };
   static feed::FeedAlert alert(const Slot& s, const Transition& t, std::uint64_t sequence, std::uint64_t key,
                                std::uint64_t exchange_ns) noexcept {
-    feed::FeedAlert a;
-    a.kind = feed::FeedAlertKind::kBreaker;
-    a.sequence = sequence;
-    a.stream_key = key + 1;  // after the last message routed
-    a.breaker = s.index;
-    a.from_state = static_cast<std::uint8_t>(t.from);
-    a.to_state = static_cast<std::uint8_t>(t.to);
-    a.breaker_cause = static_cast<std::uint8_t>(t.cause);
-    a.shadow = t.shadow;
+    feed::FeedAlert a = breaker_alert(s.index, t, sequence, key);  // after the last message routed
     a.step_level = s.ladder.level();
-    a.receive_ns = t.time_ns;
+    a.receive_ns = t.time_ns;  // its clock
     a.exchange_ns = exchange_ns;
-    a.value = t.value;
-    a.threshold = t.threshold;
     return a;
   }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "dataplane/breakers/breaker.h"
+#include "dataplane/breakers/breaker_alert.h"
 #include "dataplane/breakers/breaker_request.h"
 #include "dataplane/events/event.h"
 #include "dataplane/feed/feed_alert.h"
@@ -90,19 +91,7 @@ class MarketBreakers {
   [[nodiscard]] double mwcb_value() const noexcept { return mwcb_halted_ ? mwcb_level_ : 0; }
 
   static feed::FeedAlert alert(const Slot& s, const Transition& t, std::uint64_t sequence, std::uint64_t key) noexcept {
-    feed::FeedAlert a;
-    a.kind = feed::FeedAlertKind::kBreaker;
-    a.sequence = sequence;
-    a.stream_key = key + 1;  // after the message's own lines, before the next message's
-    a.breaker = s.index;
-    a.from_state = static_cast<std::uint8_t>(t.from);
-    a.to_state = static_cast<std::uint8_t>(t.to);
-    a.breaker_cause = static_cast<std::uint8_t>(t.cause);
-    a.shadow = t.shadow;
-    a.exchange_ns = t.time_ns;
-    a.value = t.value;
-    a.threshold = t.threshold;
-    return a;
+    return breaker_alert(s.index, t, sequence, key);
   }
 
   std::vector<BreakerSpec> specs_;  // never resized: the breakers point into it

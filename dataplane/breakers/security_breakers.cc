@@ -1,5 +1,7 @@
 #include "dataplane/breakers/security_breakers.h"
 
+#include "dataplane/breakers/breaker_alert.h"
+
 namespace tickwire::breakers {
 
 namespace {
@@ -101,21 +103,9 @@ void SecurityBreakers::count(const Slot& s, Cell& c, std::uint32_t instrument) n
 
 feed::FeedAlert SecurityBreakers::alert(const Slot& s, std::uint32_t instrument, const Transition& t,
                                         std::uint64_t key) noexcept {
-  const Mark& mark = marks_[instrument];
-  feed::FeedAlert a;
-  a.kind = feed::FeedAlertKind::kBreaker;
-  a.sequence = sequence_;
-  a.stream_key = key + 1;  // after the message's own lines, before the next message's
-  a.breaker = s.index;
+  feed::FeedAlert a = breaker_alert(s.index, t, sequence_, key);
   a.instrument = instrument;
-  std::memcpy(a.stock, mark.symbol, sizeof a.stock);
-  a.from_state = static_cast<std::uint8_t>(t.from);
-  a.to_state = static_cast<std::uint8_t>(t.to);
-  a.breaker_cause = static_cast<std::uint8_t>(t.cause);
-  a.shadow = t.shadow;
-  a.exchange_ns = t.time_ns;
-  a.value = t.value;
-  a.threshold = t.threshold;
+  std::memcpy(a.stock, marks_[instrument].symbol, sizeof a.stock);
   return a;
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "dataplane/breakers/breaker.h"
+#include "dataplane/breakers/breaker_alert.h"
 #include "dataplane/breakers/ladder.h"
 #include "dataplane/breakers/machine_breakers.h"
 #include "dataplane/breakers/market_breakers.h"
@@ -140,19 +141,8 @@ class StreamBreakers {
     post(alert(s, *tr, last_sequence_, last_key_));
   }
   static feed::FeedAlert alert(const Slot& s, const Transition& t, std::uint64_t sequence, std::uint64_t key) noexcept {
-    feed::FeedAlert a;
-    a.kind = feed::FeedAlertKind::kBreaker;
-    a.sequence = sequence;
-    a.stream_key = key + 1;  // after the message's own lines, before the next message's
-    a.breaker = s.index;
-    a.from_state = static_cast<std::uint8_t>(t.from);
-    a.to_state = static_cast<std::uint8_t>(t.to);
-    a.breaker_cause = static_cast<std::uint8_t>(t.cause);
-    a.shadow = t.shadow;
+    feed::FeedAlert a = breaker_alert(s.index, t, sequence, key);
     a.step_level = s.ladder.level();
-    a.exchange_ns = t.time_ns;
-    a.value = t.value;
-    a.threshold = t.threshold;
     return a;
   }
 

@@ -37,37 +37,19 @@ std::string text_of(const std::string& path) {
   return {b.begin(), b.end()};
 }
 
-// The lines of a JSON-lines file that parse flat once the fields with decimals are cut out.
+// The lines of a JSON-lines file that hold `must_hold`, parsed flat once the fields with
+// decimals are cut out.
 std::vector<JsonObject> objects(const std::string& path, const std::string& must_hold) {
-  std::vector<JsonObject> out;
-  for (const std::string& line : split_lines(text_of(path))) {
-    if (line.find(must_hold) == std::string::npos) continue;
-    std::string flat = line;
-    for (const char* key : {",\"value\":", ",\"threshold\":"}) {
-      const std::size_t at = flat.find(key);
-      if (at != std::string::npos) flat.erase(at, flat.find_first_of(",}", at + 1) - at);
-    }
-    const auto o = parse_json_line(flat);
-    EXPECT_TRUE(o.has_value()) << line;
-    if (o) out.push_back(*o);
-  }
+  std::vector<std::string> bad;
+  const std::vector<JsonObject> out =
+      json_lines_cutting(text_of(path), must_hold, {",\"value\":", ",\"threshold\":"}, &bad);
+  EXPECT_TRUE(bad.empty()) << bad.front();
   return out;
 }
 
-std::string str(const JsonObject& o, const std::string& key) {
-  const auto it = o.find(key);
-  return it != o.end() && std::holds_alternative<std::string>(it->second) ? std::get<std::string>(it->second) : "";
-}
-std::int64_t num(const JsonObject& o, const std::string& key) {
-  const auto it = o.find(key);
-  return it != o.end() && std::holds_alternative<std::int64_t>(it->second) ? std::get<std::int64_t>(it->second) : -1;
-}
-std::vector<std::string> list(const JsonObject& o, const std::string& key) {
-  const auto it = o.find(key);
-  return it != o.end() && std::holds_alternative<std::vector<std::string>>(it->second)
-             ? std::get<std::vector<std::string>>(it->second)
-             : std::vector<std::string>{};
-}
+std::string str(const JsonObject& o, const std::string& key) { return field_text(o, key); }
+std::int64_t num(const JsonObject& o, const std::string& key) { return field_int(o, key); }
+std::vector<std::string> list(const JsonObject& o, const std::string& key) { return field_list(o, key); }
 
 struct Day {
   std::string dir;

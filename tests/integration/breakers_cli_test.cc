@@ -48,37 +48,25 @@ struct BurstDay {
   }
 };
 
+// Breaker lines, checked to carry their value and threshold (numbers with decimals, cut out
+// before the flat parser takes the line).
 std::vector<JsonObject> breaker_lines(const std::string& journal) {
   const Bytes bytes = read_file(journal);
-  std::vector<JsonObject> out;
-  for (const std::string& line : split_lines(std::string(bytes.begin(), bytes.end()))) {
+  const std::string text(bytes.begin(), bytes.end());
+  std::vector<std::string> bad;
+  const std::vector<JsonObject> out =
+      json_lines_cutting(text, "\"breaker\":", {",\"value\":", ",\"threshold\":"}, &bad);
+  EXPECT_TRUE(bad.empty()) << bad.front();
+  for (const std::string& line : split_lines(text)) {
     if (line.find("\"breaker\":") == std::string::npos) continue;
-    // Values and thresholds are numbers that may have decimals: the flat parser takes the
-    // line once they are cut out.
-    std::string flat = line;
-    for (const char* key : {",\"value\":", ",\"threshold\":"}) {
-      const std::size_t at = flat.find(key);
-      if (at == std::string::npos) continue;
-      const std::size_t end = flat.find_first_of(",}", at + 1);
-      flat.erase(at, end - at);
-    }
-    const auto o = parse_json_line(flat);
-    EXPECT_TRUE(o.has_value()) << line;
     EXPECT_NE(line.find(",\"value\":"), std::string::npos) << line;
     EXPECT_NE(line.find(",\"threshold\":"), std::string::npos) << line;
-    if (o) out.push_back(*o);
   }
   return out;
 }
 
-std::string str(const JsonObject& o, const std::string& key) {
-  const auto it = o.find(key);
-  return it != o.end() && std::holds_alternative<std::string>(it->second) ? std::get<std::string>(it->second) : "";
-}
-std::int64_t num(const JsonObject& o, const std::string& key) {
-  const auto it = o.find(key);
-  return it != o.end() && std::holds_alternative<std::int64_t>(it->second) ? std::get<std::int64_t>(it->second) : -1;
-}
+std::string str(const JsonObject& o, const std::string& key) { return field_text(o, key); }
+std::int64_t num(const JsonObject& o, const std::string& key) { return field_int(o, key); }
 
 TEST(BreakersCli, AStormBreakerOpensOnABurstAndClosesAfterItTheSameOnEveryLayout) {
   BurstDay day;

@@ -128,4 +128,45 @@ std::optional<JsonObject> parse_json_line(const std::string& line) {
   return obj;
 }
 
+std::string field_text(const JsonObject& o, const std::string& key) {
+  const auto it = o.find(key);
+  return it != o.end() && std::holds_alternative<std::string>(it->second) ? std::get<std::string>(it->second) : "";
+}
+
+std::int64_t field_int(const JsonObject& o, const std::string& key) {
+  const auto it = o.find(key);
+  return it != o.end() && std::holds_alternative<std::int64_t>(it->second) ? std::get<std::int64_t>(it->second) : -1;
+}
+
+std::vector<std::string> field_list(const JsonObject& o, const std::string& key) {
+  const auto it = o.find(key);
+  return it != o.end() && std::holds_alternative<std::vector<std::string>>(it->second)
+             ? std::get<std::vector<std::string>>(it->second)
+             : std::vector<std::string>{};
+}
+
+std::vector<JsonObject> json_lines_cutting(const std::string& text, const std::string& must_hold,
+                                           const std::vector<std::string>& cut, std::vector<std::string>* bad) {
+  std::vector<JsonObject> out;
+  std::size_t from = 0;
+  while (from < text.size()) {
+    std::size_t end = text.find('\n', from);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(from, end - from);
+    from = end + 1;
+    if (line.find(must_hold) == std::string::npos) continue;
+    std::string flat = line;
+    for (const std::string& key : cut) {
+      const std::size_t at = flat.find(key);
+      if (at != std::string::npos) flat.erase(at, flat.find_first_of(",}", at + 1) - at);
+    }
+    if (const auto o = parse_json_line(flat)) {
+      out.push_back(*o);
+    } else if (bad != nullptr) {
+      bad->push_back(line);
+    }
+  }
+  return out;
+}
+
 }  // namespace tickwire::test
